@@ -1,0 +1,22 @@
+/**
+ * The one splat type spoken by the trainer, renderer, codec and every importer/exporter.
+ * Structure of arrays; N splats, K = (shDegree + 1)^2 SH coefficients per colour channel.
+ */
+export interface GaussianCloud {
+  count: number;
+  shDegree: number;
+  /** N*3 world positions. */
+  means: Float32Array;
+  /** N*3 natural-log scales. */
+  logScales: Float32Array;
+  /** N*4 unit quaternions, (w, x, y, z). */
+  quats: Float32Array;
+  /** N opacity logits (opacity = sigmoid). */
+  opacityLogits: Float32Array;
+  /** N*K*3 SH coefficients, coefficient-major within a splat: [k][rgb]. */
+  sh: Float32Array;
+}
+
+export function shCoeffCount(degree: number): number {
+  return (degree + 1) * (degree + 1);
+}

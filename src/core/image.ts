@@ -1,0 +1,187 @@
+/**
+ * RGBA8 images and PNG/JPEG decoding that works the same in Node, workers and the page.
+ * Values are the sRGB bytes stored in the file (training and metrics use them as they are).
+ */
+import { decode as decodePngRaw, encode as encodePngRaw, convertIndexedToRgb } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { InputError } from './errors.ts';
+
+export interface RGBAImage {
+  width: number;
+  height: number;
+  /** width * height * 4 bytes, row-major from the top-left. */
+  data: Uint8ClampedArray;
+}
+
+/** Largest image we accept (pixels): 8K x 8K. Bigger files are refused before decoding. */
+export const MAX_IMAGE_PIXELS = 8192 * 8192;
+
+export type ImageFormat = 'png' | 'jpeg';
+
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
+    return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  return null;
+}
+
+export function createImage(width: number, height: number): RGBAImage {
+  return { width, height, data: new Uint8ClampedArray(width * height * 4) };
+}
+
+/**
+ * Decodes a PNG or JPEG file into RGBA8. Throws InputError naming the file when the bytes are
+ * not an image we can read, are corrupt or truncated, or are absurdly large.
+ */
+export function decodeImage(bytes: Uint8Array, fileName = 'image'): RGBAImage {
+  const format = sniffImageFormat(bytes);
+  if (!format)
+    throw new InputError('not a PNG or JPEG image. Export the photo as PNG or JPEG and try again.', {
+      file: fileName,
+    });
+  try {
+    return format === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(e.message, { file: fileName });
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new InputError(
+      `the ${format.toUpperCase()} file is corrupt or truncated (${detail}). Re-export or re-download it.`,
+      { file: fileName },
+    );
+  }
+}
+
+function checkSize(width: number, height: number): void {
+  if (!(width > 0 && height > 0)) throw new InputError(`image has no pixels (${width}x${height}).`);
+  if (width * height > MAX_IMAGE_PIXELS)
+    throw new InputError(`image is ${width}x${height}; the limit is 8192x8192 pixels. Downscale it first.`);
+}
+
+function readPngHeaderSize(bytes: Uint8Array): [number, number] {
+  // IHDR is always the first chunk: width and height are big-endian u32 at offsets 16 and 20.
+  if (bytes.length < 24) throw new Error('file ends inside the PNG header');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return [dv.getUint32(16), dv.getUint32(20)];
+}
+
+function decodePng(bytes: Uint8Array): RGBAImage {
+  checkSize(...readPngHeaderSize(bytes));
+  const png = decodePngRaw(bytes);
+  const { width, height } = png;
+  let src: ArrayLike<number> = png.data;
+  let channels = png.channels;
+  let depth: number = png.depth;
+  if (png.palette) {
+    src = convertIndexedToRgb(png);
+    channels = png.palette[0]?.length ?? 3;
+    depth = 8;
+  }
+  const n = width * height;
+  if (src.length < n * channels) throw new Error('pixel data is shorter than the header says');
+  const out = createImage(width, height);
+  const shift = depth === 16 ? 8 : 0;
+  const maxIn = depth < 8 ? (1 << depth) - 1 : 0;
+  const d = out.data;
+  for (let i = 0; i < n; i++) {
+    let r: number, g: number, b: number, a = 255;
+    const s = i * channels;
+    const conv = (x: number) => (maxIn ? Math.round((x * 255) / maxIn) : x >> shift);
+    if (channels >= 3) {
+      r = conv(src[s]);
+      g = conv(src[s + 1]);
+      b = conv(src[s + 2]);
+      if (channels === 4) a = conv(src[s + 3]);
+    } else {
+      r = g = b = conv(src[s]);
+      if (channels === 2) a = conv(src[s + 1]);
+    }
+    d[i * 4] = r;
+    d[i * 4 + 1] = g;
+    d[i * 4 + 2] = b;
+    d[i * 4 + 3] = a;
+  }
+  return out;
+}
+
+function decodeJpeg(bytes: Uint8Array): RGBAImage {
+  const img = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+    maxMemoryUsageInMB: 1024,
+  });
+  checkSize(img.width, img.height);
+  return { width: img.width, height: img.height, data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
+}
+
+/** Encodes RGBA8 as PNG (lossless; used for generated scenes, renders, masks). */
+export function encodePng(img: RGBAImage): Uint8Array {
+  return encodePngRaw({ width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength), channels: 4, depth: 8 });
+}
+
+/** Encodes a single-channel 8-bit image (a mask) as a greyscale PNG. */
+export function encodeGreyPng(width: number, height: number, data: Uint8Array): Uint8Array {
+  return encodePngRaw({ width, height, data, channels: 1, depth: 8 });
+}
+
+/**
+ * A mask from an image: from its alpha channel when it has transparency, else from its
+ * luminance (black = background), thresholded at 128 as DTU and the papers do. 1 = object.
+ */
+export function maskFromImage(img: RGBAImage, source: 'alpha' | 'luma' | 'auto' = 'auto'): Uint8Array {
+  const n = img.width * img.height;
+  const d = img.data;
+  let useAlpha = source === 'alpha';
+  if (source === 'auto') {
+    useAlpha = false;
+    for (let i = 0; i < n; i++) if (d[i * 4 + 3] !== 255) { useAlpha = true; break; }
+  }
+  const m = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = useAlpha ? d[i * 4 + 3] : (d[i * 4] + d[i * 4 + 1] + d[i * 4 + 2]) / 3;
+    m[i] = v >= 128 ? 1 : 0;
+  }
+  return m;
+}
+
+/** Box-filter downsample by an integer factor (area average, as the papers' 4x DTU and 8x LLFF). */
+export function downsampleImage(img: RGBAImage, factor: number): RGBAImage {
+  if (factor === 1) return img;
+  const w = Math.floor(img.width / factor);
+  const h = Math.floor(img.height / factor);
+  const out = createImage(w, h);
+  const area = factor * factor;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 4; c++) {
+        let s = 0;
+        for (let dy = 0; dy < factor; dy++)
+          for (let dx = 0; dx < factor; dx++) s += img.data[((y * factor + dy) * img.width + x * factor + dx) * 4 + c];
+        out.data[(y * w + x) * 4 + c] = Math.round(s / area);
+      }
+  return out;
+}
+
+/** Bilinear resize to an arbitrary size (pixel-centre aligned). */
+export function resizeImage(img: RGBAImage, width: number, height: number): RGBAImage {
+  if (width === img.width && height === img.height) return img;
+  const factor = img.width / width;
+  if (Number.isInteger(factor) && factor === img.height / height) return downsampleImage(img, factor);
+  const out = createImage(width, height);
+  const sx = img.width / width;
+  const sy = img.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), img.height - 1);
+    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, img.height - 1), wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), img.width - 1);
+      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, img.width - 1), wx = fx - x0;
+      for (let c = 0; c < 4; c++) {
+        const a = img.data[(y0 * img.width + x0) * 4 + c] * (1 - wx) + img.data[(y0 * img.width + x1) * 4 + c] * wx;
+        const b = img.data[(y1 * img.width + x0) * 4 + c] * (1 - wx) + img.data[(y1 * img.width + x1) * 4 + c] * wx;
+        out.data[(y * width + x) * 4 + c] = Math.round(a * (1 - wy) + b * wy);
+      }
+    }
+  }
+  return out;
+}
