@@ -1,0 +1,269 @@
+/**
+ * CPU reference of the splat projection: 3D Gaussian -> 2D conic, mean, depth, colour, opacity.
+ * Plain float64 code, one splat at a time, written to be obviously right rather than fast.
+ * The WGSL projection kernels must match it; finite differences check its backward.
+ *
+ * Conventions (the contract the GPU kernels follow too):
+ * - camera: OpenCV world-to-camera (src/core/camera.ts); pixel centres at i + 0.5;
+ * - Sigma = R S S^T R^T with S = diag(exp(logScales)), R from the normalised quaternion (w,x,y,z);
+ * - EWA: Sigma2D = J W Sigma W^T J^T + lowPass * I, with J evaluated at the camera-space mean whose
+ *   x/z and y/z are clamped to the frustum widened by 30% (as gsplat), for stability of
+ *   splats far outside the image; the clamp zeroes that part of the gradient, exactly;
+ * - splats with z < nearPlane or a non-positive 2D determinant are invisible;
+ * - colour = max(SH(dir) + 0.5, 0), dir = normalise(mean - cameraCentre);
+ * - opacity = sigmoid(logit).
+ */
+import { cameraCenter, type Camera } from '../../core/camera.ts';
+import { shBasis, shBasisGrad } from '../../core/sh.ts';
+import type { ReferenceCloud } from './referenceCloud.ts';
+
+export interface ProjectOptions {
+  lowPass: number;
+  nearPlane: number;
+}
+export const DEFAULT_PROJECT_OPTIONS: ProjectOptions = { lowPass: 0.3, nearPlane: 0.01 };
+
+export interface ProjectedSplat {
+  index: number;
+  depth: number;
+  u: number;
+  v: number;
+  /** Inverse of Sigma2D: power = -0.5 (A dx^2 + C dy^2) - B dx dy. */
+  conicA: number;
+  conicB: number;
+  conicC: number;
+  opacity: number;
+  color: [number, number, number];
+}
+
+/** Gradient of the loss with respect to one projected splat's outputs. */
+export interface ProjectedGrad {
+  u: number;
+  v: number;
+  conicA: number;
+  conicB: number;
+  conicC: number;
+  opacity: number;
+  color: [number, number, number];
+}
+
+export function quatToRotation(w: number, x: number, y: number, z: number): number[] {
+  return [
+    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
+    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
+    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+  ];
+}
+
+/** Everything the backward pass needs, recomputed from the cloud (never cached on the GPU side). */
+interface ProjectionState {
+  q: number[]; // normalised quaternion
+  qNorm: number;
+  Rq: number[]; // rotation from quaternion
+  s: number[]; // scales
+  M: number[]; // R S
+  Sigma: number[]; // 3x3
+  xc: number[]; // camera-space mean
+  rx: number; // clamped x/z
+  ry: number;
+  clampedX: boolean;
+  clampedY: boolean;
+  J: number[]; // 2x3
+  T: number[]; // 2x3 = J W
+  cov2d: number[]; // a, b, c (with low-pass)
+  det: number;
+  dir: number[]; // unnormalised mean - camera centre
+  colorRaw: number[]; // before clamp
+  basis: Float64Array;
+}
+
+function project(cloud: ReferenceCloud, i: number, cam: Camera, opts: ProjectOptions): { out: ProjectedSplat; st: ProjectionState } | null {
+  const m = [cloud.means[3 * i], cloud.means[3 * i + 1], cloud.means[3 * i + 2]];
+  const W = cam.R;
+  const xc = [
+    W[0] * m[0] + W[1] * m[1] + W[2] * m[2] + cam.t[0],
+    W[3] * m[0] + W[4] * m[1] + W[5] * m[2] + cam.t[1],
+    W[6] * m[0] + W[7] * m[1] + W[8] * m[2] + cam.t[2],
+  ];
+  const z = xc[2];
+  if (!(z >= opts.nearPlane)) return null;
+
+  const qr = [cloud.quats[4 * i], cloud.quats[4 * i + 1], cloud.quats[4 * i + 2], cloud.quats[4 * i + 3]];
+  const qNorm = Math.hypot(qr[0], qr[1], qr[2], qr[3]);
+  if (!(qNorm > 0)) return null;
+  const q = qr.map((c) => c / qNorm);
+  const Rq = quatToRotation(q[0], q[1], q[2], q[3]);
+  const s = [0, 1, 2].map((k) => Math.exp(cloud.logScales[3 * i + k]));
+  const M = Rq.map((r, idx) => r * s[idx % 3]);
+  const Sigma = new Array(9).fill(0);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) Sigma[r * 3 + c] += M[r * 3 + k] * M[c * 3 + k];
+
+  const limXPos = (cam.width - cam.cx) / cam.fx + (0.3 * cam.width) / cam.fx;
+  const limXNeg = cam.cx / cam.fx + (0.3 * cam.width) / cam.fx;
+  const limYPos = (cam.height - cam.cy) / cam.fy + (0.3 * cam.height) / cam.fy;
+  const limYNeg = cam.cy / cam.fy + (0.3 * cam.height) / cam.fy;
+  const rx0 = xc[0] / z, ry0 = xc[1] / z;
+  const rx = Math.min(limXPos, Math.max(-limXNeg, rx0));
+  const ry = Math.min(limYPos, Math.max(-limYNeg, ry0));
+  const J = [cam.fx / z, 0, (-cam.fx * rx) / z, 0, cam.fy / z, (-cam.fy * ry) / z];
+  const T = new Array(6).fill(0);
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) T[r * 3 + c] += J[r * 3 + k] * W[k * 3 + c];
+  const TS = new Array(6).fill(0);
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) TS[r * 3 + c] += T[r * 3 + k] * Sigma[k * 3 + c];
+  const cov = [0, 0, 0, 0];
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 2; c++) for (let k = 0; k < 3; k++) cov[r * 2 + c] += TS[r * 3 + k] * T[c * 3 + k];
+  const a = cov[0] + opts.lowPass, b = cov[1], c = cov[3] + opts.lowPass;
+  const det = a * c - b * b;
+  if (!(det > 0)) return null;
+
+  const centre = cameraCenter(cam);
+  const dir = [m[0] - centre[0], m[1] - centre[1], m[2] - centre[2]];
+  const dn = Math.hypot(dir[0], dir[1], dir[2]);
+  const K = (cloud.shDegree + 1) ** 2;
+  const basis = new Float64Array(16);
+  shBasis(cloud.shDegree, dir[0] / dn, dir[1] / dn, dir[2] / dn, basis);
+  const colorRaw = [0.5, 0.5, 0.5];
+  for (let k = 0; k < K; k++) for (let ch = 0; ch < 3; ch++) colorRaw[ch] += basis[k] * cloud.sh[(i * K + k) * 3 + ch];
+
+  const out: ProjectedSplat = {
+    index: i,
+    depth: z,
+    u: (cam.fx * xc[0]) / z + cam.cx,
+    v: (cam.fy * xc[1]) / z + cam.cy,
+    conicA: c / det,
+    conicB: -b / det,
+    conicC: a / det,
+    opacity: 1 / (1 + Math.exp(-cloud.opacityLogits[i])),
+    color: [Math.max(colorRaw[0], 0), Math.max(colorRaw[1], 0), Math.max(colorRaw[2], 0)],
+  };
+  const st: ProjectionState = {
+    q, qNorm, Rq, s, M, Sigma, xc, rx, ry,
+    clampedX: rx !== rx0, clampedY: ry !== ry0,
+    J, T, cov2d: [a, b, c], det, dir, colorRaw, basis,
+  };
+  return { out, st };
+}
+
+export function projectSplat(cloud: ReferenceCloud, i: number, cam: Camera, opts: ProjectOptions = DEFAULT_PROJECT_OPTIONS): ProjectedSplat | null {
+  return project(cloud, i, cam, opts)?.out ?? null;
+}
+
+/** Per-splat gradient accumulators, laid out like GaussianCloud. */
+export interface CloudGrads {
+  means: Float64Array;
+  logScales: Float64Array;
+  quats: Float64Array;
+  opacityLogits: Float64Array;
+  sh: Float64Array;
+}
+
+export function zeroGrads(cloud: ReferenceCloud): CloudGrads {
+  return {
+    means: new Float64Array(cloud.count * 3),
+    logScales: new Float64Array(cloud.count * 3),
+    quats: new Float64Array(cloud.count * 4),
+    opacityLogits: new Float64Array(cloud.count),
+    sh: new Float64Array(cloud.sh.length),
+  };
+}
+
+/** Chains the gradient of one projected splat back to its parameters, adding into `grads`. */
+export function projectSplatBackward(
+  cloud: ReferenceCloud,
+  i: number,
+  cam: Camera,
+  g: ProjectedGrad,
+  grads: CloudGrads,
+  opts: ProjectOptions = DEFAULT_PROJECT_OPTIONS,
+): void {
+  const p = project(cloud, i, cam, opts);
+  if (!p) return;
+  const { out, st } = p;
+  const W = cam.R;
+  const z = st.xc[2];
+
+  // Opacity: sigmoid'.
+  grads.opacityLogits[i] += g.opacity * out.opacity * (1 - out.opacity);
+
+  // Colour: clamp, then SH coefficients and view direction.
+  const K = (cloud.shDegree + 1) ** 2;
+  const dColor = [0, 1, 2].map((ch) => (st.colorRaw[ch] > 0 ? g.color[ch] : 0));
+  const dDirUnit = [0, 0, 0];
+  const basisGrad = new Float64Array(48);
+  shBasisGrad(cloud.shDegree, 0, 0, 0, basisGrad); // zero-init for degree 0
+  const dn = Math.hypot(st.dir[0], st.dir[1], st.dir[2]);
+  const d = st.dir.map((c) => c / dn);
+  shBasisGrad(cloud.shDegree, d[0], d[1], d[2], basisGrad);
+  for (let k = 0; k < K; k++)
+    for (let ch = 0; ch < 3; ch++) {
+      grads.sh[(i * K + k) * 3 + ch] += st.basis[k] * dColor[ch];
+      const coef = cloud.sh[(i * K + k) * 3 + ch] * dColor[ch];
+      for (let ax = 0; ax < 3; ax++) dDirUnit[ax] += coef * basisGrad[3 * k + ax];
+    }
+  // d(unit dir)/d(dir) = (I - d d^T) / |dir|; dir = mean - centre.
+  const dd = d[0] * dDirUnit[0] + d[1] * dDirUnit[1] + d[2] * dDirUnit[2];
+  const dMean = [0, 1, 2].map((ax) => (dDirUnit[ax] - d[ax] * dd) / dn);
+
+  // Conic -> Sigma2D: conic = inverse(cov). For symmetric X with Q = X^-1, dL/dX = -Q G Q,
+  // where G is the symmetric gradient matrix of Q (the off-diagonal B appears once, so halve it).
+  const Q = [out.conicA, out.conicB, out.conicB, out.conicC];
+  const G = [g.conicA, g.conicB / 2, g.conicB / 2, g.conicC];
+  const QG = [Q[0] * G[0] + Q[1] * G[2], Q[0] * G[1] + Q[1] * G[3], Q[2] * G[0] + Q[3] * G[2], Q[2] * G[1] + Q[3] * G[3]];
+  const dCov = [
+    -(QG[0] * Q[0] + QG[1] * Q[2]),
+    -(QG[0] * Q[1] + QG[1] * Q[3]),
+    -(QG[2] * Q[0] + QG[3] * Q[2]),
+    -(QG[2] * Q[1] + QG[3] * Q[3]),
+  ];
+  // cov = T Sigma T^T: dL/dSigma = T^T dCov T; dL/dT = 2 dCov T Sigma (both symmetric).
+  const dSigma = new Array(9).fill(0);
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 3; c++)
+      for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) dSigma[r * 3 + c] += st.T[a * 3 + r] * dCov[a * 2 + b] * st.T[b * 3 + c];
+  const TSigma = new Array(6).fill(0);
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) TSigma[r * 3 + c] += st.T[r * 3 + k] * st.Sigma[k * 3 + c];
+  const dT = new Array(6).fill(0);
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 2; k++) dT[r * 3 + c] += 2 * dCov[r * 2 + k] * TSigma[k * 3 + c];
+  // T = J W: dL/dJ = dT W^T.
+  const dJ = new Array(6).fill(0);
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) dJ[r * 3 + c] += dT[r * 3 + k] * W[c * 3 + k];
+  // J = [fx/z, 0, -fx rx/z; 0, fy/z, -fy ry/z], rx = clamp(x/z).
+  const drx_dx = st.clampedX ? 0 : 1 / z, drx_dz = st.clampedX ? 0 : -st.xc[0] / (z * z);
+  const dry_dy = st.clampedY ? 0 : 1 / z, dry_dz = st.clampedY ? 0 : -st.xc[1] / (z * z);
+  const dXc = [0, 0, 0];
+  dXc[2] += dJ[0] * (-cam.fx / (z * z)) + dJ[4] * (-cam.fy / (z * z));
+  // J02 = -fx rx / z
+  dXc[0] += dJ[2] * (-cam.fx / z) * drx_dx;
+  dXc[2] += dJ[2] * (cam.fx * st.rx / (z * z) - (cam.fx / z) * drx_dz);
+  dXc[1] += dJ[5] * (-cam.fy / z) * dry_dy;
+  dXc[2] += dJ[5] * (cam.fy * st.ry / (z * z) - (cam.fy / z) * dry_dz);
+  // Mean 2D.
+  dXc[0] += g.u * cam.fx / z;
+  dXc[1] += g.v * cam.fy / z;
+  dXc[2] += -g.u * cam.fx * st.xc[0] / (z * z) - g.v * cam.fy * st.xc[1] / (z * z);
+  // xc = W m + t.
+  for (let ax = 0; ax < 3; ax++) dMean[ax] += W[0 * 3 + ax] * dXc[0] + W[1 * 3 + ax] * dXc[1] + W[2 * 3 + ax] * dXc[2];
+  for (let ax = 0; ax < 3; ax++) grads.means[3 * i + ax] += dMean[ax];
+
+  // Sigma = M M^T: dL/dM = (dSigma + dSigma^T) M = 2 dSigma M.
+  const dM = new Array(9).fill(0);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) dM[r * 3 + c] += 2 * dSigma[r * 3 + k] * st.M[k * 3 + c];
+  // M = R S.
+  for (let c = 0; c < 3; c++) {
+    let ds = 0;
+    for (let r = 0; r < 3; r++) ds += st.Rq[r * 3 + c] * dM[r * 3 + c];
+    grads.logScales[3 * i + c] += ds * st.s[c];
+  }
+  const dR = dM.map((v, idx) => v * st.s[idx % 3]);
+  const [w, x, y, zq] = st.q;
+  // d R / d (w, x, y, z) for the normalised quaternion.
+  const dq = [
+    2 * (-zq * dR[1] + y * dR[2] + zq * dR[3] - x * dR[5] - y * dR[6] + x * dR[7]),
+    2 * (y * dR[1] + zq * dR[2] + y * dR[3] - 2 * x * dR[4] - w * dR[5] + zq * dR[6] + w * dR[7] - 2 * x * dR[8]),
+    2 * (-2 * y * dR[0] + x * dR[1] + w * dR[2] + x * dR[3] + zq * dR[5] - w * dR[6] + zq * dR[7] - 2 * y * dR[8]),
+    2 * (-2 * zq * dR[0] - w * dR[1] + x * dR[2] + w * dR[3] - 2 * zq * dR[4] + y * dR[5] + x * dR[6] + y * dR[7]),
+  ];
+  // Normalisation: d(q/|q|) = (I - q q^T) / |q|.
+  const qd = st.q[0] * dq[0] + st.q[1] * dq[1] + st.q[2] * dq[2] + st.q[3] * dq[3];
+  for (let k = 0; k < 4; k++) grads.quats[4 * i + k] += (dq[k] - st.q[k] * qd) / st.qNorm;
+}
