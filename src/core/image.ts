@@ -79,26 +79,35 @@ function decodePng(bytes: Uint8Array): RGBAImage {
   const n = width * height;
   if (src.length < n * channels) throw new Error('pixel data is shorter than the header says');
   const out = createImage(width, height);
+  const d = out.data;
+  // Fast paths for the common 8-bit RGB(A) photos; the general loop handles grey, 16-bit, <8-bit.
+  if (depth === 8 && channels === 4) {
+    d.set(src as Uint8Array);
+    return out;
+  }
+  if (depth === 8 && channels === 3) {
+    for (let i = 0, s = 0, o = 0; i < n; i++, s += 3, o += 4) {
+      d[o] = src[s];
+      d[o + 1] = src[s + 1];
+      d[o + 2] = src[s + 2];
+      d[o + 3] = 255;
+    }
+    return out;
+  }
   const shift = depth === 16 ? 8 : 0;
   const maxIn = depth < 8 ? (1 << depth) - 1 : 0;
-  const d = out.data;
+  const conv = (x: number) => (maxIn ? Math.round((x * 255) / maxIn) : x >> shift);
   for (let i = 0; i < n; i++) {
-    let r: number, g: number, b: number, a = 255;
     const s = i * channels;
-    const conv = (x: number) => (maxIn ? Math.round((x * 255) / maxIn) : x >> shift);
     if (channels >= 3) {
-      r = conv(src[s]);
-      g = conv(src[s + 1]);
-      b = conv(src[s + 2]);
-      if (channels === 4) a = conv(src[s + 3]);
+      d[i * 4] = conv(src[s]);
+      d[i * 4 + 1] = conv(src[s + 1]);
+      d[i * 4 + 2] = conv(src[s + 2]);
+      d[i * 4 + 3] = channels === 4 ? conv(src[s + 3]) : 255;
     } else {
-      r = g = b = conv(src[s]);
-      if (channels === 2) a = conv(src[s + 1]);
+      d[i * 4] = d[i * 4 + 1] = d[i * 4 + 2] = conv(src[s]);
+      d[i * 4 + 3] = channels === 2 ? conv(src[s + 1]) : 255;
     }
-    d[i * 4] = r;
-    d[i * 4 + 1] = g;
-    d[i * 4 + 2] = b;
-    d[i * 4 + 3] = a;
   }
   return out;
 }

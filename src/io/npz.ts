@@ -1,0 +1,27 @@
+/** NumPy .npz archives: a zip of .npy files (stored or deflated), keyed by name without ".npy". */
+import { unzipSync, zipSync } from 'fflate';
+import { InputError } from '../core/errors.ts';
+import { parseNpy, type NpyArray } from './npy.ts';
+
+export function parseNpz(bytes: Uint8Array, file = 'arrays.npz'): Map<string, NpyArray> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (e) {
+    throw new InputError(`not a readable .npz (zip) archive (${(e as Error).message})`, { file });
+  }
+  const out = new Map<string, NpyArray>();
+  for (const [name, data] of Object.entries(entries)) {
+    if (!name.endsWith('.npy')) continue;
+    out.set(name.slice(0, -4), parseNpy(data, `${file}/${name}`));
+  }
+  if (out.size === 0) throw new InputError('contains no .npy arrays', { file });
+  return out;
+}
+
+/** Builds an .npz from already-encoded .npy bytes (tests, exporters). */
+export function encodeNpz(arrays: Record<string, Uint8Array>, compress = false): Uint8Array {
+  const files: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
+  for (const [k, v] of Object.entries(arrays)) files[`${k}.npy`] = [v, { level: compress ? 6 : 0 }];
+  return zipSync(files);
+}
