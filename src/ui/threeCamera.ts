@@ -1,0 +1,40 @@
+/**
+ * The one place where an OpenCV camera becomes a three.js object, for display only.
+ *
+ * OpenCV camera axes: x right, y down, z forward (into the scene).
+ * three.js / OpenGL camera axes: x right, y up, z backward (the camera looks down -z).
+ * So GL axes = (x, -y, -z) of the OpenCV axes. With the world-to-camera rotation R and
+ * translation t, the camera centre is C = -R^T t and the camera's axes in world coordinates
+ * are the rows of R. The camera-to-world matrix in GL axes therefore has columns
+ * [R row 0, -R row 1, -R row 2, C].
+ */
+import { Matrix4 } from 'three';
+import { cameraCenter, type Camera, type Vec3 } from '../core/camera.ts';
+
+export function openCvToThreeMatrix(cam: Camera): Matrix4 {
+  const R = cam.R;
+  const [cx, cy, cz] = cameraCenter(cam);
+  // Matrix4.set takes row-major arguments.
+  return new Matrix4().set(
+    R[0], -R[3], -R[6], cx,
+    R[1], -R[4], -R[7], cy,
+    R[2], -R[5], -R[8], cz,
+    0, 0, 0, 1,
+  );
+}
+
+/**
+ * The image rectangle at distance `depth` in front of the camera, in the camera's local GL
+ * coordinates: corners top-left, top-right, bottom-right, bottom-left of the image, and the
+ * rectangle's centre and size (for an image plane).
+ */
+export function imagePlaneGL(cam: Camera, depth: number): { corners: Vec3[]; center: Vec3; width: number; height: number } {
+  const at = (u: number, v: number): Vec3 => [((u - cam.cx) / cam.fx) * depth, (-(v - cam.cy) / cam.fy) * depth, -depth];
+  const corners = [at(0, 0), at(cam.width, 0), at(cam.width, cam.height), at(0, cam.height)];
+  return {
+    corners,
+    center: at(cam.width / 2, cam.height / 2),
+    width: (cam.width / cam.fx) * depth,
+    height: (cam.height / cam.fy) * depth,
+  };
+}
