@@ -1,0 +1,59 @@
+/**
+ * Visual-hull initialisation for sparse-view Gaussian splatting: bounds (when unknown), silhouette
+ * carving, colouring from the photos, and the initial cloud. `initCloudFromViews` runs them in
+ * order; each piece is also exported for the trainer (hullContains for floater pruning) and tests.
+ */
+import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import type { RGBAImage } from '../../core/image.ts';
+import { estimateBounds } from './bounds.ts';
+import { carveVisualHull, type CarveOptions } from './carve.ts';
+import { cloudFromHull, type HullCloudOptions } from './cloud.ts';
+import { colourHull, type ColourOptions, type HullColours } from './colour.ts';
+import type { Bounds, HullView, StageOptions, VisualHull } from './types.ts';
+
+export { estimateBounds, type BoundsView, type EstimateBoundsOptions } from './bounds.ts';
+export { carveVisualHull, type CarveOptions } from './carve.ts';
+export { colourHull, type ColourOptions, type HullColours } from './colour.ts';
+export { cloudFromHull, randomCloud, type HullCloudOptions, type RandomCloudOptions } from './cloud.ts';
+export { hullContains, voxelOccupied } from './occupancy.ts';
+export { knnRmsDistance } from './knn.ts';
+export type { Bounds, ColourView, HullView, StageOptions, VisualHull } from './types.ts';
+
+export interface InitCloudOptions extends StageOptions {
+  /** Object bounds; estimated from the views when absent. */
+  bounds?: Bounds;
+  carve?: Omit<CarveOptions, keyof StageOptions>;
+  colour?: Omit<ColourOptions, keyof StageOptions>;
+  cloud?: Omit<HullCloudOptions, 'colors'>;
+}
+
+export interface InitCloudResult {
+  cloud: GaussianCloud;
+  hull: VisualHull;
+  bounds: Bounds;
+  colours: HullColours | null;
+}
+
+/**
+ * Posed, masked views (with images, for colour) to an initial cloud. Views without `rgba` are
+ * carved with but not sampled; with no images at all the splats are mid grey.
+ */
+export async function initCloudFromViews(
+  views: readonly (HullView & { rgba?: RGBAImage })[],
+  opts: InitCloudOptions = {},
+): Promise<InitCloudResult> {
+  opts.signal?.throwIfAborted();
+  const bounds = opts.bounds ?? estimateBounds(views);
+  // Progress: carving is most of the work, colouring the rest.
+  const report = (from: number, span: number) => (done: number, total: number) =>
+    opts.onProgress?.(Math.round((from + (span * done) / Math.max(total, 1)) * 1000), 1000);
+  const hull = await carveVisualHull(views, bounds, { ...opts.carve, signal: opts.signal, onProgress: report(0, 0.7) });
+  const coloured = views.filter((v): v is HullView & { rgba: RGBAImage } => v.rgba !== undefined);
+  const colours = coloured.length
+    ? await colourHull(hull, coloured, { ...opts.colour, signal: opts.signal, onProgress: report(0.7, 0.3) })
+    : null;
+  opts.signal?.throwIfAborted();
+  const cloud = cloudFromHull(hull, { ...opts.cloud, colors: colours?.colors });
+  opts.onProgress?.(1000, 1000);
+  return { cloud, hull, bounds, colours };
+}
