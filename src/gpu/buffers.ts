@@ -1,0 +1,31 @@
+/** Small helpers for storage buffers and test/debug read-backs. */
+
+/** Storage buffer of at least `bytes` (rounded up to 4, never empty: WebGPU rejects 0-size bindings). */
+export function storageBuffer(device: GPUDevice, label: string, bytes: number, extraUsage = 0): GPUBuffer {
+  return device.createBuffer({
+    label,
+    size: Math.max(16, Math.ceil(bytes / 4) * 4),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | extraUsage,
+  });
+}
+
+export function uniformBuffer(device: GPUDevice, label: string, data: ArrayBuffer | ArrayBufferView): GPUBuffer {
+  const bytes = data.byteLength;
+  const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(buffer, 0, ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+  return buffer;
+}
+
+/** Copies `bytes` from the start of `buffer` to the CPU. Stalls on the GPU: tests, debug, benchmarks. */
+export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, bytes: number = buffer.size): Promise<ArrayBuffer> {
+  const size = Math.ceil(bytes / 4) * 4;
+  const staging = device.createBuffer({ label: `read ${buffer.label}`, size: Math.max(size, 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  if (size > 0) encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = staging.getMappedRange().slice(0, bytes);
+  staging.unmap();
+  staging.destroy();
+  return out;
+}

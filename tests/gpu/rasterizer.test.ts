@@ -1,0 +1,200 @@
+/**
+ * The WebGPU rasterizer against the float64 CPU reference (which finite differences check in
+ * referenceGradients.test.ts), on small random scenes that exercise every rule of the contract
+ * (see rasterScenes.ts). What is checked, exactly (thresholds in rasterCompare.ts):
+ * - forward: rgb and alpha of every unambiguous pixel within 1e-4 absolute of renderReference;
+ * - backward, for the loss L = sum(wRgb * rgb) + sum(wAlpha * alpha) with random weights:
+ *   per parameter group, ||gpu - ref|| / ||ref|| <= 1e-3, and every element within 1e-3
+ *   relative of renderReferenceBackward, with an absolute floor of 1e-5 x the group's largest.
+ * Ambiguous pixels (a float64 decision within a hair of a threshold, referenceMargins.ts) are
+ * left out of both, and there must be few of them.
+ */
+import { describe, expect, it } from 'vitest';
+import { lookAtCamera, type Camera } from '../../src/core/camera.ts';
+import { storageBuffer } from '../../src/gpu/buffers.ts';
+import { DEFAULT_PROJECT_OPTIONS, type CloudGrads } from '../../src/gpu/reference/projectReference.ts';
+import { renderReference, renderReferenceBackward, type RasterOptions } from '../../src/gpu/reference/rasterizeReference.ts';
+import { createRasterizer, type CloudGradsF32, type RasterImageF32, type Rasterizer } from '../../src/gpu/rasterizer.ts';
+import { mulberry32, testGpu, withGpuErrorScope } from './gpuTestDevice.ts';
+import { GRAD_ELEM_TOL, GRAD_NORM_TOL, gradErrors, IMAGE_TOL, imageError } from './rasterCompare.ts';
+import { makeScene, type TestScene } from './rasterScenes.ts';
+import { classifyPixels, type PixelCoverage } from './referenceMargins.ts';
+
+const MAX_AMBIGUOUS_FRACTION = 0.05;
+
+function optionsOf(scene: TestScene): RasterOptions {
+  return { ...DEFAULT_PROJECT_OPTIONS, background: scene.background };
+}
+
+interface SceneRun {
+  image: RasterImageF32;
+  grads: CloudGradsF32;
+  refGrads: CloudGrads;
+  coverage: PixelCoverage;
+  ambiguous: number;
+  imageMaxError: number;
+  imageWhere: string;
+}
+
+/** Renders and differentiates one scene on the GPU and with the reference. */
+async function runScene(scene: TestScene, camera: Camera = scene.camera, reuse?: Rasterizer, withAlphaGrad = true): Promise<SceneRun> {
+  const { device } = await testGpu();
+  return withGpuErrorScope(device, async () => {
+    const { width, height } = camera;
+    const r = reuse ?? createRasterizer(device, { width, height, shDegree: scene.cloud.shDegree, maxSplats: scene.cloud.count });
+    r.upload(scene.cloud);
+    await r.forward(camera, scene.background);
+    const image = await r.readImage();
+    const opts = optionsOf(scene);
+    const coverage = classifyPixels(scene.cloud, camera, opts);
+    const skip = coverage.ambiguous;
+    const ref = renderReference(scene.cloud, camera, opts);
+    const err = imageError(image, ref, skip);
+
+    const rnd = mulberry32(width * 7919 + height);
+    const wRgb = Float32Array.from({ length: width * height * 3 }, (_, i) => (skip[Math.floor(i / 3)] ? 0 : rnd() - 0.5));
+    const wAlpha = Float32Array.from({ length: width * height }, (_, i) => (skip[i] ? 0 : rnd() - 0.5));
+    const dLdRgb = storageBuffer(device, 'dLdRgb', wRgb.byteLength);
+    const dLdAlpha = storageBuffer(device, 'dLdAlpha', wAlpha.byteLength);
+    device.queue.writeBuffer(dLdRgb, 0, wRgb);
+    device.queue.writeBuffer(dLdAlpha, 0, wAlpha);
+    r.backward(dLdRgb, withAlphaGrad ? dLdAlpha : null);
+    const grads = await r.readGrads();
+    const refGrads = renderReferenceBackward(scene.cloud, camera, wRgb, withAlphaGrad ? wAlpha : null, opts);
+    dLdRgb.destroy();
+    dLdAlpha.destroy();
+    if (!reuse) r.destroy();
+    return { image, grads, refGrads, coverage, ambiguous: skip.reduce((a, b) => a + b, 0), imageMaxError: err.max, imageWhere: err.where };
+  });
+}
+
+function expectClose(run: SceneRun, pixels: number): void {
+  expect(run.ambiguous, `${run.ambiguous} of ${pixels} pixels are ambiguous`).toBeLessThanOrEqual(MAX_AMBIGUOUS_FRACTION * pixels);
+  expect(run.imageMaxError, `image error at ${run.imageWhere}`).toBeLessThanOrEqual(IMAGE_TOL);
+  for (const e of gradErrors(run.grads, run.refGrads)) {
+    expect(e.maxRef, `${e.group}: the scene must produce gradients`).toBeGreaterThan(0);
+    expect(e.normRel, `${e.group}: norm-relative error`).toBeLessThanOrEqual(GRAD_NORM_TOL);
+    expect(e.elemRel, `${e.group}: worst element ${e.where}`).toBeLessThanOrEqual(GRAD_ELEM_TOL);
+  }
+}
+
+const SCENES: [number, number, number, number, number][] = [
+  // seed, splats, SH degree, width, height
+  [1, 300, 0, 64, 48],
+  [2, 400, 1, 96, 80],
+  [3, 500, 3, 128, 96],
+  [4, 250, 2, 40, 33],
+  [5, 600, 0, 32, 32],
+];
+
+describe('GPU rasterizer vs CPU reference', () => {
+  const totals = { clampedAlpha: 0, terminated: 0, tiedPairs: 0, jClampedWithGradient: 0, behindCamera: 0 };
+
+  for (const [seed, count, degree, width, height] of SCENES) {
+    it(`seed ${seed}: ${count} splats, SH ${degree}, ${width}x${height}: image and gradients match`, async () => {
+      const scene = makeScene(seed, count, degree, width, height);
+      const run = await runScene(scene);
+      expectClose(run, width * height);
+      totals.clampedAlpha += run.coverage.counts.clampedAlpha;
+      totals.terminated += run.coverage.counts.terminated;
+      totals.tiedPairs += run.coverage.counts.tiedPairs;
+
+      // Splats behind the camera have no gradient on the GPU; splats clamped in J do.
+      const { R, t, fx, cx, width: W } = scene.camera;
+      const limX = [(W - cx) / fx + (0.3 * W) / fx, cx / fx + (0.3 * W) / fx];
+      for (let i = 0; i < count; i++) {
+        const m = scene.cloud.means.subarray(3 * i, 3 * i + 3);
+        const x = R[0] * m[0] + R[1] * m[1] + R[2] * m[2] + t[0];
+        const z = R[6] * m[0] + R[7] * m[1] + R[8] * m[2] + t[2];
+        const g = Math.hypot(run.refGrads.means[3 * i], run.refGrads.means[3 * i + 1], run.refGrads.means[3 * i + 2]);
+        if (z < DEFAULT_PROJECT_OPTIONS.nearPlane) {
+          totals.behindCamera++;
+          expect(Array.from(run.grads.means.subarray(3 * i, 3 * i + 3))).toEqual([0, 0, 0]);
+        } else if ((x / z > limX[0] || x / z < -limX[1]) && g > 0) totals.jClampedWithGradient++;
+      }
+    });
+  }
+
+  it('the scenes exercised alpha clamping, early termination, depth ties, the J clamp and culling', () => {
+    expect(totals.clampedAlpha).toBeGreaterThan(0);
+    expect(totals.terminated).toBeGreaterThan(0);
+    expect(totals.tiedPairs).toBeGreaterThan(0);
+    expect(totals.jClampedWithGradient).toBeGreaterThan(0);
+    expect(totals.behindCamera).toBeGreaterThan(0);
+  });
+
+  it('one rasterizer serves several views, grows its splat and intersection buffers, and backward works without dL/dalpha', async () => {
+    const { device } = await testGpu();
+    const scene = makeScene(6, 300, 1, 48, 40);
+    const r = createRasterizer(device, { width: 48, height: 40, shDegree: 1, maxSplats: 10, maxIntersections: 16 });
+    try {
+      const views: Camera[] = [
+        scene.camera,
+        lookAtCamera([2.2, 1.5, 1.4], [0.1, 0, 0], [0, 0, 1], { fx: 50, fy: 52, cx: 24, cy: 20, width: 48, height: 40 }),
+      ];
+      for (const [k, view] of views.entries()) {
+        const cam: Camera = { ...view, R: view.R.map(Math.fround) as Camera['R'], t: view.t.map(Math.fround) as Camera['t'] };
+        const run = await runScene(scene, cam, r, k === 0);
+        expectClose(run, 48 * 40);
+      }
+      expect(r.capacities.splats).toBeGreaterThanOrEqual(300);
+      expect(await r.readCloud()).toEqual(scene.cloud);
+      expect(r.capacities.intersections).toBeGreaterThan(16);
+    } finally {
+      r.destroy();
+    }
+  });
+
+  it('reports the regrowth of the intersection buffers and never blends a truncated list', async () => {
+    const { device } = await testGpu();
+    const scene = makeScene(7, 200, 0, 48, 48);
+    const r = createRasterizer(device, { width: 48, height: 48, shDegree: 0, maxSplats: 200, maxIntersections: 16 });
+    try {
+      r.upload(scene.cloud);
+      const first = await r.forward(scene.camera, scene.background);
+      expect(first.regrows).toBeGreaterThan(0);
+      expect(first.intersections).toBeGreaterThan(16);
+      expect(r.capacities.intersections).toBeGreaterThanOrEqual(first.intersections);
+      const grown = await r.readImage();
+      const again = await r.forward(scene.camera, scene.background);
+      expect(again).toEqual({ ...first, regrows: 0 });
+      const roomy = createRasterizer(device, { width: 48, height: 48, shDegree: 0, maxSplats: 200 });
+      roomy.upload(scene.cloud);
+      expect((await roomy.forward(scene.camera, scene.background)).regrows).toBe(0);
+      const reference = await roomy.readImage();
+      roomy.destroy();
+      expect(Array.from(grown.rgb)).toEqual(Array.from(reference.rgb));
+    } finally {
+      r.destroy();
+    }
+  });
+
+  it('renders an empty cloud as the background', async () => {
+    const { device } = await testGpu();
+    const scene = makeScene(9, 1, 0, 20, 18);
+    const empty = { ...scene.cloud, count: 0, means: new Float32Array(0), logScales: new Float32Array(0), quats: new Float32Array(0), opacityLogits: new Float32Array(0), sh: new Float32Array(0) };
+    const r = createRasterizer(device, { width: 20, height: 18, shDegree: 0, maxSplats: 4 });
+    try {
+      r.upload(empty);
+      expect(await r.forward(scene.camera, scene.background)).toEqual({ visibleSplats: 0, intersections: 0, regrows: 0 });
+      const image = await r.readImage();
+      expect(Math.max(...image.alpha)).toBe(0);
+      for (let p = 0; p < 20 * 18; p++) expect(Array.from(image.rgb.subarray(3 * p, 3 * p + 3))).toEqual(scene.background);
+    } finally {
+      r.destroy();
+    }
+  });
+
+  it('rejects a camera of another size and a cloud of another SH degree', async () => {
+    const { device } = await testGpu();
+    const scene = makeScene(8, 20, 1, 32, 32);
+    const r = createRasterizer(device, { width: 32, height: 32, shDegree: 0, maxSplats: 20 });
+    try {
+      expect(() => r.upload(scene.cloud)).toThrow(/SH degree 0/);
+      await expect(r.forward({ ...scene.camera, width: 40 }, scene.background)).rejects.toThrow(/32x32/);
+      expect(() => r.backward(storageBuffer(device, 'x', 16))).toThrow(/forward/);
+    } finally {
+      r.destroy();
+    }
+  });
+});
