@@ -1,0 +1,42 @@
+/**
+ * The reconstruction stage over a scene folder: train on a split's input views, render its
+ * held-out views, score them. Shared by `npm run recon`, `npm run bench:recon` and the app.
+ */
+import type { RGBAImage } from '../core/image.ts';
+import type { LoadedScene } from '../io/sceneFolder.ts';
+import { meanScore, scoreView, type ViewScore } from './evaluate/scoreView.ts';
+import { prepareSplit } from './prepareViews.ts';
+import { renderCloudViews } from './renderViews.ts';
+import { trainGaussians, type TrainOptions, type TrainResult } from './train/trainer.ts';
+
+export interface ReconstructOptions extends TrainOptions {
+  split: string;
+  size?: { width: number; height: number };
+}
+
+export interface ReconstructResult {
+  train: TrainResult;
+  trainIds: string[];
+  testIds: string[];
+  renders: RGBAImage[];
+  scores: ViewScore[];
+  mean: Omit<ViewScore, 'id'>;
+  evalMs: number;
+}
+
+export async function reconstructScene(device: GPUDevice, scene: LoadedScene, opts: ReconstructOptions): Promise<ReconstructResult> {
+  const prepared = prepareSplit(scene, opts.split, opts.size);
+  const train = await trainGaussians(device, prepared.train, { bounds: scene.manifest.bounds, ...opts });
+  const t0 = performance.now();
+  const renders = await renderCloudViews(device, train.cloud, prepared.test.map((v) => v.camera), prepared.background);
+  const scores = prepared.test.map((v, i) => scoreView(v.id, renders[i], v.rgba, v.mask));
+  return {
+    train,
+    trainIds: prepared.train.map((v) => v.id),
+    testIds: prepared.test.map((v) => v.id),
+    renders,
+    scores,
+    mean: meanScore(scores),
+    evalMs: performance.now() - t0,
+  };
+}

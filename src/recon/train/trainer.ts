@@ -1,0 +1,297 @@
+/**
+ * The training stage: posed views (with masks when known) -> an optimised GaussianCloud.
+ *
+ * One step = forward (rasterizer, one 16-byte read) -> loss (L1 + D-SSIM + alpha-vs-mask, with a
+ * random background colour when masks exist) -> backward -> regulariser gradients -> densify
+ * statistics -> Adam. Every `progressEvery` steps the loss terms and Adam's non-finite guard are
+ * read back together in one 48-byte read. Densification, pruning (opacity, size, outside the
+ * hull, floaters) and opacity resets run on the CPU every few hundred steps over a read-back
+ * of the cloud, following src/recon/train/schedule.ts.
+ *
+ * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
+ * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
+ * or any error ends the run with the last good cloud and a message.
+ */
+import { cameraCenter, type Camera } from '../../core/camera.ts';
+import { InputError } from '../../core/errors.ts';
+import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import type { RGBAImage } from '../../core/image.ts';
+import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
+import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
+import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
+import { TrainExtras } from '../../gpu/train/trainExtras.ts';
+import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
+import { densifyAndPrune } from './densify.ts';
+import { createRng } from './densifyRandom.ts';
+import { resetOpacity } from './densifyOpacityReset.ts';
+import { actionsAt, learningRatesAt, scaledDensifySchedule } from './schedule.ts';
+
+export interface TrainView {
+  id: string;
+  camera: Camera;
+  rgba: RGBAImage;
+  /** width*height, non-zero = object. */
+  mask?: Uint8Array;
+}
+
+export interface TrainOptions {
+  iterations?: number;
+  init?: 'hull' | 'random';
+  /** Start from this cloud instead of an initialisation (its SH degree wins). */
+  initialCloud?: GaussianCloud;
+  /** Object bounds (scene.json); estimated from the views when absent. */
+  bounds?: Bounds;
+  shDegree?: number;
+  seed?: number;
+  /** Splats of the random start (default 20 000) and cap of the hull start (default 30 000). */
+  initSplats?: number;
+  maxSplats?: number;
+  /** D-SSIM weight lambda (3DGS 0.2). */
+  ssimWeight?: number;
+  /** Weight of mean (alpha - mask)^2. */
+  maskWeight?: number;
+  scaleReg?: number;
+  opacityReg?: number;
+  densify?: boolean;
+  /** Prune splats outside the visual hull at densification steps (needs masks). */
+  hullPrune?: boolean;
+  /** Run floater removal at every densification step that is a multiple of this. 0 = off. */
+  floaterEvery?: number;
+  progressEvery?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainProgress {
+  step: number;
+  iterations: number;
+  loss: number;
+  l1: number;
+  ssim: number;
+  /** PSNR of the training render against its (background-composited) photo. */
+  psnr: number;
+  splats: number;
+  elapsedMs: number;
+  phase: 'init' | 'train';
+}
+
+export interface TrainResult {
+  cloud: GaussianCloud;
+  iterations: number;
+  wallMs: number;
+  initMs: number;
+  initialSplats: number;
+  history: TrainProgress[];
+  bounds: Bounds;
+  hull: VisualHull | null;
+  /** Set when the run ended early: 'cancelled', or the error message. */
+  stopped: string | null;
+  /** Recoverable problems seen (skipped steps, rolled-back clouds), for the report. */
+  faults: string[];
+}
+
+export const DEFAULT_TRAIN_OPTIONS = {
+  iterations: 3000,
+  init: 'hull' as 'hull' | 'random',
+  shDegree: 1,
+  seed: 0,
+  initSplats: 20_000,
+  maxSplats: 200_000,
+  ssimWeight: 0.2,
+  maskWeight: 0.5,
+  scaleReg: 0.0,
+  opacityReg: 0.0,
+  densify: true,
+  hullPrune: true,
+  floaterEvery: 500,
+  progressEvery: 10,
+};
+
+function checkViews(views: readonly TrainView[]): void {
+  if (views.length === 0) throw new InputError('no training views: give at least one posed photo');
+  const { width, height } = views[0].camera;
+  for (const v of views) {
+    if (v.camera.width !== width || v.camera.height !== height)
+      throw new InputError(`view "${v.id}" is ${v.camera.width}x${v.camera.height} but "${views[0].id}" is ${width}x${height}: train on views of one size (use --size)`);
+    if (v.rgba.width !== width || v.rgba.height !== height)
+      throw new InputError(`view "${v.id}": image is ${v.rgba.width}x${v.rgba.height} but its camera is ${width}x${height}`);
+    if (v.mask) {
+      if (v.mask.length !== width * height) throw new InputError(`view "${v.id}": mask size does not match the image`);
+      if (!v.mask.some((x) => x !== 0)) throw new InputError(`view "${v.id}": its mask is empty (no object pixels). Fix or remove that mask.`);
+    }
+  }
+}
+
+export function isCloudFinite(c: GaussianCloud): boolean {
+  for (const a of [c.means, c.logScales, c.quats, c.opacityLogits, c.sh]) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** Object-centric scene size: the bounds' half diagonal, or 3DGS's camera spread without bounds. */
+function extentOf(bounds: Bounds, cameras: Camera[]): number {
+  const d = Math.hypot(bounds.max[0] - bounds.min[0], bounds.max[1] - bounds.min[1], bounds.max[2] - bounds.min[2]);
+  if (d > 0) return 0.5 * d;
+  const cs = cameras.map(cameraCenter);
+  const mean = [0, 1, 2].map((k) => cs.reduce((s, c) => s + c[k], 0) / cs.length);
+  return 1.1 * Math.max(...cs.map((c) => Math.hypot(c[0] - mean[0], c[1] - mean[1], c[2] - mean[2])));
+}
+
+export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainOptions = {}): Promise<TrainResult> {
+  const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  checkViews(views);
+  const t0 = performance.now();
+  const { width, height } = views[0].camera;
+  const masked = views.every((v) => v.mask);
+  const bounds = o.bounds ?? (masked ? estimateBounds(views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height }))) : null);
+  if (!bounds) throw new InputError('the object bounds are unknown and the views have no masks: give bounds in scene.json or masks');
+
+  // Initialisation.
+  let hull: VisualHull | null = null;
+  let cloud: GaussianCloud;
+  if (o.initialCloud) cloud = o.initialCloud;
+  else if (o.init === 'hull') {
+    if (!masked) throw new InputError('the visual-hull start needs a mask for every view: use --init random or add masks');
+    const init = await initCloudFromViews(
+      views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height, rgba: v.rgba })),
+      { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats * 1.5, seed: o.seed } },
+    );
+    cloud = init.cloud;
+    hull = init.hull;
+  } else cloud = randomCloud(bounds, o.initSplats, o.seed, { shDegree: o.shDegree, color: 'grey' });
+  if (!o.initialCloud && hull === null && masked && o.hullPrune) {
+    // The random start still benefits from carving for pruning; it is not used to place splats.
+    hull = (await initCloudFromViews(views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height })), { bounds, signal: o.signal })).hull;
+  }
+  const initMs = performance.now() - t0;
+  const initialSplats = cloud.count;
+
+  const history: TrainProgress[] = [];
+  const faults: string[] = [];
+  let lastGood = cloud;
+  let stopped: string | null = null;
+  let lost: string | null = null;
+  void device.lost?.then((info) => (lost = `the GPU device was lost (${info.message || info.reason}); the last good cloud is kept`));
+
+  let rasterizer: Rasterizer | null = null;
+  let loss: GpuLoss | null = null;
+  let adam: GpuAdam | null = null;
+  let extras: TrainExtras | null = null;
+  const targets: LossTarget[] = [];
+  const readback = device.createBuffer({ label: 'train read-back (loss terms + adam status)', size: 48, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  let step = 0;
+  try {
+    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2) });
+    rasterizer.upload(cloud);
+    adam = new GpuAdam(device, { layout: rasterizer.layout, shDegree: cloud.shDegree });
+    loss = createLoss(device, { width, height });
+    for (const v of views) targets.push(loss.uploadTarget(v.rgba.data, v.mask ?? null, v.id));
+    extras = new TrainExtras(device);
+    extras.resetStats(rasterizer.layout.capacity);
+
+    const extent = extentOf(bounds, views.map((v) => v.camera));
+    const schedule = scaledDensifySchedule(o.iterations);
+    const rng = createRng(o.seed + 1);
+    let order: number[] = [];
+    let zeroVisibleRun = 0;
+
+    for (step = 1; step <= o.iterations; step++) {
+      if (o.signal?.aborted) { stopped = 'cancelled'; break; }
+      if (lost) throw new Error(lost);
+      if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
+      const vi = order.pop()!;
+      const view = views[vi];
+      const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : [0, 0, 0];
+
+      const fwd = await rasterizer.forward(view.camera, bg);
+      if (fwd.visibleSplats === 0) {
+        // Nothing to learn from this view; a cloud that is invisible everywhere is a dead end.
+        if (++zeroVisibleRun >= views.length * 3) throw new Error('no splat is visible from any training view (the cloud collapsed or left the frustums)');
+        continue;
+      }
+      zeroVisibleRun = 0;
+      const count = cloud.count;
+      const bufs = rasterizer.buffers;
+      const out = loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: view.mask ? o.maskWeight : 0 });
+      rasterizer.backward(out.dLdRgb, view.mask ? out.dLdAlpha : null);
+      extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg });
+      const actions = actionsAt(step, schedule);
+      if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
+      adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent));
+
+      if (step % o.progressEvery === 0 || step === o.iterations) {
+        const enc = device.createCommandEncoder();
+        enc.copyBufferToBuffer(out.lossTerms, 0, readback, 0, 32);
+        enc.copyBufferToBuffer(adam.buffers.status, 0, readback, 32, 16);
+        device.queue.submit([enc.finish()]);
+        await readback.mapAsync(GPUMapMode.READ);
+        const bytes = readback.getMappedRange().slice(0);
+        readback.unmap();
+        const t = new Float32Array(bytes, 0, 8);
+        const status = decodeAdamStatus(new Uint32Array(bytes, 32, 4));
+        if (status.nonFinite > 0) faults.push(`step ${step}: ${status.nonFinite} non-finite gradients, step skipped`);
+        const p: TrainProgress = {
+          step, iterations: o.iterations, loss: t[0], l1: t[1], ssim: t[2], psnr: t[4] > 0 ? -10 * Math.log10(t[4]) : Infinity,
+          splats: count, elapsedMs: performance.now() - t0, phase: 'train',
+        };
+        history.push(p);
+        o.onProgress?.(p);
+      }
+
+      const doDensify = o.densify && actions.densify;
+      if (doDensify || (o.densify && actions.resetOpacity)) {
+        let current = await rasterizer.readCloud();
+        if (!isCloudFinite(current)) {
+          faults.push(`step ${step}: non-finite parameters, rolled back to the last good cloud`);
+          current = lastGood;
+        }
+        let moments = await adam.readMoments(current.count);
+        if (doDensify) {
+          const stats = await extras.readStats(current.count);
+          const floaters = o.floaterEvery > 0 && step % o.floaterEvery === 0 ? {} : null;
+          const res = densifyAndPrune(
+            { cloud: current, moments, gradAccum: stats.gradAccum, gradCount: stats.gradCount },
+            { sceneExtent: extent, hull: o.hullPrune && hull ? { hull, dilate: 2 } : null, floaters, maxSplats: o.maxSplats, seed: o.seed + step },
+          );
+          current = res.cloud;
+          moments = res.moments;
+        }
+        if (o.densify && actions.resetOpacity) ({ cloud: current, moments } = resetOpacity(current, moments));
+        if (current.count === 0) throw new Error('pruning removed every splat');
+        rasterizer.upload(current);
+        adam.setLayout(rasterizer.layout);
+        adam.writeMoments(moments, current.count);
+        extras.resetStats(rasterizer.layout.capacity);
+        cloud = current;
+        lastGood = current;
+      }
+    }
+    const final = await rasterizer.readCloud();
+    if (isCloudFinite(final)) cloud = final;
+    else {
+      faults.push('final cloud had non-finite values; returned the last good cloud');
+      cloud = lastGood;
+    }
+  } catch (e) {
+    stopped = e instanceof Error ? e.message : String(e);
+    cloud = lastGood;
+  } finally {
+    for (const t of targets) t.destroy();
+    loss?.destroy();
+    adam?.destroy();
+    extras?.destroy();
+    rasterizer?.destroy();
+    readback.destroy();
+  }
+  return {
+    cloud, iterations: Math.min(step, o.iterations), wallMs: performance.now() - t0, initMs, initialSplats,
+    history, bounds, hull, stopped, faults,
+  };
+}
+
+function shuffle(a: number[], rng: { uniform(): number }): number[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
