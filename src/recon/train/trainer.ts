@@ -24,7 +24,7 @@ import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type Visu
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from './densifyRandom.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
-import { actionsAt, learningRatesAt, scaledDensifySchedule } from './schedule.ts';
+import { actionsAt, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
   id: string;
@@ -57,9 +57,17 @@ export interface TrainOptions {
   hullPrune?: boolean;
   /** Run floater removal at every densification step that is a multiple of this. 0 = off. */
   floaterEvery?: number;
+  /** Overrides of the densification schedule (default: 3DGS's, stretched to `iterations`). */
+  schedule?: Partial<DensifySchedule>;
   progressEvery?: number;
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Called right after each onProgress with a reader of the current cloud (a GPU read-back, paid
+   * only when called). Awaited: the next step waits, so a caller can render previews between
+   * steps on the same device. A throw ends the run like any other error (last good cloud kept).
+   */
+  onSnapshot?: (p: TrainProgress, readCloud: () => Promise<GaussianCloud>) => Promise<void> | void;
 }
 
 export interface TrainProgress {
@@ -189,7 +197,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     extras.resetStats(rasterizer.layout.capacity);
 
     const extent = extentOf(bounds, views.map((v) => v.camera));
-    const schedule = scaledDensifySchedule(o.iterations);
+    const schedule = { ...scaledDensifySchedule(o.iterations), ...o.schedule };
     const rng = createRng(o.seed + 1);
     let order: number[] = [];
     let zeroVisibleRun = 0;
@@ -235,6 +243,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         };
         history.push(p);
         o.onProgress?.(p);
+        if (o.onSnapshot) {
+          const r = rasterizer;
+          await o.onSnapshot(p, () => r.readCloud());
+        }
       }
 
       const doDensify = o.densify && actions.densify;
@@ -272,7 +284,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       cloud = lastGood;
     }
   } catch (e) {
-    stopped = e instanceof Error ? e.message : String(e);
+    // After a device loss, calls fail with terse errors; the loss reason is the useful message.
+    await Promise.race([device.lost, new Promise((r) => setTimeout(r, 100))]);
+    const msg = e instanceof Error ? e.message : String(e);
+    stopped = lost ?? (msg || `GPU error (${(e as Error)?.name ?? 'unknown'})`);
     cloud = lastGood;
   } finally {
     for (const t of targets) t.destroy();

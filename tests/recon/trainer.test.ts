@@ -1,0 +1,103 @@
+/**
+ * The training loop end to end on the GPU (Dawn), at a tiny size: it must learn, and every fault
+ * must end with a message and a usable cloud rather than a crash or a hang.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isInputError } from '../../src/core/errors.ts';
+import { getGpuDevice } from '../../src/gpu/device.ts';
+import { fsSource } from '../../src/io/fsFileSource.ts';
+import { loadScene, type LoadedScene } from '../../src/io/sceneFolder.ts';
+import { scoreView } from '../../src/recon/evaluate/scoreView.ts';
+import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';
+import { renderCloudViews } from '../../src/recon/renderViews.ts';
+import { isCloudFinite, trainGaussians, type TrainView } from '../../src/recon/train/trainer.ts';
+import { testGpu } from '../gpu/gpuTestDevice.ts';
+
+let device: GPUDevice;
+let scene: LoadedScene;
+let split: PreparedSplit;
+const size = { width: 64, height: 48 };
+
+beforeAll(async () => {
+  device = (await testGpu()).device;
+  scene = await loadScene(fsSource('scenes/pebbles'));
+  split = prepareSplit(scene, '3', size);
+}, 60_000);
+
+const small = { initSplats: 500, progressEvery: 5, seed: 1 };
+
+async function meanTrainPsnr(cloud: Parameters<typeof renderCloudViews>[1]): Promise<number> {
+  const test = split.train;
+  const renders = await renderCloudViews(device, cloud, test.map((v) => v.camera), split.background);
+  return test.map((v, i) => scoreView(v.id, renders[i], v.rgba, v.mask).psnrMasked!).reduce((a, b) => a + b, 0) / test.length;
+}
+
+describe('trainGaussians', () => {
+  it('learns: training loss falls and the input views\' masked PSNR rises over the hull start', async () => {
+    const r = await trainGaussians(device, split.train, { ...small, iterations: 30, bounds: scene.manifest.bounds, densify: false });
+    expect(r.stopped).toBeNull();
+    expect(r.faults).toEqual([]);
+    expect(r.iterations).toBe(30);
+    const first = r.history[0].loss;
+    const last = r.history[r.history.length - 1].loss;
+    expect(last, `loss ${first} -> ${last}`).toBeLessThan(0.8 * first);
+    expect(isCloudFinite(r.cloud)).toBe(true);
+    const start = await trainGaussians(device, split.train, { ...small, iterations: 0, bounds: scene.manifest.bounds });
+    const before = await meanTrainPsnr(start.cloud);
+    const after = await meanTrainPsnr(r.cloud);
+    expect(after, `input-view masked PSNR ${before.toFixed(2)} -> ${after.toFixed(2)} dB`).toBeGreaterThan(before + 1);
+  }, 120_000);
+
+  it('densifies and prunes on schedule without losing the cloud', async () => {
+    const r = await trainGaussians(device, split.train, {
+      ...small, iterations: 30, progressEvery: 10, bounds: scene.manifest.bounds, floaterEvery: 20,
+      schedule: { from: 1, until: 25, interval: 20, opacityResetInterval: 0 },
+    });
+    expect(r.stopped).toBeNull();
+    expect(r.cloud.count).not.toBe(r.initialSplats);
+    expect(isCloudFinite(r.cloud)).toBe(true);
+  }, 180_000);
+
+  it('cancel mid-run returns the current cloud and says cancelled', async () => {
+    const ac = new AbortController();
+    const r = await trainGaussians(device, split.train, {
+      ...small, iterations: 1000, bounds: scene.manifest.bounds, signal: ac.signal,
+      onProgress: (p) => { if (p.step >= 10) ac.abort(); },
+    });
+    expect(r.stopped).toBe('cancelled');
+    expect(r.iterations).toBeLessThan(20);
+    expect(r.cloud.count).toBeGreaterThan(0);
+    expect(isCloudFinite(r.cloud)).toBe(true);
+  }, 60_000);
+
+  it('a lost device ends the run with a message and the last good cloud', async () => {
+    const own = (await getGpuDevice({ timestamps: false })).device;
+    const r = await trainGaussians(own, split.train, {
+      ...small, iterations: 1000, bounds: scene.manifest.bounds,
+      onProgress: (p) => { if (p.step === 10) own.destroy(); },
+    });
+    expect(r.stopped).toMatch(/lost|destroyed|invalid/i);
+    expect(r.cloud.count).toBe(r.initialSplats);
+    expect(isCloudFinite(r.cloud)).toBe(true);
+  }, 60_000);
+
+  it('no visible splat from any view ends with a clear message', async () => {
+    const start = await trainGaussians(device, split.train, { ...small, iterations: 0, bounds: scene.manifest.bounds });
+    const away = { ...start.cloud, means: start.cloud.means.map((x, i) => (i % 3 === 2 ? x + 1e4 : x)) };
+    const r = await trainGaussians(device, split.train, { ...small, iterations: 50, initialCloud: away });
+    expect(r.stopped).toMatch(/no splat is visible/);
+    expect(r.cloud.count).toBe(away.count);
+  }, 60_000);
+
+  it('refuses bad input with InputError: an empty mask, views of two sizes, no masks for the hull start', async () => {
+    const empty: TrainView[] = split.train.map((v, i) => (i === 1 ? { ...v, mask: new Uint8Array(v.mask!.length) } : v));
+    await expect(trainGaussians(device, empty, small)).rejects.toSatisfy((e: unknown) => isInputError(e) && /mask is empty/.test((e as Error).message));
+    const other = prepareSplit(scene, '3', { width: 32, height: 24 });
+    const mixed = [split.train[0], other.train[1]];
+    await expect(trainGaussians(device, mixed, small)).rejects.toSatisfy((e: unknown) => isInputError(e) && /one size/.test((e as Error).message));
+    const unmasked = split.train.map((v) => ({ ...v, mask: undefined }));
+    await expect(trainGaussians(device, unmasked, { ...small, bounds: scene.manifest.bounds })).rejects.toSatisfy(
+      (e: unknown) => isInputError(e) && /needs a mask/.test((e as Error).message),
+    );
+  }, 60_000);
+});
