@@ -1,7 +1,22 @@
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast Node unit tests, and end-to-end tests that drive the built app in headless
-// Chromium (/usr/bin/chromium, see ../shared/GPU-TESTING.md).
+// Three projects: fast Node unit tests; end-to-end tests that drive the built app in headless
+// Chromium; and browser tests that run the GPU kernels in Chromium's own WebGPU (SwiftShader).
+// Chromium is always the system one (/usr/bin/chromium, see ../shared/GPU-TESTING.md): nothing
+// here downloads a browser.
+const CHROMIUM_FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-angle=swiftshader',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +25,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/e2e/**', 'node_modules/**'],
+          exclude: ['tests/e2e/**', 'tests/browser/**', 'node_modules/**'],
           testTimeout: 30_000,
         },
       },
@@ -22,6 +37,26 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // onnxruntime-web is excluded from pre-bundling, as in vite.config.ts, so that Vite does not
+        // reload the page on its first import.
+        optimizeDeps: { exclude: ['onnxruntime-web'] },
+        server: { host: '127.0.0.1' },
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            api: { host: '127.0.0.1' },
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
     ],

@@ -7,6 +7,9 @@
 import { existsSync } from 'node:fs';
 import { getGpuDevice, type GpuContext } from '../../src/gpu/device.ts';
 
+// The environment-free helpers live in gpuTestUtils.ts (shared with the browser tests).
+export { mulberry32, withGpuErrorScope } from './gpuTestUtils.ts';
+
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 let context: Promise<GpuContext> | null = null;
@@ -24,27 +27,4 @@ export function testGpu(): Promise<GpuContext> {
     });
   }
   return context;
-}
-
-/** Runs `fn` and fails on any WebGPU validation or out-of-memory error it caused. */
-export async function withGpuErrorScope<T>(device: GPUDevice, fn: () => Promise<T> | T): Promise<T> {
-  device.pushErrorScope('out-of-memory');
-  device.pushErrorScope('validation');
-  const result = await fn();
-  const validation = await device.popErrorScope();
-  const oom = await device.popErrorScope();
-  if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
-  if (oom) throw new Error(`WebGPU out of memory: ${oom.message}`);
-  return result;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

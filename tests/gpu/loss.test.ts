@@ -6,36 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ssimPlanes } from '../../src/core/metrics/ssim.ts';
-import { readBuffer, storageBuffer } from '../../src/gpu/buffers.ts';
-import { createLoss, LOSS_TERMS_BYTES } from '../../src/gpu/loss/loss.ts';
-import { lossReference, targetPrimePlanes, type LossInputs, type LossTerms, type LossWeights } from '../../src/gpu/loss/lossReference.ts';
-import { mulberry32, testGpu, withGpuErrorScope } from './gpuTestDevice.ts';
-
-/** Random render, alpha, target and (optionally) a disc mask; |rgb - t'| kept away from the L1 kink. */
-function randomLossInputs(width: number, height: number, withMask: boolean, seed: number): LossInputs {
-  const rnd = mulberry32(seed);
-  const n = width * height;
-  const target = new Uint8Array(4 * n);
-  for (let i = 0; i < target.length; i++) target[i] = Math.floor(rnd() * 256);
-  let mask: Uint8Array | null = null;
-  if (withMask) {
-    mask = new Uint8Array(n);
-    const cx = width * (0.4 + 0.2 * rnd()), cy = height * (0.4 + 0.2 * rnd()), r = 0.35 * Math.min(width, height);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) mask[y * width + x] = (x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 < r * r ? 1 : 0;
-  }
-  const background = [rnd(), rnd(), rnd()] as const;
-  const yp = targetPrimePlanes(target, mask, background, n);
-  const rgb = new Float64Array(3 * n);
-  for (let p = 0; p < n; p++)
-    for (let c = 0; c < 3; c++) {
-      // Half the pixels near the target (SSIM's interesting regime), half anywhere.
-      let v = rnd() < 0.5 ? yp[c][p] + 0.2 * (rnd() - 0.5) : rnd();
-      if (Math.abs(v - yp[c][p]) < 1e-3) v = yp[c][p] + 2e-3;
-      rgb[3 * p + c] = v;
-    }
-  const alpha = Float64Array.from({ length: n }, () => rnd());
-  return { width, height, rgb, alpha, target, mask, background };
-}
+import { lossReference, targetPrimePlanes, type LossInputs, type LossWeights } from '../../src/gpu/loss/lossReference.ts';
+import { mulberry32, testGpu } from './gpuTestDevice.ts';
+import { asF32, expectLossMatches, gpuLoss, gradError, randomLossInputs } from './lossCases.ts';
 
 /** Central differences of the loss over every rgb and alpha value. */
 function checkGradients(inputs: LossInputs, weights: Partial<LossWeights>) {
@@ -127,74 +100,6 @@ describe('loss reference (float64)', () => {
   });
 });
 
-/** The reference on exactly what the GPU sees: rgb, alpha and background rounded to f32. */
-function asF32(inputs: LossInputs): LossInputs {
-  return {
-    ...inputs,
-    rgb: Float64Array.from(Float32Array.from(inputs.rgb)),
-    alpha: Float64Array.from(Float32Array.from(inputs.alpha)),
-    background: inputs.background.map(Math.fround) as unknown as LossInputs['background'],
-  };
-}
-
-interface GpuLossResult {
-  terms: LossTerms;
-  raw: Float32Array;
-  dLdRgb: Float32Array;
-  dLdAlpha: Float32Array;
-}
-
-/** Runs the GPU loss on several inputs of one size (one createLoss, targets switched per run). */
-async function gpuLoss(cases: LossInputs[], weights: Partial<LossWeights>[], ownSubmit = false): Promise<GpuLossResult[]> {
-  const { device } = await testGpu();
-  const { width, height } = cases[0];
-  const n = width * height;
-  return withGpuErrorScope(device, async () => {
-    const loss = createLoss(device, { width, height });
-    const rgb = storageBuffer(device, 'test rgb', 12 * n);
-    const alpha = storageBuffer(device, 'test alpha', 4 * n);
-    const out: GpuLossResult[] = [];
-    for (let i = 0; i < cases.length; i++) {
-      const c = cases[i];
-      device.queue.writeBuffer(rgb, 0, Float32Array.from(c.rgb));
-      device.queue.writeBuffer(alpha, 0, Float32Array.from(c.alpha));
-      const target = loss.uploadTarget(c.target, c.mask);
-      let o;
-      if (ownSubmit) o = loss.run(null, rgb, alpha, target, c.background, weights[i]);
-      else {
-        const encoder = device.createCommandEncoder();
-        o = loss.run(encoder, rgb, alpha, target, c.background, weights[i]);
-        device.queue.submit([encoder.finish()]);
-      }
-      const [terms, raw, dLdRgb, dLdAlpha] = await Promise.all([
-        loss.readTerms(),
-        readBuffer(device, o.lossTerms, LOSS_TERMS_BYTES),
-        readBuffer(device, o.dLdRgb, 12 * n),
-        readBuffer(device, o.dLdAlpha, 4 * n),
-      ]);
-      out.push({ terms, raw: new Float32Array(raw), dLdRgb: new Float32Array(dLdRgb), dLdAlpha: new Float32Array(dLdAlpha) });
-      target.destroy();
-    }
-    loss.destroy();
-    rgb.destroy();
-    alpha.destroy();
-    return out;
-  });
-}
-
-/** ||a - b|| / ||b|| and max |a - b| / max |b|. */
-function gradError(gpu: Float32Array, ref: Float64Array): { l2: number; max: number } {
-  let d2 = 0, r2 = 0, dMax = 0, rMax = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = gpu[i] - ref[i];
-    d2 += d * d;
-    r2 += ref[i] * ref[i];
-    dMax = Math.max(dMax, Math.abs(d));
-    rMax = Math.max(rMax, Math.abs(ref[i]));
-  }
-  return r2 === 0 ? { l2: Math.sqrt(d2), max: dMax } : { l2: Math.sqrt(d2 / r2), max: dMax / rMax };
-}
-
 describe('GPU loss vs the reference', () => {
   for (const [w, h] of [[32, 24], [64, 48]]) {
     it(`matches the reference at ${w}x${h}, with and without mask`, async () => {
@@ -204,21 +109,9 @@ describe('GPU loss vs the reference', () => {
         randomLossInputs(w, h, true, w + 2),
         randomLossInputs(w, h, true, w + 3),
       ].map(asF32);
-      const gpu = await gpuLoss(cases, weights);
-      for (let i = 0; i < cases.length; i++) {
-        const ref = lossReference(cases[i], weights[i]);
-        const g = gpu[i];
-        const what = `case ${i} (${cases[i].mask ? 'mask' : 'no mask'}, ${JSON.stringify(weights[i])})`;
-        for (const k of ['loss', 'l1', 'ssim', 'maskMse', 'mse'] as const)
-          expect(Math.abs(g.terms[k] - ref[k]), `${what}: ${k} ${g.terms[k]} vs ${ref[k]}`).toBeLessThan(1e-4);
-        expect(Array.from(g.raw.subarray(0, 5))).toEqual([g.terms.loss, g.terms.l1, g.terms.ssim, g.terms.maskMse, g.terms.mse]);
-        const eRgb = gradError(g.dLdRgb, ref.dLdRgb);
-        const eAlpha = gradError(g.dLdAlpha, ref.dLdAlpha);
-        expect(eRgb.l2, `${what}: dL/drgb ${JSON.stringify(eRgb)}`).toBeLessThan(1e-3);
-        expect(eRgb.max, `${what}: dL/drgb ${JSON.stringify(eRgb)}`).toBeLessThan(1e-3);
-        expect(eAlpha.max, `${what}: dL/dalpha ${JSON.stringify(eAlpha)}`).toBeLessThan(1e-3);
-        if (!cases[i].mask) expect(g.dLdAlpha.every((v) => v === 0)).toBe(true);
-      }
+      const { device } = await testGpu();
+      const gpu = await gpuLoss(device, cases, weights);
+      for (let i = 0; i < cases.length; i++) expectLossMatches(gpu[i], cases[i], weights[i], `case ${i}`);
     });
   }
 
@@ -248,7 +141,7 @@ describe('GPU loss vs the reference', () => {
       for (let c = 0; c < 3; c++) rgb[3 * p + c] = mask[p] ? yp[c][p] + 0.02 * (rnd() - 0.5) : background[c];
     }
     const inputs = asF32({ width: w, height: h, rgb, alpha, target, mask, background });
-    const [g] = await gpuLoss([inputs], [{}]);
+    const [g] = await gpuLoss((await testGpu()).device, [inputs], [{}]);
     const ref = lossReference(inputs);
     for (const k of ['loss', 'l1', 'ssim', 'maskMse', 'mse'] as const)
       expect(Math.abs(g.terms[k] - ref[k]), `${k} ${g.terms[k]} vs ${ref[k]}`).toBeLessThan(1e-4);
@@ -267,7 +160,7 @@ describe('GPU loss vs the reference', () => {
       if (c.mask) (c.alpha as Float64Array).set(c.mask);
       return asF32(c);
     });
-    const gpu = await gpuLoss(cases, [{}, {}], true);
+    const gpu = await gpuLoss((await testGpu()).device, cases, [{}, {}], true);
     for (const g of gpu) {
       expect(g.terms.l1).toBeLessThan(1e-6);
       expect(Math.abs(g.terms.ssim - 1)).toBeLessThan(1e-5);

@@ -10,7 +10,7 @@
  */
 import { lookAtCamera, type Camera } from '../../src/core/camera.ts';
 import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
-import { mulberry32 } from './gpuTestDevice.ts';
+import { mulberry32 } from './gpuTestUtils.ts';
 
 export interface TestScene {
   name: string;

@@ -12,71 +12,11 @@
 import { describe, expect, it } from 'vitest';
 import { lookAtCamera, type Camera } from '../../src/core/camera.ts';
 import { storageBuffer } from '../../src/gpu/buffers.ts';
-import { DEFAULT_PROJECT_OPTIONS, type CloudGrads } from '../../src/gpu/reference/projectReference.ts';
-import { renderReference, renderReferenceBackward, type RasterOptions } from '../../src/gpu/reference/rasterizeReference.ts';
-import { createRasterizer, type CloudGradsF32, type RasterImageF32, type Rasterizer } from '../../src/gpu/rasterizer.ts';
-import { mulberry32, testGpu, withGpuErrorScope } from './gpuTestDevice.ts';
-import { GRAD_ELEM_TOL, GRAD_NORM_TOL, gradErrors, IMAGE_TOL, imageError } from './rasterCompare.ts';
-import { makeScene, type TestScene } from './rasterScenes.ts';
-import { classifyPixels, type PixelCoverage } from './referenceMargins.ts';
-
-const MAX_AMBIGUOUS_FRACTION = 0.05;
-
-function optionsOf(scene: TestScene): RasterOptions {
-  return { ...DEFAULT_PROJECT_OPTIONS, background: scene.background };
-}
-
-interface SceneRun {
-  image: RasterImageF32;
-  grads: CloudGradsF32;
-  refGrads: CloudGrads;
-  coverage: PixelCoverage;
-  ambiguous: number;
-  imageMaxError: number;
-  imageWhere: string;
-}
-
-/** Renders and differentiates one scene on the GPU and with the reference. */
-async function runScene(scene: TestScene, camera: Camera = scene.camera, reuse?: Rasterizer, withAlphaGrad = true): Promise<SceneRun> {
-  const { device } = await testGpu();
-  return withGpuErrorScope(device, async () => {
-    const { width, height } = camera;
-    const r = reuse ?? createRasterizer(device, { width, height, shDegree: scene.cloud.shDegree, maxSplats: scene.cloud.count });
-    r.upload(scene.cloud);
-    await r.forward(camera, scene.background);
-    const image = await r.readImage();
-    const opts = optionsOf(scene);
-    const coverage = classifyPixels(scene.cloud, camera, opts);
-    const skip = coverage.ambiguous;
-    const ref = renderReference(scene.cloud, camera, opts);
-    const err = imageError(image, ref, skip);
-
-    const rnd = mulberry32(width * 7919 + height);
-    const wRgb = Float32Array.from({ length: width * height * 3 }, (_, i) => (skip[Math.floor(i / 3)] ? 0 : rnd() - 0.5));
-    const wAlpha = Float32Array.from({ length: width * height }, (_, i) => (skip[i] ? 0 : rnd() - 0.5));
-    const dLdRgb = storageBuffer(device, 'dLdRgb', wRgb.byteLength);
-    const dLdAlpha = storageBuffer(device, 'dLdAlpha', wAlpha.byteLength);
-    device.queue.writeBuffer(dLdRgb, 0, wRgb);
-    device.queue.writeBuffer(dLdAlpha, 0, wAlpha);
-    r.backward(dLdRgb, withAlphaGrad ? dLdAlpha : null);
-    const grads = await r.readGrads();
-    const refGrads = renderReferenceBackward(scene.cloud, camera, wRgb, withAlphaGrad ? wAlpha : null, opts);
-    dLdRgb.destroy();
-    dLdAlpha.destroy();
-    if (!reuse) r.destroy();
-    return { image, grads, refGrads, coverage, ambiguous: skip.reduce((a, b) => a + b, 0), imageMaxError: err.max, imageWhere: err.where };
-  });
-}
-
-function expectClose(run: SceneRun, pixels: number): void {
-  expect(run.ambiguous, `${run.ambiguous} of ${pixels} pixels are ambiguous`).toBeLessThanOrEqual(MAX_AMBIGUOUS_FRACTION * pixels);
-  expect(run.imageMaxError, `image error at ${run.imageWhere}`).toBeLessThanOrEqual(IMAGE_TOL);
-  for (const e of gradErrors(run.grads, run.refGrads)) {
-    expect(e.maxRef, `${e.group}: the scene must produce gradients`).toBeGreaterThan(0);
-    expect(e.normRel, `${e.group}: norm-relative error`).toBeLessThanOrEqual(GRAD_NORM_TOL);
-    expect(e.elemRel, `${e.group}: worst element ${e.where}`).toBeLessThanOrEqual(GRAD_ELEM_TOL);
-  }
-}
+import { DEFAULT_PROJECT_OPTIONS } from '../../src/gpu/reference/projectReference.ts';
+import { createRasterizer } from '../../src/gpu/rasterizer.ts';
+import { testGpu } from './gpuTestDevice.ts';
+import { expectClose, runScene } from './rasterRun.ts';
+import { makeScene } from './rasterScenes.ts';
 
 const SCENES: [number, number, number, number, number][] = [
   // seed, splats, SH degree, width, height
@@ -92,8 +32,9 @@ describe('GPU rasterizer vs CPU reference', () => {
 
   for (const [seed, count, degree, width, height] of SCENES) {
     it(`seed ${seed}: ${count} splats, SH ${degree}, ${width}x${height}: image and gradients match`, async () => {
+      const { device } = await testGpu();
       const scene = makeScene(seed, count, degree, width, height);
-      const run = await runScene(scene);
+      const run = await runScene(device, scene);
       expectClose(run, width * height);
       totals.clampedAlpha += run.coverage.counts.clampedAlpha;
       totals.terminated += run.coverage.counts.terminated;
@@ -134,7 +75,7 @@ describe('GPU rasterizer vs CPU reference', () => {
       ];
       for (const [k, view] of views.entries()) {
         const cam: Camera = { ...view, R: view.R.map(Math.fround) as Camera['R'], t: view.t.map(Math.fround) as Camera['t'] };
-        const run = await runScene(scene, cam, r, k === 0);
+        const run = await runScene(device, scene, cam, r, k === 0);
         expectClose(run, 48 * 40);
       }
       expect(r.capacities.splats).toBeGreaterThanOrEqual(300);

@@ -1,0 +1,72 @@
+/**
+ * One GPU-vs-reference run of the rasterizer (forward image and backward gradients of a random
+ * linear loss), and the checks made on it, shared by the Node tests (rasterizer.test.ts) and the
+ * browser tests (tests/browser/). Environment-free: the caller passes its device.
+ */
+import { expect } from 'vitest';
+import type { Camera } from '../../src/core/camera.ts';
+import { storageBuffer } from '../../src/gpu/buffers.ts';
+import { DEFAULT_PROJECT_OPTIONS, type CloudGrads } from '../../src/gpu/reference/projectReference.ts';
+import { renderReference, renderReferenceBackward, type RasterOptions } from '../../src/gpu/reference/rasterizeReference.ts';
+import { createRasterizer, type CloudGradsF32, type RasterImageF32, type Rasterizer } from '../../src/gpu/rasterizer.ts';
+import { mulberry32, withGpuErrorScope } from './gpuTestUtils.ts';
+import { GRAD_ELEM_TOL, GRAD_NORM_TOL, gradErrors, IMAGE_TOL, imageError } from './rasterCompare.ts';
+import type { TestScene } from './rasterScenes.ts';
+import { classifyPixels, type PixelCoverage } from './referenceMargins.ts';
+
+export const MAX_AMBIGUOUS_FRACTION = 0.05;
+
+export function optionsOf(scene: TestScene): RasterOptions {
+  return { ...DEFAULT_PROJECT_OPTIONS, background: scene.background };
+}
+
+export interface SceneRun {
+  image: RasterImageF32;
+  grads: CloudGradsF32;
+  refGrads: CloudGrads;
+  coverage: PixelCoverage;
+  ambiguous: number;
+  imageMaxError: number;
+  imageWhere: string;
+}
+
+/** Renders and differentiates one scene on the GPU and with the reference. */
+export async function runScene(device: GPUDevice, scene: TestScene, camera: Camera = scene.camera, reuse?: Rasterizer, withAlphaGrad = true): Promise<SceneRun> {
+  return withGpuErrorScope(device, async () => {
+    const { width, height } = camera;
+    const r = reuse ?? createRasterizer(device, { width, height, shDegree: scene.cloud.shDegree, maxSplats: scene.cloud.count });
+    r.upload(scene.cloud);
+    await r.forward(camera, scene.background);
+    const image = await r.readImage();
+    const opts = optionsOf(scene);
+    const coverage = classifyPixels(scene.cloud, camera, opts);
+    const skip = coverage.ambiguous;
+    const ref = renderReference(scene.cloud, camera, opts);
+    const err = imageError(image, ref, skip);
+
+    const rnd = mulberry32(width * 7919 + height);
+    const wRgb = Float32Array.from({ length: width * height * 3 }, (_, i) => (skip[Math.floor(i / 3)] ? 0 : rnd() - 0.5));
+    const wAlpha = Float32Array.from({ length: width * height }, (_, i) => (skip[i] ? 0 : rnd() - 0.5));
+    const dLdRgb = storageBuffer(device, 'dLdRgb', wRgb.byteLength);
+    const dLdAlpha = storageBuffer(device, 'dLdAlpha', wAlpha.byteLength);
+    device.queue.writeBuffer(dLdRgb, 0, wRgb);
+    device.queue.writeBuffer(dLdAlpha, 0, wAlpha);
+    r.backward(dLdRgb, withAlphaGrad ? dLdAlpha : null);
+    const grads = await r.readGrads();
+    const refGrads = renderReferenceBackward(scene.cloud, camera, wRgb, withAlphaGrad ? wAlpha : null, opts);
+    dLdRgb.destroy();
+    dLdAlpha.destroy();
+    if (!reuse) r.destroy();
+    return { image, grads, refGrads, coverage, ambiguous: skip.reduce((a, b) => a + b, 0), imageMaxError: err.max, imageWhere: err.where };
+  });
+}
+
+export function expectClose(run: SceneRun, pixels: number): void {
+  expect(run.ambiguous, `${run.ambiguous} of ${pixels} pixels are ambiguous`).toBeLessThanOrEqual(MAX_AMBIGUOUS_FRACTION * pixels);
+  expect(run.imageMaxError, `image error at ${run.imageWhere}`).toBeLessThanOrEqual(IMAGE_TOL);
+  for (const e of gradErrors(run.grads, run.refGrads)) {
+    expect(e.maxRef, `${e.group}: the scene must produce gradients`).toBeGreaterThan(0);
+    expect(e.normRel, `${e.group}: norm-relative error`).toBeLessThanOrEqual(GRAD_NORM_TOL);
+    expect(e.elemRel, `${e.group}: worst element ${e.where}`).toBeLessThanOrEqual(GRAD_ELEM_TOL);
+  }
+}
