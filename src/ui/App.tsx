@@ -11,12 +11,15 @@ import { SceneInfo } from './SceneInfo.tsx';
 import { SplitSelector } from './SplitSelector.tsx';
 import { defaultSplit, splitNames, viewRoles } from './splits.ts';
 import { ThumbnailStrip } from './ThumbnailStrip.tsx';
+import type { StageId, StageStatus } from './stages.ts';
 import { useThumbnails } from './thumbnails.ts';
+import { TrainPanel } from './TrainPanel.tsx';
 import { useSceneLoader } from './useSceneLoader.ts';
+import { useTraining, type Training } from './useTraining.ts';
 import { Viewport } from './Viewport.tsx';
 
 export function App() {
-  const { shown, status, openBundled, openFiles, showError, dismiss } = useSceneLoader();
+  const { shown, status, openBundled, openFiles, showError, showInfo, dismiss } = useSceneLoader();
   const [bundled, setBundled] = useState<BundledScene[]>([]);
   const [split, setSplit] = useState<string | null>(null);
   const [hover, setHover] = useState<string | null>(null);
@@ -40,6 +43,9 @@ export function App() {
   useEffect(() => setSplit(scene ? defaultSplit(scene.manifest) : null), [scene]);
   const roles = useMemo(() => (scene ? viewRoles(scene.manifest, split) : new Map()), [scene, split]);
   const thumbnails = useThumbnails(scene);
+  const training = useTraining(scene, split, { showError, showInfo });
+  const stageStatus = pipelineStatus(training);
+  const preview = previewOf(training);
 
   const onFiles = useCallback((files: FileList) => void openFiles(readFileList(files)), [openFiles]);
   const onDrop = useCallback((dt: DataTransfer) => void openFiles(readDataTransfer(dt)), [openFiles]);
@@ -61,10 +67,21 @@ export function App() {
         onFiles={onFiles}
       />
       <main className="main">
-        <Viewport scene={scene} roles={roles} thumbnails={thumbnails} highlight={hover} note={note} />
+        <Viewport
+          scene={scene}
+          roles={roles}
+          thumbnails={thumbnails}
+          highlight={hover}
+          note={note}
+          preview={preview}
+          onViewCamera={training.onViewCamera}
+        />
         <aside className="sidebar">
           <Messages status={status} onDismiss={dismiss} />
-          <PipelinePanel />
+          <PipelinePanel
+            status={stageStatus}
+            bodies={{ train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} /> }}
+          />
           {shown && <SceneInfo scene={shown.scene} title={shown.title} source={shown.source} />}
         </aside>
       </main>
@@ -83,4 +100,41 @@ export function App() {
       <DropOverlay onDrop={onDrop} />
     </div>
   );
+}
+
+/** What the pipeline panel says about the stages that exist (the others are "not available yet"). */
+function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, StageStatus>> {
+  const needs = plan.problem ? (plan.trainIds.length === 0 ? 'needs cameras' : 'needs masks or bounds') : null;
+  const hullHint = 'Carved from the masks on the CPU as the start of Train (Start from: visual hull)';
+  const hull: StageStatus = needs
+    ? { state: 'blocked', label: needs, hint: plan.problem ?? undefined }
+    : plan.hullProblem
+      ? { state: 'blocked', label: 'needs masks', hint: plan.hullProblem }
+      : run?.status === 'starting' && run.settings.init === 'hull'
+        ? { state: 'running', hint: hullHint }
+        : run?.result?.hullVoxels
+          ? { state: 'done', label: `done · ${run.result.hullVoxels.toLocaleString('en')} voxels`, hint: hullHint }
+          : { state: 'ready', label: 'runs with Train', hint: hullHint };
+  const train: StageStatus = !gpu
+    ? { state: 'blocked', label: 'checking WebGPU…' }
+    : !gpu.ok
+      ? { state: 'blocked', label: 'needs WebGPU', hint: gpu.message }
+      : needs
+        ? { state: 'blocked', label: needs, hint: plan.problem ?? undefined }
+        : !run
+          ? { state: 'ready' }
+          : run.status === 'starting' || run.status === 'running'
+            ? { state: 'running' }
+            : { state: run.status === 'finished' ? 'done' : run.status };
+  return { hull, train };
+}
+
+/** The image over the 3D view and an honest caption of what it is. */
+function previewOf({ preview, run }: Training): { frame: NonNullable<Training['preview']>; caption: string } | null {
+  if (!preview || !run) return null;
+  const splats = `${preview.splats.toLocaleString('en')} splats`;
+  if (!preview.final) return { frame: preview, caption: `training preview, step ${preview.step} / ${preview.iterations} · ${splats}` };
+  const what =
+    run.status === 'finished' ? 'final render' : run.status === 'cancelled' ? 'render of the cloud at cancel' : 'render of the last good cloud';
+  return { frame: preview, caption: `${what}, step ${preview.step} · ${splats}` };
 }

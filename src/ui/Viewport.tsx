@@ -5,11 +5,14 @@
  */
 import { Canvas, useThree } from '@react-three/fiber';
 import { Grid, OrbitControls } from '@react-three/drei';
-import { useLayoutEffect, useMemo } from 'react';
-import { PerspectiveCamera, Quaternion, Vector3 } from 'three';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { Matrix4, PerspectiveCamera, Quaternion, Vector3 } from 'three';
+import type { Camera } from '../core/camera.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { BoundsBox } from './BoundsBox.tsx';
 import { CameraFrustum } from './CameraFrustum.tsx';
+import { previewCamera, previewSize } from './previewCamera.ts';
+import type { PreviewFrame } from './trainClient.ts';
 import { rigFrame, type RigFrame } from './rigFrame.ts';
 import { ROLE_COLORS } from './roleColors.ts';
 import type { ViewRole } from './splits.ts';
@@ -20,11 +23,15 @@ interface Props {
   thumbnails: Map<string, HTMLCanvasElement>;
   highlight: string | null;
   note?: string;
+  /** The training preview or final render to show over the view, with its caption. */
+  preview?: { frame: PreviewFrame; caption: string } | null;
+  /** The orbit camera as an OpenCV camera in the data's world, framed for a preview (see previewCamera.ts). */
+  onViewCamera?: (camera: Camera) => void;
 }
 
 const FOV = 45;
 
-export function Viewport({ scene, roles, thumbnails, highlight, note }: Props) {
+export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onViewCamera }: Props) {
   const cams = useMemo(() => (scene?.views ?? []).filter((v) => v.camera), [scene]);
   const bounds = scene?.manifest.bounds;
   const frame = useMemo(
@@ -70,7 +77,9 @@ export function Viewport({ scene, roles, thumbnails, highlight, note }: Props) {
         />
         <OrbitControls makeDefault enableDamping dampingFactor={0.12} />
         <Framing frame={frame} rotation={rotation} />
+        {onViewCamera && <ViewCameraReporter frame={frame} rotation={rotation} offset={offset} bounds={bounds} onChange={onViewCamera} />}
       </Canvas>
+      {preview && <PreviewPanel frame={preview.frame} caption={preview.caption} />}
       {cams.length > 0 && (
         <div className="viewport-legend">
           <span>
@@ -111,6 +120,60 @@ function Framing({ frame, rotation }: { frame: RigFrame; rotation: Quaternion })
     invalidate();
   }, [frame, rotation, camera, controls, invalidate]);
   return null;
+}
+
+/**
+ * Reports the orbit camera in the data's coordinates whenever it moves or the view is resized:
+ * undoes the display group's rotation and offset, then frames the object (previewCamera.ts).
+ */
+function ViewCameraReporter({ frame, rotation, offset, bounds, onChange }: {
+  frame: RigFrame;
+  rotation: Quaternion;
+  offset: Vector3;
+  bounds?: { min: [number, number, number]; max: [number, number, number] };
+  onChange: (camera: Camera) => void;
+}) {
+  const camera = useThree((s) => s.camera);
+  const controls = useThree((s) => s.controls) as (EventTarget & { target: Vector3; addEventListener(t: 'change', f: () => void): void; removeEventListener(t: 'change', f: () => void): void }) | null;
+  const size = useThree((s) => s.size);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  useEffect(() => {
+    const toData = new Matrix4().compose(offset, rotation, new Vector3(1, 1, 1)).invert();
+    const fitRadius = bounds
+      ? 0.5 * Math.hypot(bounds.max[0] - bounds.min[0], bounds.max[1] - bounds.min[1], bounds.max[2] - bounds.min[2])
+      : frame.radius * 0.35;
+    const report = () => {
+      if (!(camera instanceof PerspectiveCamera)) return;
+      camera.updateMatrixWorld();
+      const camToData = toData.clone().multiply(camera.matrixWorld);
+      const target = (controls?.target ?? new Vector3()).clone().applyMatrix4(toData);
+      const px = previewSize(size.width / Math.max(1, size.height));
+      onChangeRef.current(previewCamera(camToData, [target.x, target.y, target.z], { fov: camera.fov, zoom: camera.zoom, ...px, fitRadius }));
+    };
+    report();
+    controls?.addEventListener('change', report);
+    return () => controls?.removeEventListener('change', report);
+  }, [camera, controls, size, frame, rotation, offset, bounds]);
+  return null;
+}
+
+/** The training preview (or final render) over the 3D view, always captioned with what it is. */
+function PreviewPanel({ frame, caption }: { frame: PreviewFrame; caption: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = ref.current;
+    if (!c) return;
+    c.width = frame.width;
+    c.height = frame.height;
+    c.getContext('2d')?.putImageData(new ImageData(frame.rgba as Uint8ClampedArray<ArrayBuffer>, frame.width, frame.height), 0, 0);
+  }, [frame]);
+  return (
+    <figure className="preview-panel" data-testid="train-preview-panel" data-final={frame.final}>
+      <canvas ref={ref} data-testid="train-preview" style={{ aspectRatio: `${frame.width} / ${frame.height}` }} />
+      <figcaption data-testid="train-preview-label">{caption}</figcaption>
+    </figure>
+  );
 }
 
 /** 1, 2 or 5 times a power of ten, near x (grid spacing). */

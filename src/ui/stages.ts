@@ -1,11 +1,27 @@
 /** The pipeline's stages as the app shows them. A stage is only "ready" once it really runs. */
-export type StageState = 'unavailable' | 'ready' | 'running' | 'done' | 'failed';
+export type StageState = 'unavailable' | 'blocked' | 'ready' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export type StageId = 'masks' | 'poses' | 'hull' | 'train' | 'compress' | 'evaluate';
 
 export interface StageInfo {
-  id: 'masks' | 'poses' | 'hull' | 'train' | 'compress' | 'evaluate';
+  id: StageId;
   title: string;
   what: string;
   state: StageState;
+}
+
+/** What the app knows about a stage right now: its state, and optionally a label and a tooltip. */
+export interface StageStatus {
+  state: StageState;
+  /** Replaces the state's default label (e.g. "needs WebGPU" for a blocked stage). */
+  label?: string;
+  /** Replaces the tooltip. */
+  hint?: string;
+}
+
+export interface ShownStage extends StageInfo {
+  label: string;
+  hint: string;
 }
 
 const NOT_YET = 'unavailable' as const;
@@ -21,8 +37,20 @@ export const PIPELINE_STAGES: readonly StageInfo[] = [
 
 export const STATE_LABELS: Record<StageState, string> = {
   unavailable: 'not available yet',
+  blocked: 'not possible here',
   ready: 'ready',
   running: 'running',
   done: 'done',
+  cancelled: 'cancelled',
   failed: 'failed',
 };
+
+/** The stages with what is known about them now; stages without a status are not built yet. */
+export function shownStages(status: Partial<Record<StageId, StageStatus>>): ShownStage[] {
+  return PIPELINE_STAGES.map((s) => {
+    const st = status[s.id];
+    const state = st?.state ?? s.state;
+    const hint = st?.hint ?? (state === 'unavailable' ? `${s.what}. Not available yet: this stage has not been built.` : s.what);
+    return { ...s, state, label: st?.label ?? STATE_LABELS[state], hint };
+  });
+}

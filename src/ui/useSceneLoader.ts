@@ -84,7 +84,8 @@ export function useSceneLoader() {
   );
 
   const showError = useCallback((e: unknown) => setStatus({ error: describeError(e) }), []);
+  const showInfo = useCallback((info: string) => setStatus((s) => ({ busy: s.busy, info })), []);
   const dismiss = useCallback(() => setStatus((s) => ({ busy: s.busy })), []);
 
-  return { shown, status, openBundled, openFiles, showError, dismiss };
+  return { shown, status, openBundled, openFiles, showError, showInfo, dismiss };
 }

@@ -37,6 +37,12 @@ export interface TrainView {
 export interface TrainOptions {
   iterations?: number;
   init?: 'hull' | 'random';
+  /**
+   * Which hull voxels seed splats: 'all' (default) fills the carved volume, so depth is left to
+   * the optimiser — with few, similar views the hull is deep and its surface is not the object's;
+   * 'surface' puts them on the hull's boundary.
+   */
+  hullVoxels?: 'all' | 'surface';
   /** Start from this cloud instead of an initialisation (its SH degree wins). */
   initialCloud?: GaussianCloud;
   /** Object bounds (scene.json); estimated from the views when absent. */
@@ -101,6 +107,7 @@ export interface TrainResult {
 export const DEFAULT_TRAIN_OPTIONS = {
   iterations: 3000,
   init: 'hull' as 'hull' | 'random',
+  hullVoxels: 'all' as 'all' | 'surface',
   shDegree: 1,
   seed: 0,
   initSplats: 20_000,
@@ -161,7 +168,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     if (!masked) throw new InputError('the visual-hull start needs a mask for every view: use --init random or add masks');
     const init = await initCloudFromViews(
       views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height, rgba: v.rgba })),
-      { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats * 1.5, seed: o.seed } },
+      { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats, seed: o.seed, voxels: o.hullVoxels } },
     );
     cloud = init.cloud;
     hull = init.hull;
@@ -197,7 +204,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     extras.resetStats(rasterizer.layout.capacity);
 
     const extent = extentOf(bounds, views.map((v) => v.camera));
-    const schedule = { ...scaledDensifySchedule(o.iterations), ...o.schedule };
+    // Stretching 3DGS's schedule to a short run would reset opacities every few steps, which
+    // undoes most of the learning; keep resets at least 200 steps apart.
+    const scaled = scaledDensifySchedule(o.iterations);
+    const schedule = { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200), ...o.schedule };
     const rng = createRng(o.seed + 1);
     let order: number[] = [];
     let zeroVisibleRun = 0;

@@ -1,0 +1,266 @@
+/**
+ * The Train stage's controls: settings, Reconstruct / Cancel, progress, live loss and PSNR,
+ * splat count, elapsed time, Save PLY. Without WebGPU it explains which browsers and flags work.
+ */
+import { useEffect, useState } from 'react';
+import { writePly } from '../io/ply.ts';
+import { Sparkline } from './Sparkline.tsx';
+import { MAX_ITERATIONS, MAX_START_SPLATS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
+
+interface Props {
+  training: Training;
+  sceneName: string;
+}
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+  starting: 'Starting',
+  running: 'Training',
+  finished: 'Finished',
+  cancelled: 'Cancelled',
+  failed: 'Stopped',
+};
+
+export function TrainPanel({ training, sceneName }: Props) {
+  const { gpu, plan, settings, setSettings, run, running, start, cancel } = training;
+  const now = useNow(running);
+
+  if (gpu && !gpu.ok) {
+    return (
+      <div className="train" data-testid="train-panel">
+        <p className="train-gpu-missing" role="note" data-testid="train-gpu-message">
+          {gpu.message}
+        </p>
+        <button type="button" className="btn primary" disabled data-testid="train-start">
+          Reconstruct
+        </button>
+      </div>
+    );
+  }
+
+  const canStart = !!gpu?.ok && !plan.problem && !running;
+  const hullOk = !plan.hullProblem;
+  const init = settings.init === 'hull' && !hullOk ? 'random' : settings.init;
+  const last = run?.history.at(-1);
+  const iterations = run?.settings.iterations ?? settings.iterations;
+  const step = run?.result ? run.result.iterations : (last?.step ?? 0);
+  const elapsed = run ? ((run.endedAt ?? now) - run.startedAt) / 1000 : 0;
+  const splats = run?.result?.cloud?.count ?? last?.splats;
+  const sizeLabel = (s: TrainSize) => {
+    const { width, height } = trainSize(plan, s);
+    return `${s === 'full' ? 'full' : s === 'half' ? '½' : '¼'} (${width}×${height})`;
+  };
+  const cloud = run?.result?.cloud;
+
+  return (
+    <div className="train" data-testid="train-panel">
+      <div className="train-settings">
+        <label className="train-field">
+          <span>Steps</span>
+          <NumberField
+            min={1}
+            max={MAX_ITERATIONS}
+            value={settings.iterations}
+            disabled={running}
+            testId="train-iterations"
+            onValue={(v) => setSettings((s) => ({ ...s, iterations: v }))}
+          />
+        </label>
+        <label className="train-field">
+          <span>Start from</span>
+          <select
+            value={init}
+            disabled={running}
+            data-testid="train-init"
+            onChange={(e) => setSettings((s) => ({ ...s, init: e.target.value as 'hull' | 'random' }))}
+          >
+            <option value="hull" disabled={!hullOk} title={plan.hullProblem ?? 'Splats on the surface of the shape carved from the masks'}>
+              visual hull
+            </option>
+            <option value="random">random splats</option>
+          </select>
+        </label>
+        <label className="train-field">
+          <span>Training size</span>
+          <select
+            value={settings.size}
+            disabled={running || !plan.width}
+            data-testid="train-size"
+            onChange={(e) => setSettings((s) => ({ ...s, size: e.target.value as TrainSize }))}
+          >
+            {plan.width > 0 && (['full', 'half', 'quarter'] as const).map((s) => (
+              <option key={s} value={s}>
+                {sizeLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="train-field" title="Random start: this many splats. Hull start: at most 1.5× this many.">
+          <span>Start splats</span>
+          <NumberField
+            min={100}
+            max={MAX_START_SPLATS}
+            step={100}
+            value={settings.startSplats}
+            disabled={running}
+            testId="train-splats"
+            onValue={(v) => setSettings((s) => ({ ...s, startSplats: v }))}
+          />
+        </label>
+      </div>
+      <p className="train-note">
+        {plan.problem ??
+          `${plan.trainIds.length} training view${plan.trainIds.length === 1 ? '' : 's'} (${plan.trainIds.join(', ')}) of the split chosen below.`}
+      </p>
+      <div className="train-actions">
+        {running ? (
+          <button type="button" className="btn" onClick={cancel} data-testid="train-cancel">
+            Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => void start()}
+            disabled={!canStart}
+            data-testid="train-start"
+            title={!gpu ? 'Checking WebGPU…' : (plan.problem ?? 'Train 3D Gaussians on the training views')}
+          >
+            {run ? 'Reconstruct again' : 'Reconstruct'}
+          </button>
+        )}
+        {cloud && cloud.count > 0 && !running && (
+          <button type="button" className="btn" onClick={() => savePly(cloud, `${sceneName}-${run.result!.iterations}steps.ply`, run)} data-testid="train-save">
+            Save PLY
+          </button>
+        )}
+        {!gpu && <span className="train-checking">Checking WebGPU…</span>}
+      </div>
+      {run && (
+        <div className="train-run" data-testid="train-run" data-status={run.status}>
+          <div className="train-progress">
+            <progress max={iterations} value={step} data-testid="train-progress" />
+            <span data-testid="train-step" data-step={step}>
+              step {step} / {iterations}
+            </span>
+          </div>
+          <div className="train-status" data-testid="train-status">
+            <span className={`train-badge train-${run.status}`}>{STATUS_TEXT[run.status]}</span>
+            <span className="train-status-text">
+              {run.status === 'starting'
+                ? run.settings.init === 'hull'
+                  ? 'carving the visual hull and compiling GPU kernels…'
+                  : 'placing random splats and compiling GPU kernels…'
+                : run.status === 'cancelled'
+                  ? `cancelled at step ${step}`
+                  : run.status === 'failed'
+                    ? run.message
+                    : `${run.width}×${run.height}, ${run.views} views`}
+            </span>
+          </div>
+          <dl className="facts train-facts">
+            <dt>Splats</dt>
+            <dd data-testid="train-splat-count">{splats !== undefined ? splats.toLocaleString('en') : '–'}</dd>
+            <dt>Elapsed</dt>
+            <dd data-testid="train-elapsed">{elapsed.toFixed(1)} s</dd>
+            {last && (
+              <>
+                <dt>Speed</dt>
+                <dd>{last.step > 0 ? `${(last.elapsedMs / last.step).toFixed(0)} ms / step (incl. start)` : '–'}</dd>
+              </>
+            )}
+          </dl>
+          <div className="train-plots" data-testid="train-plot">
+            <Sparkline
+              title="Loss"
+              testId="train-plot-loss"
+              points={run.history.map((p) => [p.step, p.loss])}
+              maxStep={iterations}
+              format={(v) => v.toFixed(4)}
+              color="#ffa94d"
+            />
+            <Sparkline
+              title="Train PSNR"
+              testId="train-plot-psnr"
+              points={run.history.map((p) => [p.step, p.psnr])}
+              maxStep={iterations}
+              format={(v) => `${v.toFixed(2)} dB`}
+              color="#4cc2ff"
+            />
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function savePly(cloud: Parameters<typeof writePly>[0], name: string, run: NonNullable<Training['run']>) {
+  const bytes = writePly(cloud, {
+    comments: [
+      `sparse-splat: ${run.result?.iterations ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
+    ],
+  });
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * An integer input that lets the user clear it and type: the value is taken while it is a whole
+ * number in range, and the field shows the value in force again when it loses focus.
+ */
+function NumberField({ value, min, max, step = 1, disabled, testId, onValue }: {
+  value: number;
+  min: number;
+  max: number;
+  step?: number;
+  disabled?: boolean;
+  testId: string;
+  onValue: (v: number) => void;
+}) {
+  const [text, setText] = useState(String(value));
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    if (!focused) setText(String(value));
+  }, [value, focused]);
+  const valid = (t: string) => /^\s*\d+\s*$/.test(t) && Number(t) >= min && Number(t) <= max;
+  return (
+    <input
+      type="number"
+      inputMode="numeric"
+      min={min}
+      max={max}
+      step={step}
+      value={text}
+      disabled={disabled}
+      aria-invalid={!valid(text)}
+      title={`${min.toLocaleString('en')} to ${max.toLocaleString('en')}`}
+      data-testid={testId}
+      onFocus={() => setFocused(true)}
+      onBlur={() => {
+        setFocused(false);
+        setText(String(value));
+      }}
+      onChange={(e) => {
+        setText(e.target.value);
+        if (valid(e.target.value)) onValue(Number(e.target.value));
+      }}
+    />
+  );
+}
+
+/** performance.now(), refreshed every 200 ms while `active`. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(performance.now());
+    const id = setInterval(() => setNow(performance.now()), 200);
+    return () => clearInterval(id);
+  }, [active]);
+  return now;
+}

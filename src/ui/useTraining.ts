@@ -1,0 +1,264 @@
+/**
+ * The Train stage in the app: whether it can run here (WebGPU, cameras, masks), its settings,
+ * one run at a time in the train worker, its progress, previews and result. Opening another scene
+ * cancels a run and forgets its result.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Camera } from '../core/camera.ts';
+import { describeError } from '../core/errors.ts';
+import type { LoadedScene } from '../io/sceneFolder.ts';
+import { prepareSplit } from '../recon/prepareViews.ts';
+import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
+import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
+
+export type TrainInit = 'hull' | 'random';
+export type TrainSize = 'full' | 'half' | 'quarter';
+
+export interface TrainSettings {
+  iterations: number;
+  init: TrainInit;
+  size: TrainSize;
+  /** Splats of the random start; the hull start is capped at 1.5x this. */
+  startSplats: number;
+}
+
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { iterations: 1000, init: 'hull', size: 'full', startSplats: 20_000 };
+export const MAX_ITERATIONS = 30_000;
+export const MAX_START_SPLATS = 200_000;
+export const SIZE_FACTORS: Record<TrainSize, number> = { full: 1, half: 0.5, quarter: 0.25 };
+
+export interface TrainPlan {
+  /** Why training cannot start on this scene and split, or null. */
+  problem: string | null;
+  /** Why the visual-hull start cannot be used, or null. */
+  hullProblem: string | null;
+  trainIds: string[];
+  /** Size of the first training view (full size). */
+  width: number;
+  height: number;
+}
+
+/** What a run would train on: the split's train views (every posed view without splits). */
+export function planTraining(scene: LoadedScene | null, split: string | null): TrainPlan {
+  const none = { hullProblem: null, trainIds: [], width: 0, height: 0 };
+  if (!scene) return { problem: 'Open a scene first.', ...none };
+  const s = split ? scene.manifest.splits[split] : undefined;
+  const ids = s ? s.train : scene.views.filter((v) => v.camera).map((v) => v.id);
+  const byId = new Map(scene.views.map((v) => [v.id, v]));
+  const views = ids.map((id) => byId.get(id)).filter((v) => !!v);
+  if (views.length === 0 || !views.some((v) => v.camera))
+    return { problem: 'Training needs photos with cameras; pose estimation is not available yet, so open a scene folder with cameras.', ...none };
+  const unposed = views.filter((v) => !v.camera).map((v) => v.id);
+  if (unposed.length > 0)
+    return { problem: `Training views without a camera: ${unposed.join(', ')} (pose estimation is not available yet).`, ...none };
+  const unmasked = views.filter((v) => !v.maskData).map((v) => v.id);
+  const hullProblem = unmasked.length > 0 ? `The visual-hull start needs a mask for every training view (${unmasked.join(', ')} ha${unmasked.length === 1 ? 's' : 've'} none).` : null;
+  const problem = hullProblem && !scene.manifest.bounds ? 'Training needs masks or object bounds in scene.json to know where the object is.' : null;
+  return { problem, hullProblem, trainIds: views.map((v) => v.id), width: views[0].rgba.width, height: views[0].rgba.height };
+}
+
+export function trainSize(plan: TrainPlan, size: TrainSize): { width: number; height: number } {
+  const f = SIZE_FACTORS[size];
+  return { width: Math.max(16, Math.round(plan.width * f)), height: Math.max(16, Math.round(plan.height * f)) };
+}
+
+/** Progress reports per run: every step for short runs, every 10 for long ones. */
+export function progressEvery(iterations: number): number {
+  return Math.max(1, Math.min(10, Math.round(iterations / 100)));
+}
+
+export type RunStatus = 'starting' | 'running' | 'finished' | 'cancelled' | 'failed';
+
+export interface TrainRun {
+  status: RunStatus;
+  settings: TrainSettings;
+  split: string | null;
+  width: number;
+  height: number;
+  views: number;
+  history: TrainProgress[];
+  startedAt: number;
+  endedAt: number | null;
+  result: TrainRunResult | null;
+  /** Why the run ended early ('cancelled …' or the error), or null. */
+  message: string | null;
+}
+
+interface Notify {
+  showError: (e: unknown) => void;
+  showInfo: (text: string) => void;
+}
+
+/** Training views with buffers of their own (they are transferred to the worker). */
+function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan, size: { width: number; height: number }): { views: TrainView[]; background: [number, number, number] } {
+  const target = split && scene.manifest.splits[split] ? scene : { ...scene, manifest: { ...scene.manifest, splits: { all: { train: plan.trainIds, test: [] } } } };
+  const prepared = prepareSplit(target, split && scene.manifest.splits[split] ? split : 'all', size);
+  const owned = new Set<ArrayBufferLike>();
+  for (const v of scene.views) {
+    owned.add(v.rgba.data.buffer);
+    if (v.maskData) owned.add(v.maskData.buffer);
+  }
+  const views = prepared.train.map((v) => ({
+    ...v,
+    rgba: owned.has(v.rgba.data.buffer) ? { ...v.rgba, data: v.rgba.data.slice() } : v.rgba,
+    mask: v.mask && owned.has(v.mask.buffer) ? v.mask.slice() : v.mask,
+  }));
+  return { views, background: prepared.background };
+}
+
+export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify) {
+  const [gpu, setGpu] = useState<GpuStatus | null>(null);
+  const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
+  const [run, setRun] = useState<TrainRun | null>(null);
+  const [preview, setPreview] = useState<PreviewFrame | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+  const runRef = useRef<TrainRun | null>(null);
+  runRef.current = run;
+  const notifyRef = useRef(notify);
+  notifyRef.current = notify;
+  /** Id of the run whose outcome is still wanted (0: none), and the last run's promise. */
+  const currentRun = useRef(0);
+  const lastRun = useRef<Promise<unknown>>(Promise.resolve());
+  /** The orbit camera as an OpenCV camera for previews (see Viewport's onViewCamera). */
+  const cameraRef = useRef<Camera | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void getTrainClient()
+      .gpuStatus()
+      .then((s) => live && setGpu(s));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // Another scene: cancel the run, forget its result (and say nothing more about it).
+  useEffect(() => {
+    abortRef.current?.abort();
+    abortRef.current = null;
+    currentRun.current = 0;
+    setRun(null);
+    setPreview(null);
+    getTrainClient().forget();
+  }, [scene]);
+
+  const plan = useMemo(() => planTraining(scene, split), [scene, split]);
+  const running = run?.status === 'starting' || run?.status === 'running';
+
+  const start = useCallback(async () => {
+    if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
+    const s = { ...settings, init: settings.init === 'hull' && plan.hullProblem ? ('random' as const) : settings.init };
+    const size = trainSize(plan, s.size);
+    const ac = new AbortController();
+    abortRef.current = ac;
+    const runId = (currentRun.current = performance.now());
+    const wanted = () => currentRun.current === runId;
+    const base: TrainRun = {
+      status: 'starting', settings: s, split, ...size, views: plan.trainIds.length, history: [],
+      startedAt: performance.now(), endedAt: null, result: null, message: null,
+    };
+    setRun(base);
+    setPreview(null);
+    const mine = (f: (r: TrainRun) => TrainRun) => setRun((r) => (r && r.startedAt === base.startedAt ? f(r) : r));
+    let settled: () => void = () => {};
+    const previous = lastRun.current;
+    lastRun.current = new Promise<void>((ok) => (settled = ok));
+    try {
+      const { views, background } = prepareViews(scene, split, plan, size);
+      // A run of the scene shown before may still be winding down in the worker.
+      await previous;
+      if (ac.signal.aborted) {
+        mine((r) => ({ ...r, status: 'cancelled', endedAt: performance.now(), message: 'cancelled before step 1' }));
+        return;
+      }
+      getTrainClient().setCamera(cameraRef.current);
+      const res = await getTrainClient().train(
+        {
+          views,
+          background,
+          options: {
+            iterations: s.iterations, init: s.init, initSplats: s.startSplats, bounds: scene.manifest.bounds,
+            progressEvery: progressEvery(s.iterations),
+          },
+        },
+        ac.signal,
+        {
+          onProgress: (p) => {
+            mine((r) => (r.result ? r : { ...r, status: 'running', history: [...r.history, p] }));
+          },
+          onPreview: (frame) => {
+            if (wanted()) setPreview(frame);
+          },
+        },
+      );
+      const status: RunStatus = res.stopped === null ? 'finished' : res.stopped.startsWith('cancelled') ? 'cancelled' : 'failed';
+      mine((r) => ({ ...r, status, result: res, history: res.history.length ? res.history : r.history, endedAt: performance.now(), message: res.stopped }));
+      if (!wanted()) return;
+      const splats = res.cloud?.count ?? 0;
+      const secs = (res.wallMs / 1000).toFixed(1);
+      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.iterations} steps (${secs} s). Save PLY keeps them.`);
+      else if (status === 'cancelled')
+        notifyRef.current.showInfo(
+          res.cloud ? `Training cancelled after step ${res.iterations}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
+        );
+      else
+        notifyRef.current.showError(
+          `Training stopped at step ${res.iterations}: ${res.stopped}.` +
+            (res.cloud && splats > 0 ? ` The last good cloud (${splats.toLocaleString('en')} splats) is kept: Save PLY saves it.` : ''),
+        );
+    } catch (e) {
+      console.error(e);
+      mine((r) => ({ ...r, status: 'failed', endedAt: performance.now(), message: describeError(e) }));
+      if (wanted()) notifyRef.current.showError(e);
+    } finally {
+      if (abortRef.current === ac) abortRef.current = null;
+      settled();
+    }
+  }, [scene, split, plan, gpu, settings]);
+
+  const cancel = useCallback(() => abortRef.current?.abort(), []);
+
+  // The orbit camera, as previews need it: sent to the worker at most every 150 ms; after a
+  // run, the final cloud is re-rendered from it (one render at a time, the latest camera wins).
+  const sendTimer = useRef<number | null>(null);
+  const rendering = useRef(false);
+  const renderWanted = useRef(false);
+  const renderLast = useCallback(async () => {
+    if (rendering.current) {
+      renderWanted.current = true;
+      return;
+    }
+    rendering.current = true;
+    try {
+      do {
+        renderWanted.current = false;
+        const cam = cameraRef.current;
+        const r = runRef.current;
+        if (!cam || !r?.result?.cloud || abortRef.current) break;
+        const frame = await getTrainClient().renderLast(cam).catch(() => null);
+        if (frame && runRef.current === r) setPreview(frame);
+      } while (renderWanted.current);
+    } finally {
+      rendering.current = false;
+    }
+  }, []);
+  const onViewCamera = useCallback(
+    (cam: Camera) => {
+      cameraRef.current = cam;
+      if (sendTimer.current !== null) return;
+      sendTimer.current = window.setTimeout(() => {
+        sendTimer.current = null;
+        getTrainClient().setCamera(cameraRef.current);
+        if (!abortRef.current && runRef.current?.result?.cloud) void renderLast();
+      }, 150);
+    },
+    [renderLast],
+  );
+  useEffect(() => () => {
+    if (sendTimer.current !== null) clearTimeout(sendTimer.current);
+  }, []);
+
+  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera };
+}
+
+export type Training = ReturnType<typeof useTraining>;

@@ -1,0 +1,237 @@
+/**
+ * End to end, training: builds the app, serves it on 127.0.0.1 and drives headless Chromium
+ * (/usr/bin/chromium, SwiftShader WebGPU, flags from ../shared/GPU-TESTING.md) as a person would:
+ * open the default bundled scene, set a short run at a quarter of the size, Reconstruct, watch the
+ * step counter, the plot, the splat count and the preview, save the PLY; start again and Cancel;
+ * then open the app in a Chromium without WebGPU and read the message.
+ *
+ * Software WebGPU is slow (a few hundred ms per step at 100x75 with ~3000 splats), so runs are
+ * short; nothing here asserts a time.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCENES_DIR = resolve(ROOT, process.env.SCENES_DIR ?? 'scenes');
+const OUT_DIR = resolve(ROOT, 'test-results/e2e-train-dist');
+const SHOTS = resolve(ROOT, 'test-results');
+const CHROMIUM = '/usr/bin/chromium';
+const QUIET_FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const GPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'];
+/** Short enough for SwiftShader, long enough to see several progress reports. */
+const STEPS = 16;
+
+let server: PreviewServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let baseUrl: string;
+let viewCount: number;
+const pageErrors: string[] = [];
+const consoleErrors: string[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const index = JSON.parse(await readFile(resolve(SCENES_DIR, 'index.json'), 'utf8')) as { name: string; path?: string }[];
+  const folder = (index[0].path ?? index[0].name).replace(/^\.?\//, '').replace(/^scenes\//, '');
+  viewCount = (JSON.parse(await readFile(resolve(SCENES_DIR, folder, 'scene.json'), 'utf8')) as { views: unknown[] }).views.length;
+
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, mode: 'production', logLevel: 'error', build: { outDir: OUT_DIR, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  const port = await freePort();
+  server = await preview({ root: ROOT, logLevel: 'error', build: { outDir: OUT_DIR }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+  baseUrl = `http://127.0.0.1:${port}/`;
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...GPU_FLAGS, ...QUIET_FLAGS] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  await mkdir(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(OUT_DIR, { recursive: true, force: true });
+});
+
+// ---- helpers ------------------------------------------------------------------------------
+
+const step = async () => Number(await page.locator('[data-testid="train-step"]').getAttribute('data-step'));
+const runStatus = () => page.locator('[data-testid="train-run"]').getAttribute('data-status');
+
+async function waitForStatus(p: Page, status: string, timeout: number): Promise<void> {
+  await p.waitForFunction((s) => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === s, status, { timeout });
+}
+
+async function waitForStep(atLeast: number, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="train-step"]')?.getAttribute('data-step') ?? 0) >= n,
+    atLeast,
+    { timeout },
+  );
+}
+
+/** Pixels of the preview canvas: how many differ from the background (black) and how many colours. */
+async function previewStats(): Promise<{ width: number; height: number; lit: number; distinct: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="train-preview"]')!;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let lit = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] + d[i + 1] + d[i + 2] > 24) lit++;
+      colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    }
+    return { width: c.width, height: c.height, lit, distinct: colours.size };
+  });
+}
+
+async function setUpShortRun(iterations: number): Promise<void> {
+  await page.fill('[data-testid="train-iterations"]', String(iterations));
+  await page.selectOption('[data-testid="train-size"]', 'quarter');
+  await page.fill('[data-testid="train-splats"]', '2000');
+  expect(await page.inputValue('[data-testid="train-iterations"]')).toBe(String(iterations));
+}
+
+// ---- tests ----------------------------------------------------------------------------------
+
+describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
+  it('trains on the default scene with live progress, plot, splat count and preview, then saves a PLY', async () => {
+    await page.goto(baseUrl);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="thumbnail"]').length === n, viewCount, { timeout: 20_000 });
+    // WebGPU is found (in the worker) and the scene has cameras and masks: Train is ready.
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 20_000 });
+    expect(await page.locator('[data-testid="stage-hull"]').getAttribute('data-state')).toBe('ready');
+    for (const id of ['masks', 'poses', 'compress', 'evaluate'])
+      expect(await page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state')).toBe('unavailable');
+    expect(await page.locator('[data-testid="train-init"]').inputValue()).toBe('hull');
+    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('1000');
+
+    await setUpShortRun(STEPS);
+    const t0 = Date.now();
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-cancel"]', { timeout: 5_000 });
+    expect(await page.locator('[data-testid="stage-train"]').getAttribute('data-state')).toBe('running');
+
+    // Progress arrives while it runs: the step counter goes up, the plot fills, splats are counted.
+    await waitForStep(1, 60_000);
+    const first = await step();
+    await waitForStep(first + 2, 30_000);
+    const seen = await step();
+    expect(seen).toBeGreaterThan(first);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-plot-loss"]')?.getAttribute('data-points')) >= 2);
+    expect(Number(await page.locator('[data-testid="train-plot-psnr"]').getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-testid="train-plot-loss"] polyline').count()).toBe(1);
+    const splats = Number((await page.locator('[data-testid="train-splat-count"]').textContent())!.replace(/,/g, ''));
+    expect(splats).toBeGreaterThan(100);
+    expect(splats).toBeLessThanOrEqual(3000);
+
+    // The live preview of the current cloud, honestly labelled, not blank.
+    await page.waitForSelector('[data-testid="train-preview"]', { timeout: 30_000 });
+    const label = (await page.locator('[data-testid="train-preview-label"]').textContent()) ?? '';
+    expect(label).toMatch(/^(training preview, step \d+ \/ 16|final render, step 16)/);
+    const live = await previewStats();
+    expect(live.width).toBeGreaterThanOrEqual(128);
+    expect(live.lit).toBeGreaterThan(0.02 * live.width * live.height);
+    expect(live.distinct).toBeGreaterThan(50);
+
+    await waitForStatus(page, 'finished', 60_000);
+    const trainMs = Date.now() - t0;
+    expect(await step()).toBe(STEPS);
+    expect(await page.locator('[data-testid="stage-train"]').getAttribute('data-state')).toBe('done');
+    expect(await page.locator('[data-testid="stage-hull"]').getAttribute('data-state')).toBe('done');
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-preview-panel"]')?.getAttribute('data-final') === 'true');
+    expect(await page.locator('[data-testid="train-preview-label"]').textContent()).toContain('final render, step 16');
+    const final = await previewStats();
+    expect(final.lit).toBeGreaterThan(0.02 * final.width * final.height);
+    expect(await page.locator('[data-testid="message-info"]').textContent()).toMatch(/Trained [\d,]+ splats in 16 steps/);
+    await page.locator('[data-testid="train-plot"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(SHOTS, 'app-train.png') });
+
+    // Save PLY: a standard 3DGS .ply with the splats shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="train-save"]')]);
+    expect(download.suggestedFilename()).toMatch(/\.ply$/);
+    const bytes = await readFile((await download.path())!);
+    const header = bytes.subarray(0, 2000).toString('latin1');
+    expect(header.startsWith('ply\nformat binary_little_endian 1.0\n')).toBe(true);
+    const shown = Number((await page.locator('[data-testid="train-splat-count"]').textContent())!.replace(/,/g, ''));
+    expect(header).toContain(`element vertex ${shown}\n`);
+    console.log(`training run of ${STEPS} steps: ${(trainMs / 1000).toFixed(1)} s in the page`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('cancels a run mid-way, says so, keeps the cloud and stays usable', async () => {
+    await setUpShortRun(2000);
+    await page.click('[data-testid="train-start"]');
+    await waitForStep(2, 60_000);
+    await page.click('[data-testid="train-cancel"]');
+    await waitForStatus(page, 'cancelled', 30_000);
+    const at = await step();
+    expect(at).toBeGreaterThanOrEqual(2);
+    expect(at).toBeLessThan(2000);
+    expect(await page.locator('[data-testid="train-status"]').textContent()).toContain(`cancelled at step ${at}`);
+    expect(await page.locator('[data-testid="stage-train"]').getAttribute('data-state')).toBe('cancelled');
+    expect(await page.locator('[data-testid="message-info"]').textContent()).toContain(`Training cancelled after step ${at}`);
+    // Usable: the settings and the button are back, the cloud of the cancelled run can be saved.
+    expect(await page.locator('[data-testid="train-start"]').isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid="train-iterations"]').isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid="train-save"]').count()).toBe(1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-preview-panel"]')?.getAttribute('data-final') === 'true', null, { timeout: 20_000 });
+    expect(await page.locator('[data-testid="train-preview-label"]').textContent()).toContain('render of the cloud at cancel');
+    await page.screenshot({ path: resolve(SHOTS, 'app-train-cancelled.png') });
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+
+  it('without WebGPU, explains which browsers and flags work and disables Reconstruct', async () => {
+    // Chromium without --enable-unsafe-webgpu: navigator.gpu may exist but gives no adapter.
+    const noGpu = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS });
+    try {
+      for (const hideApi of [false, true]) {
+        const p = await noGpu.newPage({ viewport: { width: 1280, height: 800 } });
+        const errors: string[] = [];
+        p.on('pageerror', (e) => errors.push(e.message));
+        // And a browser with no WebGPU API at all.
+        if (hideApi) await p.addInitScript(() => delete (Navigator.prototype as { gpu?: unknown }).gpu);
+        await p.goto(baseUrl);
+        await p.waitForFunction(() => document.querySelector('[data-testid="stage-train-label"]')?.textContent === 'needs WebGPU', null, { timeout: 20_000 });
+        const msg = (await p.locator('[data-testid="train-gpu-message"]').textContent()) ?? '';
+        expect(msg).toContain(hideApi ? 'navigator.gpu is missing' : 'No WebGPU adapter');
+        expect(msg).toContain('WebGPU is needed for training. It works in Chrome/Edge 113+');
+        expect(msg).toContain('--enable-unsafe-webgpu');
+        expect(await p.locator('[data-testid="train-start"]').isDisabled()).toBe(true);
+        expect(await p.locator('[data-testid="stage-train"]').getAttribute('data-state')).toBe('blocked');
+        // The rest of the app still works.
+        await p.waitForFunction((n) => document.querySelectorAll('[data-testid="thumbnail"]').length === n, viewCount, { timeout: 20_000 });
+        if (!hideApi) await p.screenshot({ path: resolve(SHOTS, 'app-no-webgpu.png') });
+        expect(errors).toEqual([]);
+        await p.close();
+      }
+    } finally {
+      await noGpu.close();
+    }
+  });
+});

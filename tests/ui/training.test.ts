@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { lookAtCamera } from '../../src/core/camera.ts';
+import { createImage } from '../../src/core/image.ts';
+import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
+import { shownStages } from '../../src/ui/stages.ts';
+import { planTraining, progressEvery, trainSize } from '../../src/ui/useTraining.ts';
+
+const intr = { fx: 50, fy: 50, cx: 40, cy: 30, width: 80, height: 60 };
+
+function view(id: string, opts: { camera?: boolean; mask?: boolean } = {}): LoadedView {
+  const camera = opts.camera === false ? undefined : lookAtCamera([3, 0, 1], [0, 0, 0], [0, 0, 1], intr);
+  return { id, image: `images/${id}.png`, camera, rgba: createImage(80, 60), maskData: opts.mask === false ? undefined : new Uint8Array(80 * 60).fill(1) } as LoadedView;
+}
+
+function scene(views: LoadedView[], splits: Record<string, { train: string[]; test: string[] }> = {}, bounds = true): LoadedScene {
+  return {
+    manifest: { version: 1, name: 's', views: views.map(({ id, image }) => ({ id, image })), splits, ...(bounds ? { bounds: { min: [-1, -1, -1], max: [1, 1, 1] } } : {}) },
+    views,
+  } as unknown as LoadedScene;
+}
+
+describe('planTraining (when the Train stage can run)', () => {
+  it('trains on the split\'s train views, or every posed view without splits', () => {
+    const s = scene([view('a'), view('b'), view('c')], { '2': { train: ['a', 'c'], test: ['b'] } });
+    expect(planTraining(s, '2')).toMatchObject({ problem: null, hullProblem: null, trainIds: ['a', 'c'], width: 80, height: 60 });
+    expect(planTraining(s, null).trainIds).toEqual(['a', 'b', 'c']);
+  });
+
+  it('needs cameras, and masks for the hull start', () => {
+    expect(planTraining(null, null).problem).toBe('Open a scene first.');
+    expect(planTraining(scene([view('a', { camera: false })]), null).problem).toContain('pose estimation is not available yet');
+    const unposed = planTraining(scene([view('a'), view('b', { camera: false })], { '2': { train: ['a', 'b'], test: [] } }), '2');
+    expect(unposed.problem).toBe('Training views without a camera: b (pose estimation is not available yet).');
+    const noMask = planTraining(scene([view('a'), view('b', { mask: false })]), null);
+    expect(noMask.problem).toBeNull();
+    expect(noMask.hullProblem).toContain('(b has none)');
+    expect(planTraining(scene([view('a', { mask: false })], {}, false), null).problem).toContain('masks or object bounds');
+  });
+
+  it('sizes and progress cadence', () => {
+    const plan = planTraining(scene([view('a')]), null);
+    expect(trainSize(plan, 'half')).toEqual({ width: 40, height: 30 });
+    expect(trainSize(plan, 'quarter')).toEqual({ width: 20, height: 16 });
+    expect([1, 20, 1000, 30000].map(progressEvery)).toEqual([1, 1, 10, 10]);
+  });
+});
+
+describe('shownStages', () => {
+  it('says "not available yet" for stages without a status and uses the given labels', () => {
+    const s = shownStages({ train: { state: 'blocked', label: 'needs WebGPU' } });
+    expect(s.find((x) => x.id === 'masks')).toMatchObject({ state: 'unavailable', label: 'not available yet' });
+    expect(s.find((x) => x.id === 'train')).toMatchObject({ state: 'blocked', label: 'needs WebGPU' });
+    expect(shownStages({ train: { state: 'done' } }).find((x) => x.id === 'train')?.label).toBe('done');
+  });
+});
