@@ -43,6 +43,8 @@ export interface TrainOptions {
    * 'surface' puts them on the hull's boundary.
    */
   hullVoxels?: 'all' | 'surface';
+  /** Initial splat size of the hull start: 'knn' (3DGS) or 'voxel' (a fraction of a voxel). */
+  hullScale?: 'knn' | 'voxel';
   /** Start from this cloud instead of an initialisation (its SH degree wins). */
   initialCloud?: GaussianCloud;
   /** Object bounds (scene.json); estimated from the views when absent. */
@@ -108,6 +110,7 @@ export const DEFAULT_TRAIN_OPTIONS = {
   iterations: 3000,
   init: 'hull' as 'hull' | 'random',
   hullVoxels: 'all' as 'all' | 'surface',
+  hullScale: 'knn' as 'knn' | 'voxel',
   shDegree: 1,
   seed: 0,
   initSplats: 20_000,
@@ -168,7 +171,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     if (!masked) throw new InputError('the visual-hull start needs a mask for every view: use --init random or add masks');
     const init = await initCloudFromViews(
       views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height, rgba: v.rgba })),
-      { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats, seed: o.seed, voxels: o.hullVoxels } },
+      { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats, seed: o.seed, voxels: o.hullVoxels, scale: o.hullScale } },
     );
     cloud = init.cloud;
     hull = init.hull;

@@ -1,0 +1,100 @@
+/**
+ * npm run bench:recon [-- --iters N --size WxH --only name,name --splits 3,9 --out file.md]
+ *
+ * Reconstruction quality and speed, hull start vs random start measured in the same run, on the
+ * generated scenes and, when ../shared/datasets exists, DTU scan37 (3 and 9 views, 400x300,
+ * masked metrics on the 25 standard test views) and Blender lego (8 views, 400x400, white
+ * background, the 25 standard test views). Prints one markdown table (and writes it with --out).
+ * Datasets are imported into out/bench-scenes/ (gitignored) on first use.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fsSource } from '../src/io/fsFileSource.ts';
+import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
+import { loadScene } from '../src/io/sceneFolder.ts';
+import { reconstructScene } from '../src/recon/reconstructScene.ts';
+import { parseArgs, parseSize } from '../scripts/lib/args.ts';
+import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
+
+interface Case {
+  scene: string;
+  dir: string;
+  split: string;
+  size?: { width: number; height: number };
+  /** Which mean to report as PSNR/SSIM: DTU's masked convention or the full image. */
+  metric: 'masked' | 'full';
+}
+
+const DATASETS = resolve('../shared/datasets');
+const CACHE = resolve('out/bench-scenes');
+
+async function ensureImported(name: string, source: string): Promise<string | null> {
+  const dir = resolve(CACHE, name);
+  if (existsSync(resolve(dir, 'scene.json'))) return dir;
+  if (!existsSync(source)) return null;
+  console.error(`importing ${source} -> ${dir}`);
+  await importDatasetFolder(source, dir, {});
+  return dir;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ['iters', 'size', 'only', 'splits', 'out', 'inits']);
+  const iterations = args.int('iters', 2000, 1, 100_000);
+  const size = args.values.size ? parseSize(args.values.size) : undefined;
+  const only = args.values.only?.split(',');
+  const splits = args.values.splits?.split(',') ?? ['3', '9'];
+  const inits = (args.values.inits?.split(',') ?? ['hull', 'random']) as ('hull' | 'random')[];
+
+  const cases: Case[] = [];
+  for (const name of ['pebbles', 'patterned-cube', 'stool'])
+    for (const split of splits) cases.push({ scene: name, dir: resolve('scenes', name), split, size, metric: 'masked' });
+  if (existsSync(DATASETS)) {
+    const dtu = await ensureImported('dtu_scan37', resolve(DATASETS, 'dtu_scan37'));
+    if (dtu) for (const split of ['3', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked' });
+    const lego = await ensureImported('lego', resolve(DATASETS, 'nerf_synthetic_lego'));
+    if (lego) cases.push({ scene: 'lego', dir: lego, split: '8', metric: 'full' });
+  } else console.error(`note: ${DATASETS} does not exist: benchmarking the generated scenes only`);
+  const selected = cases.filter((c) => !only || only.includes(c.scene));
+
+  const gpu = await nodeGpu();
+  const rows: string[] = [];
+  const header = '| scene | views | init | PSNR | SSIM | metric | splats | iterations | seconds |\n|---|---|---|---:|---:|---|---:|---:|---:|';
+  const byKey = new Map<string, number>();
+  for (const c of selected) {
+    const scene = await loadScene(fsSource(c.dir));
+    for (const init of inits) {
+      const t0 = performance.now();
+      const r = await reconstructScene(gpu.device, scene, {
+        split: c.split, size: c.size, iterations, init, progressEvery: 100,
+        onProgress: (p) => p.step % 500 === 0 && console.error(`  ${c.scene}/${c.split}/${init} step ${p.step} loss ${p.loss.toFixed(4)} train PSNR ${p.psnr.toFixed(2)} splats ${p.splats}`),
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const psnr = c.metric === 'masked' ? r.mean.psnrMasked! : r.mean.psnr;
+      const ssim = c.metric === 'masked' ? r.mean.ssimMasked! : r.mean.ssim;
+      byKey.set(`${c.scene}/${c.split}/${init}`, psnr);
+      const stopped = r.train.stopped ? ` (stopped: ${r.train.stopped})` : '';
+      const w = r.renders[0]?.width ?? 0, h = r.renders[0]?.height ?? 0;
+      const row = `| ${c.scene} | ${r.trainIds.length} | ${init} | ${psnr.toFixed(2)} | ${ssim.toFixed(3)} | ${c.metric} ${w}x${h}, ${r.testIds.length} test${stopped} | ${r.train.cloud.count} | ${r.train.iterations} | ${seconds.toFixed(0)} |`;
+      rows.push(row);
+      console.error(row);
+    }
+  }
+  const deltas: string[] = [];
+  for (const c of selected) {
+    const h = byKey.get(`${c.scene}/${c.split}/hull`), r = byKey.get(`${c.scene}/${c.split}/random`);
+    if (h !== undefined && r !== undefined) deltas.push(`${c.scene} ${c.split} views: hull - random = ${(h - r >= 0 ? '+' : '') + (h - r).toFixed(2)} dB`);
+  }
+  const table = [`GPU: ${gpu.description} (${gpu.driver}); ${iterations} iterations per run`, '', header, ...rows, '', ...deltas].join('\n');
+  console.log(table);
+  if (args.values.out) {
+    await mkdir(dirname(resolve(args.values.out)), { recursive: true });
+    await writeFile(args.values.out, table + '\n');
+  }
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
