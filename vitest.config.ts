@@ -1,22 +1,11 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM, CHROMIUM_FLAGS } from './tests/chromium.ts';
 
 // Three projects: fast Node unit tests; end-to-end tests that drive the built app in headless
 // Chromium; and browser tests that run the GPU kernels in Chromium's own WebGPU (SwiftShader).
 // Chromium is always the system one (/usr/bin/chromium, see ../shared/GPU-TESTING.md): nothing
 // here downloads a browser.
-const CHROMIUM_FLAGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-angle=swiftshader',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 export default defineConfig({
   test: {
     projects: [
@@ -54,7 +43,7 @@ export default defineConfig({
             headless: true,
             api: { host: '127.0.0.1' },
             screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS } }),
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_FLAGS } }),
             instances: [{ browser: 'chromium' }],
           },
         },

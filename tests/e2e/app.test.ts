@@ -7,32 +7,17 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { relative, resolve } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import { zipSync } from 'fflate';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImage, encodePng } from '../../src/core/image.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../chromium.ts';
+import { buildAndPreview, defaultSceneFolder, requireChromium, ROOT, SHOTS } from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SCENES_DIR = resolve(ROOT, process.env.SCENES_DIR ?? 'scenes');
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-dist');
-const SHOTS = resolve(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-angle=swiftshader',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface SceneJson {
   name: string;
@@ -49,44 +34,14 @@ let defaultName: string;
 let defaultFolder: string;
 const pageErrors: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const index = JSON.parse(await readFile(resolve(SCENES_DIR, 'index.json'), 'utf8')) as { name: string; path?: string }[];
-  const first = index[0];
-  defaultName = first.name;
-  const folder = (first.path ?? first.name).replace(/^\.?\//, '').replace(/^scenes\//, '');
-  defaultFolder = resolve(SCENES_DIR, folder);
+  requireChromium();
+  const def = await defaultSceneFolder();
+  defaultName = def.name;
+  defaultFolder = def.folder;
   defaultScene = JSON.parse(await readFile(resolve(defaultFolder, 'scene.json'), 'utf8')) as SceneJson;
-
-  // A production build (React in production mode), exactly as `npm run build` makes it.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: ROOT, mode: 'production', logLevel: 'error', build: { outDir: OUT_DIR, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  ({ server, baseUrl } = await buildAndPreview(OUT_DIR));
   expect(existsSync(resolve(OUT_DIR, 'scenes/index.json'))).toBe(true);
-
-  const port = await freePort();
-  server = await preview({
-    root: ROOT,
-    logLevel: 'error',
-    build: { outDir: OUT_DIR },
-    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
-  });
-  baseUrl = `http://127.0.0.1:${port}/`;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

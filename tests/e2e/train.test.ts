@@ -8,21 +8,15 @@
  * Software WebGPU is slow (a few hundred ms per step at 100x75 with ~3000 splats), so runs are
  * short; nothing here asserts a time.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, GPU_FLAGS, QUIET_FLAGS } from '../chromium.ts';
+import { buildAndPreview, defaultSceneFolder, requireChromium, ROOT, SHOTS } from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SCENES_DIR = resolve(ROOT, process.env.SCENES_DIR ?? 'scenes');
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-train-dist');
-const SHOTS = resolve(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const QUIET_FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const GPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'];
 /** Short enough for SwiftShader, long enough to see several progress reports. */
 const STEPS = 16;
 
@@ -34,33 +28,11 @@ let viewCount: number;
 const pageErrors: string[] = [];
 const consoleErrors: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const index = JSON.parse(await readFile(resolve(SCENES_DIR, 'index.json'), 'utf8')) as { name: string; path?: string }[];
-  const folder = (index[0].path ?? index[0].name).replace(/^\.?\//, '').replace(/^scenes\//, '');
-  viewCount = (JSON.parse(await readFile(resolve(SCENES_DIR, folder, 'scene.json'), 'utf8')) as { views: unknown[] }).views.length;
-
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: ROOT, mode: 'production', logLevel: 'error', build: { outDir: OUT_DIR, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  const port = await freePort();
-  server = await preview({ root: ROOT, logLevel: 'error', build: { outDir: OUT_DIR }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
-  baseUrl = `http://127.0.0.1:${port}/`;
+  requireChromium();
+  const { folder } = await defaultSceneFolder();
+  viewCount = (JSON.parse(await readFile(resolve(folder, 'scene.json'), 'utf8')) as { views: unknown[] }).views.length;
+  ({ server, baseUrl } = await buildAndPreview(OUT_DIR));
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: [...GPU_FLAGS, ...QUIET_FLAGS] });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });

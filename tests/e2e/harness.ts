@@ -1,0 +1,51 @@
+/**
+ * What every end-to-end file needs: a production build of the app served by `vite preview` on
+ * 127.0.0.1, and the default bundled scene's folder. SCENES_DIR (optional) points the build at
+ * another scene set, as it does for vite.config.ts.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import { CHROMIUM } from '../chromium.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SCENES_DIR = resolve(ROOT, process.env.SCENES_DIR ?? 'scenes');
+export const SHOTS = resolve(ROOT, 'test-results');
+
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** The first entry of scenes/index.json: its name and folder. */
+export async function defaultSceneFolder(): Promise<{ name: string; folder: string }> {
+  const index = JSON.parse(await readFile(resolve(SCENES_DIR, 'index.json'), 'utf8')) as { name: string; path?: string }[];
+  const folder = (index[0].path ?? index[0].name).replace(/^\.?\//, '').replace(/^scenes\//, '');
+  return { name: index[0].name, folder: resolve(SCENES_DIR, folder) };
+}
+
+/** A production build (React in production mode), exactly as `npm run build` makes it, served on a free port. */
+export async function buildAndPreview(outDir: string): Promise<{ server: PreviewServer; baseUrl: string }> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, mode: 'production', logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  const port = await freePort();
+  const server = await preview({ root: ROOT, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+  return { server, baseUrl: `http://127.0.0.1:${port}/` };
+}
