@@ -20,17 +20,7 @@ const { createRasterizer } = await import('../src/gpu/rasterizer.ts');
 const { storageBuffer } = await import('../src/gpu/buffers.ts');
 const { renderReference, renderReferenceBackward } = await import('../src/gpu/reference/rasterizeReference.ts');
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+const { mulberry32: rng } = await import('../src/core/random.ts');
 /** An object-like cloud: splats on and inside a unit sphere, sizes as after a few thousand training steps. */
 function benchCloud(count: number, shDegree: number, seed: number): GaussianCloud {
   const rnd = rng(seed);

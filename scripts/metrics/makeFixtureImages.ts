@@ -12,18 +12,7 @@ import { createImage, encodeGreyPng, encodePng, type RGBAImage } from '../../src
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures/metrics');
 
-/** mulberry32: tiny deterministic PRNG. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+import { mulberry32 as rng } from '../../src/core/random.ts';
 /** Approximately normal noise (sum of 4 uniforms, variance 1). */
 function gauss(r: () => number): number {
   return (r() + r() + r() + r() - 2) * Math.sqrt(3);

@@ -2,6 +2,7 @@
  * Seeded pseudo-random numbers for procedural scenes. Only 32-bit integer arithmetic
  * (Math.imul, shifts), so the same seed gives the same sequence on every JS engine.
  */
+import { mulberry32 } from '../core/random.ts';
 
 /** A small deterministic generator (mulberry32). */
 export interface Rng {
@@ -14,14 +15,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     range: (a, b) => a + (b - a) * next(),

@@ -1,3 +1,4 @@
+export { mulberry32 } from '../../src/core/random.ts';
 /**
  * Environment-free helpers of the GPU tests: no Node API here, so the Node tests (Dawn) and the
  * browser tests (headless Chromium, tests/browser/) share them. The device itself comes from
@@ -16,13 +17,3 @@ export async function withGpuErrorScope<T>(device: GPUDevice, fn: () => Promise<
   return result;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

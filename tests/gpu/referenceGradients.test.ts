@@ -6,17 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { lookAtCamera, type Camera } from '../../src/core/camera.ts';
 import type { ReferenceCloud } from '../../src/gpu/reference/referenceCloud.ts';
 import { renderReference, renderReferenceBackward, type RasterOptions } from '../../src/gpu/reference/rasterizeReference.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/core/random.ts';
 
 function randomCloud(seed: number, count: number, shDegree: number): ReferenceCloud {
   const rnd = mulberry32(seed);

@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
 import { shCoeffCount, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { readPly, writePly } from '../../src/io/ply.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/core/random.ts';
 
 function randomCloud(n: number, shDegree: number, seed = 1): GaussianCloud {
   const r = mulberry32(seed);

@@ -8,7 +8,7 @@
 import { colorToShDC } from '../../core/sh.ts';
 import { shCoeffCount, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import { knnRmsDistance } from './knn.ts';
-import { mulberry32 } from './rng.ts';
+import { mulberry32 } from '../../core/random.ts';
 import type { Bounds, VisualHull } from './types.ts';
 
 export interface HullCloudOptions {

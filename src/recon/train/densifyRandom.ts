@@ -2,6 +2,7 @@
  * Seeded randomness for densification, so a run with a seed is reproducible on every JS engine
  * (mulberry32: 32-bit integer arithmetic only).
  */
+import { mulberry32 } from '../../core/random.ts';
 export interface Rng {
   uniform(): number;
   /** Standard normal (Box-Muller). */
@@ -9,14 +10,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return {
     uniform,
     normal: () => {

@@ -1,6 +1,7 @@
 /**
- * Seeded uniform numbers (mulberry32): 32-bit integer arithmetic only, so a seed gives the same
- * cloud on every JS engine. Kept local so the stage does not depend on the scene generator.
+ * Seeded pseudo-random numbers (mulberry32): 32-bit integer arithmetic only (Math.imul, shifts),
+ * so a seed gives the same sequence on every JS engine. Used wherever a result must be
+ * reproducible: generated scenes, initial clouds, densification, test fixtures.
  */
 export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
