@@ -1,5 +1,8 @@
 /**
- * npm run bench:recon [-- --iters N --size WxH --only name,name --splits 3,9 --out file.md]
+ * npm run bench:recon [-- --iters N --size WxH | --downscale K --only name,name --splits 3,9 --out file.md]
+ *
+ * --downscale K trains and scores every case at 1/K of its standard resolution (software GPUs are
+ * slow); the table says the size used.
  *
  * Reconstruction quality and speed, hull start vs random start measured in the same run, on the
  * generated scenes and, when ../shared/datasets exists, DTU scan37 (3 and 9 views, 400x300,
@@ -39,9 +42,10 @@ async function ensureImported(name: string, source: string): Promise<string | nu
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['iters', 'size', 'only', 'splits', 'out', 'inits']);
+  const args = parseArgs(process.argv.slice(2), ['iters', 'size', 'downscale', 'only', 'splits', 'out', 'inits']);
   const iterations = args.int('iters', 2000, 1, 100_000);
   const size = args.values.size ? parseSize(args.values.size) : undefined;
+  const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
   const splits = args.values.splits?.split(',') ?? ['3', '9'];
   const inits = (args.values.inits?.split(',') ?? ['hull', 'random']) as ('hull' | 'random')[];
@@ -63,10 +67,12 @@ async function main(): Promise<void> {
   const byKey = new Map<string, number>();
   for (const c of selected) {
     const scene = await loadScene(fsSource(c.dir));
+    const first = scene.views[0].rgba;
+    const caseSize = c.size ?? (downscale > 1 ? { width: Math.round(first.width / downscale), height: Math.round(first.height / downscale) } : undefined);
     for (const init of inits) {
       const t0 = performance.now();
       const r = await reconstructScene(gpu.device, scene, {
-        split: c.split, size: c.size, iterations, init, progressEvery: 100,
+        split: c.split, size: caseSize, iterations, init, progressEvery: 100,
         onProgress: (p) => p.step % 500 === 0 && console.error(`  ${c.scene}/${c.split}/${init} step ${p.step} loss ${p.loss.toFixed(4)} train PSNR ${p.psnr.toFixed(2)} splats ${p.splats}`),
       });
       const seconds = (performance.now() - t0) / 1000;
