@@ -5,8 +5,8 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, dirname } from 'node:path';
-import { describeError, isInputError } from '../src/core/errors.ts';
 import { ingest, type DroppedFile } from '../src/recon/ingest.ts';
+import { runCli } from './lib/runCli.ts';
 
 const USAGE = `usage: npm run inspect -- <path> [<path> ...]
   <path>  3 to 9 photos (PNG/JPEG), a scene folder (with scene.json), or a .zip of one`;
@@ -53,11 +53,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(isInputError(e) ? `error: ${e.message}` : describeError(e));
-    if (!isInputError(e)) console.error((e as Error).stack);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, isInputError, InputError } from '../src/core/errors.ts';
+import { InputError } from '../src/core/errors.ts';
 import { encodePng } from '../src/core/image.ts';
 import { fsSource } from '../src/io/fsFileSource.ts';
 import { writePly } from '../src/io/ply.ts';
@@ -15,6 +15,7 @@ import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/recon/train/trainer.ts';
 import { nodeGpu } from './lib/nodeGpu.ts';
 import { parseArgs, parseSize } from './lib/args.ts';
+import { runCli } from './lib/runCli.ts';
 
 const USAGE = `usage: npm run recon -- --scene <dir> --views <split> --out <dir> [options]
   --scene DIR        scene folder (scene.json + images/ + masks/)
@@ -82,11 +83,4 @@ async function main(): Promise<number> {
   return t.stopped && t.stopped !== 'cancelled' ? 2 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(isInputError(e) ? `error: ${e.message}` : describeError(e));
-    if (!isInputError(e)) console.error((e as Error).stack);
-    process.exit(1);
-  },
-);
+runCli(main);

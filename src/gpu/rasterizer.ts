@@ -21,6 +21,7 @@
  * by the splat capacity), so an optimiser kernel can walk them as one array.
  */
 import type { Camera } from '../core/camera.ts';
+import type { FlatParamLayout } from './optim/adamCore.ts';
 import { shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { readBuffer, storageBuffer } from './buffers.ts';
 import { WGSL } from './kernels.ts';
@@ -44,17 +45,8 @@ export interface RasterizerOptions {
   profile?: boolean;
 }
 
-/** Offsets (in floats) of each parameter section in paramsFlat / gradParamsFlat. */
-export interface ParamLayout {
-  capacity: number;
-  means: number;
-  logScales: number;
-  quats: number;
-  opacityLogits: number;
-  sh: number;
-  /** Total floats. */
-  length: number;
-}
+/** Offsets (in floats) of each parameter section in paramsFlat / gradParamsFlat (optimiser and rasterizer share it). */
+export type ParamLayout = FlatParamLayout;
 
 export interface ForwardResult {
   /** Splats that touch at least one tile. */
