@@ -1,6 +1,8 @@
 /**
  * npm run bench:recon [-- --iters N --size WxH | --downscale K --only name,name --splits 3,9 --out file.md]
  *
+ * --splits filters the generated scenes and DTU (lego always has its 8). --inits picks the starts
+ * compared (default hull,random; also hull-all, hull-surface, hull-photo).
  * --downscale K trains and scores every case at 1/K of its standard resolution (software GPUs are
  * slow); the table says the size used.
  *
@@ -17,6 +19,8 @@ import { fsSource } from '../src/io/fsFileSource.ts';
 import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
+import type { TrainOptions } from '../src/recon/train/trainer.ts';
+import { InputError } from '../src/core/errors.ts';
 import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 
@@ -28,6 +32,15 @@ interface Case {
   /** Which mean to report as PSNR/SSIM: DTU's masked convention or the full image. */
   metric: 'masked' | 'full';
 }
+
+/** Starts a row can use (--inits): the two the issue compares, and the hull's variants. */
+const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels'>> = {
+  hull: { init: 'hull' },
+  random: { init: 'random' },
+  'hull-all': { init: 'hull', hullVoxels: 'all' },
+  'hull-surface': { init: 'hull', hullVoxels: 'surface' },
+  'hull-photo': { init: 'hull', hullVoxels: 'photo' },
+};
 
 const DATASETS = resolve('../shared/datasets');
 const CACHE = resolve('out/bench-scenes');
@@ -48,14 +61,15 @@ async function main(): Promise<void> {
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
   const splits = args.values.splits?.split(',') ?? ['3', '9'];
-  const inits = (args.values.inits?.split(',') ?? ['hull', 'random']) as ('hull' | 'random')[];
+  const inits = args.values.inits?.split(',') ?? ['hull', 'random'];
+  for (const i of inits) if (!INITS[i]) throw new InputError(`unknown --inits "${i}"; known: ${Object.keys(INITS).join(', ')}`);
 
   const cases: Case[] = [];
   for (const name of ['pebbles', 'patterned-cube', 'stool'])
     for (const split of splits) cases.push({ scene: name, dir: resolve('scenes', name), split, size, metric: 'masked' });
   if (existsSync(DATASETS)) {
     const dtu = await ensureImported('dtu_scan37', resolve(DATASETS, 'dtu_scan37'));
-    if (dtu) for (const split of ['3', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked' });
+    if (dtu) for (const split of ['3', '9'].filter((s) => splits.includes(s))) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked' });
     const lego = await ensureImported('lego', resolve(DATASETS, 'nerf_synthetic_lego'));
     if (lego) cases.push({ scene: 'lego', dir: lego, split: '8', metric: 'full' });
   } else console.error(`note: ${DATASETS} does not exist: benchmarking the generated scenes only`);
@@ -72,7 +86,7 @@ async function main(): Promise<void> {
     for (const init of inits) {
       const t0 = performance.now();
       const r = await reconstructScene(gpu.device, scene, {
-        split: c.split, size: caseSize, iterations, init, progressEvery: 100,
+        split: c.split, size: caseSize, iterations, ...INITS[init], progressEvery: 100,
         onProgress: (p) => p.step % 500 === 0 && console.error(`  ${c.scene}/${c.split}/${init} step ${p.step} loss ${p.loss.toFixed(4)} train PSNR ${p.psnr.toFixed(2)} splats ${p.splats}`),
       });
       const seconds = (performance.now() - t0) / 1000;
@@ -84,6 +98,7 @@ async function main(): Promise<void> {
       const row = `| ${c.scene} | ${r.trainIds.length} | ${init} | ${psnr.toFixed(2)} | ${ssim.toFixed(3)} | ${c.metric} ${w}x${h}, ${r.testIds.length} test${stopped} | ${r.train.cloud.count} | ${r.train.iterations} | ${seconds.toFixed(0)} |`;
       rows.push(row);
       console.error(row);
+      console.error(`  (init ${(r.train.initMs / 1000).toFixed(1)} s, densify ${(r.train.densifyMs / 1000).toFixed(1)} s, ${r.train.initialSplats} initial splats)`);
     }
   }
   const deltas: string[] = [];

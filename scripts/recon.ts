@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     scene: scene.manifest.name, split: args.values.views, init, iterations: t.iterations, shDegree,
     size: size ?? { width: res.renders[0]?.width, height: res.renders[0]?.height },
     trainViews: res.trainIds, testViews: res.testIds,
-    splats: t.cloud.count, initialSplats: t.initialSplats, initSeconds: t.initMs / 1000, wallSeconds: t.wallMs / 1000,
+    splats: t.cloud.count, initialSplats: t.initialSplats, initSeconds: t.initMs / 1000, densifySeconds: t.densifyMs / 1000, wallSeconds: t.wallMs / 1000,
     stopped: t.stopped, faults: t.faults,
     mean: res.mean, perView: res.scores,
     history: t.history.map((h) => ({ step: h.step, loss: h.loss, psnr: h.psnr, splats: h.splats })),

@@ -243,7 +243,7 @@ const api = {
 
 function emptyResult(stopped: string, iterations: number): TrainRunResult {
   return {
-    cloud: null, hullVoxels: null, iterations: 0, wallMs: 0, initMs: 0, initialSplats: 0, history: [],
+    cloud: null, hullVoxels: null, iterations: 0, wallMs: 0, initMs: 0, densifyMs: 0, initialSplats: 0, history: [],
     bounds: { min: [0, 0, 0], max: [0, 0, 0] }, stopped: `${stopped} (before step 1 of ${iterations})`, faults: [],
   };
 }

@@ -59,6 +59,45 @@ export function cloudFromHull(hull: VisualHull, opts: HullCloudOptions = {}): Ga
   return cloud;
 }
 
+export interface PointCloudOptions {
+  /** Default 3. */
+  shDegree?: number;
+  /** Default 0.1. */
+  opacity?: number;
+  /** More points than this are subsampled with `seed`. Default 50 000. */
+  maxSplats?: number;
+  seed?: number;
+}
+
+/** Splats at given points with given colours (e.g. photoConsistentPoints), k-NN scales as 3DGS. */
+export function cloudFromPoints(positions: Float32Array, colors: Float32Array, opts: PointCloudOptions = {}): GaussianCloud {
+  const n = positions.length / 3;
+  if (colors.length !== positions.length) throw new Error(`cloudFromPoints: ${colors.length / 3} colours for ${n} points`);
+  const chosen = subsample(Array.from({ length: n }, (_, i) => i), opts.maxSplats ?? 50_000, opts.seed ?? 0);
+  const cloud = emptyCloud(chosen.length, opts.shDegree ?? 3, opts.opacity ?? 0.1);
+  chosen.forEach((p, s) => {
+    for (let a = 0; a < 3; a++) cloud.means[s * 3 + a] = positions[p * 3 + a];
+    setColour(cloud, s, colors[p * 3], colors[p * 3 + 1], colors[p * 3 + 2]);
+  });
+  setKnnScales(cloud);
+  return cloud;
+}
+
+/** Concatenation of clouds of one SH degree (e.g. photo-consistent points plus hull fill). */
+export function concatClouds(a: GaussianCloud, b: GaussianCloud): GaussianCloud {
+  if (a.shDegree !== b.shDegree) throw new Error(`concatClouds: SH degrees ${a.shDegree} and ${b.shDegree}`);
+  const cat = (x: Float32Array, y: Float32Array) => {
+    const out = new Float32Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    count: a.count + b.count, shDegree: a.shDegree, means: cat(a.means, b.means), logScales: cat(a.logScales, b.logScales),
+    quats: cat(a.quats, b.quats), opacityLogits: cat(a.opacityLogits, b.opacityLogits), sh: cat(a.sh, b.sh),
+  };
+}
+
 export interface RandomCloudOptions {
   /** Default 3. */
   shDegree?: number;

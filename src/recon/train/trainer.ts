@@ -24,7 +24,7 @@ import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type Visu
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from './densifyRandom.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
-import { actionsAt, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
+import { DEFAULT_LEARNING_RATES, actionsAt, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
   id: string;
@@ -40,9 +40,11 @@ export interface TrainOptions {
   /**
    * Which hull voxels seed splats: 'all' (default) fills the carved volume, so depth is left to
    * the optimiser — with few, similar views the hull is deep and its surface is not the object's;
-   * 'surface' puts them on the hull's boundary.
+   * 'surface' puts them on the hull's boundary; 'photo' seeds most splats at photo-consistent
+   * points inside the hull (a plane sweep, src/recon/hull/photoPoints.ts) and fills the rest of
+   * the budget from all voxels.
    */
-  hullVoxels?: 'all' | 'surface';
+  hullVoxels?: 'all' | 'surface' | 'photo';
   /** Initial splat size of the hull start: 'knn' (3DGS) or 'voxel' (a fraction of a voxel). */
   hullScale?: 'knn' | 'voxel';
   /** Start from this cloud instead of an initialisation (its SH degree wins). */
@@ -96,6 +98,8 @@ export interface TrainResult {
   iterations: number;
   wallMs: number;
   initMs: number;
+  /** Of wallMs, the time spent in CPU densification/pruning/resets (read-back and upload included). */
+  densifyMs: number;
   initialSplats: number;
   history: TrainProgress[];
   bounds: Bounds;
@@ -109,7 +113,7 @@ export interface TrainResult {
 export const DEFAULT_TRAIN_OPTIONS = {
   iterations: 3000,
   init: 'hull' as 'hull' | 'random',
-  hullVoxels: 'all' as 'all' | 'surface',
+  hullVoxels: 'all' as 'all' | 'surface' | 'photo',
   hullScale: 'knn' as 'knn' | 'voxel',
   shDegree: 1,
   seed: 0,
@@ -171,7 +175,9 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     if (!masked) throw new InputError('the visual-hull start needs a mask for every view: use --init random or add masks');
     const init = await initCloudFromViews(
       views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height, rgba: v.rgba })),
-      { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats, seed: o.seed, voxels: o.hullVoxels, scale: o.hullScale } },
+      { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats, seed: o.seed, voxels: o.hullVoxels === 'photo' ? 'all' : o.hullVoxels, scale: o.hullScale },
+        photo: o.hullVoxels === 'photo' ? {} : null,
+      },
     );
     cloud = init.cloud;
     hull = init.hull;
@@ -197,6 +203,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const targets: LossTarget[] = [];
   const readback = device.createBuffer({ label: 'train read-back (loss terms + adam status)', size: 48, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   let step = 0;
+  let densifyMs = 0;
   try {
     rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2) });
     rasterizer.upload(cloud);
@@ -211,6 +218,9 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // undoes most of the learning; keep resets at least 200 steps apart.
     const scaled = scaledDensifySchedule(o.iterations);
     const schedule = { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200), ...o.schedule };
+    // The means' rate decays over this run, not over 3DGS's 30k steps (as FSGS and DNGaussian set
+    // position_lr_max_steps to their run length): a short run otherwise ends at its highest rate.
+    const rates = { ...DEFAULT_LEARNING_RATES, meansDecaySteps: Math.max(1, o.iterations) };
     const rng = createRng(o.seed + 1);
     let order: number[] = [];
     let zeroVisibleRun = 0;
@@ -237,7 +247,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
-      adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent));
+      adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent, rates));
 
       if (step % o.progressEvery === 0 || step === o.iterations) {
         const enc = device.createCommandEncoder();
@@ -264,6 +274,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
 
       const doDensify = o.densify && actions.densify;
       if (doDensify || (o.densify && actions.resetOpacity)) {
+        const densifyStart = performance.now();
         let current = await rasterizer.readCloud();
         if (!isCloudFinite(current)) {
           faults.push(`step ${step}: non-finite parameters, rolled back to the last good cloud`);
@@ -288,6 +299,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         extras.resetStats(rasterizer.layout.capacity);
         cloud = current;
         lastGood = current;
+        densifyMs += performance.now() - densifyStart;
       }
     }
     const final = await rasterizer.readCloud();
@@ -311,7 +323,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     readback.destroy();
   }
   return {
-    cloud, iterations: Math.min(step, o.iterations), wallMs: performance.now() - t0, initMs, initialSplats,
+    cloud, iterations: Math.min(step, o.iterations), wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
     history, bounds, hull, stopped, faults,
   };
 }
