@@ -34,12 +34,14 @@ interface Case {
 }
 
 /** Starts a row can use (--inits): the two the issue compares, and the hull's variants. */
-const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels'>> = {
+const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg' | 'scaleReg' | 'opacityReg'>> = {
   hull: { init: 'hull' },
   random: { init: 'random' },
   'hull-all': { init: 'hull', hullVoxels: 'all' },
   'hull-surface': { init: 'hull', hullVoxels: 'surface' },
   'hull-photo': { init: 'hull', hullVoxels: 'photo' },
+  'hull-aniso': { init: 'hull', anisoReg: 1 },
+  'hull-photo-aniso': { init: 'hull', hullVoxels: 'photo', anisoReg: 1 },
 };
 
 const DATASETS = resolve('../shared/datasets');

@@ -23,6 +23,9 @@ const USAGE = `usage: npm run recon -- --scene <dir> --views <split> --out <dir>
   --out DIR          where to write cloud.ply, renders/ and metrics.json
   --iters N          training steps (default ${DEFAULT_TRAIN_OPTIONS.iterations})
   --init hull|random start from the visual hull (default) or random points in the bounds
+  --hull-voxels all|surface|photo
+                     which hull points seed splats (default ${DEFAULT_TRAIN_OPTIONS.hullVoxels}; photo: photo-consistent
+                     points inside the hull plus a share of all voxels)
   --size WxH         train and evaluate at this size (default: the images' size)
   --sh D             SH degree 0-3 (default ${DEFAULT_TRAIN_OPTIONS.shDegree})
   --seed S           random seed (default 0)`;
@@ -33,12 +36,14 @@ function bar(frac: number, width = 28): string {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['scene', 'views', 'out', 'iters', 'init', 'size', 'sh', 'seed']);
+  const args = parseArgs(process.argv.slice(2), ['scene', 'views', 'out', 'iters', 'init', 'hull-voxels', 'size', 'sh', 'seed']);
   if (args.help) { console.log(USAGE); return 0; }
   for (const k of ['scene', 'views', 'out'] as const) if (!args.values[k]) throw new InputError(`--${k} is required\n${USAGE}`);
   const iterations = args.int('iters', DEFAULT_TRAIN_OPTIONS.iterations, 0, 1_000_000);
   const init = (args.values.init ?? 'hull') as 'hull' | 'random';
   if (init !== 'hull' && init !== 'random') throw new InputError(`--init must be hull or random, got "${init}"`);
+  const hullVoxels = (args.values['hull-voxels'] ?? DEFAULT_TRAIN_OPTIONS.hullVoxels) as 'all' | 'surface' | 'photo';
+  if (!['all', 'surface', 'photo'].includes(hullVoxels)) throw new InputError(`--hull-voxels must be all, surface or photo, got "${hullVoxels}"`);
   const shDegree = args.int('sh', DEFAULT_TRAIN_OPTIONS.shDegree, 0, 3);
   const seed = args.int('seed', 0, 0, 2 ** 31);
   const size = args.values.size ? parseSize(args.values.size) : undefined;
@@ -49,7 +54,7 @@ async function main(): Promise<number> {
   const tty = process.stderr.isTTY;
   let lastPrinted = -1;
   const res = await reconstructScene(gpu.device, scene, {
-    split: args.values.views!, size, iterations, init, shDegree, seed,
+    split: args.values.views!, size, iterations, init, hullVoxels, shDegree, seed,
     onProgress: (p) => {
       const line = `${bar(p.step / p.iterations)} ${p.step}/${p.iterations}  loss ${p.loss.toFixed(4)}  PSNR ${p.psnr.toFixed(2)} dB  splats ${p.splats}  ${(p.elapsedMs / 1000).toFixed(0)} s`;
       const decile = Math.floor((10 * p.step) / p.iterations);
@@ -67,7 +72,7 @@ async function main(): Promise<number> {
   await writeFile(join(out, 'cloud.ply'), writePly(t.cloud));
   for (const [i, id] of res.testIds.entries()) await writeFile(join(out, 'renders', `${id}.png`), encodePng(res.renders[i]));
   const metrics = {
-    scene: scene.manifest.name, split: args.values.views, init, iterations: t.iterations, shDegree,
+    scene: scene.manifest.name, split: args.values.views, init, hullVoxels, iterations: t.iterations, shDegree,
     size: size ?? { width: res.renders[0]?.width, height: res.renders[0]?.height },
     trainViews: res.trainIds, testViews: res.testIds,
     splats: t.cloud.count, initialSplats: t.initialSplats, initSeconds: t.initMs / 1000, densifySeconds: t.densifyMs / 1000, wallSeconds: t.wallMs / 1000,

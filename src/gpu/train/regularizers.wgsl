@@ -6,6 +6,11 @@
 //            splats small where the few views do not constrain them)
 //   opacity: w_o * mean_i sigmoid(opacityLogit_i)      (pushes unneeded splats towards
 //            transparent, so pruning can remove them)
+//   aniso:   w_a * mean_i max(0, exp(l_max - l_min) - r) (PhysGaussian's anisotropy bound: few
+//            views leave depth unconstrained, and splats stretch into needles along the rays
+//            that look right from the inputs and like streaks from anywhere else; l_max, l_min
+//            are the first largest and first smallest log-scale of the splat)
+// Reference: src/gpu/train/trainExtrasReference.ts (regularizerGradients).
 // Offsets are in floats, as the rasterizer's paramLayout.
 
 struct RegUniforms {
@@ -15,8 +20,8 @@ struct RegUniforms {
   pad: u32,
   scaleWeight: f32,
   opacityWeight: f32,
-  pad1: f32,
-  pad2: f32,
+  anisoWeight: f32,
+  anisoMaxRatio: f32,
 }
 
 @group(0) @binding(0) var<uniform> u: RegUniforms;
@@ -32,6 +37,20 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     for (var k = 0u; k < 3u; k++) {
       let j = u.logScalesOffset + 3u * i + k;
       grads[j] += u.scaleWeight * inv * exp(params[j]);
+    }
+  }
+  if (u.anisoWeight != 0.0) {
+    let o = u.logScalesOffset + 3u * i;
+    var kMax = 0u;
+    var kMin = 0u;
+    for (var k = 1u; k < 3u; k++) {
+      if (params[o + k] > params[o + kMax]) { kMax = k; }
+      if (params[o + k] < params[o + kMin]) { kMin = k; }
+    }
+    let ratio = exp(params[o + kMax] - params[o + kMin]);
+    if (ratio > u.anisoMaxRatio) {
+      grads[o + kMax] += u.anisoWeight * inv * ratio;
+      grads[o + kMin] -= u.anisoWeight * inv * ratio;
     }
   }
   if (u.opacityWeight != 0.0) {

@@ -13,6 +13,9 @@ import regularizersWgsl from './regularizers.wgsl?raw';
 export interface RegularizerWeights {
   scale: number;
   opacity: number;
+  /** Weight of the anisotropy bound (0 = off) and the largest scale ratio it allows. */
+  aniso?: number;
+  anisoMaxRatio?: number;
 }
 
 export class TrainExtras {
@@ -56,10 +59,10 @@ export class TrainExtras {
   }
 
   addRegularizers(params: GPUBuffer, grads: GPUBuffer, layout: ParamLayout, count: number, w: RegularizerWeights): void {
-    if (w.scale === 0 && w.opacity === 0) return;
+    if (w.scale === 0 && w.opacity === 0 && !w.aniso) return;
     const b = new ArrayBuffer(32);
     new Uint32Array(b, 0, 4).set([count, layout.logScales, layout.opacityLogits, 0]);
-    new Float32Array(b, 16, 4).set([w.scale, w.opacity, 0, 0]);
+    new Float32Array(b, 16, 4).set([w.scale, w.opacity, w.aniso ?? 0, w.anisoMaxRatio ?? 10]);
     this.device.queue.writeBuffer(this.regUniforms, 0, b);
     this.dispatch(this.regPipeline, [this.regUniforms, params, grads], count);
   }

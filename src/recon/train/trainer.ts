@@ -62,6 +62,9 @@ export interface TrainOptions {
   maskWeight?: number;
   scaleReg?: number;
   opacityReg?: number;
+  /** Weight of the anisotropy bound (regularizers.wgsl) and the largest scale ratio it allows. */
+  anisoReg?: number;
+  anisoMaxRatio?: number;
   densify?: boolean;
   /** Prune splats outside the visual hull at densification steps (needs masks). */
   hullPrune?: boolean;
@@ -123,6 +126,8 @@ export const DEFAULT_TRAIN_OPTIONS = {
   maskWeight: 0.5,
   scaleReg: 0.0,
   opacityReg: 0.0,
+  anisoReg: 0.0,
+  anisoMaxRatio: 10,
   densify: true,
   hullPrune: true,
   floaterEvery: 500,
@@ -244,7 +249,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const bufs = rasterizer.buffers;
       const out = loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: view.mask ? o.maskWeight : 0 });
       rasterizer.backward(out.dLdRgb, view.mask ? out.dLdAlpha : null);
-      extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg });
+      extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg, aniso: o.anisoReg, anisoMaxRatio: o.anisoMaxRatio });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
       adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent, rates));
