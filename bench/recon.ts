@@ -1,7 +1,7 @@
 /**
  * npm run bench:recon [-- --iters N --size WxH | --downscale K --only name,name --splits 3,9 --out file.md]
  *
- * --splits filters the generated scenes and DTU (lego always has its 8). --inits picks the starts
+ * --splits picks the generated scenes' splits (DTU always runs 3 and 9, lego its 8). --inits picks the starts
  * compared (default hull,random; also hull-all, hull-surface, hull-photo).
  * --downscale K trains and scores every case at 1/K of its standard resolution (software GPUs are
  * slow); the table says the size used.
@@ -34,13 +34,14 @@ interface Case {
 }
 
 /** Starts a row can use (--inits): the two the issue compares, and the hull's variants. */
-const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg' | 'scaleReg' | 'opacityReg'>> = {
+const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg' | 'scaleReg' | 'opacityReg' | 'initSplats'>> = {
   hull: { init: 'hull' },
   random: { init: 'random' },
   'hull-all': { init: 'hull', hullVoxels: 'all' },
   'hull-surface': { init: 'hull', hullVoxels: 'surface' },
   'hull-photo': { init: 'hull', hullVoxels: 'photo' },
   'hull-aniso': { init: 'hull', anisoReg: 1 },
+  'hull-5k': { init: 'hull', initSplats: 5000 },
   'hull-photo-aniso': { init: 'hull', hullVoxels: 'photo', anisoReg: 1 },
 };
 
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     for (const split of splits) cases.push({ scene: name, dir: resolve('scenes', name), split, size, metric: 'masked' });
   if (existsSync(DATASETS)) {
     const dtu = await ensureImported('dtu_scan37', resolve(DATASETS, 'dtu_scan37'));
-    if (dtu) for (const split of ['3', '9'].filter((s) => splits.includes(s))) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked' });
+    if (dtu) for (const split of ['3', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked' });
     const lego = await ensureImported('lego', resolve(DATASETS, 'nerf_synthetic_lego'));
     if (lego) cases.push({ scene: 'lego', dir: lego, split: '8', metric: 'full' });
   } else console.error(`note: ${DATASETS} does not exist: benchmarking the generated scenes only`);
