@@ -1,0 +1,101 @@
+/**
+ * npm run bench:quality [-- --iters N --downscale K --only name,name --lpips-model f --out file.md]
+ *
+ * Reconstruction quality the way the sparse-view papers report it: for every generated scene
+ * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
+ * lego (8) and fern (3), reconstruct (reconstructScene) with each method row of
+ * bench/qualityMethods.ts (random start, hull start, hull start with each default-on regulariser
+ * off in turn), score the held-out views with the evaluation protocol (evaluateCloud: masked PSNR
+ * / SSIM / LPIPS for DTU and the generated scenes, full-image for lego and fern) and print one
+ * markdown table (methods x scene/views), also written to --out (default out/bench-quality.md).
+ * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow).
+ * Without --lpips-model the LPIPS columns say "no model".
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InputError, isInputError } from '../src/core/errors.ts';
+import { fsSource } from '../src/io/fsFileSource.ts';
+import { loadScene } from '../src/io/sceneFolder.ts';
+import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';
+import { evaluateCloud, protocolSize } from '../src/recon/evaluate/protocol.ts';
+import { reconstructScene } from '../src/recon/reconstructScene.ts';
+import { parseArgs } from '../scripts/lib/args.ts';
+import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
+import { runCli } from '../scripts/lib/runCli.ts';
+import { paperTable, type CellResult } from './paperTable.ts';
+import { qualityCases } from './qualityCases.ts';
+import { qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), ['iters', 'downscale', 'only', 'lpips-model', 'out']);
+  const iterations = args.int('iters', 2000, 1, 100_000);
+  const downscale = args.int('downscale', 1, 1, 16);
+  const only = args.values.only?.split(',');
+  const out = args.values.out ?? 'out/bench-quality.md';
+
+  const { cases: all, notes } = await qualityCases();
+  if (only) for (const n of only) if (!all.some((c) => c.scene === n)) throw new InputError(`--only: unknown scene "${n}" (known: ${[...new Set(all.map((c) => c.scene))].join(', ')})`);
+  const cases = all.filter((c) => !only || only.includes(c.scene));
+  const methods = qualityMethods();
+  let lpips: LpipsScorer | null = null;
+  const model = args.values['lpips-model'];
+  if (model) lpips = await loadLpips({ bytes: new Uint8Array(await readFile(model).catch(() => { throw new InputError('LPIPS model does not exist', { file: model }); })), name: model });
+
+  const gpu = await nodeGpu();
+  const results: CellResult[][] = methods.map(() => []);
+  const details: string[] = [];
+  const started = performance.now();
+  const report = () => {
+    const table = paperTable(methods.map((m) => m.name), cases.map((c) => ({ label: `${c.scene}/${c.split}` })), results);
+    return [
+      `GPU: ${gpu.description} (${gpu.driver}); ${iterations} iterations per run${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}`,
+      '',
+      table,
+      '',
+      'Columns: scene/input views. PSNR, SSIM, LPIPS of the held-out views (mean): masked (DTU convention: background black in both images) for DTU and the generated scenes, full image for lego and fern.',
+      `Regularisers off by default, so no ablation row: ${regularisersOffByDefault().join(', ') || 'none'}.`,
+      ...notes.map((n) => `Note: ${n}.`),
+      '',
+      '| scene/views | method | eval size | test views | splats | seconds |',
+      '|---|---|---|---:|---:|---:|',
+      ...details,
+      '',
+      `Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+    ].join('\n');
+  };
+
+  for (const [c, cs] of cases.entries()) {
+    const scene = await loadScene(fsSource(cs.dir));
+    const standard = protocolSize(scene, cs.split);
+    const size = downscale > 1 ? { width: Math.round(standard.width / downscale), height: Math.round(standard.height / downscale) } : undefined;
+    for (const [m, method] of methods.entries()) {
+      const label = `${cs.scene}/${cs.split} ${method.name}`;
+      const t0 = performance.now();
+      try {
+        const r = await reconstructScene(gpu.device, scene, { split: cs.split, size, iterations, progressEvery: 100, ...method.options });
+        if (r.train.stopped) throw new Error(`training stopped: ${r.train.stopped}`);
+        const e = await evaluateCloud(gpu.device, scene, r.train.cloud, { split: cs.split, size, lpips });
+        const masked = cs.metric === 'masked';
+        const psnr = masked ? e.mean.psnrMasked : e.mean.psnr;
+        const ssim = masked ? e.mean.ssimMasked : e.mean.ssim;
+        if (psnr === null || ssim === null) throw new InputError('the scene has no masks for the masked metrics');
+        results[m][c] = { cell: { psnr, ssim, lpips: masked ? e.mean.lpipsMasked : e.mean.lpips } };
+        const seconds = (performance.now() - t0) / 1000;
+        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} |`);
+        console.error(`${label}: PSNR ${psnr.toFixed(2)} SSIM ${ssim.toFixed(3)} (${e.splats} splats, ${seconds.toFixed(0)} s)`);
+      } catch (err) {
+        const msg = isInputError(err) ? err.message : `error: ${(err as Error).message}`;
+        results[m][c] = { error: msg };
+        console.error(`${label}: ${msg}`);
+      }
+    }
+    await mkdir(dirname(resolve(out)), { recursive: true });
+    await writeFile(out, report() + '\n'); // after every case, so a long run leaves what it has
+  }
+  await lpips?.dispose();
+  console.log(report());
+  console.error(`wrote ${out}`);
+  return 0;
+}
+
+runCli(main);

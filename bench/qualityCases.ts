@@ -1,0 +1,55 @@
+/**
+ * The scenes and splits bench:quality scores: every generated scene of scenes/index.json (its 3-
+ * and 9-view splits) and, when ../shared/datasets exists, DTU scan37 (3 and 9 views, masked
+ * metrics, 400x300), Blender lego (8 views, full image, 400x400 on white) and LLFF fern (3 views,
+ * full image, 504x378). Datasets are imported once into out/bench-scenes/ (gitignored).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
+
+export interface QualityCase {
+  scene: string;
+  dir: string;
+  split: string;
+  /** Which metrics the paper reports for it: DTU's masked convention or the full image. */
+  metric: 'masked' | 'full';
+}
+
+export const DATASETS = resolve('../shared/datasets');
+const CACHE = resolve('out/bench-scenes');
+
+async function ensureImported(name: string, source: string): Promise<string | null> {
+  const dir = resolve(CACHE, name);
+  if (existsSync(resolve(dir, 'scene.json'))) return dir;
+  if (!existsSync(source)) return null;
+  console.error(`importing ${source} -> ${dir}`);
+  await importDatasetFolder(source, dir, {});
+  return dir;
+}
+
+export async function qualityCases(): Promise<{ cases: QualityCase[]; notes: string[] }> {
+  const cases: QualityCase[] = [];
+  const notes: string[] = [];
+  const index = JSON.parse(await readFile(resolve('scenes/index.json'), 'utf8')) as { name: string; path: string }[];
+  for (const s of index) {
+    const manifest = JSON.parse(await readFile(resolve('scenes', s.path, 'scene.json'), 'utf8')) as { splits: Record<string, unknown> };
+    for (const split of ['3', '9'].filter((k) => k in manifest.splits)) cases.push({ scene: s.name, dir: resolve('scenes', s.path), split, metric: 'masked' });
+  }
+  if (!existsSync(DATASETS)) {
+    notes.push(`${DATASETS} does not exist: generated scenes only`);
+    return { cases, notes };
+  }
+  const datasets: [string, string, string[], 'masked' | 'full'][] = [
+    ['dtu_scan37', 'dtu_scan37', ['3', '9'], 'masked'],
+    ['lego', 'nerf_synthetic_lego', ['8'], 'full'],
+    ['fern', 'llff_fern', ['3'], 'full'],
+  ];
+  for (const [name, folder, splits, metric] of datasets) {
+    const dir = await ensureImported(name, resolve(DATASETS, folder));
+    if (dir) for (const split of splits) cases.push({ scene: name, dir, split, metric });
+    else notes.push(`${resolve(DATASETS, folder)} is missing: no ${name} columns`);
+  }
+  return { cases, notes };
+}

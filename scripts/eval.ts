@@ -1,0 +1,80 @@
+/**
+ * npm run eval -- --scene <dir> --cloud <ply|spz|splat> [--split 3|9] [--size WxH]
+ *                 [--lpips-model f] [--out dir]
+ * Scores a reconstructed cloud on a split's held-out views by the sparse-view papers' protocol
+ * (src/recon/evaluate/protocol.ts): prints the per-view and mean table and writes eval.json and
+ * eval.csv (the same numbers). Bad input prints one line and exits 2.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InputError } from '../src/core/errors.ts';
+import { fsSource } from '../src/io/fsFileSource.ts';
+import { loadScene } from '../src/io/sceneFolder.ts';
+import { readSplatFile } from '../src/io/splatFile.ts';
+import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';
+import { assertEvaluableCloud, evaluateCloud } from '../src/recon/evaluate/protocol.ts';
+import { reportCsv, reportJson, reportTable } from '../src/recon/evaluate/reportFormat.ts';
+import { parseArgs, parseSize } from './lib/args.ts';
+import { nodeGpu } from './lib/nodeGpu.ts';
+import { runCli } from './lib/runCli.ts';
+
+const USAGE = `usage: npm run eval -- --scene <dir> --cloud <file> [options]
+  --scene DIR          scene folder (scene.json + images/ + masks/)
+  --cloud FILE         the cloud to score: 3DGS .ply, Niantic .spz or antimatter15 .splat
+  --split NAME         split whose test views are scored: "3", "9", ... (default 3)
+  --size WxH           evaluation resolution (default: the size of the split's training photos)
+  --lpips-model FILE   LPIPS AlexNet ONNX model, a path or an http(s) URL (contract: models/lpips.json);
+                       without it the LPIPS columns say "no model"
+  --out DIR            where to write eval.json and eval.csv (default: the cloud's folder)
+Exit codes: 0 done, 2 bad input, 1 internal error.`;
+
+async function readInput(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${what} does not exist` : `cannot read the ${what} (${code ?? (e as Error).message})`, { file: path });
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), ['scene', 'cloud', 'split', 'size', 'lpips-model', 'out']);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  for (const k of ['scene', 'cloud'] as const) if (!args.values[k]) throw new InputError(`--${k} is required\n${USAGE}`);
+  if (args.positional.length > 0) throw new InputError(`unexpected argument "${args.positional[0]}" (options take the form --name value)`);
+  const cloudPath = args.values.cloud!;
+  const split = args.values.split ?? '3';
+  const size = args.values.size ? parseSize(args.values.size) : undefined;
+  const out = args.values.out ?? dirname(cloudPath);
+
+  // Every input is checked before the GPU starts.
+  const scene = await loadScene(fsSource(args.values.scene!));
+  const cloud = readSplatFile(await readInput(cloudPath, 'cloud file'), cloudPath);
+  try {
+    assertEvaluableCloud(cloud);
+  } catch (e) {
+    throw e instanceof InputError ? new InputError(e.message, { file: cloudPath }) : e;
+  }
+  const model = args.values['lpips-model'];
+  let lpips: LpipsScorer | null = null;
+  if (model) lpips = await loadLpips(/^https?:\/\//.test(model) ? { url: model } : { bytes: await readInput(model, 'LPIPS model'), name: model });
+
+  try {
+    const gpu = await nodeGpu();
+    console.error(`GPU: ${gpu.description} (${gpu.driver})`);
+    const report = await evaluateCloud(gpu.device, scene, cloud, { split, size, lpips });
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'eval.json'), JSON.stringify({ cloud: cloudPath, ...reportJson(report) }, null, 1) + '\n');
+    await writeFile(join(out, 'eval.csv'), reportCsv(report));
+    console.log(reportTable(report));
+    console.log(`\nwrote ${join(out, 'eval.json')} and ${join(out, 'eval.csv')}`);
+  } finally {
+    await lpips?.dispose();
+  }
+  return 0;
+}
+
+runCli(main, { inputErrorExitCode: 2 });

@@ -1,0 +1,49 @@
+/**
+ * The model manifests of `models/*.json`: which file a model is, where its public weights come
+ * from, its licence and hash, and the tensor contract (input/output names, element types, shapes;
+ * a string dimension is symbolic, e.g. "height"). Validated with zod so a broken manifest names
+ * its field, as scene.json does.
+ */
+import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
+import { formatFieldPath } from '../io/sceneFormat.ts';
+
+const dim = z.union([z.number().int().positive(), z.string().min(1)]);
+
+const tensorSpec = z.object({
+  name: z.string().min(1),
+  type: z.literal('float32'),
+  shape: z.array(dim),
+  meaning: z.string().optional(),
+});
+
+export const modelManifestSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').nullable(),
+  sha256Note: z.string().optional(),
+  licence: z.string().min(1),
+  sources: z.array(z.object({ what: z.string(), url: z.string().url() })).min(1),
+  export: z.string().optional(),
+  inputs: z.array(tensorSpec).min(1),
+  outputs: z.array(tensorSpec).min(1),
+  normalisation: z.object({ from: z.string(), to: z.tuple([z.number(), z.number()]), formula: z.string() }).optional(),
+});
+
+export type TensorSpec = z.infer<typeof tensorSpec>;
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+export function parseModelManifest(json: unknown, file: string): ModelManifest {
+  const res = modelManifestSchema.safeParse(json);
+  if (!res.success) {
+    const issue = res.error.issues[0];
+    throw new InputError(issue.message, { file, field: formatFieldPath(issue.path) });
+  }
+  return res.data;
+}
+
+/** "in0 float32 [1, 3, height, width]", for messages. */
+export function describeTensor(t: { name: string; type: string; shape: readonly (number | string)[] }): string {
+  return `${t.name} ${t.type} [${t.shape.join(', ')}]`;
+}

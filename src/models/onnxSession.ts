@@ -1,0 +1,91 @@
+/**
+ * The one place that talks to onnxruntime-web: creates a session from model bytes and checks the
+ * model's inputs and outputs against its manifest before anything runs, so a wrong file fails
+ * with a message saying what was expected instead of a shape error deep in a run.
+ * Runs on onnxruntime-web's wasm backend everywhere (in Node on one thread: onnxruntime-node is
+ * never needed); the small evaluation models need nothing faster.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { InputError } from '../core/errors.ts';
+import { describeTensor, type ModelManifest, type TensorSpec } from './modelManifest.ts';
+
+export type Ort = typeof import('onnxruntime-web');
+
+let ortPromise: Promise<Ort> | null = null;
+
+/** onnxruntime-web, loaded on first use (it is big; pages that never score LPIPS never load it). */
+export function loadOrt(): Promise<Ort> {
+  ortPromise ??= import('onnxruntime-web').then((ort) => {
+    const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+    if (isNode) ort.env.wasm.numThreads = 1;
+    return ort;
+  });
+  return ortPromise;
+}
+
+export interface CheckedSession {
+  ort: Ort;
+  session: InferenceSession;
+  manifest: ModelManifest;
+  /** The model's own input shapes (numbers where the model fixes a size), in manifest order. */
+  inputShapes: (number | string)[][];
+}
+
+type Meta = { name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] };
+
+function contractProblems(kind: 'input' | 'output', expected: readonly TensorSpec[], actual: readonly Meta[]): string[] {
+  const problems: string[] = [];
+  const byName = new Map(actual.map((m) => [m.name, m]));
+  for (const e of expected) {
+    const m = byName.get(e.name);
+    if (!m) {
+      problems.push(`no ${kind} named "${e.name}"`);
+      continue;
+    }
+    if (!m.isTensor || m.type !== e.type) problems.push(`${kind} "${e.name}" is ${m.isTensor ? m.type : 'not a tensor'}, expected ${e.type}`);
+    const shape = m.shape ?? [];
+    // An empty shape means the model does not declare one: accept it, the run will tell.
+    if (shape.length === 0) continue;
+    const bad = shape.length !== e.shape.length || e.shape.some((d, i) => typeof d === 'number' && typeof shape[i] === 'number' && shape[i] !== d);
+    if (bad) problems.push(`${kind} "${e.name}" has shape [${shape.join(', ')}], expected [${e.shape.join(', ')}]`);
+  }
+  if (actual.length !== expected.length && problems.length === 0)
+    problems.push(`the model has ${kind}s ${actual.map((m) => `"${m.name}"`).join(', ')}, expected exactly ${expected.map((e) => `"${e.name}"`).join(', ')}`);
+  return problems;
+}
+
+/**
+ * A session for `bytes`, checked against `manifest`. `label` names the file in messages.
+ * Throws InputError when the bytes are not an ONNX model or the model's contract differs.
+ */
+export async function createCheckedSession(bytes: Uint8Array, manifest: ModelManifest, label: string): Promise<CheckedSession> {
+  const ort = await loadOrt();
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  } catch (e) {
+    throw new InputError(`is not an ONNX model onnxruntime can load (${String((e as Error).message ?? e).split('\n')[0]}); expected the ${manifest.name} model (${manifest.file})`, { file: label });
+  }
+  const problems = [
+    ...contractProblems('input', manifest.inputs, session.inputMetadata as readonly Meta[]),
+    ...contractProblems('output', manifest.outputs, session.outputMetadata as readonly Meta[]),
+  ];
+  if (problems.length > 0) {
+    await session.release();
+    const expected = [...manifest.inputs.map((t) => 'input ' + describeTensor(t)), ...manifest.outputs.map((t) => 'output ' + describeTensor(t))];
+    throw new InputError(`is not a ${manifest.name} model: ${problems.join('; ')}. Expected ${expected.join(', ')}`, { file: label });
+  }
+  const meta = new Map((session.inputMetadata as readonly Meta[]).map((m) => [m.name, m]));
+  return { ort, session, manifest, inputShapes: manifest.inputs.map((e) => [...(meta.get(e.name)?.shape ?? e.shape)]) };
+}
+
+/** A float32 tensor of `dims`. */
+export function floatTensor(ort: Ort, data: Float32Array, dims: readonly number[]): Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
+/** sha256 of bytes as lowercase hex (Web Crypto: the page and Node alike). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,160 @@
+/**
+ * The evaluation protocol of the sparse-view papers (RegNeRF / FreeNeRF / SpaRe): a cloud is
+ * rendered from the held-out test cameras of a named split at the evaluation resolution and
+ * scored against the photos, per view and as a mean:
+ * - PSNR with the object mask, DTU convention (background of both images black), and full image;
+ * - SSIM in the mask's bounding box (background black) and full image;
+ * - PSNR over the mask's pixels only;
+ * - LPIPS (full image, and background-black with a mask) when an LPIPS model is given.
+ * The evaluation resolution is `size`, else the size of the split's first training photo.
+ * Test photos of another size are resized to it (box filter for integer factors, as the papers
+ * downsample DTU and LLFF; bilinear otherwise; masks thresholded at half; intrinsics scaled) and
+ * listed in `resized`, never silently. No masks: masked values null ("n/a"). No LPIPS model:
+ * LPIPS null ("no model").
+ */
+import { InputError } from '../../core/errors.ts';
+import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { applyMaskBlack } from '../../core/metrics/index.ts';
+import type { LoadedScene } from '../../io/sceneFolder.ts';
+import { prepareSplit } from '../prepareViews.ts';
+import { renderCloudViews } from '../renderViews.ts';
+import type { LpipsScorer } from './lpips.ts';
+import { scoreView, type ViewScore } from './scoreView.ts';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+export interface EvaluateOptions {
+  split: string;
+  /** Evaluation resolution; default: the size of the split's first training photo. */
+  size?: Size;
+  lpips?: LpipsScorer | null;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The metric columns of a row; null = not computable here (no mask: "n/a"; no model: "no model"). */
+export interface MetricRow {
+  psnrMasked: number | null;
+  psnr: number;
+  ssimMasked: number | null;
+  ssim: number;
+  psnrInMask: number | null;
+  lpips: number | null;
+  lpipsMasked: number | null;
+}
+
+export interface ViewRow extends MetricRow {
+  id: string;
+}
+
+export interface ResizedView {
+  id: string;
+  from: Size;
+  to: Size;
+  method: 'area' | 'bilinear';
+}
+
+export interface EvaluationReport {
+  scene: string;
+  split: string;
+  size: Size;
+  trainViews: string[];
+  testViews: string[];
+  splats: number;
+  /** Every test view has a mask (else the masked columns are null). */
+  masks: boolean;
+  /** The LPIPS model used, or null: every LPIPS value is then null ("no model"). */
+  lpipsModel: { name: string; file: string; sha256: string } | null;
+  resized: ResizedView[];
+  views: ViewRow[];
+  mean: MetricRow;
+}
+
+export const METRIC_KEYS = ['psnrMasked', 'psnr', 'ssimMasked', 'ssim', 'psnrInMask', 'lpips', 'lpipsMasked'] as const satisfies readonly (keyof MetricRow)[];
+
+/**
+ * Mean over views. A column with a null in any view is null (it was not computed for every view);
+ * NaN and Infinity propagate, so a broken view cannot hide in an average.
+ */
+export function meanRow(rows: readonly MetricRow[]): MetricRow {
+  const mean = (k: keyof MetricRow): number | null => {
+    if (rows.length === 0 || rows.some((r) => r[k] === null)) return null;
+    return rows.reduce((s, r) => s + (r[k] as number), 0) / rows.length;
+  };
+  return {
+    psnrMasked: mean('psnrMasked'),
+    psnr: mean('psnr') ?? NaN,
+    ssimMasked: mean('ssimMasked'),
+    ssim: mean('ssim') ?? NaN,
+    psnrInMask: mean('psnrInMask'),
+    lpips: mean('lpips'),
+    lpipsMasked: mean('lpipsMasked'),
+  };
+}
+
+function isFinite32(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** Throws InputError when a cloud cannot be evaluated (no splats, non-finite values). */
+export function assertEvaluableCloud(cloud: GaussianCloud): void {
+  if (cloud.count === 0) throw new InputError('the cloud has no splats (0 Gaussians): there is nothing to render and score. Give a reconstructed cloud');
+  if (![cloud.means, cloud.logScales, cloud.quats, cloud.opacityLogits, cloud.sh].every(isFinite32)) throw new InputError('the cloud has NaN or infinite values: it cannot be rendered. Reconstruct it again');
+}
+
+/** The evaluation size: the given one, else the size of the split's first training photo. */
+export function protocolSize(scene: LoadedScene, split: string, size?: Size): Size {
+  if (size) return size;
+  const first = scene.manifest.splits[split]?.train[0];
+  const view = scene.views.find((v) => v.id === first);
+  if (!view) throw new InputError(`scene "${scene.manifest.name}" has no split "${split}" (it has: ${Object.keys(scene.manifest.splits).join(', ') || 'none'})`, { field: 'splits' });
+  return { width: view.rgba.width, height: view.rgba.height };
+}
+
+export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud: GaussianCloud, opts: EvaluateOptions): Promise<EvaluationReport> {
+  assertEvaluableCloud(cloud);
+  const size = protocolSize(scene, opts.split, opts.size);
+  const prepared = prepareSplit(scene, opts.split, size);
+  if (prepared.test.length === 0) throw new InputError(`split "${opts.split}" of scene "${scene.manifest.name}" has no test views: nothing to evaluate`, { field: `splits.${opts.split}.test` });
+
+  const byId = new Map(scene.views.map((v) => [v.id, v]));
+  const resized: ResizedView[] = [];
+  for (const v of prepared.test) {
+    const from = byId.get(v.id)!.rgba;
+    if (from.width === size.width && from.height === size.height) continue;
+    const f = from.width / size.width;
+    const method = Number.isInteger(f) && f === from.height / size.height ? 'area' : 'bilinear';
+    resized.push({ id: v.id, from: { width: from.width, height: from.height }, to: size, method });
+  }
+
+  const renders = await renderCloudViews(device, cloud, prepared.test.map((v) => v.camera), prepared.background);
+  const views: ViewRow[] = [];
+  for (const [i, v] of prepared.test.entries()) {
+    opts.signal?.throwIfAborted();
+    const s: ViewScore = scoreView(v.id, renders[i], v.rgba, v.mask);
+    let lpips: number | null = null, lpipsMasked: number | null = null;
+    if (opts.lpips) {
+      lpips = await opts.lpips.score(renders[i], v.rgba);
+      if (v.mask) lpipsMasked = await opts.lpips.score(applyMaskBlack(renders[i], v.mask), applyMaskBlack(v.rgba, v.mask));
+    }
+    views.push({ id: v.id, psnrMasked: s.psnrMasked, psnr: s.psnr, ssimMasked: s.ssimMasked, ssim: s.ssim, psnrInMask: s.psnrInMask, lpips, lpipsMasked });
+    opts.onProgress?.(i + 1, prepared.test.length);
+  }
+  return {
+    scene: scene.manifest.name,
+    split: opts.split,
+    size,
+    trainViews: prepared.train.map((v) => v.id),
+    testViews: prepared.test.map((v) => v.id),
+    splats: cloud.count,
+    masks: prepared.test.every((v) => v.mask),
+    lpipsModel: opts.lpips?.model ?? null,
+    resized,
+    views,
+    mean: meanRow(views),
+  };
+}
