@@ -16,6 +16,8 @@ export interface RasterSettings {
   shDegree: number;
   splatCapacity: number;
   intersectionCapacity: number;
+  /** Mip-Splatting 2D filter (src/gpu/reference/projectReference.ts). Default false. */
+  antialiased?: boolean;
 }
 
 export function packRasterUniforms(s: RasterSettings): ArrayBuffer {
@@ -40,5 +42,6 @@ export function packRasterUniforms(s: RasterSettings): ArrayBuffer {
   u[36] = Math.ceil(height / TILE_SIZE);
   u[37] = s.splatCapacity;
   u[38] = s.intersectionCapacity;
+  u[39] = s.antialiased ? 1 : 0;
   return buffer;
 }

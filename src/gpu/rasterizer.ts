@@ -41,6 +41,8 @@ export interface RasterizerOptions {
   maxIntersections?: number;
   lowPass?: number;
   nearPlane?: number;
+  /** Mip-Splatting 2D filter: compensate opacity for the low-pass (projectReference.ts). Default false. */
+  antialiased?: boolean;
   /** Time every pass with timestamp queries (needs a device with 'timestamp-query'). */
   profile?: boolean;
 }
@@ -128,6 +130,7 @@ export class Rasterizer {
   readonly tilesY: number;
   private readonly lowPass: number;
   private readonly nearPlane: number;
+  readonly antialiased: boolean;
   private splatCount = 0;
   private forwardDone = false;
   private forwardRunning = false;
@@ -168,6 +171,7 @@ export class Rasterizer {
     this.tilesY = Math.ceil(height / TILE_SIZE);
     this.lowPass = options.lowPass ?? 0.3;
     this.nearPlane = options.nearPlane ?? 0.01;
+    this.antialiased = options.antialiased ?? false;
     const pixels = width * height;
     const d = device;
     this.pipelines = {
@@ -270,6 +274,7 @@ export class Rasterizer {
             background,
             lowPass: this.lowPass,
             nearPlane: this.nearPlane,
+            antialiased: this.antialiased,
             splatCount: this.splatCount,
             shDegree: this.shDegree,
             splatCapacity: this.splats.capacity,

@@ -17,7 +17,7 @@ import { classifyPixels, type PixelCoverage } from './referenceMargins.ts';
 export const MAX_AMBIGUOUS_FRACTION = 0.05;
 
 export function optionsOf(scene: TestScene): RasterOptions {
-  return { ...DEFAULT_PROJECT_OPTIONS, background: scene.background };
+  return { ...DEFAULT_PROJECT_OPTIONS, background: scene.background, antialiased: scene.antialiased ?? false };
 }
 
 export interface SceneRun {
@@ -34,7 +34,7 @@ export interface SceneRun {
 export async function runScene(device: GPUDevice, scene: TestScene, camera: Camera = scene.camera, reuse?: Rasterizer, withAlphaGrad = true): Promise<SceneRun> {
   return withGpuErrorScope(device, async () => {
     const { width, height } = camera;
-    const r = reuse ?? createRasterizer(device, { width, height, shDegree: scene.cloud.shDegree, maxSplats: scene.cloud.count });
+    const r = reuse ?? createRasterizer(device, { width, height, shDegree: scene.cloud.shDegree, maxSplats: scene.cloud.count, antialiased: scene.antialiased });
     r.upload(scene.cloud);
     await r.forward(camera, scene.background);
     const image = await r.readImage();

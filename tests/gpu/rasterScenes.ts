@@ -17,6 +17,8 @@ export interface TestScene {
   cloud: GaussianCloud;
   camera: Camera;
   background: [number, number, number];
+  /** Render with the Mip-Splatting 2D filter (opacity compensation). */
+  antialiased?: boolean;
 }
 
 export function makeScene(seed: number, count: number, shDegree: number, width: number, height: number): TestScene {

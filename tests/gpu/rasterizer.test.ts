@@ -56,6 +56,20 @@ describe('GPU rasterizer vs CPU reference', () => {
     });
   }
 
+  for (const [seed, count, degree, width, height] of [[6, 400, 1, 64, 48], [7, 300, 3, 48, 40]] as const) {
+    it(`antialiased (Mip-Splatting 2D filter), seed ${seed}: ${count} splats, SH ${degree}, ${width}x${height}: image and gradients match`, async () => {
+      const { device } = await testGpu();
+      const scene = { ...makeScene(seed, count, degree, width, height), antialiased: true };
+      const run = await runScene(device, scene);
+      expectClose(run, width * height);
+      // The filter must change the picture, or this test would not test it.
+      const plain = await runScene(device, { ...scene, antialiased: false });
+      let diff = 0;
+      for (let k = 0; k < plain.image.rgb.length; k++) diff = Math.max(diff, Math.abs(plain.image.rgb[k] - run.image.rgb[k]));
+      expect(diff).toBeGreaterThan(1e-2);
+    });
+  }
+
   it('the scenes exercised alpha clamping, early termination, depth ties, the J clamp and culling', () => {
     expect(totals.clampedAlpha).toBeGreaterThan(0);
     expect(totals.terminated).toBeGreaterThan(0);

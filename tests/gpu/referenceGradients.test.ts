@@ -45,10 +45,10 @@ function lossAndWeights(seed: number, n: number) {
 const fields = ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const;
 
 describe('reference rasterizer backward vs finite differences', () => {
-  for (const [seed, degree] of [[1, 0], [2, 1], [3, 3]] as const) {
-    it(`seed ${seed}, SH degree ${degree}: every parameter's gradient matches`, () => {
+  for (const [seed, degree, antialiased] of [[1, 0, false], [2, 1, false], [3, 3, false], [4, 1, true], [5, 3, true]] as const) {
+    it(`seed ${seed}, SH degree ${degree}${antialiased ? ', antialiased' : ''}: every parameter's gradient matches`, () => {
       const cloud = randomCloud(seed, 12, degree);
-      const opts: RasterOptions = { lowPass: 0.3, nearPlane: 0.01, background: [0.2, 0.5, 0.9] };
+      const opts: RasterOptions = { lowPass: 0.3, nearPlane: 0.01, background: [0.2, 0.5, 0.9], antialiased };
       const L = lossAndWeights(seed + 100, cam.width * cam.height);
       const grads = renderReferenceBackward(cloud, cam, L.wRgb, L.wAlpha, opts);
       const eps = 1e-6;

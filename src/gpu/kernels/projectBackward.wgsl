@@ -39,8 +39,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let fx = u.focal.x;
   let fy = u.focal.y;
 
-  // Opacity: sigmoid'.
-  gradParamsFlat[opacityOffset(u) + i] = g[5] * p.opacity * (1.0 - p.opacity);
+  // Opacity: sigmoid' (times the compensation, when antialiased).
+  gradParamsFlat[opacityOffset(u) + i] = g[5] * p.compensation * p.opacityRaw * (1.0 - p.opacityRaw);
 
   // Colour: the clamp at 0, then SH coefficients and the view direction.
   let dColor = select(vec3f(0.0), vec3f(g[6], g[7], g[8]), p.colorRaw > vec3f(0.0));
@@ -61,7 +61,16 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   // Conic = inverse(cov): dL/dcov = -Q G Q with G symmetric (B appears once in the power: halve it).
   let Q = mat2x2f(vec2f(p.conic.x, p.conic.y), vec2f(p.conic.y, p.conic.z));
   let G = mat2x2f(vec2f(g[2], 0.5 * g[3]), vec2f(0.5 * g[3], g[4]));
-  let dCov = -1.0 * (Q * G * Q);
+  var dCov = -1.0 * (Q * G * Q);
+  // Antialiased: compensation = sqrt(det0 / det); d log(comp) = (d log det0 - d log det) / 2, and b
+  // is shared by both off-diagonal entries.
+  if (u.antialiased != 0u && p.det0 > 0.0) {
+    let dComp = g[5] * p.opacityRaw * p.compensation * 0.5;
+    let a = p.cov.x; let b = p.cov.y; let c = p.cov.z;
+    let a0 = a - u.lowPass; let c0 = c - u.lowPass;
+    let dOff = dComp * (-b / p.det0 + b / p.det);
+    dCov += mat2x2f(vec2f(dComp * (c0 / p.det0 - c / p.det), dOff), vec2f(dOff, dComp * (a0 / p.det0 - a / p.det)));
+  }
   // cov = T Sigma T^T.
   let dSigma = transpose(p.T) * dCov * p.T;
   let dT = 2.0 * dCov * p.T * p.sigma;

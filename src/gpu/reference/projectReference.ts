@@ -11,7 +11,10 @@
  *   splats far outside the image; the clamp zeroes that part of the gradient, exactly;
  * - splats with z < nearPlane or a non-positive 2D determinant are invisible;
  * - colour = max(SH(dir) + 0.5, 0), dir = normalise(mean - cameraCentre);
- * - opacity = sigmoid(logit).
+ * - opacity = sigmoid(logit); with `antialiased` (Mip-Splatting's 2D filter, gsplat's
+ *   'antialiased' mode) it is scaled by sqrt(det(Sigma2D without low-pass) / det(Sigma2D)), so a
+ *   splat smaller than a pixel keeps its total weight instead of being smeared at full opacity
+ *   (a negative determinant before the low-pass gives 0: invisible).
  */
 import { cameraCenter, type Camera } from '../../core/camera.ts';
 import { shBasis, shBasisGrad } from '../../core/sh.ts';
@@ -20,6 +23,8 @@ import type { ReferenceCloud } from './referenceCloud.ts';
 export interface ProjectOptions {
   lowPass: number;
   nearPlane: number;
+  /** Mip-Splatting 2D filter: opacity compensation for the low-pass (see above). Default false. */
+  antialiased?: boolean;
 }
 export const DEFAULT_PROJECT_OPTIONS: ProjectOptions = { lowPass: 0.3, nearPlane: 0.01 };
 
@@ -72,6 +77,9 @@ interface ProjectionState {
   T: number[]; // 2x3 = J W
   cov2d: number[]; // a, b, c (with low-pass)
   det: number;
+  det0: number; // determinant before the low-pass
+  opacityRaw: number; // sigmoid(logit)
+  compensation: number; // 1, or the antialiased mode's sqrt(det0 / det)
   dir: number[]; // unnormalised mean - camera centre
   colorRaw: number[]; // before clamp
   basis: Float64Array;
@@ -116,6 +124,10 @@ function project(cloud: ReferenceCloud, i: number, cam: Camera, opts: ProjectOpt
   const det = a * c - b * b;
   if (!(det > 0)) return null;
 
+  const det0 = cov[0] * cov[3] - cov[1] * cov[1];
+  const compensation = opts.antialiased ? Math.sqrt(Math.max(det0, 0) / det) : 1;
+  const opacityRaw = 1 / (1 + Math.exp(-cloud.opacityLogits[i]));
+
   const centre = cameraCenter(cam);
   const dir = [m[0] - centre[0], m[1] - centre[1], m[2] - centre[2]];
   const dn = Math.hypot(dir[0], dir[1], dir[2]);
@@ -133,13 +145,13 @@ function project(cloud: ReferenceCloud, i: number, cam: Camera, opts: ProjectOpt
     conicA: c / det,
     conicB: -b / det,
     conicC: a / det,
-    opacity: 1 / (1 + Math.exp(-cloud.opacityLogits[i])),
+    opacity: opacityRaw * compensation,
     color: [Math.max(colorRaw[0], 0), Math.max(colorRaw[1], 0), Math.max(colorRaw[2], 0)],
   };
   const st: ProjectionState = {
     q, qNorm, Rq, s, M, Sigma, xc, rx, ry,
     clampedX: rx !== rx0, clampedY: ry !== ry0,
-    J, T, cov2d: [a, b, c], det, dir, colorRaw, basis,
+    J, T, cov2d: [a, b, c], det, det0, opacityRaw, compensation, dir, colorRaw, basis,
   };
   return { out, st };
 }
@@ -182,8 +194,8 @@ export function projectSplatBackward(
   const W = cam.R;
   const z = st.xc[2];
 
-  // Opacity: sigmoid'.
-  grads.opacityLogits[i] += g.opacity * out.opacity * (1 - out.opacity);
+  // Opacity: sigmoid' (times the compensation, when antialiased).
+  grads.opacityLogits[i] += g.opacity * st.compensation * st.opacityRaw * (1 - st.opacityRaw);
 
   // Colour: clamp, then SH coefficients and view direction.
   const K = (cloud.shDegree + 1) ** 2;
@@ -215,6 +227,18 @@ export function projectSplatBackward(
     -(QG[2] * Q[0] + QG[3] * Q[2]),
     -(QG[2] * Q[1] + QG[3] * Q[3]),
   ];
+  // Antialiased: compensation = sqrt(det0 / det), det0 = a0 c0 - b^2, det = (a0 + s)(c0 + s) - b^2,
+  // so d log(comp) = (d log det0 - d log det) / 2. b is shared by both off-diagonal entries.
+  if (opts.antialiased && st.det0 > 0) {
+    const dComp = g.opacity * st.opacityRaw * st.compensation / 2;
+    const [a, b, c] = st.cov2d;
+    const a0 = a - opts.lowPass, c0 = c - opts.lowPass;
+    dCov[0] += dComp * (c0 / st.det0 - c / st.det);
+    dCov[3] += dComp * (a0 / st.det0 - a / st.det);
+    const dOff = dComp * (-b / st.det0 + b / st.det);
+    dCov[1] += dOff;
+    dCov[2] += dOff;
+  }
   // cov = T Sigma T^T: dL/dSigma = T^T dCov T; dL/dT = 2 dCov T Sigma (both symmetric).
   const dSigma = new Array(9).fill(0);
   for (let r = 0; r < 3; r++)

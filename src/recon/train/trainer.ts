@@ -56,6 +56,8 @@ export interface TrainOptions {
   /** Splats of the random start (default 20 000) and cap of the hull start (default 30 000). */
   initSplats?: number;
   maxSplats?: number;
+  /** Train with the Mip-Splatting 2D filter (opacity compensation for the 0.3 px low-pass). */
+  antialiased?: boolean;
   /** D-SSIM weight lambda (3DGS 0.2). */
   ssimWeight?: number;
   /** Weight of mean (alpha - mask)^2. */
@@ -122,6 +124,7 @@ export const DEFAULT_TRAIN_OPTIONS = {
   seed: 0,
   initSplats: 20_000,
   maxSplats: 200_000,
+  antialiased: false,
   ssimWeight: 0.2,
   maskWeight: 0.5,
   scaleReg: 0.0,
@@ -210,7 +213,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let step = 0;
   let densifyMs = 0;
   try {
-    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2) });
+    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased });
     rasterizer.upload(cloud);
     adam = new GpuAdam(device, { layout: rasterizer.layout, shDegree: cloud.shDegree });
     loss = createLoss(device, { width, height });

@@ -5,7 +5,8 @@
 // Contract: exactly src/gpu/reference/projectReference.ts, in f32. Sigma = R S S^T R^T;
 // Sigma2D = T Sigma T^T + lowPass I with T = J W, J taken at the camera-space mean with x/z and
 // y/z clamped to the 30%-widened frustum; invisible when z < nearPlane, |q| = 0 or det <= 0
-// (every test is written so that NaN also means invisible). Both projectForward and
+// (every test is written so that NaN also means invisible). opacity = sigmoid(logit), times
+// compensation = sqrt(max(det0, 0) / det) when u.antialiased (det0: before the low-pass). Both projectForward and
 // projectBackward call this, so the backward sees the very values the forward used.
 struct SplatProjection {
   visible: bool,
@@ -24,9 +25,12 @@ struct SplatProjection {
   T: mat3x2f,         // J W (2 rows, 3 columns)
   cov: vec3f,         // a, b, c of Sigma2D, low-pass included
   det: f32,
+  det0: f32,          // determinant before the low-pass
   conic: vec3f,       // A, B, C
   uv: vec2f,
-  opacity: f32,
+  opacity: f32,       // opacityRaw * compensation: what is blended
+  opacityRaw: f32,    // sigmoid(logit)
+  compensation: f32,  // 1 unless antialiased
   dir: vec3f,         // unit direction camera centre -> mean
   dirLen: f32,
   colorRaw: vec3f,    // before the clamp at 0
@@ -87,7 +91,11 @@ fn projectSplat(i: u32) -> SplatProjection {
   if (!(p.det > 0.0)) { return p; }
   p.conic = vec3f(c / p.det, -b / p.det, a / p.det);
   p.uv = vec2f(fx * p.xc.x / z + u.focal.z, fy * p.xc.y / z + u.focal.w);
-  p.opacity = 1.0 / (1.0 + exp(-paramsFlat[opacityOffset(u) + i]));
+  p.det0 = cov[0][0] * cov[1][1] - b * b;
+  p.compensation = 1.0;
+  if (u.antialiased != 0u) { p.compensation = sqrt(max(p.det0, 0.0) / p.det); }
+  p.opacityRaw = 1.0 / (1.0 + exp(-paramsFlat[opacityOffset(u) + i]));
+  p.opacity = p.opacityRaw * p.compensation;
 
   let dir = p.mean - u.camCenter.xyz;
   p.dirLen = length(dir);

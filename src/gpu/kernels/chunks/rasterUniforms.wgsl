@@ -26,7 +26,7 @@ struct RasterUniforms {
   tilesY: u32,
   splatCapacity: u32,
   intersectionCapacity: u32,
-  pad0: u32,
+  antialiased: u32,  // 1: Mip-Splatting 2D filter (opacity compensation for the low-pass)
 }
 
 fn meansOffset(u: RasterUniforms) -> u32 { return 0u; }
