@@ -57,7 +57,23 @@ export interface ForwardResult {
   intersections: number;
   /** Times the intersection buffers had to grow during this call (0 in steady state). */
   regrows: number;
+  /** The piggybacked ranges' bytes, concatenated in order (empty without piggyback). */
+  piggyback: ArrayBuffer;
 }
+
+/**
+ * A range of another buffer to copy into the forward's own read-back (e.g. the previous step's
+ * loss terms and optimiser status), so a training step stays at one small GPU-to-CPU read.
+ * The buffer needs COPY_SRC; offset and size are multiples of 4.
+ */
+export interface PiggybackRange {
+  buffer: GPUBuffer;
+  offset?: number;
+  size: number;
+}
+
+/** Room in the forward's read-back after its own 16 bytes. */
+export const PIGGYBACK_MAX_BYTES = 240;
 
 export interface RasterImageF32 {
   width: number;
@@ -186,7 +202,7 @@ export class Rasterizer {
     };
     this.uniforms = d.createBuffer({ label: 'raster uniforms', size: RASTER_UNIFORMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.stats = storageBuffer(d, 'stats (visible, intersections, overflow)', 16);
-    this.statsReadback = d.createBuffer({ label: 'stats read-back', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.statsReadback = d.createBuffer({ label: 'stats read-back', size: 16 + PIGGYBACK_MAX_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.splatCountBuffer = storageBuffer(d, 'splat count', 16);
     this.intersectionParams = storageBuffer(d, 'intersection params', 16);
     this.tileRangesDispatch = storageBuffer(d, 'tileRanges dispatch', 16, GPUBufferUsage.INDIRECT);
@@ -256,13 +272,17 @@ export class Rasterizer {
 
   /**
    * Renders the uploaded cloud into rgbFromPixel / alphaFromPixel. Resolves after the one small
-   * read-back of the step (the counts in the result); only one forward may run at a time.
+   * read-back of the step (the counts in the result, plus any `piggyback` ranges, copied before
+   * this forward's work runs); only one forward may run at a time.
    */
-  async forward(camera: Camera, background: readonly [number, number, number]): Promise<ForwardResult> {
+  async forward(camera: Camera, background: readonly [number, number, number], piggyback: readonly PiggybackRange[] = []): Promise<ForwardResult> {
     if (camera.width !== this.width || camera.height !== this.height) {
       throw new Error(`Rasterizer is ${this.width}x${this.height}, the camera is ${camera.width}x${camera.height}`);
     }
     if (this.forwardRunning) throw new Error('Rasterizer.forward: the previous forward has not finished (await it first)');
+    const extraBytes = piggyback.reduce((n, r) => n + r.size, 0);
+    if (extraBytes > PIGGYBACK_MAX_BYTES || piggyback.some((r) => r.size % 4 !== 0 || (r.offset ?? 0) % 4 !== 0))
+      throw new Error(`Rasterizer.forward: piggyback ranges must be multiples of 4 bytes, at most ${PIGGYBACK_MAX_BYTES} in all`);
     this.forwardRunning = true;
     try {
       for (let regrows = 0; ; regrows++) {
@@ -281,13 +301,14 @@ export class Rasterizer {
             intersectionCapacity: this.intersections.capacity,
           }),
         );
-        this.device.queue.submit([this.encodeForward()]);
+        this.device.queue.submit([this.encodeForward(piggyback)]);
         await this.statsReadback.mapAsync(GPUMapMode.READ);
-        const [visibleSplats, intersections, overflow] = new Uint32Array(this.statsReadback.getMappedRange().slice(0, 12));
+        const mapped = this.statsReadback.getMappedRange(0, 16 + extraBytes).slice(0);
         this.statsReadback.unmap();
+        const [visibleSplats, intersections, overflow] = new Uint32Array(mapped, 0, 3);
         if (!overflow) {
           this.forwardDone = true;
-          return { visibleSplats, intersections, regrows };
+          return { visibleSplats, intersections, regrows, piggyback: mapped.slice(16) };
         }
         await this.forwardTimer.read();
         this.growIntersections(intersections);
@@ -297,12 +318,17 @@ export class Rasterizer {
     }
   }
 
-  private encodeForward(): GPUCommandBuffer {
+  private encodeForward(piggyback: readonly PiggybackRange[]): GPUCommandBuffer {
     const P = this.pipelines;
     const G = this.groups;
     const n = this.splatCount;
     const timer = this.forwardTimer;
     const encoder = this.device.createCommandEncoder({ label: 'rasterizer forward' });
+    let at = 16;
+    for (const r of piggyback) {
+      encoder.copyBufferToBuffer(r.buffer, r.offset ?? 0, this.statsReadback, at, r.size);
+      at += r.size;
+    }
     encoder.clearBuffer(this.stats);
     encoder.clearBuffer(this.tileRangeFromTileId);
 

@@ -124,6 +124,28 @@ describe('GPU rasterizer vs CPU reference', () => {
     }
   });
 
+  it("returns piggybacked ranges of other buffers with the forward's one read, as they were before it", async () => {
+    const { device } = await testGpu();
+    const scene = makeScene(10, 50, 0, 32, 32);
+    const r = createRasterizer(device, { width: 32, height: 32, shDegree: 0, maxSplats: 50 });
+    const a = storageBuffer(device, 'piggyback a', 64);
+    const b = storageBuffer(device, 'piggyback b', 16);
+    try {
+      device.queue.writeBuffer(a, 0, Float32Array.from({ length: 16 }, (_, i) => i + 0.5));
+      device.queue.writeBuffer(b, 0, Uint32Array.from([7, 8, 9, 10]));
+      r.upload(scene.cloud);
+      const f = await r.forward(scene.camera, scene.background, [{ buffer: a, offset: 8, size: 12 }, { buffer: b, size: 16 }]);
+      expect(f.visibleSplats).toBeGreaterThan(0);
+      expect(Array.from(new Float32Array(f.piggyback, 0, 3))).toEqual([2.5, 3.5, 4.5]);
+      expect(Array.from(new Uint32Array(f.piggyback, 12, 4))).toEqual([7, 8, 9, 10]);
+      await expect(r.forward(scene.camera, scene.background, [{ buffer: a, size: 6 }])).rejects.toThrow(/multiples of 4/);
+    } finally {
+      r.destroy();
+      a.destroy();
+      b.destroy();
+    }
+  });
+
   it('renders an empty cloud as the background', async () => {
     const { device } = await testGpu();
     const scene = makeScene(9, 1, 0, 20, 18);
@@ -131,7 +153,7 @@ describe('GPU rasterizer vs CPU reference', () => {
     const r = createRasterizer(device, { width: 20, height: 18, shDegree: 0, maxSplats: 4 });
     try {
       r.upload(empty);
-      expect(await r.forward(scene.camera, scene.background)).toEqual({ visibleSplats: 0, intersections: 0, regrows: 0 });
+      expect(await r.forward(scene.camera, scene.background)).toEqual({ visibleSplats: 0, intersections: 0, regrows: 0, piggyback: new ArrayBuffer(0) });
       const image = await r.readImage();
       expect(Math.max(...image.alpha)).toBe(0);
       for (let p = 0; p < 20 * 18; p++) expect(Array.from(image.rgb.subarray(3 * p, 3 * p + 3))).toEqual(scene.background);

@@ -76,6 +76,8 @@ export interface GpuLoss {
     background: Rgb,
     weights?: Partial<LossWeights>,
   ): LossOutputs;
+  /** The buffers every run() writes (the same ones each time). */
+  readonly outputs: LossOutputs;
   /** Reads lossTerms back (stalls: tests, CLI; a trainer copies the 32 bytes into its own read-back ring). */
   readTerms(): Promise<LossTerms>;
   destroy(): void;
@@ -200,6 +202,7 @@ export function createLoss(device: GPUDevice, size: LossSize): GpuLoss {
       if (!encoder) device.queue.submit([enc.finish()]);
       return outputs;
     },
+    outputs,
     async readTerms() {
       return decodeLossTerms(await readBuffer(device, lossTerms, LOSS_TERMS_BYTES));
     },

@@ -1,10 +1,11 @@
 /**
  * The training stage: posed views (with masks when known) -> an optimised GaussianCloud.
  *
- * One step = forward (rasterizer, one 16-byte read) -> loss (L1 + D-SSIM + alpha-vs-mask, with a
- * random background colour when masks exist) -> backward -> regulariser gradients -> densify
- * statistics -> Adam. Every `progressEvery` steps the loss terms and Adam's non-finite guard are
- * read back together in one 48-byte read. Densification, pruning (opacity, size, outside the
+ * One step = forward -> loss (L1 + D-SSIM + alpha-vs-mask, with a random background colour when
+ * masks exist) -> backward -> regulariser gradients -> densify statistics -> Adam, with one
+ * GPU-to-CPU read: the forward's 16 bytes of counts, which also carry the previous step's loss
+ * terms and Adam status (48 bytes piggybacked), so every skipped step is reported and progress
+ * arrives one step late at no extra stall. Densification, pruning (opacity, size, outside the
  * hull, floaters) and opacity resets run on the CPU every few hundred steps over a read-back
  * of the cloud, following src/recon/train/schedule.ts.
  *
@@ -18,7 +19,7 @@ import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
-import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
+import { createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { densifyAndPrune } from './densify.ts';
@@ -232,6 +233,45 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     const rng = createRng(o.seed + 1);
     let order: number[] = [];
     let zeroVisibleRun = 0;
+    // The step whose loss terms and Adam status are still on the GPU (read with the next forward).
+    let pending: { step: number; count: number; elapsedMs: number; report: boolean } | null = null;
+    let badStepsSeen = 0;
+    const piggyback = (): PiggybackRange[] => [
+      { buffer: loss!.outputs.lossTerms, size: 32 },
+      { buffer: adam!.buffers.status, size: 16 },
+    ];
+    const readDirect = async (): Promise<ArrayBuffer> => {
+      if (!pending) return new ArrayBuffer(48);
+      const enc = device.createCommandEncoder();
+      enc.copyBufferToBuffer(loss!.outputs.lossTerms, 0, readback, 0, 32);
+      enc.copyBufferToBuffer(adam!.buffers.status, 0, readback, 32, 16);
+      device.queue.submit([enc.finish()]);
+      await readback.mapAsync(GPUMapMode.READ);
+      const bytes = readback.getMappedRange().slice(0);
+      readback.unmap();
+      return bytes;
+    };
+    /** Records the pending step's faults and, on report steps, its progress. */
+    const settle = async (bytes: ArrayBuffer): Promise<void> => {
+      const p = pending;
+      pending = null;
+      if (!p) return;
+      const t = new Float32Array(bytes, 0, 8);
+      const status = decodeAdamStatus(new Uint32Array(bytes, 32, 4));
+      if (status.badSteps > badStepsSeen) faults.push(`step ${p.step}: ${status.nonFinite} non-finite gradients, step skipped`);
+      badStepsSeen = status.badSteps;
+      if (!p.report) return;
+      const progress: TrainProgress = {
+        step: p.step, iterations: o.iterations, loss: t[0], l1: t[1], ssim: t[2], psnr: t[4] > 0 ? -10 * Math.log10(t[4]) : Infinity,
+        splats: p.count, elapsedMs: p.elapsedMs, phase: 'train',
+      };
+      history.push(progress);
+      o.onProgress?.(progress);
+      if (o.onSnapshot) {
+        const r = rasterizer!;
+        await o.onSnapshot(progress, () => r.readCloud());
+      }
+    };
 
     for (step = 1; step <= o.iterations; step++) {
       if (o.signal?.aborted) { stopped = 'cancelled'; break; }
@@ -241,7 +281,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const view = views[vi];
       const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : [0, 0, 0];
 
-      const fwd = await rasterizer.forward(view.camera, bg);
+      const fwd = await rasterizer.forward(view.camera, bg, pending ? piggyback() : []);
+      if (pending) await settle(fwd.piggyback);
       if (fwd.visibleSplats === 0) {
         // Nothing to learn from this view; a cloud that is invisible everywhere is a dead end.
         if (++zeroVisibleRun >= views.length * 3) throw new Error('no splat is visible from any training view (the cloud collapsed or left the frustums)');
@@ -257,32 +298,13 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
       adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent, rates));
 
-      if (step % o.progressEvery === 0 || step === o.iterations) {
-        const enc = device.createCommandEncoder();
-        enc.copyBufferToBuffer(out.lossTerms, 0, readback, 0, 32);
-        enc.copyBufferToBuffer(adam.buffers.status, 0, readback, 32, 16);
-        device.queue.submit([enc.finish()]);
-        await readback.mapAsync(GPUMapMode.READ);
-        const bytes = readback.getMappedRange().slice(0);
-        readback.unmap();
-        const t = new Float32Array(bytes, 0, 8);
-        const status = decodeAdamStatus(new Uint32Array(bytes, 32, 4));
-        if (status.nonFinite > 0) faults.push(`step ${step}: ${status.nonFinite} non-finite gradients, step skipped`);
-        const p: TrainProgress = {
-          step, iterations: o.iterations, loss: t[0], l1: t[1], ssim: t[2], psnr: t[4] > 0 ? -10 * Math.log10(t[4]) : Infinity,
-          splats: count, elapsedMs: performance.now() - t0, phase: 'train',
-        };
-        history.push(p);
-        o.onProgress?.(p);
-        if (o.onSnapshot) {
-          const r = rasterizer;
-          await o.onSnapshot(p, () => r.readCloud());
-        }
-      }
+      // This step's loss terms and Adam status reach the CPU with the next step's forward read.
+      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations };
 
       const doDensify = o.densify && actions.densify;
       if (doDensify || (o.densify && actions.resetOpacity)) {
         const densifyStart = performance.now();
+        await settle(await readDirect());
         let current = await rasterizer.readCloud();
         if (!isCloudFinite(current)) {
           faults.push(`step ${step}: non-finite parameters, rolled back to the last good cloud`);
@@ -310,6 +332,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         densifyMs += performance.now() - densifyStart;
       }
     }
+    await settle(await readDirect());
     const final = await rasterizer.readCloud();
     if (isCloudFinite(final)) cloud = final;
     else {
