@@ -34,7 +34,7 @@ interface Case {
 }
 
 /** Starts a row can use (--inits): the two the issue compares, and the hull's variants. */
-const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg' | 'scaleReg' | 'opacityReg' | 'initSplats'>> = {
+const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg' | 'scaleReg' | 'opacityReg' | 'initSplats' | 'antialiased'>> = {
   hull: { init: 'hull' },
   random: { init: 'random' },
   'hull-all': { init: 'hull', hullVoxels: 'all' },
@@ -42,6 +42,8 @@ const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg
   'hull-photo': { init: 'hull', hullVoxels: 'photo' },
   'hull-aniso': { init: 'hull', anisoReg: 1 },
   'hull-5k': { init: 'hull', initSplats: 5000 },
+  'hull-opacity-reg': { init: 'hull', opacityReg: 0.01 },
+  'hull-antialiased': { init: 'hull', antialiased: true },
   'hull-photo-aniso': { init: 'hull', hullVoxels: 'photo', anisoReg: 1 },
 };
 
