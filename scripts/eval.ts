@@ -13,7 +13,7 @@ import { loadScene } from '../src/io/sceneFolder.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
 import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';
 import { assertEvaluableCloud, evaluateCloud } from '../src/recon/evaluate/protocol.ts';
-import { reportCsv, reportJson, reportTable } from '../src/recon/evaluate/reportFormat.ts';
+import { reportCsv, reportJsonText, reportTable } from '../src/recon/evaluate/reportFormat.ts';
 import { parseArgs, parseSize } from './lib/args.ts';
 import { nodeGpu } from './lib/nodeGpu.ts';
 import { runCli } from './lib/runCli.ts';
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     console.error(`GPU: ${gpu.description} (${gpu.driver})`);
     const report = await evaluateCloud(gpu.device, scene, cloud, { split, size, lpips });
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'eval.json'), JSON.stringify({ cloud: cloudPath, ...reportJson(report) }, null, 1) + '\n');
+    await writeFile(join(out, 'eval.json'), reportJsonText(report, cloudPath));
     await writeFile(join(out, 'eval.csv'), reportCsv(report));
     console.log(reportTable(report));
     console.log(`\nwrote ${join(out, 'eval.json')} and ${join(out, 'eval.csv')}`);

@@ -3,6 +3,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { InputError } from '../core/errors.ts';
 import { fetchBundledScenes, type BundledScene } from './bundledScenes.ts';
 import { DropOverlay } from './DropOverlay.tsx';
+import { EvaluatePanel } from './evaluate/EvaluatePanel.tsx';
+import { EvaluationView } from './evaluate/EvaluationView.tsx';
+import { ONNX_FILE_PATTERN, SPLAT_FILE_PATTERN, useEvaluation, type EvalProblem, type EvaluationState } from './evaluate/useEvaluation.ts';
 import { Header } from './Header.tsx';
 import { Messages } from './Messages.tsx';
 import { PipelinePanel } from './PipelinePanel.tsx';
@@ -44,11 +47,30 @@ export function App() {
   const roles = useMemo(() => (scene ? viewRoles(scene.manifest, split) : new Map()), [scene, split]);
   const thumbnails = useThumbnails(scene);
   const training = useTraining(scene, split, { showError, showInfo });
-  const stageStatus = pipelineStatus(training);
+  const evaluation = useEvaluation(scene, split, training, { showError, showInfo });
+  const evalBlocked = evaluationBlocked(training);
+  const stageStatus = { ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
   const preview = previewOf(training);
 
-  const onFiles = useCallback((files: FileList) => void openFiles(readFileList(files)), [openFiles]);
-  const onDrop = useCallback((dt: DataTransfer) => void openFiles(readDataTransfer(dt)), [openFiles]);
+  // A single cloud file (.ply/.spz/.splat) is scored by the Evaluate stage, an .onnx file is its
+  // LPIPS model; anything else opens as photos or a scene.
+  const { openCloud, openLpipsFile } = evaluation;
+  const routeSingle = useCallback(
+    (files: File[]): boolean => {
+      if (files.length !== 1) return false;
+      if (SPLAT_FILE_PATTERN.test(files[0].name)) void openCloud(files[0]);
+      else if (ONNX_FILE_PATTERN.test(files[0].name)) void openLpipsFile(files[0]);
+      else return false;
+      return true;
+    },
+    [openCloud, openLpipsFile],
+  );
+  const onFiles = useCallback((files: FileList) => {
+    if (!routeSingle([...files])) void openFiles(readFileList(files));
+  }, [openFiles, routeSingle]);
+  const onDrop = useCallback((dt: DataTransfer) => {
+    if (!routeSingle([...dt.files])) void openFiles(readDataTransfer(dt));
+  }, [openFiles, routeSingle]);
 
   const hasCameras = !!scene?.views.some((v) => v.camera);
   const note = !scene
@@ -67,20 +89,34 @@ export function App() {
         onFiles={onFiles}
       />
       <main className="main">
-        <Viewport
-          scene={scene}
-          roles={roles}
-          thumbnails={thumbnails}
-          highlight={hover}
-          note={note}
-          preview={preview}
-          onViewCamera={training.onViewCamera}
-        />
+        <div className="workspace">
+          <Viewport
+            scene={scene}
+            roles={roles}
+            thumbnails={thumbnails}
+            highlight={hover}
+            note={note}
+            preview={preview}
+            onViewCamera={training.onViewCamera}
+            flyTo={evaluation.flyTo}
+          />
+          <EvaluationView ev={evaluation} history={evaluation.source?.kind === 'run' ? (training.run?.history ?? null) : null} />
+        </div>
         <aside className="sidebar">
           <Messages status={status} onDismiss={dismiss} />
           <PipelinePanel
             status={stageStatus}
-            bodies={{ train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} /> }}
+            bodies={{
+              train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
+              evaluate: scene && (
+                <EvaluatePanel
+                  ev={evaluation}
+                  blocked={evalBlocked?.message ?? null}
+                  split={split}
+                  testViews={split ? (scene.manifest.splits[split]?.test.length ?? 0) : 0}
+                />
+              ),
+            }}
           />
           {shown && <SceneInfo scene={shown.scene} title={shown.title} source={shown.source} />}
         </aside>
@@ -127,6 +163,29 @@ function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, S
             ? { state: 'running' }
             : { state: run.status === 'finished' ? 'done' : run.status };
   return { hull, train };
+}
+
+/** Why evaluation cannot start because of the GPU or a running training, or null. */
+function evaluationBlocked({ gpu, running }: Training): EvalProblem | null {
+  if (!gpu) return { label: 'checking WebGPU…', message: 'Checking WebGPU…' };
+  if (!gpu.ok) return { label: 'needs WebGPU', message: gpu.message };
+  if (running) return { label: 'waits for Train', message: 'Training is running: evaluate when it has ended.' };
+  return null;
+}
+
+/** The Evaluate stage: blocked until there is a scene with test views, WebGPU and a cloud. */
+function evaluateStatus(ev: EvaluationState, blocked: EvalProblem | null): StageStatus {
+  const s = ev.evaluation;
+  if (s?.status === 'running') return { state: 'running', label: `running · ${s.progress.done} / ${s.progress.total}` };
+  if (ev.problem) return { state: 'blocked', label: ev.problem.label, hint: ev.problem.message };
+  if (blocked) return { state: 'blocked', label: blocked.label, hint: blocked.message };
+  if (!ev.source) return { state: 'blocked', label: 'needs a cloud', hint: 'Reconstruct first, or open / drop a .ply, .spz or .splat cloud.' };
+  if (s?.status === 'done' && s.result) {
+    const m = s.result.report.mean;
+    return { state: 'done', label: `done · ${(m.psnrMasked ?? m.psnr).toFixed(2)} dB`, hint: `Mean ${m.psnrMasked !== null ? 'masked ' : ''}PSNR over the test views` };
+  }
+  if (s?.status === 'failed' || s?.status === 'cancelled') return { state: s.status, hint: s.message ?? undefined };
+  return { state: 'ready' };
 }
 
 /** The image over the 3D view and an honest caption of what it is. */

@@ -5,11 +5,12 @@
  */
 import { Canvas, useThree } from '@react-three/fiber';
 import { Grid, OrbitControls } from '@react-three/drei';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Matrix4, PerspectiveCamera, Quaternion, Vector3 } from 'three';
-import type { Camera } from '../core/camera.ts';
+import type { Camera, Vec3 } from '../core/camera.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { BoundsBox } from './BoundsBox.tsx';
+import { CameraFlight, type FlightRequest } from './CameraFlight.tsx';
 import { CameraFrustum } from './CameraFrustum.tsx';
 import { previewCamera, previewSize } from './previewCamera.ts';
 import type { PreviewFrame } from './trainClient.ts';
@@ -27,11 +28,13 @@ interface Props {
   preview?: { frame: PreviewFrame; caption: string } | null;
   /** The orbit camera as an OpenCV camera in the data's world, framed for a preview (see previewCamera.ts). */
   onViewCamera?: (camera: Camera) => void;
+  /** A view's camera to fly the orbit camera to (the Evaluate table's selected test view). */
+  flyTo?: FlightRequest | null;
 }
 
 const FOV = 45;
 
-export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onViewCamera }: Props) {
+export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onViewCamera, flyTo = null }: Props) {
   const cams = useMemo(() => (scene?.views ?? []).filter((v) => v.camera), [scene]);
   const bounds = scene?.manifest.bounds;
   const frame = useMemo(
@@ -44,9 +47,18 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
   );
   const offset = useMemo(() => new Vector3(...frame.target).applyQuaternion(rotation).negate(), [frame, rotation]);
   const r = frame.radius;
+  // Where the last flight ended (view id and camera centre in the data's world), for tests and tools.
+  const [arrived, setArrived] = useState<{ id: string; center: Vec3 } | null>(null);
+  const onArrive = useCallback((id: string, center: Vec3) => setArrived({ id, center }), []);
+  useEffect(() => setArrived(null), [scene, flyTo]);
 
   return (
-    <div className="viewport" data-testid="viewport">
+    <div
+      className="viewport"
+      data-testid="viewport"
+      data-flown-to={arrived?.id}
+      data-camera-center={arrived?.center.map((x) => x.toFixed(5)).join(',')}
+    >
       <Canvas frameloop="demand" dpr={[1, 2]} camera={{ fov: FOV, near: 0.01, far: 1000, position: [3, 2, 3] }}>
         <color attach="background" args={['#0e1116']} />
         <group quaternion={rotation} position={offset}>
@@ -77,6 +89,7 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
         />
         <OrbitControls makeDefault enableDamping dampingFactor={0.12} />
         <Framing frame={frame} rotation={rotation} />
+        <CameraFlight target={flyTo} rotation={rotation} offset={offset} onArrive={onArrive} />
         {onViewCamera && <ViewCameraReporter frame={frame} rotation={rotation} offset={offset} bounds={bounds} onChange={onViewCamera} />}
       </Canvas>
       {preview && <PreviewPanel frame={preview.frame} caption={preview.caption} />}

@@ -129,7 +129,7 @@ describe('app in headless Chromium', () => {
     expect(await page.locator('[data-testid="message-error"]').count()).toBe(0);
 
     // The stages not built yet say so; Visual hull and Train run here (cameras, masks, WebGPU).
-    for (const id of ['masks', 'poses', 'compress', 'evaluate']) {
+    for (const id of ['masks', 'poses', 'compress']) {
       const stage = page.locator(`[data-testid="stage-${id}"]`);
       expect(await stage.getAttribute('data-state')).toBe('unavailable');
       expect(await stage.textContent()).toContain('not available yet');
@@ -138,6 +138,9 @@ describe('app in headless Chromium', () => {
       timeout: 20_000,
     });
     expect(await page.locator('[data-testid="stage-hull"]').getAttribute('data-state')).toBe('ready');
+    // Evaluate is built, and waits for a cloud to score.
+    expect(await page.locator('[data-testid="stage-evaluate"]').getAttribute('data-state')).toBe('blocked');
+    expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs a cloud');
 
     // The 3D view shows something: frustums with their photos, a grid, the bounds.
     const canvas = page.locator('[data-testid="viewport"] canvas');
@@ -196,6 +199,7 @@ describe('app in headless Chromium', () => {
       'No cameras yet — pose estimation is not available yet',
     );
     expect(await page.locator('[data-testid="stage-train-label"]').textContent()).toBe('needs cameras');
+    expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs cameras');
     expect(await page.locator('[data-testid="train-start"]').isDisabled()).toBe(true);
     await page.screenshot({ path: resolve(SHOTS, 'app-photos.png') });
 

@@ -97,8 +97,9 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     // WebGPU is found (in the worker) and the scene has cameras and masks: Train is ready.
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 20_000 });
     expect(await page.locator('[data-testid="stage-hull"]').getAttribute('data-state')).toBe('ready');
-    for (const id of ['masks', 'poses', 'compress', 'evaluate'])
+    for (const id of ['masks', 'poses', 'compress'])
       expect(await page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state')).toBe('unavailable');
+    expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs a cloud');
     expect(await page.locator('[data-testid="train-init"]').inputValue()).toBe('hull');
     expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('1000');
 
@@ -135,6 +136,7 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     expect(await step()).toBe(STEPS);
     expect(await page.locator('[data-testid="stage-train"]').getAttribute('data-state')).toBe('done');
     expect(await page.locator('[data-testid="stage-hull"]').getAttribute('data-state')).toBe('done');
+    expect(await page.locator('[data-testid="stage-evaluate"]').getAttribute('data-state')).toBe('ready');
     await page.waitForFunction(() => document.querySelector('[data-testid="train-preview-panel"]')?.getAttribute('data-final') === 'true');
     expect(await page.locator('[data-testid="train-preview-label"]').textContent()).toContain('final render, step 16');
     const final = await previewStats();

@@ -14,6 +14,7 @@
  */
 import { InputError } from '../../core/errors.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import type { RGBAImage } from '../../core/image.ts';
 import { applyMaskBlack } from '../../core/metrics/index.ts';
 import type { LoadedScene } from '../../io/sceneFolder.ts';
 import { prepareSplit } from '../prepareViews.ts';
@@ -33,6 +34,16 @@ export interface EvaluateOptions {
   lpips?: LpipsScorer | null;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Each test view as it was scored: the render and the photo (and mask) at the evaluation size. */
+  onView?: (view: ScoredImages) => void;
+}
+
+/** The images a test view's row was computed from (for an app to show them). */
+export interface ScoredImages {
+  id: string;
+  render: RGBAImage;
+  photo: RGBAImage;
+  mask?: Uint8Array;
 }
 
 /** The metric columns of a row; null = not computable here (no mask: "n/a"; no model: "no model"). */
@@ -141,6 +152,7 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
       lpips = await opts.lpips.score(renders[i], v.rgba);
       if (v.mask) lpipsMasked = await opts.lpips.score(applyMaskBlack(renders[i], v.mask), applyMaskBlack(v.rgba, v.mask));
     }
+    opts.onView?.({ id: v.id, render: renders[i], photo: v.rgba, mask: v.mask });
     views.push({ id: v.id, psnrMasked: s.psnrMasked, psnr: s.psnr, ssimMasked: s.ssimMasked, ssim: s.ssim, psnrInMask: s.psnrInMask, lpips, lpipsMasked });
     opts.onProgress?.(i + 1, prepared.test.length);
   }

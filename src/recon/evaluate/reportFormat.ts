@@ -104,3 +104,8 @@ function jsonRow<T extends MetricRow>(row: T): Record<string, unknown> {
 export function reportJson(report: EvaluationReport): Record<string, unknown> {
   return { ...report, views: report.views.map(jsonRow), mean: jsonRow(report.mean) };
 }
+
+/** The text of eval.json as `npm run eval` writes it and the app exports it: where the cloud came from, then the report. */
+export function reportJsonText(report: EvaluationReport, cloud: string): string {
+  return JSON.stringify({ cloud, ...reportJson(report) }, null, 1) + '\n';
+}

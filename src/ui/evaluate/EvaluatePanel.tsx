@@ -1,0 +1,117 @@
+/**
+ * The Evaluate stage's controls: which cloud is scored (the last run's, or a .ply/.spz/.splat
+ * file), the optional LPIPS model (a file or a URL; none: "no model"), what will be scored (split,
+ * test views, size), Evaluate / Cancel, and Export JSON / CSV (the same files as `npm run eval`).
+ */
+import { useRef, useState } from 'react';
+import { ACCEPTED_SPLAT_FILES } from '../../io/splatFile.ts';
+import type { EvaluationState } from './useEvaluation.ts';
+
+interface Props {
+  ev: EvaluationState;
+  /** Why evaluation cannot start now beyond the scene (no WebGPU, training running), or null. */
+  blocked: string | null;
+  testViews: number;
+  split: string | null;
+}
+
+export function EvaluatePanel({ ev, blocked, testViews, split }: Props) {
+  const cloudInput = useRef<HTMLInputElement>(null);
+  const modelInput = useRef<HTMLInputElement>(null);
+  const [url, setUrl] = useState('');
+  const { source, lpips, evaluation, report, problem, size } = ev;
+  const running = evaluation?.status === 'running';
+  const why = problem?.message ?? blocked ?? (!source ? 'Reconstruct first, or open a cloud file.' : null);
+
+  return (
+    <div className="evaluate" data-testid="eval-panel">
+      <dl className="facts eval-facts">
+        <dt>Cloud</dt>
+        <dd data-testid="eval-cloud" data-kind={source?.kind ?? 'none'}>
+          {source ? `${source.label} · ${source.cloud.count.toLocaleString('en')} splats` : 'none yet'}
+        </dd>
+        <dt>LPIPS</dt>
+        <dd data-testid="eval-lpips">
+          {lpips ? (
+            <>
+              {lpips.kind === 'file' ? lpips.name : lpips.url}{' '}
+              <button type="button" className="link" onClick={() => ev.setLpips(null)} data-testid="eval-lpips-clear" title="Score without LPIPS">
+                remove
+              </button>
+            </>
+          ) : (
+            'no model (the LPIPS column says so)'
+          )}
+        </dd>
+      </dl>
+      <div className="eval-actions">
+        <button type="button" className="btn" onClick={() => cloudInput.current?.click()} disabled={running || ev.readingCloud} title={`Open a ${ACCEPTED_SPLAT_FILES} cloud to score (or drop it on the page)`} data-testid="eval-open-cloud">
+          {ev.readingCloud ? 'Reading…' : 'Open cloud…'}
+        </button>
+        <button type="button" className="btn" onClick={() => modelInput.current?.click()} disabled={running} title="An LPIPS (AlexNet) ONNX model, as described in models/lpips.json (or drop the .onnx on the page)" data-testid="eval-open-model">
+          LPIPS model…
+        </button>
+        <input
+          ref={cloudInput}
+          type="file"
+          accept=".ply,.spz,.splat"
+          hidden
+          data-testid="eval-cloud-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void ev.openCloud(f);
+          }}
+        />
+        <input
+          ref={modelInput}
+          type="file"
+          accept=".onnx"
+          hidden
+          data-testid="eval-model-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void ev.openLpipsFile(f);
+          }}
+        />
+      </div>
+      <form
+        className="eval-url"
+        onSubmit={(e) => {
+          e.preventDefault();
+          ev.setLpipsUrl(url);
+        }}
+      >
+        <input type="url" placeholder="or an LPIPS model URL" value={url} onChange={(e) => setUrl(e.target.value)} disabled={running} data-testid="eval-model-url" />
+        <button type="submit" className="btn" disabled={running || !url.trim()} data-testid="eval-model-url-use">
+          Use
+        </button>
+      </form>
+      <p className="train-note" data-testid="eval-note">
+        {why ?? `${testViews} held-out test view${testViews === 1 ? '' : 's'} of split ${split}, at ${size.width}×${size.height} (the training size).`}
+      </p>
+      <div className="train-actions">
+        {running ? (
+          <button type="button" className="btn" onClick={ev.cancel} data-testid="eval-cancel">
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="btn primary" onClick={() => void ev.evaluate()} disabled={!!why} title={why ?? 'Render the test views and score them'} data-testid="eval-start">
+            {report ? 'Evaluate again' : 'Evaluate'}
+          </button>
+        )}
+        {report && !running && (
+          <>
+            <button type="button" className="btn" onClick={ev.exportJson} data-testid="eval-export-json">
+              Export JSON
+            </button>
+            <button type="button" className="btn" onClick={ev.exportCsv} data-testid="eval-export-csv">
+              Export CSV
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,252 @@
+/**
+ * The Evaluate stage in the app: which cloud is scored (the last run's, or a .ply/.spz/.splat
+ * file the user opened), the optional LPIPS model (a file or a URL), one evaluation at a time in
+ * the evaluation worker (the current split's test views at the training size), its report and
+ * images, the selected test view and the camera the 3D view flies to.
+ *
+ * A cloud file that cannot be read shows the reader's message and changes nothing. Another scene
+ * forgets the cloud file and the report; another split, size or cloud forgets the report (it
+ * would describe something else).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Camera } from '../../core/camera.ts';
+import { InputError } from '../../core/errors.ts';
+import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import type { LoadedScene } from '../../io/sceneFolder.ts';
+import { readSplatFile } from '../../io/splatFile.ts';
+import type { LpipsSource } from '../../recon/evaluate/lpips.ts';
+import { assertEvaluableCloud, type Size } from '../../recon/evaluate/protocol.ts';
+import { reportCsv, reportJsonText } from '../../recon/evaluate/reportFormat.ts';
+import { downloadFile } from '../download.ts';
+import { trainSize, type Training } from '../useTraining.ts';
+import { getEvalClient, type EvaluateResult } from './evalClient.ts';
+
+export interface CloudSource {
+  kind: 'run' | 'file';
+  cloud: GaussianCloud;
+  /** What the cloud is, for the panel and the exported JSON's "cloud" field. */
+  label: string;
+}
+
+export type LpipsChoice = { kind: 'file'; name: string; bytes: Uint8Array } | { kind: 'url'; url: string };
+
+export type EvalStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface Evaluation {
+  status: EvalStatus;
+  /** What was scored: the cloud's label, split and size. */
+  cloud: string;
+  split: string;
+  size: Size;
+  progress: { done: number; total: number };
+  result: EvaluateResult | null;
+  message: string | null;
+}
+
+export interface FlyTarget {
+  id: string;
+  camera: Camera;
+  /** Changes on every request, so clicking the same row again flies again. */
+  seq: number;
+}
+
+interface Notify {
+  showError: (e: unknown) => void;
+  showInfo: (text: string) => void;
+}
+
+export const SPLAT_FILE_PATTERN = /\.(ply|spz|splat)$/i;
+export const ONNX_FILE_PATTERN = /\.onnx$/i;
+
+export interface EvalProblem {
+  /** Short, for the stage's label ("needs cameras"). */
+  label: string;
+  message: string;
+}
+
+/** Why the Evaluate stage cannot run on this scene and split (whatever the cloud), or null. */
+export function evaluationProblem(scene: LoadedScene | null, split: string | null): EvalProblem | null {
+  if (!scene) return { label: 'needs a scene', message: 'Open a scene first.' };
+  if (!scene.views.some((v) => v.camera)) return { label: 'needs cameras', message: 'Evaluation needs photos with cameras (pose estimation is not available yet).' };
+  const s = split ? scene.manifest.splits[split] : undefined;
+  if (!s) return { label: 'needs test views', message: 'Evaluation needs a split with held-out test views in scene.json ("splits").' };
+  if (s.test.length === 0) return { label: 'needs test views', message: `Split ${split} has no test views: nothing to score.` };
+  const byId = new Map(scene.views.map((v) => [v.id, v]));
+  const unposed = [...s.train, ...s.test].filter((id) => !byId.get(id)?.camera);
+  if (unposed.length > 0) return { label: 'needs cameras', message: `Views without a camera in split ${split}: ${unposed.join(', ')}.` };
+  return null;
+}
+
+/** The scene cut down to a split's views (what the worker needs; far less to copy). */
+export function splitScene(scene: LoadedScene, split: string): LoadedScene {
+  const s = scene.manifest.splits[split];
+  const ids = new Set([...s.train, ...s.test]);
+  return { manifest: scene.manifest, views: scene.views.filter((v) => ids.has(v.id)) };
+}
+
+function lpipsSource(choice: LpipsChoice | null): LpipsSource | null {
+  if (!choice) return null;
+  return choice.kind === 'url' ? { url: choice.url } : { bytes: choice.bytes, name: choice.name };
+}
+
+export function useEvaluation(scene: LoadedScene | null, split: string | null, training: Training, notify: Notify) {
+  const [source, setSource] = useState<CloudSource | null>(null);
+  const [lpips, setLpips] = useState<LpipsChoice | null>(null);
+  const [evaluation, setEvaluation] = useState<Evaluation | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
+  const [readingCloud, setReadingCloud] = useState(false);
+  const abortRef = useRef<AbortController | null>(null);
+  /** The evaluation whose outcome is still wanted (bumped to forget one). */
+  const jobRef = useRef(0);
+  const notifyRef = useRef(notify);
+  notifyRef.current = notify;
+
+  const problem = useMemo(() => evaluationProblem(scene, split), [scene, split]);
+  const size = useMemo(() => trainSize(training.plan, training.settings.size), [training.plan, training.settings.size]);
+
+  const forgetReport = useCallback(() => {
+    jobRef.current++;
+    abortRef.current?.abort();
+    abortRef.current = null;
+    setEvaluation(null);
+    setSelected(null);
+  }, []);
+
+  // Another scene: forget everything about the last one.
+  useEffect(() => {
+    forgetReport();
+    setSource(null);
+    setFlyTo(null);
+  }, [scene, forgetReport]);
+
+  // The last run's cloud becomes the one scored once the run has ended; a new run takes it away.
+  const runRef = useRef(training.run);
+  runRef.current = training.run;
+  const runCloud = training.running ? null : (training.run?.result?.cloud ?? null);
+  useEffect(() => {
+    if (training.running) {
+      setSource((s) => (s?.kind === 'run' ? null : s));
+      return;
+    }
+    const run = runRef.current;
+    if (!runCloud || runCloud.count === 0 || !run?.result) return;
+    const what = run.status === 'finished' ? 'run' : run.status === 'cancelled' ? 'cancelled run' : 'last good cloud of a failed run';
+    setSource({ kind: 'run', cloud: runCloud, label: `${what}: ${run.result.iterations} steps, ${run.settings.init} start, ${run.width}x${run.height}` });
+  }, [runCloud, training.running]);
+
+  // A report describes one cloud, split and size.
+  const sizeKey = `${size.width}x${size.height}`;
+  useEffect(() => forgetReport(), [source, split, sizeKey, forgetReport]);
+
+  const openCloud = useCallback(async (file: File) => {
+    if (!scene || !scene.views.some((v) => v.camera)) {
+      notifyRef.current.showError(new InputError('open a scene with cameras first: a cloud is scored against its photos', { file: file.name }));
+      return;
+    }
+    setReadingCloud(true);
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const cloud = readSplatFile(bytes, file.name);
+      try {
+        assertEvaluableCloud(cloud);
+      } catch (e) {
+        throw e instanceof InputError ? new InputError(e.message, { file: file.name }) : e;
+      }
+      setSource({ kind: 'file', cloud, label: file.name });
+      notifyRef.current.showInfo(`Opened ${file.name}: ${cloud.count.toLocaleString('en')} splats, ready to evaluate.`);
+    } catch (e) {
+      notifyRef.current.showError(e);
+    } finally {
+      setReadingCloud(false);
+    }
+  }, [scene]);
+
+  const openLpipsFile = useCallback(async (file: File) => {
+    try {
+      setLpips({ kind: 'file', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    } catch (e) {
+      notifyRef.current.showError(new InputError(`could not read the file (${(e as Error).message})`, { file: file.name }));
+    }
+  }, []);
+
+  const setLpipsUrl = useCallback((url: string) => {
+    const u = url.trim();
+    if (!u) return setLpips(null);
+    try {
+      new URL(u, location.href);
+    } catch {
+      notifyRef.current.showError(new InputError(`"${u}" is not a URL`, { field: 'LPIPS model' }));
+      return;
+    }
+    setLpips({ kind: 'url', url: u });
+  }, []);
+
+  const evaluate = useCallback(async () => {
+    if (!scene || !split || problem || !source || training.running) return;
+    abortRef.current?.abort();
+    const ac = new AbortController();
+    abortRef.current = ac;
+    const job = ++jobRef.current;
+    const base: Evaluation = { status: 'running', cloud: source.label, split, size, progress: { done: 0, total: scene.manifest.splits[split].test.length }, result: null, message: null };
+    setEvaluation(base);
+    setSelected(null);
+    // Only this evaluation's updates, and only while it is still wanted (checked now, not when React applies them).
+    const mine = (f: (e: Evaluation) => Evaluation) => {
+      if (jobRef.current === job) setEvaluation((e) => (e ? f(e) : e));
+    };
+    try {
+      const result = await getEvalClient().evaluate(
+        { scene: splitScene(scene, split), cloud: source.cloud, split, size, lpips: lpipsSource(lpips) },
+        ac.signal,
+        (done, total) => mine((e) => (e.status === 'running' ? { ...e, progress: { done, total } } : e)),
+      );
+      if (jobRef.current !== job) return;
+      mine((e) => ({ ...e, status: 'done', result, progress: { done: result.images.length, total: result.images.length } }));
+      setSelected(result.report.views[0]?.id ?? null);
+      const m = result.report.mean;
+      notifyRef.current.showInfo(
+        `Evaluated ${result.report.views.length} test views of split ${split} at ${size.width}×${size.height}: mean PSNR ${m.psnr.toFixed(2)} dB` +
+          (m.psnrMasked !== null ? ` (masked ${m.psnrMasked.toFixed(2)} dB)` : '') + '.',
+      );
+    } catch (e) {
+      if (jobRef.current !== job) return;
+      if (ac.signal.aborted) {
+        mine((x) => ({ ...x, status: 'cancelled', message: 'cancelled' }));
+        return;
+      }
+      console.error(e);
+      mine((x) => ({ ...x, status: 'failed', message: e instanceof Error ? e.message : String(e) }));
+      notifyRef.current.showError(e);
+    } finally {
+      if (abortRef.current === ac) abortRef.current = null;
+    }
+  }, [scene, split, problem, source, training.running, size, lpips]);
+
+  const cancel = useCallback(() => abortRef.current?.abort(), []);
+
+  const select = useCallback(
+    (id: string) => {
+      setSelected(id);
+      const camera = scene?.views.find((v) => v.id === id)?.camera;
+      if (camera) setFlyTo((f) => ({ id, camera, seq: (f?.seq ?? 0) + 1 }));
+    },
+    [scene],
+  );
+
+  const report = evaluation?.status === 'done' ? (evaluation.result?.report ?? null) : null;
+  const baseName = `${scene?.manifest.name ?? 'scene'}-split${evaluation?.split ?? split}-eval`;
+  const exportJson = useCallback(() => {
+    if (report && evaluation) downloadFile(`${baseName}.json`, reportJsonText(report, evaluation.cloud), 'application/json');
+  }, [report, evaluation, baseName]);
+  const exportCsv = useCallback(() => {
+    if (report) downloadFile(`${baseName}.csv`, reportCsv(report), 'text/csv');
+  }, [report, baseName]);
+
+  return {
+    problem, size, source, readingCloud, lpips, setLpips, openCloud, openLpipsFile, setLpipsUrl,
+    evaluation, report, evaluate, cancel, selected, select, flyTo, exportJson, exportCsv,
+  };
+}
+
+export type EvaluationState = ReturnType<typeof useEvaluation>;
