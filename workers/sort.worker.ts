@@ -1,0 +1,30 @@
+/**
+ * Sort worker of the WebGL2 renderer: holds the cloud's means and culling data and answers each
+ * camera with the splat order for that camera (src/render/webgl2/sortForView.ts). A thin comlink
+ * wrapper; the page side is src/render/webgl2/workerSorter.ts.
+ *
+ * Arrays travel as transferables in both directions (no SharedArrayBuffer, so no special server
+ * headers are needed).
+ */
+import * as Comlink from 'comlink';
+import { createSortState, sortForView, type SortState } from '../src/render/webgl2/sortForView.ts';
+import type { SortedOrder, SortRequest } from '../src/render/webgl2/sortProtocol.ts';
+import type { SortCloud } from '../src/render/webgl2/viewDepths.ts';
+
+let state: SortState | null = null;
+
+const api = {
+  setCloud(cloudVersion: number, cloud: SortCloud): void {
+    state = createSortState(cloudVersion, cloud);
+  },
+
+  sort(request: SortRequest): SortedOrder {
+    if (!state) throw new Error('sort worker: sort() before setCloud()');
+    const result = sortForView(state, request);
+    return Comlink.transfer(result, [result.order.buffer as ArrayBuffer]);
+  },
+};
+
+export type SortWorkerApi = typeof api;
+
+Comlink.expose(api);
