@@ -2,6 +2,10 @@
  * npm run bench:render [-- --frames N --sizes 100k,1M --viewers webgpu,webgl2,spark,gs3d
  *                         --step-deg D --out file.md --shots dir --settle-s S]
  *
+ * --shots writes a PNG of each viewer's last frame (they should show the same view);
+ * --settle-s (default 600) bounds the warm-up wait for camera 0's own order and the wait for a
+ * sort still running after the last frame.
+ *
  * One run, one headless Chromium (the system one, tests/chromium.ts: WebGPU and WebGL2 on
  * SwiftShader, a software adapter): the same synthetic cloud (bench/render/syntheticCloud.ts: a
  * unit ball of splats, deterministic from src/core/random.ts, written once per size to a binary
@@ -81,7 +85,7 @@ const { values: args } = parseArgs({
     'step-deg': { type: 'string', default: String(DEFAULT_ORBIT.stepDeg) },
     out: { type: 'string' },
     shots: { type: 'string' },
-    'settle-s': { type: 'string', default: '300' },
+    'settle-s': { type: 'string', default: '600' },
   },
   strict: true,
 });
@@ -271,7 +275,8 @@ try {
     const text = [...header, '', table, '', ...notes.map((x) => `- ${x}`), ''].join('\n');
     process.stdout.write(`\n${text}`);
     if (args.out) {
-      await writeFile(args.out, `# npm run bench:render\n\n${text}`);
+      const md = [...header.map((l) => `- ${l}`), '', table, '', ...notes.map((x) => `- ${x}`), ''].join('\n');
+      await writeFile(args.out, `# npm run bench:render\n\n${md}`);
       log(`written: ${args.out}`);
     }
   } finally {
