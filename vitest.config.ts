@@ -30,8 +30,12 @@ export default defineConfig({
       },
       {
         // onnxruntime-web is excluded from pre-bundling, as in vite.config.ts, so that Vite does not
-        // reload the page on its first import.
-        optimizeDeps: { exclude: ['onnxruntime-web'] },
+        // reload the page on its first import; React, r3f and three are pre-bundled up front for the
+        // same reason (found on the first run, they would reload the page mid-test).
+        optimizeDeps: {
+          exclude: ['onnxruntime-web'],
+          include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', '@react-three/fiber', 'three'],
+        },
         server: { host: '127.0.0.1' },
         test: {
           name: 'browser',

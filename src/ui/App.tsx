@@ -1,6 +1,12 @@
-/** The app shell: header, 3D view, side panels, thumbnails. State lives in useSceneLoader. */
+/**
+ * The app shell: header, 3D view, side panels, thumbnails. The scene lives in useSceneLoader, the
+ * cloud the 3D view shows in useShownCloud. `?scene=none` starts without a scene, `?renderer=`
+ * picks the splat backend (auto, webgpu, webgl2).
+ */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { InputError } from '../core/errors.ts';
+import type { GaussianCloud } from '../core/gaussianCloud.ts';
+import { CloudPanel } from './CloudPanel.tsx';
 import { fetchBundledScenes, type BundledScene } from './bundledScenes.ts';
 import { DropOverlay } from './DropOverlay.tsx';
 import { EvaluatePanel } from './evaluate/EvaluatePanel.tsx';
@@ -10,6 +16,7 @@ import { Header } from './Header.tsx';
 import { Messages } from './Messages.tsx';
 import { PipelinePanel } from './PipelinePanel.tsx';
 import { readDataTransfer, readFileList } from './readFiles.ts';
+import { rendererChoice } from './rendererChoice.ts';
 import { SceneInfo } from './SceneInfo.tsx';
 import { SplitSelector } from './SplitSelector.tsx';
 import { defaultSplit, splitNames, viewRoles } from './splits.ts';
@@ -17,20 +24,30 @@ import { ThumbnailStrip } from './ThumbnailStrip.tsx';
 import type { StageId, StageStatus } from './stages.ts';
 import { useThumbnails } from './thumbnails.ts';
 import { TrainPanel } from './TrainPanel.tsx';
-import { useSceneLoader } from './useSceneLoader.ts';
+import { NO_SCENE, useSceneLoader } from './useSceneLoader.ts';
+import { useShownCloud } from './useShownCloud.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { Viewport } from './Viewport.tsx';
 
+const RENDERER = rendererChoice(location.search);
+const START_WITHOUT_SCENE = new URLSearchParams(location.search).get('scene') === NO_SCENE;
+
 export function App() {
-  const { shown, status, openBundled, openFiles, showError, showInfo, dismiss } = useSceneLoader();
+  const { shown, status, openBundled, openFiles, close, showError, showInfo, dismiss } = useSceneLoader();
   const [bundled, setBundled] = useState<BundledScene[]>([]);
   const [split, setSplit] = useState<string | null>(null);
   const [hover, setHover] = useState<string | null>(null);
+  const [noScene, setNoScene] = useState(START_WITHOUT_SCENE);
+
+  useEffect(() => {
+    if (RENDERER.problem) showError(new InputError(RENDERER.problem, { file: '?renderer' }));
+  }, [showError]);
 
   useEffect(() => {
     fetchBundledScenes()
       .then((list) => {
         setBundled(list);
+        if (START_WITHOUT_SCENE) return;
         const wanted = new URLSearchParams(location.search).get('scene');
         const first = list.find((s) => s.name === wanted) ?? list[0];
         if (!first) return;
@@ -51,10 +68,40 @@ export function App() {
   const evalBlocked = evaluationBlocked(training);
   const stageStatus = { ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
   const preview = previewOf(training);
+  const viewer = useShownCloud(scene, training, { showError, showInfo });
+  const hasCameras = !!scene?.views.some((v) => v.camera);
 
-  // A single cloud file (.ply/.spz/.splat) is scored by the Evaluate stage, an .onnx file is its
-  // LPIPS model; anything else opens as photos or a scene.
-  const { openCloud, openLpipsFile } = evaluation;
+  // A cloud file is shown in the 3D view (in the scene's world when a scene is loaded, else alone)
+  // and, with a scene with cameras, scored by the Evaluate stage.
+  const { openFile: readCloudFile } = viewer;
+  const { setFileCloud } = evaluation;
+  const openCloud = useCallback(
+    async (file: File) => {
+      const cloud: GaussianCloud | null = await readCloudFile(file);
+      if (!cloud) return;
+      const what = `Opened ${file.name}: ${cloud.count.toLocaleString('en')} splats (SH degree ${cloud.shDegree})`;
+      if (!hasCameras) return showInfo(`${what}, shown on their own.`);
+      try {
+        setFileCloud(cloud, file.name);
+        showInfo(`${what}, shown with the scene's cameras and ready to evaluate.`);
+      } catch (e) {
+        showError(e);
+      }
+    },
+    [readCloudFile, setFileCloud, hasCameras, showInfo, showError],
+  );
+  const pickScene = useCallback(
+    (s: BundledScene | null) => {
+      setNoScene(!s);
+      if (s) void openBundled(s);
+      else close();
+    },
+    [openBundled, close],
+  );
+
+  // A single cloud file (.ply/.spz/.splat) is shown (and scored), an .onnx file is the Evaluate
+  // stage's LPIPS model; anything else opens as photos or a scene.
+  const { openLpipsFile } = evaluation;
   const routeSingle = useCallback(
     (files: File[]): boolean => {
       if (files.length !== 1) return false;
@@ -72,10 +119,11 @@ export function App() {
     if (!routeSingle([...dt.files])) void openFiles(readDataTransfer(dt));
   }, [openFiles, routeSingle]);
 
-  const hasCameras = !!scene?.views.some((v) => v.camera);
   const note = !scene
-    ? 'Drop 3 to 9 photos of an object, a scene folder, or a .zip of one to start.'
-    : !hasCameras
+    ? viewer.shown || viewer.job
+      ? undefined
+      : 'Drop 3 to 9 photos of an object, a scene folder, or a .zip of one to start; or a .ply, .spz or .splat cloud to look at.'
+    : !hasCameras && !viewer.shown
       ? 'No cameras yet — pose estimation is not available yet'
       : undefined;
 
@@ -83,9 +131,9 @@ export function App() {
     <div className="app">
       <Header
         scenes={bundled}
-        selected={shown?.bundled ?? (shown ? null : (bundled[0]?.name ?? null))}
+        selected={shown?.bundled ?? (shown || noScene ? null : (bundled[0]?.name ?? null))}
         droppedLabel={shown && !shown.bundled ? shown.title : null}
-        onPickScene={(s) => void openBundled(s)}
+        onPickScene={pickScene}
         onFiles={onFiles}
       />
       <main className="main">
@@ -99,6 +147,10 @@ export function App() {
             preview={preview}
             onViewCamera={training.onViewCamera}
             flyTo={evaluation.flyTo}
+            cloud={viewer.shown}
+            job={viewer.job}
+            renderer={RENDERER.choice}
+            onSplatError={showError}
           />
           <EvaluationView ev={evaluation} history={evaluation.source?.kind === 'run' ? (training.run?.history ?? null) : null} />
         </div>
@@ -114,10 +166,13 @@ export function App() {
                   blocked={evalBlocked?.message ?? null}
                   split={split}
                   testViews={split ? (scene.manifest.splits[split]?.test.length ?? 0) : 0}
+                  onOpenCloud={(f) => void openCloud(f)}
+                  readingCloud={viewer.job?.kind === 'read'}
                 />
               ),
             }}
           />
+          <CloudPanel shown={viewer.shown} job={viewer.job} onOpen={(f) => void openCloud(f)} onSave={(f) => void viewer.save(f)} />
           {shown && <SceneInfo scene={shown.scene} title={shown.title} source={shown.source} />}
         </aside>
       </main>

@@ -44,7 +44,7 @@ export function DropOverlay({ onDrop }: { onDrop: (dt: DataTransfer) => void }) 
     <div className="drop-overlay" data-testid="drop-overlay">
       <div className="drop-box">
         <strong>Drop to open</strong>
-        <span>3 to 9 photos (PNG or JPEG), a scene folder, or a .zip of one; a .ply, .spz or .splat cloud to evaluate</span>
+        <span>3 to 9 photos (PNG or JPEG), a scene folder, or a .zip of one; or a .ply, .spz or .splat cloud to view (and evaluate)</span>
       </div>
     </div>
   );

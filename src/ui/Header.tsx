@@ -7,9 +7,14 @@ interface Props {
   /** Name of the bundled scene shown, or null when the user's own files are shown. */
   selected: string | null;
   droppedLabel: string | null;
-  onPickScene: (scene: BundledScene) => void;
+  /** A bundled scene, or null for none (a cloud alone). */
+  onPickScene: (scene: BundledScene | null) => void;
   onFiles: (files: FileList) => void;
 }
+
+/** The picker's values for "no scene" and "your files" (no bundled scene is named so). */
+const NONE = '\u0000none';
+const DROPPED = '\u0000dropped';
 
 export function Header({ scenes, selected, droppedLabel, onPickScene, onFiles }: Props) {
   const filesRef = useRef<HTMLInputElement>(null);
@@ -32,18 +37,22 @@ export function Header({ scenes, selected, droppedLabel, onPickScene, onFiles }:
           <span>Scene</span>
           <select
             data-testid="scene-picker"
-            value={selected ?? ''}
+            value={selected ?? (droppedLabel ? DROPPED : NONE)}
             onChange={(e) => {
+              if (e.target.value === NONE) return onPickScene(null);
               const s = scenes.find((x) => x.name === e.target.value);
               if (s) onPickScene(s);
             }}
           >
-            {selected === null && <option value="">{droppedLabel ? `Your files: ${droppedLabel}` : 'No scene'}</option>}
+            {selected === null && droppedLabel && <option value={DROPPED}>{`Your files: ${droppedLabel}`}</option>}
             {scenes.map((s) => (
               <option key={s.name} value={s.name} title={s.description}>
                 {s.title}
               </option>
             ))}
+            <option value={NONE} title="No photos or cameras: look at a cloud file on its own">
+              No scene (cloud only)
+            </option>
           </select>
         </label>
         <button type="button" className="btn primary" onClick={() => filesRef.current?.click()}>
@@ -58,7 +67,7 @@ export function Header({ scenes, selected, droppedLabel, onPickScene, onFiles }:
           multiple
           hidden
           data-testid="file-input"
-          accept="image/png,image/jpeg,.png,.jpg,.jpeg,.zip,application/zip,.json"
+          accept="image/png,image/jpeg,.png,.jpg,.jpeg,.zip,application/zip,.json,.ply,.spz,.splat"
           onChange={(e) => take(e.currentTarget)}
         />
         <input

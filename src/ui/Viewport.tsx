@@ -1,22 +1,32 @@
 /**
- * The 3D view: camera frustums of the loaded views, the object bounds when known, a floor grid,
- * orbit controls, framed on the rig. The world is rotated so the rig's up is three.js's +Y and
- * the looked-at point is the origin (display only; the data keeps its own coordinates).
+ * The 3D view: the shown cloud as splats (<Splats>: WebGPU, or WebGL2 when WebGPU is missing or
+ * asked away), camera frustums of the loaded views, the object bounds when known, a floor grid,
+ * orbit controls, framed on the rig (on the cloud's bounds when there are no cameras). The world
+ * is rotated so the rig's up is three.js's +Y and the looked-at point is the origin (display
+ * only; the data keeps its own coordinates). Bottom right: the splat renderer in use and toggles
+ * for the splats and the helpers.
  */
 import { Canvas, useThree } from '@react-three/fiber';
 import { Grid, OrbitControls } from '@react-three/drei';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Matrix4, PerspectiveCamera, Quaternion, Vector3 } from 'three';
 import type { Camera, Vec3 } from '../core/camera.ts';
+import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
+import type { FrameStats } from '../render/splatRenderer.ts';
+import { Splats, type SplatBackendInfo } from '../render/Splats.tsx';
 import { BoundsBox } from './BoundsBox.tsx';
+import { cloudFrame } from './cloudFrame.ts';
 import { CameraFlight, type FlightRequest } from './CameraFlight.tsx';
 import { CameraFrustum } from './CameraFrustum.tsx';
 import { previewCamera, previewSize } from './previewCamera.ts';
 import type { PreviewFrame } from './trainClient.ts';
 import { rigFrame, type RigFrame } from './rigFrame.ts';
 import { ROLE_COLORS } from './roleColors.ts';
+import type { RendererChoice } from './rendererChoice.ts';
 import type { ViewRole } from './splits.ts';
+import type { CloudJob, ShownCloud } from './useShownCloud.ts';
+import { ViewerControls, type BackendState } from './ViewerControls.tsx';
 
 interface Props {
   scene: LoadedScene | null;
@@ -30,16 +40,26 @@ interface Props {
   onViewCamera?: (camera: Camera) => void;
   /** A view's camera to fly the orbit camera to (the Evaluate table's selected test view). */
   flyTo?: FlightRequest | null;
+  /** The cloud to draw as splats, in the data's world. */
+  cloud?: ShownCloud | null;
+  /** A cloud file being read or written: its progress shows over the view. */
+  job?: CloudJob | null;
+  /** The splat backend asked for (?renderer=). Default 'auto'. */
+  renderer?: RendererChoice;
+  /** The splat renderer failed to start or to draw. */
+  onSplatError?: (e: Error) => void;
 }
 
 const FOV = 45;
 
-export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onViewCamera, flyTo = null }: Props) {
+export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError }: Props) {
   const cams = useMemo(() => (scene?.views ?? []).filter((v) => v.camera), [scene]);
   const bounds = scene?.manifest.bounds;
+  // Without cameras, a shown cloud is framed on its own bounds.
+  const alone = cams.length === 0 ? (cloud?.cloud ?? null) : null;
   const frame = useMemo(
-    () => rigFrame(cams.map((v) => v.camera!), bounds),
-    [cams, bounds],
+    () => (alone ? cloudFrame(alone) : rigFrame(cams.map((v) => v.camera!), bounds)),
+    [cams, bounds, alone],
   );
   const rotation = useMemo(
     () => new Quaternion().setFromUnitVectors(new Vector3(...frame.up), new Vector3(0, 1, 0)),
@@ -52,6 +72,34 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
   const onArrive = useCallback((id: string, center: Vec3) => setArrived({ id, center }), []);
   useEffect(() => setArrived(null), [scene, flyTo]);
 
+  const [showSplats, setShowSplats] = useState(true);
+  const [showHelpers, setShowHelpers] = useState(true);
+  const [backend, setBackend] = useState<BackendState>({ state: 'starting' });
+  const hasCloud = !!cloud;
+  useEffect(() => {
+    if (!hasCloud) setBackend({ state: 'starting' });
+  }, [hasCloud, renderer]);
+  const onBackend = useCallback((info: SplatBackendInfo) => setBackend({ state: 'ready', ...info }), []);
+  const errorRef = useRef(onSplatError);
+  errorRef.current = onSplatError;
+  const onError = useCallback((e: Error) => {
+    setBackend((b) => (b.state === 'ready' ? b : { state: 'failed', message: e.message.split('\n')[0] }));
+    errorRef.current?.(e);
+  }, []);
+  // Per-frame facts for tests and tools, on the badge (no React render per frame).
+  const badge = useRef<HTMLSpanElement>(null);
+  const frames = useRef(0);
+  const shownRef = useRef(cloud);
+  shownRef.current = cloud;
+  const onFrame = useCallback((stats: FrameStats, _r: unknown, drawn: { camera: Camera; cloud: GaussianCloud | null }) => {
+    const el = badge.current;
+    if (!el) return;
+    el.dataset.frames = String(++frames.current);
+    el.dataset.visibleSplats = String(stats.visibleSplats);
+    el.dataset.camera = JSON.stringify(drawn.camera);
+    el.dataset.drawnCloud = drawn.cloud && drawn.cloud === shownRef.current?.cloud ? String(shownRef.current.id) : '';
+  }, []);
+
   return (
     <div
       className="viewport"
@@ -62,7 +110,10 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
       <Canvas frameloop="demand" dpr={[1, 2]} camera={{ fov: FOV, near: 0.01, far: 1000, position: [3, 2, 3] }}>
         <color attach="background" args={['#0e1116']} />
         <group quaternion={rotation} position={offset}>
-          {cams.map((v) => (
+          {cloud && (
+            <Splats cloud={cloud.cloud} backend={renderer} visible={showSplats} onBackend={onBackend} onFrame={onFrame} onError={onError} />
+          )}
+          {showHelpers && cams.map((v) => (
             <CameraFrustum
               key={v.id}
               camera={v.camera!}
@@ -72,9 +123,9 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
               highlighted={highlight === v.id}
             />
           ))}
-          {bounds && <BoundsBox min={bounds.min} max={bounds.max} />}
+          {showHelpers && bounds && <BoundsBox min={bounds.min} max={bounds.max} />}
         </group>
-        <Grid
+        {showHelpers && <Grid
           position={[0, frame.floor, 0]}
           args={[r * 4, r * 4]}
           cellSize={niceStep(r / 8)}
@@ -86,7 +137,7 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
           fadeDistance={r * 9}
           fadeStrength={1.5}
           infiniteGrid
-        />
+        />}
         <OrbitControls makeDefault enableDamping dampingFactor={0.12} />
         <Framing frame={frame} rotation={rotation} />
         <CameraFlight target={flyTo} rotation={rotation} offset={offset} onArrive={onArrive} />
@@ -102,6 +153,24 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
         </div>
       )}
       <div className="viewport-hint">Drag to orbit · right-drag to pan · scroll to zoom</div>
+      <ViewerControls
+        ref={badge}
+        backend={cloud ? backend : null}
+        asked={renderer}
+        showSplats={showSplats}
+        showHelpers={showHelpers}
+        onShowSplats={setShowSplats}
+        onShowHelpers={setShowHelpers}
+      />
+      {job && (
+        <div className="viewport-progress" data-testid="cloud-progress">
+          <span>
+            {job.label}
+            {job.total > 0 ? ` · ${Math.round((100 * job.done) / job.total)} %` : '…'}
+          </span>
+          <progress max={job.total || 1} value={job.total ? job.done : undefined} />
+        </div>
+      )}
       {note && (
         <div className="viewport-note" data-testid="viewport-note">
           {note}

@@ -11,6 +11,9 @@ import type { BundledScene } from './bundledScenes.ts';
 import { getIngestClient } from './ingestClient.ts';
 import type { Status } from './Messages.tsx';
 
+/** `?scene=none`: start without a scene (to look at a cloud file alone). */
+export const NO_SCENE = 'none';
+
 export interface Shown {
   kind: 'scene' | 'photos';
   title: string;
@@ -83,9 +86,18 @@ export function useSceneLoader() {
     [run],
   );
 
+  /** Shows no scene (a cloud alone); a load in progress is abandoned. */
+  const close = useCallback(() => {
+    job.current?.abort();
+    job.current = null;
+    setShown(null);
+    setStatus({});
+    history.replaceState(null, '', `?scene=${NO_SCENE}`);
+  }, []);
+
   const showError = useCallback((e: unknown) => setStatus({ error: describeError(e) }), []);
   const showInfo = useCallback((info: string) => setStatus((s) => ({ busy: s.busy, info })), []);
   const dismiss = useCallback(() => setStatus((s) => ({ busy: s.busy })), []);
 
-  return { shown, status, openBundled, openFiles, showError, showInfo, dismiss };
+  return { shown, status, openBundled, openFiles, close, showError, showInfo, dismiss };
 }

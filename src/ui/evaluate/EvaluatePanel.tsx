@@ -1,6 +1,6 @@
 /**
  * The Evaluate stage's controls: which cloud is scored (the last run's, or a .ply/.spz/.splat
- * file), the optional LPIPS model (a file or a URL; none: "no model"), what will be scored (split,
+ * file, opened through the app's cloud loader so the 3D view shows it too), the optional LPIPS model (a file or a URL; none: "no model"), what will be scored (split,
  * test views, size), Evaluate / Cancel, and Export JSON / CSV (the same files as `npm run eval`).
  */
 import { useRef, useState } from 'react';
@@ -13,9 +13,13 @@ interface Props {
   blocked: string | null;
   testViews: number;
   split: string | null;
+  /** Opens a cloud file (the app reads it, shows it and hands it to this stage). */
+  onOpenCloud: (file: File) => void;
+  /** A cloud file is being read. */
+  readingCloud: boolean;
 }
 
-export function EvaluatePanel({ ev, blocked, testViews, split }: Props) {
+export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, readingCloud }: Props) {
   const cloudInput = useRef<HTMLInputElement>(null);
   const modelInput = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
@@ -45,8 +49,8 @@ export function EvaluatePanel({ ev, blocked, testViews, split }: Props) {
         </dd>
       </dl>
       <div className="eval-actions">
-        <button type="button" className="btn" onClick={() => cloudInput.current?.click()} disabled={running || ev.readingCloud} title={`Open a ${ACCEPTED_SPLAT_FILES} cloud to score (or drop it on the page)`} data-testid="eval-open-cloud">
-          {ev.readingCloud ? 'Reading…' : 'Open cloud…'}
+        <button type="button" className="btn" onClick={() => cloudInput.current?.click()} disabled={running || readingCloud} title={`Open a ${ACCEPTED_SPLAT_FILES} cloud to score (or drop it on the page)`} data-testid="eval-open-cloud">
+          {readingCloud ? 'Reading…' : 'Open cloud…'}
         </button>
         <button type="button" className="btn" onClick={() => modelInput.current?.click()} disabled={running} title="An LPIPS (AlexNet) ONNX model, as described in models/lpips.json (or drop the .onnx on the page)" data-testid="eval-open-model">
           LPIPS model…
@@ -60,7 +64,7 @@ export function EvaluatePanel({ ev, blocked, testViews, split }: Props) {
           onChange={(e) => {
             const f = e.target.files?.[0];
             e.target.value = '';
-            if (f) void ev.openCloud(f);
+            if (f) onOpenCloud(f);
           }}
         />
         <input

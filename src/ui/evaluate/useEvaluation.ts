@@ -1,10 +1,11 @@
 /**
  * The Evaluate stage in the app: which cloud is scored (the last run's, or a .ply/.spz/.splat
- * file the user opened), the optional LPIPS model (a file or a URL), one evaluation at a time in
- * the evaluation worker (the current split's test views at the training size), its report and
+ * file the user opened: read by the app's cloud loader, src/ui/useShownCloud.ts, and handed here
+ * with setFileCloud), the optional LPIPS model (a file or a URL), one evaluation at a time in the
+ * evaluation worker (the current split's test views at the training size), its report and
  * images, the selected test view and the camera the 3D view flies to.
  *
- * A cloud file that cannot be read shows the reader's message and changes nothing. Another scene
+ * A cloud that cannot be scored is refused with a message and changes nothing. Another scene
  * forgets the cloud file and the report; another split, size or cloud forgets the report (it
  * would describe something else).
  */
@@ -13,7 +14,6 @@ import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { LoadedScene } from '../../io/sceneFolder.ts';
-import { readSplatFile } from '../../io/splatFile.ts';
 import type { LpipsSource } from '../../recon/evaluate/lpips.ts';
 import { assertEvaluableCloud, type Size } from '../../recon/evaluate/protocol.ts';
 import { reportCsv, reportJsonText } from '../../recon/evaluate/reportFormat.ts';
@@ -95,7 +95,6 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   const [evaluation, setEvaluation] = useState<Evaluation | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
-  const [readingCloud, setReadingCloud] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
   /** The evaluation whose outcome is still wanted (bumped to forget one). */
   const jobRef = useRef(0);
@@ -139,27 +138,18 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   const sizeKey = `${size.width}x${size.height}`;
   useEffect(() => forgetReport(), [source, split, sizeKey, forgetReport]);
 
-  const openCloud = useCallback(async (file: File) => {
-    if (!scene || !scene.views.some((v) => v.camera)) {
-      notifyRef.current.showError(new InputError('open a scene with cameras first: a cloud is scored against its photos', { file: file.name }));
-      return;
-    }
-    setReadingCloud(true);
+  /**
+   * Scores `cloud` (read from the file `name`) from now on; throws an InputError naming the file
+   * when it cannot be scored (no scene with cameras, no splats, NaN), leaving the source as it was.
+   */
+  const setFileCloud = useCallback((cloud: GaussianCloud, name: string) => {
+    if (!scene || !scene.views.some((v) => v.camera)) throw new InputError('open a scene with cameras first: a cloud is scored against its photos', { file: name });
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const cloud = readSplatFile(bytes, file.name);
-      try {
-        assertEvaluableCloud(cloud);
-      } catch (e) {
-        throw e instanceof InputError ? new InputError(e.message, { file: file.name }) : e;
-      }
-      setSource({ kind: 'file', cloud, label: file.name });
-      notifyRef.current.showInfo(`Opened ${file.name}: ${cloud.count.toLocaleString('en')} splats, ready to evaluate.`);
+      assertEvaluableCloud(cloud);
     } catch (e) {
-      notifyRef.current.showError(e);
-    } finally {
-      setReadingCloud(false);
+      throw e instanceof InputError ? new InputError(e.message, { file: name }) : e;
     }
+    setSource({ kind: 'file', cloud, label: name });
   }, [scene]);
 
   const openLpipsFile = useCallback(async (file: File) => {
@@ -244,7 +234,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   }, [report, baseName]);
 
   return {
-    problem, size, source, readingCloud, lpips, setLpips, openCloud, openLpipsFile, setLpipsUrl,
+    problem, size, source, lpips, setLpips, setFileCloud, openLpipsFile, setLpipsUrl,
     evaluation, report, evaluate, cancel, selected, select, flyTo, exportJson, exportCsv,
   };
 }

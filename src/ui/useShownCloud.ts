@@ -1,0 +1,130 @@
+/**
+ * The cloud the 3D view shows as splats and the app exports: the last Reconstruct run's (from the
+ * train worker's result, once the run has ended) or a .ply/.spz/.splat file the user opened or
+ * dropped (read in the file worker, with progress). The newest of the two is shown. A new run
+ * or another scene takes the run's cloud away; opening another scene forgets an opened file too
+ * (as the Evaluate stage does), closing the scene keeps it. A file that cannot be read shows the
+ * reader's message and changes nothing. Save writes the shown cloud as PLY, SPZ or .splat.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { InputError } from '../core/errors.ts';
+import type { GaussianCloud } from '../core/gaussianCloud.ts';
+import type { LoadedScene } from '../io/sceneFolder.ts';
+import { SPLAT_FILE_EXTENSIONS, type SplatFileFormat } from '../io/splatFile.ts';
+import { downloadFile } from './download.ts';
+import { getSplatFileClient } from './splatFileClient.ts';
+import type { Training } from './useTraining.ts';
+
+export interface ShownCloud {
+  /** Different for every cloud shown in this page. */
+  id: number;
+  kind: 'run' | 'file';
+  cloud: GaussianCloud;
+  /** What it is, for the panel ("cloud.ply", "run: 1000 steps, hull start"). */
+  label: string;
+  /** File name to save as, without extension. */
+  saveName: string;
+}
+
+/** A file being read or a cloud being written. */
+export interface CloudJob {
+  id: number;
+  kind: 'read' | 'write';
+  label: string;
+  done: number;
+  total: number;
+}
+
+interface Notify {
+  showError: (e: unknown) => void;
+  showInfo: (text: string) => void;
+}
+
+let nextId = 1;
+const stem = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'cloud';
+const countText = (n: number) => n.toLocaleString('en');
+
+export function useShownCloud(scene: LoadedScene | null, training: Training, notify: Notify) {
+  const [shown, setShown] = useState<ShownCloud | null>(null);
+  const [job, setJob] = useState<CloudJob | null>(null);
+  const notifyRef = useRef(notify);
+  notifyRef.current = notify;
+  /** The file read whose outcome is still wanted (bumped by every new read and scene). */
+  const readRef = useRef(0);
+  const jobSeq = useRef(0);
+  const endJob = (id: number) => setJob((j) => (j?.id === id ? null : j));
+
+  // Another scene forgets an opened file; no scene (closed) keeps it.
+  useEffect(() => {
+    if (scene) setShown((s) => (s?.kind === 'file' ? null : s));
+    readRef.current++;
+  }, [scene]);
+
+  // The run's cloud once the run has ended; a new run (or none) takes it away.
+  const runRef = useRef(training.run);
+  runRef.current = training.run;
+  const runCloud = training.running ? null : (training.run?.result?.cloud ?? null);
+  const sceneName = scene?.manifest.name ?? 'scene';
+  useEffect(() => {
+    const run = runRef.current;
+    if (!runCloud || runCloud.count === 0 || !run?.result) {
+      setShown((s) => (s?.kind === 'run' ? null : s));
+      return;
+    }
+    const steps = run.result.iterations;
+    setShown({ id: nextId++, kind: 'run', cloud: runCloud, label: `run: ${steps} steps, ${run.settings.init} start`, saveName: `${sceneName}-${steps}steps` });
+  }, [runCloud, sceneName]);
+
+  /** Reads a cloud file and shows it; resolves to the cloud, or null when it failed or was superseded. */
+  const openFile = useCallback(async (file: File): Promise<GaussianCloud | null> => {
+    const read = ++readRef.current;
+    const id = ++jobSeq.current;
+    const label = `Reading ${file.name}`;
+    setJob({ id, kind: 'read', label, done: 0, total: 0 });
+    // Progress comes from the worker on a channel of its own and may arrive after the result:
+    // once the read has settled, late progress is dropped.
+    let settled = false;
+    try {
+      const cloud = await getSplatFileClient().read(file, (phase, done, total) => {
+        if (settled || readRef.current !== read) return;
+        setJob({ id, kind: 'read', label: phase === 'reading' ? label : `Decoding ${file.name}`, done, total });
+      });
+      if (readRef.current !== read) return null;
+      setShown({ id: nextId++, kind: 'file', cloud, label: file.name, saveName: stem(file.name) });
+      return cloud;
+    } catch (e) {
+      if (readRef.current === read) notifyRef.current.showError(e);
+      return null;
+    } finally {
+      settled = true;
+      endJob(id);
+    }
+  }, []);
+
+  const save = useCallback(async (format: SplatFileFormat) => {
+    const s = shown;
+    if (!s || job) return;
+    const ext = SPLAT_FILE_EXTENSIONS[format];
+    const id = ++jobSeq.current;
+    setJob({ id, kind: 'write', label: `Writing ${ext}`, done: 0, total: s.cloud.count });
+    let settled = false;
+    try {
+      const bytes = await getSplatFileClient().write(s.cloud, format, { ply: { comments: [`sparse-splat: ${s.label}`] } }, (_phase, done, total) => {
+        if (!settled) setJob((j) => (j?.id === id ? { id, kind: 'write', label: `Writing ${ext}`, done, total } : j));
+      });
+      const name = `${s.saveName}${ext}`;
+      downloadFile(name, bytes, 'application/octet-stream');
+      notifyRef.current.showInfo(`Saved ${name}: ${countText(s.cloud.count)} splats, ${(bytes.length / 2 ** 20).toFixed(2)} MB.`);
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).replace(/^write\w*: /, '');
+      notifyRef.current.showError(new InputError(`could not save the cloud as ${ext}: ${why}`));
+    } finally {
+      settled = true;
+      endJob(id);
+    }
+  }, [shown, job]);
+
+  return { shown, job, openFile, save };
+}
+
+export type ShownCloudState = ReturnType<typeof useShownCloud>;
