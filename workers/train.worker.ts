@@ -102,7 +102,7 @@ async function render(dev: GPUDevice, cloud: GaussianCloud, camera: Camera, bg: 
   if (!preview || preview.width !== width || preview.height !== height || preview.shDegree !== cloud.shDegree) {
     preview?.destroy();
     preview = null;
-    preview = createRasterizer(dev, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count) });
+    preview = createRasterizer(dev, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count), antialiased: cloud.antialiased });
   }
   preview.upload(cloud);
   await preview.forward(camera, bg);

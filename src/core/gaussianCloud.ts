@@ -15,6 +15,11 @@ export interface GaussianCloud {
   opacityLogits: Float32Array;
   /** N*K*3 SH coefficients, coefficient-major within a splat: [k][rgb]. */
   sh: Float32Array;
+  /**
+   * Trained with the Mip-Splatting 2D filter (opacity compensation for the low-pass): renderers
+   * must draw it the same way. Carried by SPZ's flag and a PLY header comment.
+   */
+  antialiased?: boolean;
 }
 
 export function shCoeffCount(degree: number): number {

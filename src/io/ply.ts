@@ -8,6 +8,8 @@
  *   f_rest[c * (K-1) + (k-1)]  <->  sh[(i*K + k) * 3 + c]   (k >= 1)
  * Reading accepts ASCII and both binary byte orders, any numeric property type, extra properties
  * (skipped) and other elements (skipped); the SH degree follows from the f_rest count.
+ * The PLY has no field for the Mip-Splatting 2D filter; a header line `comment antialiased`
+ * (ANTIALIASED_COMMENT) carries cloud.antialiased both ways.
  */
 import { InputError } from '../core/errors.ts';
 import { shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
@@ -28,6 +30,9 @@ export interface WritePlyOptions {
 }
 
 const PROGRESS_EVERY = 1 << 16;
+
+/** Header comment marking a cloud trained with the Mip-Splatting 2D filter. */
+export const ANTIALIASED_COMMENT = 'antialiased';
 
 /** f_rest count for SH degree 0..3. */
 const REST_COUNT_TO_DEGREE = new Map([[0, 0], [9, 1], [24, 2], [45, 3]]);
@@ -55,6 +60,7 @@ export function writePly(cloud: GaussianCloud, opts: WritePlyOptions = {}): Uint
   const header = [
     'ply',
     `format ${format} 1.0`,
+    ...(cloud.antialiased ? [`comment ${ANTIALIASED_COMMENT}`] : []),
     ...(opts.comments ?? []).map((c) => `comment ${c.replace(/[\r\n]+/g, ' ')}`),
     `element vertex ${n}`,
     ...names.map((p) => `property float ${p}`),
@@ -138,6 +144,7 @@ export function readPly(data: Uint8Array | ArrayBuffer, opts: ReadPlyOptions = {
     opacityLogits: new Float32Array(n),
     sh: new Float32Array(3 * K * n),
   };
+  if (header.comments.some((c) => c === ANTIALIASED_COMMENT)) cloud.antialiased = true;
   const props = vertex.properties;
   const targets = sinks.map((s) => (s ? cloud[s.array] : null));
   for (let i = 0; i < n; i++) {

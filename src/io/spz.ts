@@ -22,7 +22,8 @@
  * Version 4 (a new ZSTD container without gzip), version 1 (unreleased float16 positions),
  * vendor extensions (flag 2), SH degree 4, and more than 24 fractional bits (positions finer than
  * the 24 bits that hold them: a damaged header) are refused with an InputError saying so; the
- * antialiased flag and the reserved byte are read past (this renderer has no mip-splatting filter).
+ * antialiased flag (the Mip-Splatting 2D filter) is carried as cloud.antialiased both ways; the
+ * reserved byte is read past.
  *
  * Coordinates: the spec stores SPZ in RUB (right, up, back: OpenGL/three.js) and treats PLY as
  * RDF (right, down, front: OpenCV/COLMAP, what 3DGS writes), and the reference library converts
@@ -54,6 +55,7 @@ export const MAX_SPZ_POINTS = 10_000_000;
 /** Deflate's largest possible expansion: 258 bytes from a 2-bit code, 1032:1. */
 const MAX_INFLATE_RATIO = 1032;
 const INFLATE_STEP = 16 * 1024;
+const FLAG_ANTIALIASED = 0x1;
 const FLAG_EXTENSIONS = 0x2;
 /** Colours are stored as f_dc * COLOR_SCALE, not f_dc * SH_C0. */
 const COLOR_SCALE = 0.15;
@@ -175,6 +177,7 @@ function decodeSpz(raw: Uint8Array, h: SpzHeader, convert: boolean, onProgress?:
     opacityLogits: new Float32Array(n),
     sh: new Float32Array(3 * K * n),
   };
+  if (h.flags & FLAG_ANTIALIASED) cloud.antialiased = true;
   const step = 2 ** -h.fractionalBits;
   const flip = (v: number, negate: boolean) => (negate ? 0 - v : v);
   const xyzw = new Float64Array(4);
@@ -300,7 +303,7 @@ export function writeSpz(cloud: GaussianCloud, opts: WriteSpzOptions = {}): Uint
     throw new InputError(`a splat lies ${maxAbs} units from the origin, beyond the +-${MAX_FIXED} that SPZ's 24-bit positions reach; save as PLY instead`);
   }
 
-  const h: SpzHeader = { version, numPoints: n, shDegree: cloud.shDegree, fractionalBits, flags: 0 };
+  const h: SpzHeader = { version, numPoints: n, shDegree: cloud.shDegree, fractionalBits, flags: cloud.antialiased ? FLAG_ANTIALIASED : 0 };
   const raw = new Uint8Array(SPZ_HEADER_BYTES + spzPayloadBytes(h));
   const dv = new DataView(raw.buffer);
   dv.setUint32(0, SPZ_MAGIC, true);
@@ -308,6 +311,7 @@ export function writeSpz(cloud: GaussianCloud, opts: WriteSpzOptions = {}): Uint
   dv.setUint32(8, n, true);
   raw[12] = h.shDegree;
   raw[13] = fractionalBits;
+  raw[14] = h.flags;
 
   const K = shCoeffCount(h.shDegree);
   const shPer = 3 * (K - 1);

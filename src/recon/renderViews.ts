@@ -25,7 +25,7 @@ export async function renderCloudViews(device: GPUDevice, cloud: GaussianCloud, 
       const key = `${cam.width}x${cam.height}`;
       let r = bySize.get(key);
       if (!r) {
-        r = createRasterizer(device, { width: cam.width, height: cam.height, shDegree: cloud.shDegree, maxSplats: Math.max(1, cloud.count) });
+        r = createRasterizer(device, { width: cam.width, height: cam.height, shDegree: cloud.shDegree, maxSplats: Math.max(1, cloud.count), antialiased: cloud.antialiased });
         r.upload(cloud);
         bySize.set(key, r);
       }

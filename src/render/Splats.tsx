@@ -131,10 +131,12 @@ function stackUnder(glCanvas: HTMLCanvasElement, layer: HTMLCanvasElement): () =
   };
 }
 
-export function Splats({ cloud, antialiased = false, maxShDegree, background, backend = 'auto', device, visible = true, onBackend, onFrame, onError }: SplatsProps) {
+export function Splats({ cloud, antialiased: antialiasedProp, maxShDegree, background, backend = 'auto', device, visible = true, onBackend, onFrame, onError }: SplatsProps) {
   const gl = useThree((s) => s.gl);
   const scene = useThree((s) => s.scene);
   const invalidate = useThree((s) => s.invalidate);
+  // The file's (or the trainer's) flag, unless the caller overrides it.
+  const antialiased = antialiasedProp ?? cloud?.antialiased ?? false;
   const anchor = useRef<Group>(null);
   const [renderer, setRenderer] = useState<SplatRenderer | null>(null);
   const callbacks = useRef({ onFrame, onError, onBackend });

@@ -58,6 +58,17 @@ describe('readSplatFile / writeSplatFile', () => {
     expect(maxDiff(back.opacityLogits, cloud.opacityLogits, sigmoid)).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
   });
 
+  it('carry the Mip-Splatting flag (cloud.antialiased) through SPZ and PLY, and only when set', () => {
+    const plain = randomCloud(20, 1, 4);
+    const aa = { ...plain, antialiased: true };
+    for (const format of ['spz', 'ply'] as const) {
+      expect(readSplatFile(writeSplatFile(aa, format), `aa.${format}`).antialiased).toBe(true);
+      expect(readSplatFile(writeSplatFile(plain, format), `plain.${format}`).antialiased).toBeUndefined();
+    }
+    // The flag is a header comment in PLY: ASCII files carry it too.
+    expect(readSplatFile(writeSplatFile(aa, 'ply', { ply: { format: 'ascii' } }), 'aa.ply').antialiased).toBe(true);
+  });
+
   it('passes progress and format options through', () => {
     const calls: number[][] = [];
     readSplatFile(files.splat, 'a.splat', { onProgress: (d, t) => calls.push([d, t]) });

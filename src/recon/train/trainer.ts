@@ -354,7 +354,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     readback.destroy();
   }
   return {
-    cloud, iterations: Math.min(step, o.iterations), wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
+    cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, iterations: Math.min(step, o.iterations), wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
     history, bounds, hull, stopped, faults,
   };
 }
