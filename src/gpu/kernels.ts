@@ -9,6 +9,7 @@ import linearIndex from './kernels/chunks/linearIndex.wgsl?raw';
 import projectSplat from './kernels/chunks/projectSplat.wgsl?raw';
 import projectedSplat from './kernels/chunks/projectedSplat.wgsl?raw';
 import rasterUniforms from './kernels/chunks/rasterUniforms.wgsl?raw';
+import screenFootprint from './kernels/chunks/screenFootprint.wgsl?raw';
 import sh from './kernels/chunks/sh.wgsl?raw';
 import intersectionCount from './kernels/intersectionCount.wgsl?raw';
 import intersectionEmit from './kernels/intersectionEmit.wgsl?raw';
@@ -42,7 +43,7 @@ export const WGSL = {
   radixSortSetup: composeWgsl(sortBlock, radixSortSetup),
   radixSortCount: composeWgsl(sortBlock, linearIndex, radixSortCount),
   radixSortScatter: composeWgsl(sortBlock, linearIndex, radixSortScatter),
-  projectForward: composeWgsl(...projection, projectForward),
+  projectForward: composeWgsl(...projection, screenFootprint, projectForward),
   intersectionCount: composeWgsl(rasterUniforms, linearIndex, intersectionCount),
   intersectionSetup: composeWgsl(rasterUniforms, intersectionSetup),
   intersectionEmit: composeWgsl(rasterUniforms, linearIndex, intersectionEmit),

@@ -1,11 +1,11 @@
 // Kernel splatProject (viewer): one thread per splat, for the camera of this frame.
-// Expects the chunks rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex
+// Expects the chunks rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, screenFootprint
 // (src/gpu/kernels/chunks, the trainer's own code: same EWA projection, 0.3 px low-pass,
 // Mip-Splatting 2D filter when u.antialiased, SH colour).
 //
-// Contract: the splats the trainer's projectForward keeps are exactly the splats kept here (same
-// tests, in the same order: projectSplat visible, opacity >= ALPHA_MIN, finite centre and extent,
-// the opacity-aware bounding box covers at least one pixel centre of the image). For each kept
+// Contract: the splats the trainer's projectForward keeps are exactly the splats kept here (both
+// cull with chunk screenFootprint: projectSplat visible, opacity >= ALPHA_MIN, finite centre and
+// extent, the opacity-aware bounding box covers at least one pixel centre of the image). For each kept
 // splat i: projectedFromSplat[i] is the trainer's ProjectedSplat record, quadHalfExtentFromSplat[i]
 // the half-size in pixels of the screen-aligned quad drawn for it (the trainer's tile-culling box:
 // Mahalanobis radius sqrt(2 ln(opacity / ALPHA_MIN)) x 1.001 times sqrt(Sigma2D diagonal), + 1e-3),
@@ -21,17 +21,6 @@
 
 const CULLED_KEY: u32 = 0xffffffffu;
 
-fn isFinite(x: f32) -> bool {
-  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
-}
-
-/** As projectForward.wgsl: inclusive range of pixel indices whose centre (i + 0.5) lies in [centre - extent, centre + extent]. */
-fn pixelSpan(centre: f32, extent: f32, size: u32) -> vec2i {
-  let lo = clamp(ceil(centre - extent - 0.5), -1.0, f32(size));
-  let hi = clamp(floor(centre + extent - 0.5), -1.0, f32(size));
-  return vec2i(max(i32(lo), 0), min(i32(hi), i32(size) - 1));
-}
-
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linearWorkgroup(wid, nwg) * 256u + t;
@@ -40,15 +29,10 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   visibleSlotFromSplat[i] = 0u;
 
   let p = projectSplat(i);
-  if (!p.visible) { return; }
+  let f = screenFootprint(p);
+  if (!f.kept) { return; }
   let opacity = p.opacity;
-  if (!(opacity >= ALPHA_MIN)) { return; }
-  let radius = sqrt(2.0 * log(max(opacity / ALPHA_MIN, 1.0))) * 1.001;
-  let extent = radius * sqrt(vec2f(p.cov.x, p.cov.z)) + 1e-3;
-  if (!(isFinite(p.uv.x) && isFinite(p.uv.y) && isFinite(extent.x) && isFinite(extent.y))) { return; }
-  let xs = pixelSpan(p.uv.x, extent.x, u.width);
-  let ys = pixelSpan(p.uv.y, extent.y, u.height);
-  if (xs.x > xs.y || ys.x > ys.y) { return; }
+  let extent = f.extent;
 
   projectedFromSplat[i] = ProjectedSplat(
     vec4f(p.uv, p.conic.x, p.conic.y),

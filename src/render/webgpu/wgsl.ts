@@ -8,6 +8,7 @@ import linearIndex from '../../gpu/kernels/chunks/linearIndex.wgsl?raw';
 import projectSplat from '../../gpu/kernels/chunks/projectSplat.wgsl?raw';
 import projectedSplat from '../../gpu/kernels/chunks/projectedSplat.wgsl?raw';
 import rasterUniforms from '../../gpu/kernels/chunks/rasterUniforms.wgsl?raw';
+import screenFootprint from '../../gpu/kernels/chunks/screenFootprint.wgsl?raw';
 import sh from '../../gpu/kernels/chunks/sh.wgsl?raw';
 import { composeWgsl } from '../../gpu/pipelines.ts';
 import splatCompact from './splatCompact.wgsl?raw';
@@ -16,7 +17,7 @@ import splatPresent from './splatPresent.wgsl?raw';
 import splatProject from './splatProject.wgsl?raw';
 
 export const VIEWER_WGSL = {
-  splatProject: composeWgsl(rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, splatProject),
+  splatProject: composeWgsl(rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, screenFootprint, splatProject),
   splatCompact: composeWgsl(linearIndex, splatCompact),
   splatDraw: composeWgsl(rasterUniforms, projectedSplat, blend, splatDraw),
   splatPresent,
