@@ -4,10 +4,10 @@
  * metrics, 400x300), Blender lego (8 views, full image, 400x400 on white) and LLFF fern (3 views,
  * full image, 504x378). Datasets are imported once into out/bench-scenes/ (gitignored).
  */
+import { DATASETS, ensureImported } from './benchScenes.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
 
 export interface QualityCase {
   scene: string;
@@ -17,17 +17,7 @@ export interface QualityCase {
   metric: 'masked' | 'full';
 }
 
-export const DATASETS = resolve('../shared/datasets');
-const CACHE = resolve('out/bench-scenes');
 
-async function ensureImported(name: string, source: string): Promise<string | null> {
-  const dir = resolve(CACHE, name);
-  if (existsSync(resolve(dir, 'scene.json'))) return dir;
-  if (!existsSync(source)) return null;
-  console.error(`importing ${source} -> ${dir}`);
-  await importDatasetFolder(source, dir, {});
-  return dir;
-}
 
 export async function qualityCases(): Promise<{ cases: QualityCase[]; notes: string[] }> {
   const cases: QualityCase[] = [];

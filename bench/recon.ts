@@ -12,11 +12,11 @@
  * background, the 25 standard test views). Prints one markdown table (and writes it with --out).
  * Datasets are imported into out/bench-scenes/ (gitignored) on first use.
  */
+import { DATASETS, ensureImported } from './benchScenes.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fsSource } from '../src/io/fsFileSource.ts';
-import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import type { TrainOptions } from '../src/recon/train/trainer.ts';
@@ -47,17 +47,7 @@ const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg
   'hull-photo-aniso': { init: 'hull', hullVoxels: 'photo', anisoReg: 1 },
 };
 
-const DATASETS = resolve('../shared/datasets');
-const CACHE = resolve('out/bench-scenes');
 
-async function ensureImported(name: string, source: string): Promise<string | null> {
-  const dir = resolve(CACHE, name);
-  if (existsSync(resolve(dir, 'scene.json'))) return dir;
-  if (!existsSync(source)) return null;
-  console.error(`importing ${source} -> ${dir}`);
-  await importDatasetFolder(source, dir, {});
-  return dir;
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['iters', 'size', 'downscale', 'only', 'splits', 'out', 'inits']);

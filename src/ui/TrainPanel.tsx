@@ -2,6 +2,7 @@
  * The Train stage's controls: settings, Reconstruct / Cancel, progress, live loss and PSNR,
  * splat count, elapsed time, Save PLY. Without WebGPU it explains which browsers and flags work.
  */
+import { downloadFile } from './download.ts';
 import { useEffect, useState } from 'react';
 import { writePly } from '../io/ply.ts';
 import { Sparkline } from './Sparkline.tsx';
@@ -199,14 +200,7 @@ function savePly(cloud: Parameters<typeof writePly>[0], name: string, run: NonNu
       `sparse-splat: ${run.result?.iterations ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
     ],
   });
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(name, bytes, 'application/octet-stream');
 }
 
 /**
