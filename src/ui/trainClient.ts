@@ -4,6 +4,7 @@
  * comes back transferred. Cancelling does not throw: the run ends with 'cancelled' and the cloud
  * it had, like any other early end.
  */
+import { callsInFlight } from '../core/callsInFlight.ts';
 import * as Comlink from 'comlink';
 import type { Camera } from '../core/camera.ts';
 import { WebGpuUnavailableError } from '../gpu/device.ts';
@@ -37,7 +38,7 @@ function pageHasWebGpu(): boolean {
 export function createTrainClient(): TrainClient {
   let worker: Worker | null = null;
   let remote: Comlink.Remote<TrainWorkerApi> | null = null;
-  const pending = new Set<(e: Error) => void>();
+  const calls = callsInFlight();
 
   const start = () => {
     if (remote) return remote;
@@ -47,8 +48,7 @@ export function createTrainClient(): TrainClient {
     // fail the calls in flight and start a new worker next time.
     const die = (why: string) => {
       const err = new Error(`the training worker stopped (${why}). Try a smaller training size or fewer splats, or reload the page.`);
-      for (const reject of pending) reject(err);
-      pending.clear();
+      calls.failAll(err);
       w.terminate();
       if (worker === w) {
         worker = null;
@@ -62,16 +62,7 @@ export function createTrainClient(): TrainClient {
     return r;
   };
 
-  async function guarded<T>(call: () => Promise<T>): Promise<T> {
-    let reject: (e: Error) => void = () => {};
-    const crashed = new Promise<never>((_, r) => (reject = r));
-    pending.add(reject);
-    try {
-      return await Promise.race([call(), crashed]);
-    } finally {
-      pending.delete(reject);
-    }
-  }
+  const guarded = <T>(call: () => Promise<T>): Promise<T> => calls.run(call);
 
   return {
     async gpuStatus() {

@@ -3,6 +3,7 @@
  * that dies (out of memory, a crash) fails the calls in flight with a message saying so, instead of
  * leaving the renderer waiting forever; later calls fail the same way.
  */
+import { callsInFlight } from '../../core/callsInFlight.ts';
 import * as Comlink from 'comlink';
 import type { SortWorkerApi } from '../../../workers/sort.worker.ts';
 import type { DepthSorter, SortedOrder, SortRequest } from './sortProtocol.ts';
@@ -12,11 +13,10 @@ export function createWorkerSorter(): DepthSorter {
   const worker = new Worker(new URL('../../../workers/sort.worker.ts', import.meta.url), { type: 'module', name: 'splat-sort' });
   const remote = Comlink.wrap<SortWorkerApi>(worker);
   let failure: Error | null = null;
-  const pending = new Set<(e: Error) => void>();
+  const calls = callsInFlight();
   const die = (why: string) => {
     failure = new Error(`the splat sort worker stopped (${why})`);
-    for (const reject of pending) reject(failure);
-    pending.clear();
+    calls.failAll(failure);
     worker.terminate();
   };
   worker.addEventListener('error', (e) => die(e.message || 'it failed to load or crashed'));
@@ -24,14 +24,7 @@ export function createWorkerSorter(): DepthSorter {
 
   async function guarded<T>(call: () => Promise<T>): Promise<T> {
     if (failure) throw failure;
-    let reject: (e: Error) => void = () => {};
-    const crashed = new Promise<never>((_, r) => (reject = r));
-    pending.add(reject);
-    try {
-      return await Promise.race([call(), crashed]);
-    } finally {
-      pending.delete(reject);
-    }
+    return calls.run(call);
   }
 
   return {
