@@ -31,6 +31,11 @@ export interface FrameStats {
    * of that camera when the frame was drawn (0 = sorted for this very camera).
    */
   orderAge: number;
+  /**
+   * GPU time of each stage of this frame, ms (WebGPU with 'timestamp-query' only): project
+   * (projection, culling, compaction), sort, draw, present. Absent when not measurable.
+   */
+  stageMs?: Partial<Record<'project' | 'sort' | 'draw' | 'present', number>>;
 }
 
 export interface SplatRenderer {

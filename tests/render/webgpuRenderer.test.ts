@@ -9,7 +9,7 @@ import { lookAtCamera } from '../../src/core/camera.ts';
 import { getGpuDevice } from '../../src/gpu/device.ts';
 import { createWebGpuSplatRenderer } from '../../src/render/webgpu/webGpuSplatRenderer.ts';
 import { testGpu, withGpuErrorScope } from '../gpu/gpuTestDevice.ts';
-import { consistencyScene, expectConsistent, expectDrawnInDepthOrder, runConsistency, type ConsistencyCase } from './renderCases.ts';
+import { consistencyScene, expectConsistent, expectDrawnInDepthOrder, runConsistency, saturatingScene, type ConsistencyCase } from './renderCases.ts';
 
 const CASES: ConsistencyCase[] = [
   [31, 600, 0, 64, 64, false],
@@ -26,6 +26,18 @@ describe('WebGPU viewer (Node, Dawn) vs the trainer', () => {
       expectConsistent(await runConsistency(device, scene), scene.name);
     });
   }
+});
+
+describe('WebGPU viewer (Node, Dawn): saturation between draw batches', () => {
+  it('pixels behind opaque walls stop early and still match the trainer; the rest sees the far splats', async () => {
+    const { device } = await testGpu();
+    const scene = saturatingScene(64, 48);
+    const run = await runConsistency(device, scene);
+    expectConsistent(run, scene.name);
+    console.log(`${scene.name}: ${(100 * run.saturatedFraction).toFixed(0)}% of pixels saturated`);
+    expect(run.saturatedFraction).toBeGreaterThan(0.3);
+    expect(run.saturatedFraction).toBeLessThan(0.7);
+  });
 });
 
 describe('WebGPU viewer (Node, Dawn): frames', () => {

@@ -1,13 +1,15 @@
 /**
  * This viewer's two backends (src/render): WebGPU (GPU radix sort inside every frame) and WebGL2
  * (worker counting sort; render() waits for the order of its own camera). Both report, per frame,
- * FrameStats.orderAge (camera updates between the order's camera and the frame's) and sortMs.
+ * FrameStats.orderAge (camera updates between the order's camera and the frame's) and sortMs;
+ * the WebGPU backend also reports each stage's GPU time (FrameStats.stageMs), summarised in a note.
  */
 import { readSplatFile } from '../../../src/io/splatFile.ts';
 import { getGpuDevice } from '../../../src/gpu/device.ts';
 import type { SplatRenderer } from '../../../src/render/splatRenderer.ts';
 import { createWebGpuSplatRenderer } from '../../../src/render/webgpu/index.ts';
 import { createWebGl2SplatRenderer } from '../../../src/render/webgl2/index.ts';
+import { median } from '../staleFrames.ts';
 import { finishWithOnePixel, type AdapterContext, type DrawResult, type ViewerAdapter } from './types.ts';
 
 export async function createOurAdapter(backend: 'webgpu' | 'webgl2', ctx: AdapterContext): Promise<ViewerAdapter> {
@@ -28,6 +30,7 @@ export async function createOurAdapter(backend: 'webgpu' | 'webgl2', ctx: Adapte
   const timestamps = backend === 'webgpu' && !!device?.features.has('timestamp-query');
   let measuring = false;
   const sorts: number[] = [];
+  const stages = new Map<string, number[]>();
   let sortsMissing = 0;
   return {
     sortNote:
@@ -47,6 +50,7 @@ export async function createOurAdapter(backend: 'webgpu' | 'webgl2', ctx: Adapte
       if (measuring) {
         if (stats.sortMs === null) sortsMissing++;
         else sorts.push(stats.sortMs);
+        for (const [stage, ms] of Object.entries(stats.stageMs ?? {})) stages.set(stage, [...(stages.get(stage) ?? []), ms]);
       }
       return { completeAt, frame: { camera: k, orderCamera: k - stats.orderAge, partial: false }, sortMs: stats.sortMs };
     },
@@ -63,7 +67,9 @@ export async function createOurAdapter(backend: 'webgpu' | 'webgl2', ctx: Adapte
       return sorts.length && !sortsMissing ? sorts : null;
     },
     notes() {
-      return sortsMissing && sorts.length ? [`${sortsMissing} frames without a sort time`] : [];
+      const notes = sortsMissing && sorts.length ? [`${sortsMissing} frames without a sort time`] : [];
+      if (stages.size) notes.push(`median GPU time by stage (timestamp queries): ${[...stages].map(([stage, ms]) => `${stage} ${median(ms)?.toFixed(1)} ms`).join(', ')}`);
+      return notes;
     },
     destroy() {
       renderer.destroy();

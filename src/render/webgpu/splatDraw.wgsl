@@ -1,22 +1,31 @@
-// Render pipeline splatDraw (viewer): one instanced quad per visible splat, drawn back to front.
-// Expects the chunks rasterUniforms, projectedSplat and blend (src/gpu/kernels/chunks).
+// Render pipelines splatDraw and splatBackground (viewer): the splats front to back, then the
+// background under them. Expects the chunks rasterUniforms, projectedSplat and blend
+// (src/gpu/kernels/chunks).
 //
-// Contract: instance k draws the splat of depth rank visibleCount - 1 - k (farthest first; among
-// equal depths the higher index first, so the lower index ends up in front, as in the trainer's
-// front-to-back walk). The quad is the splat's screen-aligned box of half-size
-// quadHalfExtentFromSplat around its centre (clamped to one pixel beyond the image, which only
-// drops pixels outside it). The fragment at pixel centre (i + 0.5, j + 0.5) gets the trainer's
-// alpha (chunk blend: min(ALPHA_MAX, opacity exp(power)), discarded when power > 0 or
-// alpha < 1/255) and outputs premultiplied (color alpha, alpha) for the blend state
-// src = one, dst = one - src alpha ("over", back to front) on a target cleared to the opaque
-// background: result = sum_i c_i a_i prod_{j<i} (1 - a_j) + background prod_i (1 - a_i).
-// Unlike the trainer there is no early stop at transmittance 1e-4: what it would drop weighs
-// less than 1e-4 per pixel.
+// splatDraw contract: one quad per visible splat as an indexed triangle list (not instances:
+// SwiftShader, the software adapter of headless Chromium, pays microseconds per instance, which
+// at 100k quads cost more than all their fragments). Vertex 4 k + c is corner c (x = c & 1,
+// y = c >> 1) of the quad of depth rank k (nearest first; among equal keys the lower index
+// first, the trainer's front-to-back walk); the index buffer (quadCornerFromIndex) makes the
+// triangles (4k, 4k+1, 4k+2) and (4k+2, 4k+1, 4k+3), and each draw batch is a range of ranks.
+// The quad is the splat's screen-aligned box of half-size quadHalfExtentFromSplat around its
+// centre (clamped to one pixel beyond the image, which only drops pixels outside it), at depth
+// 0.5, so pixels the saturation pass marked (depth 0) reject it before shading. The fragment at
+// pixel centre (i + 0.5, j + 0.5) gets the trainer's alpha (chunk blend: min(ALPHA_MAX,
+// opacity exp(power)), discarded when power > 0 or alpha < 1/255) and outputs premultiplied
+// (color alpha, alpha) for the "under" blend src = one - dst alpha, dst = one on a target
+// cleared to 0: after all splats, C = sum_i c_i a_i prod_{j<i} (1 - a_j), A = 1 - prod (1 - a_i).
+//
+// splatBackground contract: one full-screen triangle, blended the same way, outputs
+// (background, 1): C + (1 - A) background, the trainer's composite, and A = 1.
+//
+// Unlike the trainer, a pixel does not stop at the first splat that would take transmittance
+// below T_MIN: it stops at the end of the draw batch in which its alpha reached the saturation
+// threshold (splatSaturation.wgsl). What the later splats add weighs less than 5e-4 per pixel.
 @group(0) @binding(0) var<uniform> u: RasterUniforms;
 @group(0) @binding(1) var<storage, read> splatIdFromDepthRank: array<u32>;
 @group(0) @binding(2) var<storage, read> projectedFromSplat: array<ProjectedSplat>;
 @group(0) @binding(3) var<storage, read> quadHalfExtentFromSplat: array<vec2f>;
-@group(0) @binding(4) var<storage, read> visibleCount: array<u32>;
 
 struct SplatVarying {
   @builtin(position) position: vec4f,
@@ -26,14 +35,14 @@ struct SplatVarying {
 }
 
 @vertex
-fn vertexMain(@builtin(vertex_index) v: u32, @builtin(instance_index) k: u32) -> SplatVarying {
-  let id = splatIdFromDepthRank[visibleCount[0] - 1u - k];
+fn vertexMain(@builtin(vertex_index) v: u32) -> SplatVarying {
+  let id = splatIdFromDepthRank[v >> 2u];
   let s = projectedFromSplat[id];
-  let corner = vec2f(f32(v & 1u), f32(v >> 1u)) * 2.0 - 1.0; // triangle strip (-1,-1) (1,-1) (-1,1) (1,1)
+  let corner = vec2f(f32(v & 1u), f32((v >> 1u) & 1u)) * 2.0 - 1.0; // (-1,-1) (1,-1) (-1,1) (1,1)
   let size = vec2f(f32(u.width), f32(u.height));
   let pixel = clamp(s.uvConicAB.xy + corner * quadHalfExtentFromSplat[id], vec2f(-1.0), size + 1.0);
   var out: SplatVarying;
-  out.position = vec4f(2.0 * pixel.x / size.x - 1.0, 1.0 - 2.0 * pixel.y / size.y, 0.0, 1.0);
+  out.position = vec4f(2.0 * pixel.x / size.x - 1.0, 1.0 - 2.0 * pixel.y / size.y, 0.5, 1.0);
   out.uvConicAB = s.uvConicAB;
   out.conicCOpacityDepth = s.conicCOpacityDepth;
   out.color = s.color;
@@ -46,4 +55,15 @@ fn fragmentMain(in: SplatVarying) -> @location(0) vec4f {
   let a = splatAlpha(s, in.position.xy);
   if (!a.hit) { discard; }
   return vec4f(s.color.xyz * a.alpha, a.alpha);
+}
+
+@vertex
+fn vertexFullScreen(@builtin(vertex_index) v: u32) -> @builtin(position) vec4f {
+  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u)); // (0,0) (2,0) (0,2): covers the clip square
+  return vec4f(p * 2.0 - 1.0, 0.5, 1.0);
+}
+
+@fragment
+fn fragmentBackground() -> @location(0) vec4f {
+  return vec4f(u.background.xyz, 1.0);
 }

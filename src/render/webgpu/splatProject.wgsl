@@ -10,14 +10,16 @@
 // the half-size in pixels of the screen-aligned quad drawn for it (the trainer's tile-culling box:
 // Mahalanobis radius sqrt(2 ln(opacity / ALPHA_MIN)) x 1.001 times sqrt(Sigma2D diagonal), + 1e-3),
 // depthKeyFromSplat[i] = bits of its camera-space z (ordered as the float, z > 0), and
-// visibleSlotFromSplat[i] = 1. Culled splats get CULLED_KEY and 0. The host then scans
-// visibleSlotFromSplat (exclusive prefix sum) into each kept splat's slot in index order.
+// visibleSlotFromSplat[i] = 1; depthRange = (min, max) of those bits over the kept splats (the
+// host sets it to (0xffffffff, 0) before the pass). Culled splats get CULLED_KEY and 0. The host
+// then scans visibleSlotFromSplat (exclusive prefix sum) into each kept splat's slot in index order.
 @group(0) @binding(0) var<uniform> u: RasterUniforms;
 @group(0) @binding(1) var<storage, read> paramsFlat: array<f32>;
 @group(0) @binding(2) var<storage, read_write> projectedFromSplat: array<ProjectedSplat>;
 @group(0) @binding(3) var<storage, read_write> quadHalfExtentFromSplat: array<vec2f>;
 @group(0) @binding(4) var<storage, read_write> depthKeyFromSplat: array<u32>;
 @group(0) @binding(5) var<storage, read_write> visibleSlotFromSplat: array<u32>;
+@group(0) @binding(6) var<storage, read_write> depthRange: array<atomic<u32>, 2>;
 
 const CULLED_KEY: u32 = 0xffffffffu;
 
@@ -40,6 +42,9 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
     vec4f(max(p.colorRaw, vec3f(0.0)), 0.0),
   );
   quadHalfExtentFromSplat[i] = extent;
-  depthKeyFromSplat[i] = bitcast<u32>(p.xc.z); // z >= nearPlane > 0: the bit pattern orders as the float
+  let zBits = bitcast<u32>(p.xc.z); // z >= nearPlane > 0: the bit pattern orders as the float
+  depthKeyFromSplat[i] = zBits;
   visibleSlotFromSplat[i] = 1u;
+  atomicMin(&depthRange[0], zBits);
+  atomicMax(&depthRange[1], zBits);
 }

@@ -4,17 +4,22 @@
  * bind groups that tie them to the pipelines. Rebuilt only when a bigger cloud arrives.
  *
  * Per frame:  splatProject   paramsFlat -> projectedFromSplat, quadHalfExtentFromSplat,
- *                            depthKeyFromSplat, visibleSlotFromSplat (1 = kept)
+ *                            depthKeyFromSplat (z bits), visibleSlotFromSplat (1 = kept),
+ *                            depthRange (kept splats' min and max z bits)
  *             scan           visibleSlotFromSplat (exclusive, in place); total = visible count
- *             splatCompact   -> depthKeyFromVisibleSlot, splatIdFromVisibleSlot, drawArgs
- *             depth sort     -> depthKeyFromDepthRank, splatIdFromDepthRank (stable, 32-bit keys)
- *             splatDraw      instance k -> splatIdFromDepthRank[visible - 1 - k]
+ *             splatCompact   -> depthKeyFromVisibleSlot (16-bit log depth, depthKey.ts),
+ *                            splatIdFromVisibleSlot, drawArgs
+ *             depth sort     -> depthKeyFromDepthRank, splatIdFromDepthRank (stable, 16-bit keys)
+ *             splatDraw      quad k -> splatIdFromDepthRank[k], front to back, in draw batches
+ *                            (indexed, quadCornerFromIndex; drawBatches.ts)
  */
 import { storageBuffer, uniformBuffer } from '../../gpu/buffers.ts';
 import { bindBuffers } from '../../gpu/pipelines.ts';
 import { createPrefixSum, type PrefixSum } from '../../gpu/prefixSum.ts';
 import { createRadixSort, type RadixSort } from '../../gpu/radixSort.ts';
 import { flatLayout } from './cloudParams.ts';
+import { DEPTH_KEY_BITS } from './depthKey.ts';
+import { COMPACT_PARAMS_BYTES, DRAW_BATCH_ENDS } from './drawBatches.ts';
 import type { ViewerPipelines } from './viewerPipelines.ts';
 
 const PROJECTED_BYTES = 48;
@@ -30,16 +35,30 @@ export interface SplatResources {
   quadHalfExtentFromSplat: GPUBuffer;
   depthKeyFromSplat: GPUBuffer;
   visibleSlotFromSplat: GPUBuffer;
+  /** u32 bits of the kept splats' (min, max) camera z; reset to (0xffffffff, 0) every frame. */
+  depthRange: GPUBuffer;
   depthKeyFromVisibleSlot: GPUBuffer;
   splatIdFromVisibleSlot: GPUBuffer;
   depthKeyFromDepthRank: GPUBuffer;
   splatIdFromDepthRank: GPUBuffer;
-  /** drawIndirect arguments: 4 vertices, visible-count instances. */
+  /** drawIndexedIndirect arguments of each draw batch (drawBatches.ts), 20 bytes apart. */
   drawArgs: GPUBuffer;
+  /** Index buffer of the quads: index 6k + j -> vertex 4k + (0, 1, 2, 2, 1, 3)[j] (static). */
+  quadCornerFromIndex: GPUBuffer;
   visibleScan: PrefixSum;
   depthSort: RadixSort;
   groups: { project: GPUBindGroup; compact: GPUBindGroup; draw: GPUBindGroup };
   destroy(): void;
+}
+
+const QUAD_TRIANGLES = [0, 1, 2, 2, 1, 3];
+
+function quadIndexBuffer(device: GPUDevice, quads: number): GPUBuffer {
+  const buffer = device.createBuffer({ label: 'quadCornerFromIndex', size: 4 * 6 * quads, usage: GPUBufferUsage.INDEX, mappedAtCreation: true });
+  const indices = new Uint32Array(buffer.getMappedRange());
+  for (let k = 0, j = 0; k < quads; k++) for (const c of QUAD_TRIANGLES) indices[j++] = 4 * k + c;
+  buffer.unmap();
+  return buffer;
 }
 
 export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelines, uniforms: GPUBuffer, capacity: number, shDegree: number): SplatResources {
@@ -60,23 +79,25 @@ export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelin
     shDegree,
     paramsFlat: buf('paramsFlat', 4 * floats),
     splatCount,
-    compactParams: own(uniformBuffer(device, 'splatCompact params', new Uint32Array(4))),
+    compactParams: own(uniformBuffer(device, 'splatCompact params', new ArrayBuffer(COMPACT_PARAMS_BYTES))),
     projectedFromSplat: buf('projectedFromSplat', PROJECTED_BYTES * capacity),
     quadHalfExtentFromSplat: buf('quadHalfExtentFromSplat', 8 * capacity),
     depthKeyFromSplat: buf('depthKeyFromSplat', 4 * capacity),
     visibleSlotFromSplat: buf('visibleSlotFromSplat', 4 * capacity),
+    depthRange: buf('depthRange', 8),
     depthKeyFromVisibleSlot: buf('depthKeyFromVisibleSlot', 4 * capacity),
     splatIdFromVisibleSlot: buf('splatIdFromVisibleSlot', 4 * capacity),
     depthKeyFromDepthRank: buf('depthKeyFromDepthRank', 4 * capacity),
     splatIdFromDepthRank: buf('splatIdFromDepthRank', 4 * capacity),
-    drawArgs: buf('drawArgs', 16, GPUBufferUsage.INDIRECT),
+    drawArgs: buf('drawArgs', 20 * DRAW_BATCH_ENDS.length, GPUBufferUsage.INDIRECT),
+    quadCornerFromIndex: own(quadIndexBuffer(device, capacity)),
   };
   const visibleScan = createPrefixSum(device, { label: 'visible slots', data: r.visibleSlotFromSplat, maxLength: capacity, lengthSource: splatCount, lengthIndex: 0 });
   const visibleCount = visibleScan.totalBuffer;
   const depthSort = createRadixSort(device, {
     label: 'viewer depth sort',
     capacity,
-    bits: 32,
+    bits: DEPTH_KEY_BITS,
     countSource: visibleCount,
     countIndex: 0,
     keysIn: r.depthKeyFromVisibleSlot,
@@ -85,7 +106,7 @@ export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelin
     valuesOut: r.splatIdFromDepthRank,
   });
   const groups = {
-    project: bindBuffers(device, pipelines.project, 'splatProject', [uniforms, r.paramsFlat, r.projectedFromSplat, r.quadHalfExtentFromSplat, r.depthKeyFromSplat, r.visibleSlotFromSplat]),
+    project: bindBuffers(device, pipelines.project, 'splatProject', [uniforms, r.paramsFlat, r.projectedFromSplat, r.quadHalfExtentFromSplat, r.depthKeyFromSplat, r.visibleSlotFromSplat, r.depthRange]),
     compact: bindBuffers(device, pipelines.compact, 'splatCompact', [
       r.compactParams,
       r.depthKeyFromSplat,
@@ -94,11 +115,12 @@ export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelin
       r.depthKeyFromVisibleSlot,
       r.splatIdFromVisibleSlot,
       r.drawArgs,
+      r.depthRange,
     ]),
     draw: device.createBindGroup({
       label: 'splatDraw',
-      layout: pipelines.draw.getBindGroupLayout(0),
-      entries: [uniforms, r.splatIdFromDepthRank, r.projectedFromSplat, r.quadHalfExtentFromSplat, visibleCount].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      layout: pipelines.drawLayout,
+      entries: [uniforms, r.splatIdFromDepthRank, r.projectedFromSplat, r.quadHalfExtentFromSplat].map((buffer, binding) => ({ binding, resource: { buffer } })),
     }),
   };
   return {

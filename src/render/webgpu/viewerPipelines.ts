@@ -1,8 +1,9 @@
 /**
  * The viewer's pipelines, compiled once per device (and per target format for the render
- * pipelines): splatProject and splatCompact (compute), splatDraw (instanced quads, premultiplied
- * "over" blending into an rgba16float accumulation texture) and splatPresent (accumulation to a
- * display or read-back format).
+ * pipelines): splatProject and splatCompact (compute), splatDraw (indexed quads, front to back,
+ * premultiplied "under" blending into an rgba16float accumulation texture, depth-tested against
+ * the saturation mask), splatBackground, splatSaturation (the mask between draw batches) and
+ * splatPresent (accumulation to a display or read-back format).
  */
 import { computePipeline } from '../../gpu/pipelines.ts';
 import { VIEWER_WGSL } from './wgsl.ts';
@@ -20,28 +21,76 @@ function renderPipeline(device: GPUDevice, key: string, make: () => GPURenderPip
   return p;
 }
 
+/** The draw batches' depth attachment: 1 = open, 0 = saturated (splatSaturation.wgsl). */
+export const SATURATION_FORMAT: GPUTextureFormat = 'depth16unorm';
+
 export interface ViewerPipelines {
   project: GPUComputePipeline;
   compact: GPUComputePipeline;
+  /** splatDraw and splatBackground share one explicit layout (bind group of splatResources). */
   draw: GPURenderPipeline;
+  background: GPURenderPipeline;
+  drawLayout: GPUBindGroupLayout;
+  saturation: GPURenderPipeline;
 }
 
 export function viewerPipelines(device: GPUDevice): ViewerPipelines {
+  const drawLayout = drawBindGroupLayout(device);
+  const [draw, background] = (['splatDraw', 'splatBackground'] as const).map((name) =>
+    renderPipeline(device, name, () => {
+      const module = device.createShaderModule({ label: 'splatDraw', code: VIEWER_WGSL.splatDraw });
+      // Front to back, premultiplied: C += (1 - A) c a, A += (1 - A) a.
+      const under: GPUBlendComponent = { srcFactor: 'one-minus-dst-alpha', dstFactor: 'one', operation: 'add' };
+      const splats = name === 'splatDraw';
+      return device.createRenderPipeline({
+        label: name,
+        layout: device.createPipelineLayout({ label: name, bindGroupLayouts: [drawLayout] }),
+        vertex: { module, entryPoint: splats ? 'vertexMain' : 'vertexFullScreen' },
+        fragment: { module, entryPoint: splats ? 'fragmentMain' : 'fragmentBackground', targets: [{ format: ACCUMULATION_FORMAT, blend: { color: under, alpha: under } }] },
+        primitive: { topology: 'triangle-list' },
+        // Splats only where the saturation passes left the depth at 1; the background everywhere.
+        depthStencil: { format: SATURATION_FORMAT, depthWriteEnabled: false, depthCompare: splats ? 'less' : 'always' },
+      });
+    }),
+  );
+  const saturation = renderPipeline(device, 'splatSaturation', () => {
+    const module = device.createShaderModule({ label: 'splatSaturation', code: VIEWER_WGSL.splatSaturation });
+    return device.createRenderPipeline({
+      label: 'splatSaturation',
+      layout: 'auto',
+      vertex: { module, entryPoint: 'vertexMain' },
+      fragment: { module, entryPoint: 'fragmentMain', targets: [] },
+      primitive: { topology: 'triangle-list' },
+      depthStencil: { format: SATURATION_FORMAT, depthWriteEnabled: true, depthCompare: 'always' },
+    });
+  });
   return {
     project: computePipeline(device, 'splatProject', VIEWER_WGSL.splatProject),
     compact: computePipeline(device, 'splatCompact', VIEWER_WGSL.splatCompact),
-    draw: renderPipeline(device, 'splatDraw', () => {
-      const module = device.createShaderModule({ label: 'splatDraw', code: VIEWER_WGSL.splatDraw });
-      const over: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
-      return device.createRenderPipeline({
-        label: 'splatDraw',
-        layout: 'auto',
-        vertex: { module, entryPoint: 'vertexMain' },
-        fragment: { module, entryPoint: 'fragmentMain', targets: [{ format: ACCUMULATION_FORMAT, blend: { color: over, alpha: over } }] },
-        primitive: { topology: 'triangle-strip' },
-      });
-    }),
+    draw,
+    background,
+    drawLayout,
+    saturation,
   };
+}
+
+const layoutCache = new WeakMap<GPUDevice, GPUBindGroupLayout>();
+
+/** uniforms | splatIdFromDepthRank | projectedFromSplat | quadHalfExtentFromSplat. */
+function drawBindGroupLayout(device: GPUDevice): GPUBindGroupLayout {
+  let layout = layoutCache.get(device);
+  if (!layout) {
+    const visibility = GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT;
+    layout = device.createBindGroupLayout({
+      label: 'splatDraw',
+      entries: [
+        { binding: 0, visibility, buffer: { type: 'uniform' } },
+        ...[1, 2, 3].map((binding) => ({ binding, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' as const } })),
+      ],
+    });
+    layoutCache.set(device, layout);
+  }
+  return layout;
 }
 
 export function presentPipeline(device: GPUDevice, format: GPUTextureFormat): GPURenderPipeline {
@@ -58,12 +107,13 @@ export function presentPipeline(device: GPUDevice, format: GPUTextureFormat): GP
 }
 
 /** Encodes one full-screen pass copying `frame` (accumulation texture) into `target`. */
-export function encodePresent(device: GPUDevice, encoder: GPUCommandEncoder, frame: GPUTexture, target: GPUTexture): void {
+export function encodePresent(device: GPUDevice, encoder: GPUCommandEncoder, frame: GPUTexture, target: GPUTexture, timestampWrites?: GPURenderPassTimestampWrites): void {
   const pipeline = presentPipeline(device, target.format);
   const group = device.createBindGroup({ label: 'splatPresent', layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: frame.createView() }] });
   const pass = encoder.beginRenderPass({
     label: 'splatPresent',
     colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }],
+    timestampWrites,
   });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, group);

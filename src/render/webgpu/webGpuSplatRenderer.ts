@@ -5,17 +5,22 @@
  *   1. splatProject  the trainer's projection (chunks projectSplat + sh: EWA, 0.3 px low-pass,
  *                    Mip-Splatting 2D filter when antialiased, SH colour) and its culling
  *   2. scan + compact the kept splats, in index order, with their depth keys
- *   3. depth sort    GPU radix sort (src/gpu/radixSort.ts) of the kept splats' depths, stable
- *   4. splatDraw     one instanced quad per kept splat, far to near, premultiplied "over"
- *                    blending into an rgba16float texture cleared to the opaque background
+ *   3. depth sort    GPU radix sort (src/gpu/radixSort.ts) of the kept splats' depths, stable,
+ *                    on 16-bit log-depth keys (depthKey.ts: 4 passes instead of 8)
+ *   4. splatDraw     one quad per kept splat (indexed triangles), near to far, premultiplied
+ *                    "under" blending into an rgba16float texture, in batches with a saturation
+ *                    pass between them (pixels that are opaque already skip farther splats),
+ *                    then the background under it all
  *   5. splatPresent  float texture -> the canvas (when there is one)
  *
- * plus one 32-byte read-back (visible count, sort timestamps). The order drawn is always the one
- * sorted for the frame's camera, so FrameStats.orderAge is 0 by construction.
+ * plus one small read-back (visible count, each stage's GPU time when timestamps exist). The
+ * order drawn is always the one sorted for the frame's camera, so FrameStats.orderAge is 0 by
+ * construction.
  *
- * Blending: back to front, colour = c a + dst (1 - a) with a = min(0.99, opacity exp(power))
- * per pixel centre, skipped below 1/255 (the trainer's chunk blend.wgsl), which equals the
- * trainer's front-to-back sum up to its early stop at transmittance 1e-4.
+ * Blending: front to back, C += (1 - A) c a, A += (1 - A) a with a = min(0.99, opacity exp(power))
+ * per pixel centre, skipped below 1/255 (the trainer's chunk blend.wgsl): the trainer's sum, up
+ * to where each stops: the trainer before transmittance would fall below 1e-4, the viewer after
+ * the draw batch in which it fell below 4.9e-4 (splatSaturation.wgsl).
  */
 import type { Camera } from '../../core/camera.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
@@ -24,10 +29,11 @@ import { dispatchLinear } from '../../gpu/pipelines.ts';
 import { packRasterUniforms, RASTER_UNIFORMS_BYTES } from '../../gpu/rasterUniforms.ts';
 import type { FrameStats, SplatRenderer, SplatRenderOptions } from '../splatRenderer.ts';
 import { checkCloud, flatLayout, renderedShDegree, truncateSh } from './cloudParams.ts';
-import { createFrameReadback, type FrameReadback } from './frameReadback.ts';
+import { createFrameReadback, type FrameReadback, type FrameStage } from './frameReadback.ts';
 import { readRgba8 } from './readRgba8.ts';
 import { createSplatResources, type SplatResources } from './splatResources.ts';
-import { ACCUMULATION_FORMAT, encodePresent, viewerPipelines, type ViewerPipelines } from './viewerPipelines.ts';
+import { DRAW_BATCH_ENDS, packCompactParams } from './drawBatches.ts';
+import { ACCUMULATION_FORMAT, encodePresent, SATURATION_FORMAT, viewerPipelines, type ViewerPipelines } from './viewerPipelines.ts';
 
 /** A canvas to draw into, or 'offscreen': frames stay in a texture (readPixels, tests, evaluation). */
 export type WebGpuRenderTarget = HTMLCanvasElement | OffscreenCanvas | 'offscreen';
@@ -41,10 +47,12 @@ export interface WebGpuSplatRendererOptions {
   canvasFormat?: GPUTextureFormat;
 }
 
-/** The depth order of the last frame, for tests: keys as floats (camera z), by rank. */
+/** The depth order of the last frame, for tests: by rank, the sort keys (depthKey.ts) and splats. */
 export interface DepthOrder {
-  depths: Float32Array;
+  keys: Uint32Array;
   splatIds: Uint32Array;
+  /** The kept splats' nearest and farthest camera z (f32), the keys' range. */
+  depthRange: [number, number];
 }
 
 export interface WebGpuSplatRenderer extends SplatRenderer {
@@ -72,6 +80,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
   private antialiased = false;
   private frame: GPUTexture | null = null;
   private pixels: GPUTexture | null = null;
+  private saturation: { frame: GPUTexture; texture: GPUTexture; view: GPUTextureView; group: GPUBindGroup } | null = null;
   private framesDrawn = 0;
   private destroyed = false;
 
@@ -121,7 +130,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
     write(L.opacityLogits, cloud.opacityLogits);
     write(L.sh, truncateSh(cloud, degree));
     q.writeBuffer(r.splatCount, 0, new Uint32Array([n, 0, 0, 0]));
-    q.writeBuffer(r.compactParams, 0, new Uint32Array([n, 0, 0, 0]));
+    q.writeBuffer(r.compactParams, 0, packCompactParams(n));
     this.splatCount = n;
     this.shDegree = degree;
     this.antialiased = options.antialiased ?? false;
@@ -150,9 +159,12 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
         intersectionCapacity: 0,
       }),
     );
+    if (r) d.queue.writeBuffer(r.depthRange, 0, new Uint32Array([0xffffffff, 0]));
     const encoder = d.createCommandEncoder({ label: 'viewer frame' });
+    const stagesRun: FrameStage[] = [];
+    const timestamps = (stage: FrameStage) => (stagesRun.push(stage), this.readback.timestampWrites(stage));
     if (r && n > 0) {
-      let pass = encoder.beginComputePass({ label: 'splatProject + visible scan + splatCompact' });
+      let pass = encoder.beginComputePass({ label: 'splatProject + visible scan + splatCompact', timestampWrites: timestamps('project') });
       pass.setPipeline(this.pipelines.project);
       pass.setBindGroup(0, r.groups.project);
       dispatchLinear(pass, n, 256);
@@ -161,30 +173,28 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
       pass.setBindGroup(0, r.groups.compact);
       dispatchLinear(pass, n, 256);
       pass.end();
-      pass = encoder.beginComputePass({ label: `viewer depth sort (${r.depthSort.passes} passes)`, timestampWrites: this.readback.sortTimestampWrites });
+      pass = encoder.beginComputePass({ label: `viewer depth sort (${r.depthSort.passes} passes)`, timestampWrites: timestamps('sort') });
       r.depthSort.encode(pass);
       pass.end();
     }
-    const draw = encoder.beginRenderPass({
-      label: 'splatDraw',
-      colorAttachments: [{ view: frame.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [background[0], background[1], background[2], 1] }],
-    });
-    if (r && n > 0) {
-      draw.setPipeline(this.pipelines.draw);
-      draw.setBindGroup(0, r.groups.draw);
-      draw.drawIndirect(r.drawArgs, 0);
+    if (r && n > 0) this.encodeDrawBatches(encoder, frame, r, timestamps('draw'));
+    else {
+      const clear = encoder.beginRenderPass({
+        label: 'viewer background (no splats)',
+        colorAttachments: [{ view: frame.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [background[0], background[1], background[2], 1] }],
+      });
+      clear.end();
     }
-    draw.end();
     if (this.canvas && this.context) {
       if (this.canvas.width !== width) this.canvas.width = width;
       if (this.canvas.height !== height) this.canvas.height = height;
-      encodePresent(d, encoder, frame, this.context.getCurrentTexture());
+      encodePresent(d, encoder, frame, this.context.getCurrentTexture(), timestamps('present'));
     }
-    const readback = this.readback.encode(encoder, r && n > 0 ? r.visibleScan.totalBuffer : null);
+    const readback = this.readback.encode(encoder, r && n > 0 ? r.visibleScan.totalBuffer : null, stagesRun);
     d.queue.submit([encoder.finish()]);
     this.framesDrawn++;
-    const { visibleSplats, sortMs } = await this.readback.read(readback);
-    return { visibleSplats, sortMs, orderAge: 0 };
+    const { visibleSplats, sortMs, stageMs } = await this.readback.read(readback);
+    return { visibleSplats, sortMs, orderAge: 0, ...(stageMs ? { stageMs } : {}) };
   }
 
   async readPixels(): Promise<Uint8Array> {
@@ -209,10 +219,15 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
   async readDepthOrder(): Promise<DepthOrder> {
     this.assertAlive();
     const r = this.resources;
-    if (!r || this.splatCount === 0 || this.framesDrawn === 0) return { depths: new Float32Array(0), splatIds: new Uint32Array(0) };
+    if (!r || this.splatCount === 0 || this.framesDrawn === 0) return { keys: new Uint32Array(0), splatIds: new Uint32Array(0), depthRange: [0, 0] };
     const count = new Uint32Array(await readBuffer(this.device, r.visibleScan.totalBuffer, 4))[0];
-    const [keys, ids] = await Promise.all([readBuffer(this.device, r.depthKeyFromDepthRank, 4 * count), readBuffer(this.device, r.splatIdFromDepthRank, 4 * count)]);
-    return { depths: new Float32Array(keys), splatIds: new Uint32Array(ids) };
+    const [keys, ids, range] = await Promise.all([
+      readBuffer(this.device, r.depthKeyFromDepthRank, 4 * count),
+      readBuffer(this.device, r.splatIdFromDepthRank, 4 * count),
+      readBuffer(this.device, r.depthRange, 8),
+    ]);
+    const [zMin, zMax] = new Float32Array(range);
+    return { keys: new Uint32Array(keys), splatIds: new Uint32Array(ids), depthRange: [zMin, zMax] };
   }
 
   destroy(): void {
@@ -220,10 +235,52 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
     this.destroyed = true;
     this.resources?.destroy();
     this.frame?.destroy();
+    this.saturation?.texture.destroy();
     this.pixels?.destroy();
     this.readback.destroy();
     this.uniforms.destroy();
     this.context?.unconfigure();
+  }
+
+  /**
+   * The splats front to back in draw batches (drawBatches.ts); after each batch but the last, the
+   * saturation pass marks saturated pixels in the depth attachment, so farther splats skip them;
+   * the background goes under everything at the end. Timestamps: begin of the first pass, end of
+   * the last.
+   */
+  private encodeDrawBatches(encoder: GPUCommandEncoder, frame: GPUTexture, r: SplatResources, timestamps: GPURenderPassTimestampWrites | undefined): void {
+    const saturation = this.saturationTexture(frame);
+    const batches = DRAW_BATCH_ENDS.length;
+    for (let b = 0; b < batches; b++) {
+      const first = b === 0;
+      const last = b === batches - 1;
+      const draw = encoder.beginRenderPass({
+        label: `splatDraw batch ${b}`,
+        colorAttachments: [{ view: frame.createView(), loadOp: first ? 'clear' : 'load', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
+        depthStencilAttachment: { view: saturation.view, depthLoadOp: first ? 'clear' : 'load', depthStoreOp: 'store', depthClearValue: 1 },
+        timestampWrites: timestamps && first ? { querySet: timestamps.querySet, beginningOfPassWriteIndex: timestamps.beginningOfPassWriteIndex } : undefined,
+      });
+      draw.setPipeline(this.pipelines.draw);
+      draw.setBindGroup(0, r.groups.draw);
+      draw.setIndexBuffer(r.quadCornerFromIndex, 'uint32');
+      draw.drawIndexedIndirect(r.drawArgs, 20 * b);
+      if (last) {
+        draw.setPipeline(this.pipelines.background);
+        draw.draw(3);
+      }
+      draw.end();
+      if (last) break;
+      const mask = encoder.beginRenderPass({
+        label: `splatSaturation after batch ${b}`,
+        colorAttachments: [],
+        depthStencilAttachment: { view: saturation.view, depthLoadOp: 'load', depthStoreOp: 'store' },
+        timestampWrites: timestamps && b === batches - 2 ? { querySet: timestamps.querySet, endOfPassWriteIndex: timestamps.endOfPassWriteIndex } : undefined,
+      });
+      mask.setPipeline(this.pipelines.saturation);
+      mask.setBindGroup(0, saturation.group);
+      mask.draw(3);
+      mask.end();
+    }
   }
 
   private frameTexture(width: number, height: number): GPUTexture {
@@ -237,6 +294,17 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
       });
     }
     return this.frame;
+  }
+
+  /** The saturation mask of the frame texture's size, and the bind group that reads the frame. */
+  private saturationTexture(frame: GPUTexture): { view: GPUTextureView; group: GPUBindGroup } {
+    if (!this.saturation || this.saturation.frame !== frame) {
+      this.saturation?.texture.destroy();
+      const texture = this.device.createTexture({ label: 'viewer saturation mask', size: [frame.width, frame.height], format: SATURATION_FORMAT, usage: GPUTextureUsage.RENDER_ATTACHMENT });
+      const group = this.device.createBindGroup({ label: 'splatSaturation', layout: this.pipelines.saturation.getBindGroupLayout(0), entries: [{ binding: 0, resource: frame.createView() }] });
+      this.saturation = { frame, texture, view: texture.createView(), group };
+    }
+    return this.saturation;
   }
 
   private assertAlive(): void {

@@ -15,10 +15,12 @@ import splatCompact from './splatCompact.wgsl?raw';
 import splatDraw from './splatDraw.wgsl?raw';
 import splatPresent from './splatPresent.wgsl?raw';
 import splatProject from './splatProject.wgsl?raw';
+import splatSaturation from './splatSaturation.wgsl?raw';
 
 export const VIEWER_WGSL = {
   splatProject: composeWgsl(rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, screenFootprint, splatProject),
   splatCompact: composeWgsl(linearIndex, splatCompact),
   splatDraw: composeWgsl(rasterUniforms, projectedSplat, blend, splatDraw),
   splatPresent,
+  splatSaturation,
 } as const;
