@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lookAtCamera } from '../../src/core/camera.ts';
 import {
   actionsAt,
+  lastDensifyStep,
   DEFAULT_DENSIFY_SCHEDULE,
   DEFAULT_LEARNING_RATES,
   exponentialLr,
@@ -82,5 +83,22 @@ describe('densification schedule', () => {
     expect([1, 999, 1000, 2500, 3000, 9000].map((t) => shDegreeAt(t, 3))).toEqual([0, 0, 1, 2, 3, 3]);
     expect(shDegreeAt(5000, 1)).toBe(1);
     expect(shDegreeAt(5000, 0)).toBe(0);
+  });
+});
+
+describe('lastDensifyStep', () => {
+  it('is the last step actionsAt densifies at, for short and long runs', () => {
+    for (const iterations of [150, 300, 500, 1000, 3000, 30_000]) {
+      const s = scaledDensifySchedule(iterations);
+      let last: number | null = null;
+      for (let step = 1; step <= iterations; step++) if (actionsAt(step, s).densify) last = step;
+      expect(lastDensifyStep(iterations, s)).toBe(last);
+    }
+    expect(lastDensifyStep(300, scaledDensifySchedule(300))).toBe(100);
+  });
+
+  it('is null when the run is too short to densify at all', () => {
+    expect(lastDensifyStep(50, scaledDensifySchedule(50))).toBeNull();
+    expect(lastDensifyStep(99, { ...scaledDensifySchedule(3000), from: 5 })).toBeNull();
   });
 });

@@ -145,6 +145,17 @@ export function actionsAt(step: number, s: DensifySchedule = DEFAULT_DENSIFY_SCH
   };
 }
 
+/**
+ * The last step of a run of `iterations` steps at which actionsAt densifies, or null when none
+ * does (the run is too short). Rules that must run at least once per run (floater removal) also
+ * run there.
+ */
+export function lastDensifyStep(iterations: number, s: DensifySchedule = DEFAULT_DENSIFY_SCHEDULE): number | null {
+  const last = Math.min(iterations, s.until - 1);
+  const step = last - (last % s.interval);
+  return step > s.from && step >= 1 ? step : null;
+}
+
 /** SH degree to render with at `step` (3DGS: one more every 1000 steps, from 0). */
 export function shDegreeAt(step: number, maxDegree: number, s: Pick<DensifySchedule, 'shDegreeInterval'> = DEFAULT_DENSIFY_SCHEDULE): number {
   return Math.max(0, Math.min(maxDegree, Math.floor(step / s.shDegreeInterval)));

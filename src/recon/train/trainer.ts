@@ -25,7 +25,7 @@ import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type Visu
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from './densifyRandom.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
-import { DEFAULT_LEARNING_RATES, actionsAt, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
+import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
   id: string;
@@ -71,7 +71,10 @@ export interface TrainOptions {
   densify?: boolean;
   /** Prune splats outside the visual hull at densification steps (needs masks). */
   hullPrune?: boolean;
-  /** Run floater removal at every densification step that is a multiple of this. 0 = off. */
+  /**
+   * Run floater removal at every densification step that is a multiple of this, and at the last
+   * densification step of the run (so short runs get it too). 0 = off.
+   */
   floaterEvery?: number;
   /** Overrides of the densification schedule (default: 3DGS's, stretched to `iterations`). */
   schedule?: Partial<DensifySchedule>;
@@ -227,6 +230,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // undoes most of the learning; keep resets at least 200 steps apart.
     const scaled = scaledDensifySchedule(o.iterations);
     const schedule = { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200), ...o.schedule };
+    const lastDensify = lastDensifyStep(o.iterations, schedule);
     // The means' rate decays over this run, not over 3DGS's 30k steps (as FSGS and DNGaussian set
     // position_lr_max_steps to their run length): a short run otherwise ends at its highest rate.
     const rates = { ...DEFAULT_LEARNING_RATES, meansDecaySteps: Math.max(1, o.iterations) };
@@ -313,7 +317,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         let moments = await adam.readMoments(current.count);
         if (doDensify) {
           const stats = await extras.readStats(current.count);
-          const floaters = o.floaterEvery > 0 && step % o.floaterEvery === 0 ? {} : null;
+          const floaters = o.floaterEvery > 0 && (step % o.floaterEvery === 0 || step === lastDensify) ? {} : null;
           const res = densifyAndPrune(
             { cloud: current, moments, gradAccum: stats.gradAccum, gradCount: stats.gradCount },
             { sceneExtent: extent, hull: o.hullPrune && hull ? { hull, dilate: 2 } : null, floaters, maxSplats: o.maxSplats, seed: o.seed + step },
