@@ -258,7 +258,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
         label: `splatDraw batch ${b}`,
         colorAttachments: [{ view: frame.createView(), loadOp: first ? 'clear' : 'load', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
         depthStencilAttachment: { view: saturation.view, depthLoadOp: first ? 'clear' : 'load', depthStoreOp: 'store', depthClearValue: 1 },
-        timestampWrites: timestamps && first ? { querySet: timestamps.querySet, beginningOfPassWriteIndex: timestamps.beginningOfPassWriteIndex } : undefined,
+        timestampWrites: timestamps && (first || last) ? { querySet: timestamps.querySet, beginningOfPassWriteIndex: first ? timestamps.beginningOfPassWriteIndex : undefined, endOfPassWriteIndex: last ? timestamps.endOfPassWriteIndex : undefined } : undefined,
       });
       draw.setPipeline(this.pipelines.draw);
       draw.setBindGroup(0, r.groups.draw);
@@ -274,7 +274,6 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
         label: `splatSaturation after batch ${b}`,
         colorAttachments: [],
         depthStencilAttachment: { view: saturation.view, depthLoadOp: 'load', depthStoreOp: 'store' },
-        timestampWrites: timestamps && b === batches - 2 ? { querySet: timestamps.querySet, endOfPassWriteIndex: timestamps.endOfPassWriteIndex } : undefined,
       });
       mask.setPipeline(this.pipelines.saturation);
       mask.setBindGroup(0, saturation.group);
