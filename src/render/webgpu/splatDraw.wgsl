@@ -1,6 +1,6 @@
 // Render pipelines splatDraw and splatBackground (viewer): the splats front to back, then the
 // background under them. Expects the chunks rasterUniforms, projectedSplat and blend
-// (src/gpu/kernels/chunks).
+// (src/gpu/kernels/chunks) and fullScreenTriangle (this folder).
 //
 // splatDraw contract: one quad per visible splat as an indexed triangle list (not instances:
 // SwiftShader, the software adapter of headless Chromium, pays microseconds per instance, which
@@ -59,8 +59,7 @@ fn fragmentMain(in: SplatVarying) -> @location(0) vec4f {
 
 @vertex
 fn vertexFullScreen(@builtin(vertex_index) v: u32) -> @builtin(position) vec4f {
-  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u)); // (0,0) (2,0) (0,2): covers the clip square
-  return vec4f(p * 2.0 - 1.0, 0.5, 1.0);
+  return fullScreenTriangle(v, 0.5);
 }
 
 @fragment

@@ -2,12 +2,12 @@
 // (rgba16float, premultiplied, opaque once the background is in) to a display target of the
 // same size: canvas (bgra8unorm / rgba8unorm) or the RGBA8 read-back texture. One full-screen
 // triangle; pixel (i, j) reads texel (i, j) exactly; unorm targets clamp to [0, 1] and round.
+// Expects the chunk fullScreenTriangle.
 @group(0) @binding(0) var frame: texture_2d<f32>;
 
 @vertex
 fn vertexMain(@builtin(vertex_index) v: u32) -> @builtin(position) vec4f {
-  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u)); // (0,0) (2,0) (0,2)
-  return vec4f(p * 2.0 - 1.0, 0.0, 1.0);
+  return fullScreenTriangle(v, 0.0);
 }
 
 @fragment

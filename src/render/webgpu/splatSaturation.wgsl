@@ -1,5 +1,6 @@
 // Render pipeline splatSaturation (viewer): between two draw batches of splatDraw, marks the
 // pixels that are saturated, so no later (farther) splat is shaded or blended there.
+// Expects the chunk fullScreenTriangle.
 //
 // Contract: one full-screen triangle into the depth attachment only (compare always, write).
 // Pixel (i, j) gets depth 0 when the accumulation texture's alpha there is at least
@@ -13,8 +14,7 @@ const SATURATED_ALPHA: f32 = 0.99951171875;
 
 @vertex
 fn vertexMain(@builtin(vertex_index) v: u32) -> @builtin(position) vec4f {
-  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u));
-  return vec4f(p * 2.0 - 1.0, 0.0, 1.0);
+  return fullScreenTriangle(v, 0.0);
 }
 
 @fragment

@@ -11,6 +11,7 @@ import rasterUniforms from '../../gpu/kernels/chunks/rasterUniforms.wgsl?raw';
 import screenFootprint from '../../gpu/kernels/chunks/screenFootprint.wgsl?raw';
 import sh from '../../gpu/kernels/chunks/sh.wgsl?raw';
 import { composeWgsl } from '../../gpu/pipelines.ts';
+import fullScreenTriangle from './fullScreenTriangle.wgsl?raw';
 import splatCompact from './splatCompact.wgsl?raw';
 import splatDraw from './splatDraw.wgsl?raw';
 import splatPresent from './splatPresent.wgsl?raw';
@@ -20,7 +21,7 @@ import splatSaturation from './splatSaturation.wgsl?raw';
 export const VIEWER_WGSL = {
   splatProject: composeWgsl(rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, screenFootprint, splatProject),
   splatCompact: composeWgsl(linearIndex, splatCompact),
-  splatDraw: composeWgsl(rasterUniforms, projectedSplat, blend, splatDraw),
-  splatPresent,
-  splatSaturation,
+  splatDraw: composeWgsl(rasterUniforms, projectedSplat, blend, fullScreenTriangle, splatDraw),
+  splatPresent: composeWgsl(fullScreenTriangle, splatPresent),
+  splatSaturation: composeWgsl(fullScreenTriangle, splatSaturation),
 } as const;
