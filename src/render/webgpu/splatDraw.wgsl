@@ -1,6 +1,6 @@
 // Render pipelines splatDraw and splatBackground (viewer): the splats front to back, then the
 // background under them. Expects the chunks rasterUniforms, projectedSplat and blend
-// (src/gpu/kernels/chunks) and fullScreenTriangle (this folder).
+// (src/gpu/kernels/chunks) and fullScreenTriangle, saturationTiles (this folder).
 //
 // splatDraw contract: one quad per visible splat as an indexed triangle list (not instances:
 // SwiftShader, the software adapter of headless Chromium, pays microseconds per instance, which
@@ -10,7 +10,10 @@
 // triangles (4k, 4k+1, 4k+2) and (4k+2, 4k+1, 4k+3), and each draw batch is a range of ranks.
 // The quad is the splat's screen-aligned box of half-size quadHalfExtentFromSplat around its
 // centre (clamped to one pixel beyond the image, which only drops pixels outside it), at depth
-// 0.5, so pixels the saturation pass marked (depth 0) reject it before shading. The fragment at
+// 0.5, so pixels the saturation pass marked (depth 0) reject it before shading. A quad whose
+// pixels lie in at most MAX_TESTED_TILES tiles, none of them open (tileOpenFromTile, chunk
+// saturationTiles), is moved outside the clip volume: every pixel it covers is saturated, so
+// it would be rejected anyway, and this way it is not even rasterized. The fragment at
 // pixel centre (i + 0.5, j + 0.5) gets the trainer's alpha (chunk blend: min(ALPHA_MAX,
 // opacity exp(power)), discarded when power > 0 or alpha < 1/255) and outputs premultiplied
 // (color alpha, alpha) for the "under" blend src = one - dst alpha, dst = one on a target
@@ -26,6 +29,25 @@
 @group(0) @binding(1) var<storage, read> splatIdFromDepthRank: array<u32>;
 @group(0) @binding(2) var<storage, read> projectedFromSplat: array<ProjectedSplat>;
 @group(0) @binding(3) var<storage, read> quadHalfExtentFromSplat: array<vec2f>;
+@group(1) @binding(0) var<storage, read> tileOpenFromTile: array<u32>;
+
+const MAX_TESTED_TILES: u32 = 16u;
+const OUTSIDE_CLIP = vec4f(0.0, 0.0, 2.0, 1.0);
+
+/** True when every tile holding a pixel centre of the box [lo, hi] (pixels) is saturated. */
+fn boxSaturated(lo: vec2f, hi: vec2f, size: vec2f) -> bool {
+  let grid = saturationTileGrid(vec2u(size));
+  let tileLo = vec2u(clamp(floor(lo - 0.5), vec2f(0.0), size - 1.0)) / SATURATION_TILE;
+  let tileHi = vec2u(clamp(ceil(hi - 0.5), vec2f(0.0), size - 1.0)) / SATURATION_TILE;
+  let span = tileHi - tileLo + 1u;
+  if (span.x * span.y > MAX_TESTED_TILES) { return false; }
+  for (var ty = tileLo.y; ty <= tileHi.y; ty++) {
+    for (var tx = tileLo.x; tx <= tileHi.x; tx++) {
+      if (tileOpenFromTile[ty * grid.x + tx] != 0u) { return false; }
+    }
+  }
+  return true;
+}
 
 struct SplatVarying {
   @builtin(position) position: vec4f,
@@ -40,9 +62,12 @@ fn vertexMain(@builtin(vertex_index) v: u32) -> SplatVarying {
   let s = projectedFromSplat[id];
   let corner = vec2f(f32(v & 1u), f32((v >> 1u) & 1u)) * 2.0 - 1.0; // (-1,-1) (1,-1) (-1,1) (1,1)
   let size = vec2f(f32(u.width), f32(u.height));
-  let pixel = clamp(s.uvConicAB.xy + corner * quadHalfExtentFromSplat[id], vec2f(-1.0), size + 1.0);
+  let extent = quadHalfExtentFromSplat[id];
+  let pixel = clamp(s.uvConicAB.xy + corner * extent, vec2f(-1.0), size + 1.0);
   var out: SplatVarying;
   out.position = vec4f(2.0 * pixel.x / size.x - 1.0, 1.0 - 2.0 * pixel.y / size.y, 0.5, 1.0);
+  // The same answer at all four corners (it depends on the splat only): the quad goes whole.
+  if (boxSaturated(s.uvConicAB.xy - extent, s.uvConicAB.xy + extent, size)) { out.position = OUTSIDE_CLIP; }
   out.uvConicAB = s.uvConicAB;
   out.conicCOpacityDepth = s.conicCOpacityDepth;
   out.color = s.color;

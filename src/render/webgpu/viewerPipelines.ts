@@ -23,19 +23,25 @@ function renderPipeline(device: GPUDevice, key: string, make: () => GPURenderPip
 
 /** The draw batches' depth attachment: 1 = open, 0 = saturated (splatSaturation.wgsl). */
 export const SATURATION_FORMAT: GPUTextureFormat = 'depth16unorm';
+/** SATURATION_TILE of the chunk saturationTiles.wgsl (pixels per side of a tile flag). */
+export const SATURATION_TILE_SIZE = 16;
 
 export interface ViewerPipelines {
   project: GPUComputePipeline;
   compact: GPUComputePipeline;
-  /** splatDraw and splatBackground share one explicit layout (bind group of splatResources). */
+  /**
+   * splatDraw and splatBackground share one explicit layout: group 0 the cloud's buffers
+   * (splatResources), group 1 the frame's tileOpenFromTile.
+   */
   draw: GPURenderPipeline;
   background: GPURenderPipeline;
   drawLayout: GPUBindGroupLayout;
+  drawTilesLayout: GPUBindGroupLayout;
   saturation: GPURenderPipeline;
 }
 
 export function viewerPipelines(device: GPUDevice): ViewerPipelines {
-  const drawLayout = drawBindGroupLayout(device);
+  const { drawLayout, drawTilesLayout } = drawBindGroupLayouts(device);
   const [draw, background] = (['splatDraw', 'splatBackground'] as const).map((name) =>
     renderPipeline(device, name, () => {
       const module = device.createShaderModule({ label: 'splatDraw', code: VIEWER_WGSL.splatDraw });
@@ -44,7 +50,7 @@ export function viewerPipelines(device: GPUDevice): ViewerPipelines {
       const splats = name === 'splatDraw';
       return device.createRenderPipeline({
         label: name,
-        layout: device.createPipelineLayout({ label: name, bindGroupLayouts: [drawLayout] }),
+        layout: device.createPipelineLayout({ label: name, bindGroupLayouts: [drawLayout, drawTilesLayout] }),
         vertex: { module, entryPoint: splats ? 'vertexMain' : 'vertexFullScreen' },
         fragment: { module, entryPoint: splats ? 'fragmentMain' : 'fragmentBackground', targets: [{ format: ACCUMULATION_FORMAT, blend: { color: under, alpha: under } }] },
         primitive: { topology: 'triangle-list' },
@@ -70,27 +76,26 @@ export function viewerPipelines(device: GPUDevice): ViewerPipelines {
     draw,
     background,
     drawLayout,
+    drawTilesLayout,
     saturation,
   };
 }
 
-const layoutCache = new WeakMap<GPUDevice, GPUBindGroupLayout>();
+const layoutCache = new WeakMap<GPUDevice, { drawLayout: GPUBindGroupLayout; drawTilesLayout: GPUBindGroupLayout }>();
 
-/** uniforms | splatIdFromDepthRank | projectedFromSplat | quadHalfExtentFromSplat. */
-function drawBindGroupLayout(device: GPUDevice): GPUBindGroupLayout {
-  let layout = layoutCache.get(device);
-  if (!layout) {
+/** Group 0: uniforms | splatIdFromDepthRank | projectedFromSplat | quadHalfExtentFromSplat; group 1: tileOpenFromTile. */
+function drawBindGroupLayouts(device: GPUDevice): { drawLayout: GPUBindGroupLayout; drawTilesLayout: GPUBindGroupLayout } {
+  let layouts = layoutCache.get(device);
+  if (!layouts) {
     const visibility = GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT;
-    layout = device.createBindGroupLayout({
-      label: 'splatDraw',
-      entries: [
-        { binding: 0, visibility, buffer: { type: 'uniform' } },
-        ...[1, 2, 3].map((binding) => ({ binding, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' as const } })),
-      ],
-    });
-    layoutCache.set(device, layout);
+    const readOnly = (binding: number) => ({ binding, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' as const } });
+    layouts = {
+      drawLayout: device.createBindGroupLayout({ label: 'splatDraw', entries: [{ binding: 0, visibility, buffer: { type: 'uniform' } }, readOnly(1), readOnly(2), readOnly(3)] }),
+      drawTilesLayout: device.createBindGroupLayout({ label: 'splatDraw tiles', entries: [readOnly(0)] }),
+    };
+    layoutCache.set(device, layouts);
   }
-  return layout;
+  return layouts;
 }
 
 export function presentPipeline(device: GPUDevice, format: GPUTextureFormat): GPURenderPipeline {

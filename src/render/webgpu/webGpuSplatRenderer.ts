@@ -9,7 +9,8 @@
  *                    on 16-bit log-depth keys (depthKey.ts: 4 passes instead of 8)
  *   4. splatDraw     one quad per kept splat (indexed triangles), near to far, premultiplied
  *                    "under" blending into an rgba16float texture, in batches with a saturation
- *                    pass between them (pixels that are opaque already skip farther splats),
+ *                    pass between them (pixels that are opaque already skip farther splats;
+ *                    quads over opaque tiles only are not even rasterized),
  *                    then the background under it all
  *   5. splatPresent  float texture -> the canvas (when there is one)
  *
@@ -24,7 +25,7 @@
  */
 import type { Camera } from '../../core/camera.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
-import { readBuffer, uniformBuffer } from '../../gpu/buffers.ts';
+import { readBuffer, storageBuffer, uniformBuffer } from '../../gpu/buffers.ts';
 import { dispatchLinear } from '../../gpu/pipelines.ts';
 import { packRasterUniforms, RASTER_UNIFORMS_BYTES } from '../../gpu/rasterUniforms.ts';
 import type { FrameStats, SplatRenderer, SplatRenderOptions } from '../splatRenderer.ts';
@@ -33,7 +34,7 @@ import { createFrameReadback, type FrameReadback, type FrameStage } from './fram
 import { readRgba8 } from './readRgba8.ts';
 import { createSplatResources, type SplatResources } from './splatResources.ts';
 import { DRAW_BATCH_ENDS, packCompactParams } from './drawBatches.ts';
-import { ACCUMULATION_FORMAT, encodePresent, SATURATION_FORMAT, viewerPipelines, type ViewerPipelines } from './viewerPipelines.ts';
+import { ACCUMULATION_FORMAT, encodePresent, SATURATION_FORMAT, SATURATION_TILE_SIZE, viewerPipelines, type ViewerPipelines } from './viewerPipelines.ts';
 
 /** A canvas to draw into, or 'offscreen': frames stay in a texture (readPixels, tests, evaluation). */
 export type WebGpuRenderTarget = HTMLCanvasElement | OffscreenCanvas | 'offscreen';
@@ -61,6 +62,18 @@ export interface WebGpuSplatRenderer extends SplatRenderer {
   readDepthOrder(): Promise<DepthOrder>;
 }
 
+/** Per frame size: the saturation depth mask, the tile flags and the bind groups that use them. */
+interface SaturationTargets {
+  frame: GPUTexture;
+  view: GPUTextureView;
+  tileOpenFromTile: GPUBuffer;
+  /** Queues "every tile open" (before the first batch nothing is saturated). */
+  openAllTiles(): void;
+  maskGroup: GPUBindGroup;
+  drawTilesGroup: GPUBindGroup;
+  destroy(): void;
+}
+
 export function createWebGpuSplatRenderer(device: GPUDevice, target: WebGpuRenderTarget, options: WebGpuSplatRendererOptions = {}): WebGpuSplatRenderer {
   return new WebGpuSplatRendererImpl(device, target, options);
 }
@@ -80,7 +93,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
   private antialiased = false;
   private frame: GPUTexture | null = null;
   private pixels: GPUTexture | null = null;
-  private saturation: { frame: GPUTexture; texture: GPUTexture; view: GPUTextureView; group: GPUBindGroup } | null = null;
+  private saturation: SaturationTargets | null = null;
   private framesDrawn = 0;
   private destroyed = false;
 
@@ -235,7 +248,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
     this.destroyed = true;
     this.resources?.destroy();
     this.frame?.destroy();
-    this.saturation?.texture.destroy();
+    this.saturation?.destroy();
     this.pixels?.destroy();
     this.readback.destroy();
     this.uniforms.destroy();
@@ -249,7 +262,8 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
    * the last.
    */
   private encodeDrawBatches(encoder: GPUCommandEncoder, frame: GPUTexture, r: SplatResources, timestamps: GPURenderPassTimestampWrites | undefined): void {
-    const saturation = this.saturationTexture(frame);
+    const saturation = this.saturationTargets(frame);
+    saturation.openAllTiles(); // queue write: lands before this frame's commands
     const batches = DRAW_BATCH_ENDS.length;
     for (let b = 0; b < batches; b++) {
       const first = b === 0;
@@ -262,6 +276,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
       });
       draw.setPipeline(this.pipelines.draw);
       draw.setBindGroup(0, r.groups.draw);
+      draw.setBindGroup(1, saturation.drawTilesGroup);
       draw.setIndexBuffer(r.quadCornerFromIndex, 'uint32');
       draw.drawIndexedIndirect(r.drawArgs, 20 * b);
       if (last) {
@@ -270,13 +285,14 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
       }
       draw.end();
       if (last) break;
+      encoder.clearBuffer(saturation.tileOpenFromTile);
       const mask = encoder.beginRenderPass({
         label: `splatSaturation after batch ${b}`,
         colorAttachments: [],
         depthStencilAttachment: { view: saturation.view, depthLoadOp: 'load', depthStoreOp: 'store' },
       });
       mask.setPipeline(this.pipelines.saturation);
-      mask.setBindGroup(0, saturation.group);
+      mask.setBindGroup(0, saturation.maskGroup);
       mask.draw(3);
       mask.end();
     }
@@ -295,13 +311,34 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
     return this.frame;
   }
 
-  /** The saturation mask of the frame texture's size, and the bind group that reads the frame. */
-  private saturationTexture(frame: GPUTexture): { view: GPUTextureView; group: GPUBindGroup } {
+  /** The saturation mask and tile flags of the frame texture's size, with their bind groups. */
+  private saturationTargets(frame: GPUTexture): SaturationTargets {
     if (!this.saturation || this.saturation.frame !== frame) {
-      this.saturation?.texture.destroy();
-      const texture = this.device.createTexture({ label: 'viewer saturation mask', size: [frame.width, frame.height], format: SATURATION_FORMAT, usage: GPUTextureUsage.RENDER_ATTACHMENT });
-      const group = this.device.createBindGroup({ label: 'splatSaturation', layout: this.pipelines.saturation.getBindGroupLayout(0), entries: [{ binding: 0, resource: frame.createView() }] });
-      this.saturation = { frame, texture, view: texture.createView(), group };
+      this.saturation?.destroy();
+      const d = this.device;
+      const texture = d.createTexture({ label: 'viewer saturation mask', size: [frame.width, frame.height], format: SATURATION_FORMAT, usage: GPUTextureUsage.RENDER_ATTACHMENT });
+      const tiles = Math.ceil(frame.width / SATURATION_TILE_SIZE) * Math.ceil(frame.height / SATURATION_TILE_SIZE);
+      const tileOpenFromTile = storageBuffer(d, 'tileOpenFromTile', 4 * tiles);
+      const allOpen = new Uint32Array(tiles).fill(1);
+      this.saturation = {
+        frame,
+        view: texture.createView(),
+        tileOpenFromTile,
+        openAllTiles: () => d.queue.writeBuffer(tileOpenFromTile, 0, allOpen),
+        maskGroup: d.createBindGroup({
+          label: 'splatSaturation',
+          layout: this.pipelines.saturation.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: frame.createView() },
+            { binding: 1, resource: { buffer: tileOpenFromTile } },
+          ],
+        }),
+        drawTilesGroup: d.createBindGroup({ label: 'splatDraw tiles', layout: this.pipelines.drawTilesLayout, entries: [{ binding: 0, resource: { buffer: tileOpenFromTile } }] }),
+        destroy: () => {
+          texture.destroy();
+          tileOpenFromTile.destroy();
+        },
+      };
     }
     return this.saturation;
   }

@@ -12,6 +12,7 @@ import screenFootprint from '../../gpu/kernels/chunks/screenFootprint.wgsl?raw';
 import sh from '../../gpu/kernels/chunks/sh.wgsl?raw';
 import { composeWgsl } from '../../gpu/pipelines.ts';
 import fullScreenTriangle from './fullScreenTriangle.wgsl?raw';
+import saturationTiles from './saturationTiles.wgsl?raw';
 import splatCompact from './splatCompact.wgsl?raw';
 import splatDraw from './splatDraw.wgsl?raw';
 import splatPresent from './splatPresent.wgsl?raw';
@@ -21,7 +22,7 @@ import splatSaturation from './splatSaturation.wgsl?raw';
 export const VIEWER_WGSL = {
   splatProject: composeWgsl(rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, screenFootprint, splatProject),
   splatCompact: composeWgsl(linearIndex, splatCompact),
-  splatDraw: composeWgsl(rasterUniforms, projectedSplat, blend, fullScreenTriangle, splatDraw),
+  splatDraw: composeWgsl(rasterUniforms, projectedSplat, blend, fullScreenTriangle, saturationTiles, splatDraw),
   splatPresent: composeWgsl(fullScreenTriangle, splatPresent),
-  splatSaturation: composeWgsl(fullScreenTriangle, splatSaturation),
+  splatSaturation: composeWgsl(fullScreenTriangle, saturationTiles, splatSaturation),
 } as const;
