@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { lookAtCamera } from '../../src/core/camera.ts';
 import { getGpuDevice } from '../../src/gpu/device.ts';
+import { projectSplat } from '../../src/gpu/reference/projectReference.ts';
+import { quadAxes } from '../../src/render/webgpu/quadAxes.ts';
 import { createWebGpuSplatRenderer } from '../../src/render/webgpu/webGpuSplatRenderer.ts';
 import { testGpu, withGpuErrorScope } from '../gpu/gpuTestDevice.ts';
 import { consistencyScene, expectConsistent, expectDrawnInDepthOrder, runConsistency, saturatingScene, type ConsistencyCase } from './renderCases.ts';
@@ -37,6 +39,38 @@ describe('WebGPU viewer (Node, Dawn): saturation between draw batches', () => {
     console.log(`${scene.name}: ${(100 * run.saturatedFraction).toFixed(0)}% of pixels saturated`);
     expect(run.saturatedFraction).toBeGreaterThan(0.3);
     expect(run.saturatedFraction).toBeLessThan(0.7);
+  });
+});
+
+describe('WebGPU viewer (Node, Dawn): oriented quads', () => {
+  it('quadAxesFromSplat equals the reference quadAxes of each kept splat (up to the axes\' signs)', async () => {
+    const { device } = await testGpu();
+    const scene = consistencyScene([45, 1500, 0, 96, 72, false]);
+    const renderer = createWebGpuSplatRenderer(device, 'offscreen');
+    renderer.setCloud(scene.cloud);
+    await renderer.render(scene.camera, scene.background);
+    const gpu = await renderer.readQuadAxes();
+    const { splatIds } = await renderer.readDepthOrder();
+    renderer.destroy();
+    let thin = 0;
+    for (const id of splatIds) {
+      const p = projectSplat(scene.cloud, id, scene.camera)!;
+      const detQ = p.conicA * p.conicC - p.conicB ** 2;
+      const cov: [number, number, number] = [p.conicC / detQ, -p.conicB / detQ, p.conicA / detQ];
+      const ref = quadAxes(cov, Math.sqrt(2 * Math.log(Math.max(p.opacity * 255, 1))));
+      const g = gpu.subarray(4 * id, 4 * id + 4);
+      const lengths = (v: ArrayLike<number>) => [Math.hypot(v[0], v[1]), Math.hypot(v[2], v[3])];
+      const [r1, r2] = lengths(ref);
+      const [g1, g2] = lengths(g);
+      expect(Math.abs(g1 - r1)).toBeLessThanOrEqual(1e-3 * r1 + 1e-4);
+      expect(Math.abs(g2 - r2)).toBeLessThanOrEqual(1e-3 * r2 + 1e-4);
+      if (r1 > 1.05 * r2) {
+        thin++;
+        expect(Math.abs(g[0] * ref[0] + g[1] * ref[1]) / (g1 * r1)).toBeGreaterThan(0.9999); // same long axis (either sign)
+      }
+    }
+    expect(splatIds.length).toBeGreaterThan(500);
+    expect(thin).toBeGreaterThan(100);
   });
 });
 

@@ -8,8 +8,11 @@
 // y = c >> 1) of the quad of depth rank k (nearest first; among equal keys the lower index
 // first, the trainer's front-to-back walk); the index buffer (quadCornerFromIndex) makes the
 // triangles (4k, 4k+1, 4k+2) and (4k+2, 4k+1, 4k+3), and each draw batch is a range of ranks.
-// The quad is the splat's screen-aligned box of half-size quadHalfExtentFromSplat around its
-// centre (clamped to one pixel beyond the image, which only drops pixels outside it), at depth
+// The quad is the rectangle of half-axes quadAxesFromSplat (chunk quadAxes: around the splat's
+// alpha >= 1/255 ellipse, along its axes) around its centre, when that is smaller than the
+// screen-aligned box of half-size quadHalfExtentFromSplat; else (round splats, whose rectangle
+// is the box plus its 1% margin, and splats larger than twice the image) the box, clamped to one
+// pixel beyond the image (which only drops pixels outside it, and keeps coordinates small). At depth
 // 0.5, so pixels the saturation pass marked (depth 0) reject it before shading. A quad whose
 // pixels lie in at most MAX_TESTED_TILES tiles, none of them open (tileOpenFromTile, chunk
 // saturationTiles), is moved outside the clip volume: every pixel it covers is saturated, so
@@ -29,6 +32,7 @@
 @group(0) @binding(1) var<storage, read> splatIdFromDepthRank: array<u32>;
 @group(0) @binding(2) var<storage, read> projectedFromSplat: array<ProjectedSplat>;
 @group(0) @binding(3) var<storage, read> quadHalfExtentFromSplat: array<vec2f>;
+@group(0) @binding(4) var<storage, read> quadAxesFromSplat: array<vec4f>;
 @group(1) @binding(0) var<storage, read> tileOpenFromTile: array<u32>;
 
 const MAX_TESTED_TILES: u32 = 16u;
@@ -63,7 +67,12 @@ fn vertexMain(@builtin(vertex_index) v: u32) -> SplatVarying {
   let corner = vec2f(f32(v & 1u), f32((v >> 1u) & 1u)) * 2.0 - 1.0; // (-1,-1) (1,-1) (-1,1) (1,1)
   let size = vec2f(f32(u.width), f32(u.height));
   let extent = quadHalfExtentFromSplat[id];
-  let pixel = clamp(s.uvConicAB.xy + corner * extent, vec2f(-1.0), size + 1.0);
+  let axes = quadAxesFromSplat[id];
+  var pixel = s.uvConicAB.xy + corner.x * axes.xy + corner.y * axes.zw;
+  let h = vec2f(length(axes.xy), length(axes.zw));
+  if (h.x * h.y >= extent.x * extent.y || max(h.x, h.y) > 2.0 * max(size.x, size.y)) {
+    pixel = clamp(s.uvConicAB.xy + corner * extent, vec2f(-1.0), size + 1.0);
+  }
   var out: SplatVarying;
   out.position = vec4f(2.0 * pixel.x / size.x - 1.0, 1.0 - 2.0 * pixel.y / size.y, 0.5, 1.0);
   // The same answer at all four corners (it depends on the splat only): the quad goes whole.

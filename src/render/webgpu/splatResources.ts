@@ -33,6 +33,8 @@ export interface SplatResources {
   compactParams: GPUBuffer;
   projectedFromSplat: GPUBuffer;
   quadHalfExtentFromSplat: GPUBuffer;
+  /** Half-axes (h1 e1, h2 e2) of the oriented quad drawn for each kept splat (quadAxes.ts). */
+  quadAxesFromSplat: GPUBuffer;
   depthKeyFromSplat: GPUBuffer;
   visibleSlotFromSplat: GPUBuffer;
   /** u32 bits of the kept splats' (min, max) camera z; reset to (0xffffffff, 0) every frame. */
@@ -82,6 +84,7 @@ export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelin
     compactParams: own(uniformBuffer(device, 'splatCompact params', new ArrayBuffer(COMPACT_PARAMS_BYTES))),
     projectedFromSplat: buf('projectedFromSplat', PROJECTED_BYTES * capacity),
     quadHalfExtentFromSplat: buf('quadHalfExtentFromSplat', 8 * capacity),
+    quadAxesFromSplat: buf('quadAxesFromSplat', 16 * capacity),
     depthKeyFromSplat: buf('depthKeyFromSplat', 4 * capacity),
     visibleSlotFromSplat: buf('visibleSlotFromSplat', 4 * capacity),
     depthRange: buf('depthRange', 8),
@@ -106,7 +109,7 @@ export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelin
     valuesOut: r.splatIdFromDepthRank,
   });
   const groups = {
-    project: bindBuffers(device, pipelines.project, 'splatProject', [uniforms, r.paramsFlat, r.projectedFromSplat, r.quadHalfExtentFromSplat, r.depthKeyFromSplat, r.visibleSlotFromSplat, r.depthRange]),
+    project: bindBuffers(device, pipelines.project, 'splatProject', [uniforms, r.paramsFlat, r.projectedFromSplat, r.quadHalfExtentFromSplat, r.depthKeyFromSplat, r.visibleSlotFromSplat, r.depthRange, r.quadAxesFromSplat]),
     compact: bindBuffers(device, pipelines.compact, 'splatCompact', [
       r.compactParams,
       r.depthKeyFromSplat,
@@ -120,7 +123,7 @@ export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelin
     draw: device.createBindGroup({
       label: 'splatDraw',
       layout: pipelines.drawLayout,
-      entries: [uniforms, r.splatIdFromDepthRank, r.projectedFromSplat, r.quadHalfExtentFromSplat].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: [uniforms, r.splatIdFromDepthRank, r.projectedFromSplat, r.quadHalfExtentFromSplat, r.quadAxesFromSplat].map((buffer, binding) => ({ binding, resource: { buffer } })),
     }),
   };
   return {

@@ -83,14 +83,14 @@ export function viewerPipelines(device: GPUDevice): ViewerPipelines {
 
 const layoutCache = new WeakMap<GPUDevice, { drawLayout: GPUBindGroupLayout; drawTilesLayout: GPUBindGroupLayout }>();
 
-/** Group 0: uniforms | splatIdFromDepthRank | projectedFromSplat | quadHalfExtentFromSplat; group 1: tileOpenFromTile. */
+/** Group 0: uniforms | splatIdFromDepthRank | projectedFromSplat | quadHalfExtentFromSplat | quadAxesFromSplat; group 1: tileOpenFromTile. */
 function drawBindGroupLayouts(device: GPUDevice): { drawLayout: GPUBindGroupLayout; drawTilesLayout: GPUBindGroupLayout } {
   let layouts = layoutCache.get(device);
   if (!layouts) {
     const visibility = GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT;
     const readOnly = (binding: number) => ({ binding, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' as const } });
     layouts = {
-      drawLayout: device.createBindGroupLayout({ label: 'splatDraw', entries: [{ binding: 0, visibility, buffer: { type: 'uniform' } }, readOnly(1), readOnly(2), readOnly(3)] }),
+      drawLayout: device.createBindGroupLayout({ label: 'splatDraw', entries: [{ binding: 0, visibility, buffer: { type: 'uniform' } }, readOnly(1), readOnly(2), readOnly(3), readOnly(4)] }),
       drawTilesLayout: device.createBindGroupLayout({ label: 'splatDraw tiles', entries: [readOnly(0)] }),
     };
     layoutCache.set(device, layouts);

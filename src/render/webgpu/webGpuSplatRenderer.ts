@@ -60,6 +60,8 @@ export interface WebGpuSplatRenderer extends SplatRenderer {
   readonly device: GPUDevice;
   /** Reads the last frame's sorted depth keys and splat ids back (stalls the GPU: tests only). */
   readDepthOrder(): Promise<DepthOrder>;
+  /** Reads quadAxesFromSplat of the last frame back, 4 floats per splat (valid for kept splats; tests only). */
+  readQuadAxes(): Promise<Float32Array>;
 }
 
 /** Per frame size: the saturation depth mask, the tile flags and the bind groups that use them. */
@@ -241,6 +243,13 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
     ]);
     const [zMin, zMax] = new Float32Array(range);
     return { keys: new Uint32Array(keys), splatIds: new Uint32Array(ids), depthRange: [zMin, zMax] };
+  }
+
+  async readQuadAxes(): Promise<Float32Array> {
+    this.assertAlive();
+    const r = this.resources;
+    if (!r || this.splatCount === 0 || this.framesDrawn === 0) return new Float32Array(0);
+    return new Float32Array(await readBuffer(this.device, r.quadAxesFromSplat, 16 * this.splatCount));
   }
 
   destroy(): void {

@@ -12,6 +12,7 @@ import screenFootprint from '../../gpu/kernels/chunks/screenFootprint.wgsl?raw';
 import sh from '../../gpu/kernels/chunks/sh.wgsl?raw';
 import { composeWgsl } from '../../gpu/pipelines.ts';
 import fullScreenTriangle from './fullScreenTriangle.wgsl?raw';
+import quadAxes from './quadAxes.wgsl?raw';
 import saturationTiles from './saturationTiles.wgsl?raw';
 import splatCompact from './splatCompact.wgsl?raw';
 import splatDraw from './splatDraw.wgsl?raw';
@@ -20,7 +21,7 @@ import splatProject from './splatProject.wgsl?raw';
 import splatSaturation from './splatSaturation.wgsl?raw';
 
 export const VIEWER_WGSL = {
-  splatProject: composeWgsl(rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, screenFootprint, splatProject),
+  splatProject: composeWgsl(rasterUniforms, sh, projectSplat, projectedSplat, blend, linearIndex, screenFootprint, quadAxes, splatProject),
   splatCompact: composeWgsl(linearIndex, splatCompact),
   splatDraw: composeWgsl(rasterUniforms, projectedSplat, blend, fullScreenTriangle, saturationTiles, splatDraw),
   splatPresent: composeWgsl(fullScreenTriangle, splatPresent),
