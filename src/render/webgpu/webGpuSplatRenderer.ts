@@ -191,9 +191,8 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
       pass = encoder.beginComputePass({ label: `viewer depth sort (${r.depthSort.passes} passes)`, timestampWrites: timestamps('sort') });
       r.depthSort.encode(pass);
       pass.end();
-    }
-    if (r && n > 0) this.encodeDrawBatches(encoder, frame, r, timestamps('draw'));
-    else {
+      this.encodeDrawBatches(encoder, frame, r, timestamps('draw'));
+    } else {
       const clear = encoder.beginRenderPass({
         label: 'viewer background (no splats)',
         colorAttachments: [{ view: frame.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [background[0], background[1], background[2], 1] }],
