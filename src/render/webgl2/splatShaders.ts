@@ -9,14 +9,17 @@
  * src/gpu/kernels/chunks/projectSplat.wgsl) in float32: camera-space mean, J at the mean with x/z,
  * y/z clamped to the 30%-widened frustum, Sigma2D = J W Sigma W^T J^T + lowPass I, the
  * Mip-Splatting opacity compensation when antialiased, SH colour max(SH(dir) + 0.5, 0). The quad
- * covers the box of the 1/255 alpha contour (radius sqrt(2 ln(255 opacity)), as projectForward.wgsl,
- * with the same 0.1% + 1e-3 px margin), so every pixel the trainer blends gets a fragment.
+ * covers the 1/255 alpha contour (radius sqrt(2 ln(255 opacity))), so every pixel the trainer
+ * blends gets a fragment: the rectangle along the ellipse's axes (src/render/webgpu/quadAxes.ts,
+ * as the WebGPU backend) where that is smaller than the contour's screen-aligned box (as
+ * projectForward.wgsl, with the same 0.1% + 1e-3 px margin), else the box.
  *
  * The fragment shader evaluates the Gaussian at the pixel centre, taken from gl_FragCoord (exact
  * i + 0.5, not an interpolated varying); rows are flipped because images are top row first and GL
  * windows bottom row first.
  */
 import { SH_C0, SH_C1, SH_C2, SH_C3 } from '../../core/sh.ts';
+import { QUAD_AXIS_MARGIN } from '../webgpu/quadAxes.ts';
 
 const glslFloat = (x: number) => {
   const s = String(x);
@@ -111,6 +114,7 @@ flat out float vOpacity;
 flat out vec3 vColor;
 
 const float ALPHA_MIN = 1.0 / 255.0;
+const float QUAD_AXIS_MARGIN = ${glslFloat(QUAD_AXIS_MARGIN)};
 const vec4 CULLED = vec4(0.0, 0.0, 2.0, 1.0); // outside the clip volume: nothing is rasterised
 
 const float SH_C0 = ${glslFloat(SH_C0)};
@@ -155,9 +159,16 @@ void main() {
   if (!(opacity >= ALPHA_MIN)) { gl_Position = CULLED; return; }
 
   vec2 uv = vec2(fx * xc.x / z + uIntrinsics.z, fy * xc.y / z + uIntrinsics.w);
-  float radius = sqrt(2.0 * log(opacity / ALPHA_MIN)) * 1.001;
-  vec2 extent = radius * sqrt(vec2(a, c)) + 1e-3;
-  vec2 pixel = uv + corner * extent;
+  float radius = sqrt(2.0 * log(opacity / ALPHA_MIN));
+  vec2 extent = 1.001 * radius * sqrt(vec2(a, c)) + 1e-3;
+  // The rectangle along the ellipse's axes when it is smaller than the box (src/render/webgpu/quadAxes.ts).
+  float lambda1 = 0.5 * (a + c) + length(vec2(0.5 * (a - c), b));
+  float lambda2 = max(det / lambda1, 0.0);
+  vec2 e = a >= c ? vec2(lambda1 - c, b) : vec2(b, lambda1 - a);
+  float len = length(e);
+  e = len > 0.0 ? e / len : vec2(1.0, 0.0);
+  vec2 h = QUAD_AXIS_MARGIN * radius * sqrt(vec2(lambda1, lambda2)) + 1e-3;
+  vec2 pixel = h.x * h.y < extent.x * extent.y ? uv + corner.x * h.x * e + corner.y * h.y * vec2(-e.y, e.x) : uv + corner * extent;
   gl_Position = vec4(2.0 * pixel.x / uImageSize.x - 1.0, 1.0 - 2.0 * pixel.y / uImageSize.y, 0.0, 1.0);
 
   vCenter = uv;
