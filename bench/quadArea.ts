@@ -15,7 +15,7 @@ import { fsSource } from '../src/io/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
 import { projectSplat } from '../src/gpu/reference/projectReference.ts';
-import { quadAxes } from '../src/render/webgpu/quadAxes.ts';
+import { covarianceFromConic, quadAxes } from '../src/render/webgpu/quadAxes.ts';
 
 const { values: args } = parseArgs({ options: { scene: { type: 'string' }, cloud: { type: 'string' } } });
 if (!args.scene || !args.cloud) {
@@ -36,8 +36,7 @@ for (const view of scene.views) {
   for (let i = 0; i < cloud.count; i++) {
     const p = projectSplat(cloud, i, cam);
     if (!p || !(p.opacity >= 1 / 255)) continue;
-    const detQ = p.conicA * p.conicC - p.conicB ** 2;
-    const cov: [number, number, number] = [p.conicC / detQ, -p.conicB / detQ, p.conicA / detQ];
+    const cov = covarianceFromConic(p.conicA, p.conicB, p.conicC);
     const radius = Math.sqrt(2 * Math.log(p.opacity * 255));
     // The box as screenFootprint.wgsl makes it, clipped to the image.
     const ex = 1.001 * radius * Math.sqrt(cov[0]) + 1e-3;

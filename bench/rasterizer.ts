@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import './registerWgslLoader.ts';
 import { lookAtCamera, type Camera } from '../src/core/camera.ts';
-import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
+import { allocateCloud, type GaussianCloud } from '../src/core/gaussianCloud.ts';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
@@ -25,15 +25,7 @@ const { mulberry32: rng } = await import('../src/core/random.ts');
 function benchCloud(count: number, shDegree: number, seed: number): GaussianCloud {
   const rnd = rng(seed);
   const K = (shDegree + 1) ** 2;
-  const cloud: GaussianCloud = {
-    count,
-    shDegree,
-    means: new Float32Array(3 * count),
-    logScales: new Float32Array(3 * count),
-    quats: new Float32Array(4 * count),
-    opacityLogits: new Float32Array(count),
-    sh: new Float32Array(3 * K * count),
-  };
+  const cloud = allocateCloud(count, shDegree);
   const sizeScale = Math.sqrt(10_000 / count); // keep coverage similar as the count grows
   for (let i = 0; i < count; i++) {
     const u = 2 * rnd() - 1;

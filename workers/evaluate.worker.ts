@@ -14,7 +14,7 @@
 import * as Comlink from 'comlink';
 import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
 import type { RGBAImage } from '../src/core/image.ts';
-import { getGpuDevice, type GpuContext } from '../src/gpu/device.ts';
+import { lazyGpuDevice } from '../src/gpu/device.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 import { loadLpips, type LpipsScorer, type LpipsSource } from '../src/recon/evaluate/lpips.ts';
 import { evaluateCloud, type EvaluationReport, type Size } from '../src/recon/evaluate/protocol.ts';
@@ -48,23 +48,7 @@ export interface EvaluateCallbacks {
   onProgress(done: number, total: number): void;
 }
 
-let gpu: Promise<GpuContext> | null = null;
-
-function device(): Promise<GpuContext> {
-  if (!gpu) {
-    const ctx = getGpuDevice({
-      timestamps: false,
-      onLost: () => {
-        if (gpu === ctx) gpu = null;
-      },
-    });
-    gpu = ctx;
-    ctx.catch(() => {
-      if (gpu === ctx) gpu = null;
-    });
-  }
-  return gpu;
-}
+const device = lazyGpuDevice();
 
 /** The LPIPS scorer of the last source, kept while the same source comes again. */
 let scorer: { key: string; scorer: Promise<LpipsScorer> } | null = null;

@@ -19,7 +19,7 @@ import * as Comlink from 'comlink';
 import type { Camera } from '../src/core/camera.ts';
 import { describeError } from '../src/core/errors.ts';
 import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
-import { getGpuDevice, type GpuContext } from '../src/gpu/device.ts';
+import { lazyGpuDevice } from '../src/gpu/device.ts';
 import { createRasterizer, type Rasterizer } from '../src/gpu/rasterizer.ts';
 import { rgbToImage } from '../src/recon/renderViews.ts';
 import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from '../src/recon/train/trainer.ts';
@@ -76,26 +76,11 @@ export type GpuStatus = { ok: true; description: string; fallback: boolean } | {
 
 // ---- device and preview rendering ----------------------------------------------------------
 
-let gpu: Promise<GpuContext> | null = null;
 let preview: Rasterizer | null = null;
-
-function device(): Promise<GpuContext> {
-  if (!gpu) {
-    const ctx = getGpuDevice({
-      timestamps: false,
-      onLost: () => {
-        // The next call gets a new device; resources of the lost one are gone.
-        if (gpu === ctx) gpu = null;
-        preview = null;
-      },
-    });
-    gpu = ctx;
-    ctx.catch(() => {
-      if (gpu === ctx) gpu = null;
-    });
-  }
-  return gpu;
-}
+// The next call after a loss gets a new device; the preview rasterizer belonged to the lost one.
+const device = lazyGpuDevice(() => {
+  preview = null;
+});
 
 async function render(dev: GPUDevice, cloud: GaussianCloud, camera: Camera, bg: Rgb): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
   const { width, height } = camera;

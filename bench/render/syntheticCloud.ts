@@ -6,21 +6,13 @@
  * Colour follows position (red along +x, green along +y, blue along +z), so a flipped axis in one
  * viewer shows in its shot. Opacity 0.3..0.9.
  */
-import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
+import { allocateCloud, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { mulberry32 } from '../../src/core/random.ts';
 import { colorToShDC } from '../../src/core/sh.ts';
 
 export function syntheticCloud(count: number, seed = 20261125): GaussianCloud {
   const rnd = mulberry32(seed ^ count);
-  const cloud: GaussianCloud = {
-    count,
-    shDegree: 0,
-    means: new Float32Array(3 * count),
-    logScales: new Float32Array(3 * count),
-    quats: new Float32Array(4 * count),
-    opacityLogits: new Float32Array(count),
-    sh: new Float32Array(3 * count),
-  };
+  const cloud = allocateCloud(count, 0);
   const spacing = Math.cbrt(((4 / 3) * Math.PI) / Math.max(count, 1));
   for (let i = 0; i < count; i++) {
     let x: number, y: number, z: number;

@@ -25,3 +25,16 @@ export interface GaussianCloud {
 export function shCoeffCount(degree: number): number {
   return (degree + 1) * (degree + 1);
 }
+
+/** A cloud of `count` splats with every array allocated and zero (readers and generators fill it). */
+export function allocateCloud(count: number, shDegree: number): GaussianCloud {
+  return {
+    count,
+    shDegree,
+    means: new Float32Array(3 * count),
+    logScales: new Float32Array(3 * count),
+    quats: new Float32Array(4 * count),
+    opacityLogits: new Float32Array(count),
+    sh: new Float32Array(3 * shCoeffCount(shDegree) * count),
+  };
+}

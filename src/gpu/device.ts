@@ -101,3 +101,28 @@ export async function getGpuDevice(options: GetDeviceOptions = {}): Promise<GpuC
   const description = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || (node ? 'Dawn (Node)' : 'browser');
   return { device, adapter, hasTimestamps: wantTimestamps, description };
 }
+
+/**
+ * A worker's one device, created on first use and again after it is lost or fails to come up:
+ * the returned function gives the current device (or the one being created). `onLost` runs when
+ * the device is lost, for resources that belonged to it.
+ */
+export function lazyGpuDevice(onLost?: () => void): () => Promise<GpuContext> {
+  let gpu: Promise<GpuContext> | null = null;
+  return () => {
+    if (!gpu) {
+      const ctx = getGpuDevice({
+        timestamps: false,
+        onLost: () => {
+          if (gpu === ctx) gpu = null;
+          onLost?.();
+        },
+      });
+      gpu = ctx;
+      ctx.catch(() => {
+        if (gpu === ctx) gpu = null;
+      });
+    }
+    return gpu;
+  };
+}

@@ -12,7 +12,7 @@
  * (ANTIALIASED_COMMENT) carries cloud.antialiased both ways.
  */
 import { InputError } from '../core/errors.ts';
-import { shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
+import { allocateCloud, shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { parsePlyHeader, PLY_TYPE_SIZE, type PlyElement, type PlyHeader, type PlyProperty, type PlyScalarType } from './plyHeader.ts';
 
 export interface ReadPlyOptions {
@@ -135,15 +135,7 @@ export function readPly(data: Uint8Array | ArrayBuffer, opts: ReadPlyOptions = {
   // Checked before any allocation: a corrupted count must not ask for gigabytes.
   body.checkRoom(vertex);
 
-  const cloud: GaussianCloud = {
-    count: n,
-    shDegree,
-    means: new Float32Array(3 * n),
-    logScales: new Float32Array(3 * n),
-    quats: new Float32Array(4 * n),
-    opacityLogits: new Float32Array(n),
-    sh: new Float32Array(3 * K * n),
-  };
+  const cloud = allocateCloud(n, shDegree);
   if (header.comments.some((c) => c === ANTIALIASED_COMMENT)) cloud.antialiased = true;
   const props = vertex.properties;
   const targets = sinks.map((s) => (s ? cloud[s.array] : null));

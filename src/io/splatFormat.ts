@@ -12,7 +12,7 @@
  * size and opacity for progressive loading; the order does not change the picture).
  */
 import { InputError } from '../core/errors.ts';
-import type { GaussianCloud } from '../core/gaussianCloud.ts';
+import { allocateCloud, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { SH_C0 } from '../core/sh.ts';
 import { assertCloudShape } from './cloudShape.ts';
 import { alphaByteToLogit, logitToAlphaByte, toByte } from './splatBytes.ts';
@@ -52,15 +52,7 @@ export function readSplat(data: Uint8Array | ArrayBuffer, opts: ReadSplatOptions
   }
   // The byte length is the count: nothing here can ask for more than 2 bytes of floats per byte read.
   const n = bytes.length / SPLAT_RECORD_BYTES;
-  const cloud: GaussianCloud = {
-    count: n,
-    shDegree: 0,
-    means: new Float32Array(3 * n),
-    logScales: new Float32Array(3 * n),
-    quats: new Float32Array(4 * n),
-    opacityLogits: new Float32Array(n),
-    sh: new Float32Array(3 * n),
-  };
+  const cloud = allocateCloud(n, 0);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < n; i++) {
     const o = i * SPLAT_RECORD_BYTES;

@@ -44,7 +44,7 @@
  */
 import { Gunzip, gzipSync } from 'fflate';
 import { InputError } from '../core/errors.ts';
-import { shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
+import { allocateCloud, shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { assertCloudShape } from './cloudShape.ts';
 import { alphaByteToLogit, logitToAlphaByte, roundHalfAway, toByte } from './splatBytes.ts';
 
@@ -168,15 +168,7 @@ function decodeSpz(raw: Uint8Array, h: SpzHeader, convert: boolean, onProgress?:
   const scaleAt = colorAt + 3 * n;
   const rotAt = scaleAt + 3 * n;
   const shAt = rotAt + rotPer * n;
-  const cloud: GaussianCloud = {
-    count: n,
-    shDegree: h.shDegree,
-    means: new Float32Array(3 * n),
-    logScales: new Float32Array(3 * n),
-    quats: new Float32Array(4 * n),
-    opacityLogits: new Float32Array(n),
-    sh: new Float32Array(3 * K * n),
-  };
+  const cloud = allocateCloud(n, h.shDegree);
   if (h.flags & FLAG_ANTIALIASED) cloud.antialiased = true;
   const step = 2 ** -h.fractionalBits;
   const flip = (v: number, negate: boolean) => (negate ? 0 - v : v);

@@ -5,6 +5,7 @@
  */
 import { useRef } from 'react';
 import { ACCEPTED_SPLAT_FILES, type SplatFileFormat } from '../io/splatFile.ts';
+import { HiddenFileInput } from './HiddenFileInput.tsx';
 import type { CloudJob, ShownCloud } from './useShownCloud.ts';
 
 interface Props {
@@ -41,18 +42,7 @@ export function CloudPanel({ shown, job, onOpen, onSave }: Props) {
             {s.label}
           </button>
         ))}
-        <input
-          ref={input}
-          type="file"
-          accept=".ply,.spz,.splat"
-          hidden
-          data-testid="cloud-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) onOpen(f);
-          }}
-        />
+        <HiddenFileInput ref={input} accept=".ply,.spz,.splat" testId="cloud-input" onFile={onOpen} />
       </div>
     </section>
   );

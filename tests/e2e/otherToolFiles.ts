@@ -16,7 +16,7 @@
  */
 import { Column, createChunkDataPool, DataTable, dataTableToChunkSource, getOutputFormat, MemoryFileSystem, Transform, writeSource } from '@playcanvas/splat-transform';
 import { serializeSpz } from 'spz-js';
-import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
+import { allocateCloud, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { mulberry32 } from '../../src/core/random.ts';
 import { SH_C0 } from '../../src/core/sh.ts';
 import { SH_FLIP_RDF_RUB } from '../../src/io/spz.ts';
@@ -43,15 +43,8 @@ export function knownCloud(): GaussianCloud {
   const rnd = mulberry32(4242);
   const n = BLOBS.length;
   const K = 4;
-  const cloud: GaussianCloud = {
-    count: n,
-    shDegree: 1,
-    means: new Float32Array(3 * n),
-    logScales: new Float32Array(3 * n),
-    quats: new Float32Array(4 * n),
-    opacityLogits: new Float32Array(n).fill(OPACITY_LOGIT),
-    sh: new Float32Array(3 * K * n),
-  };
+  const cloud = allocateCloud(n, 1);
+  cloud.opacityLogits.fill(OPACITY_LOGIT);
   BLOBS.forEach((b, i) => {
     cloud.means.set(b.centre, 3 * i);
     cloud.logScales.set([Math.log(0.07), Math.log(0.075), Math.log(0.08)], 3 * i);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
+import { allocateCloud, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import type { AdamMoments } from '../../src/gpu/optim/adamCore.ts';
 import type { VisualHull } from '../../src/recon/hull/index.ts';
 import { densifyAndPrune, quatToMatrix, SplatOrigin, viewspaceGradNorm, type DensifyInput } from '../../src/recon/train/densify.ts';
@@ -20,15 +20,7 @@ interface Spec {
 /** A degree-0 cloud from specs, with moments that name their splat (m = 100 * i + j, v = its square). */
 function build(specs: Spec[]): DensifyInput {
   const n = specs.length;
-  const cloud: GaussianCloud = {
-    count: n,
-    shDegree: 0,
-    means: new Float32Array(3 * n),
-    logScales: new Float32Array(3 * n),
-    quats: new Float32Array(4 * n),
-    opacityLogits: new Float32Array(n),
-    sh: new Float32Array(3 * n),
-  };
+  const cloud = allocateCloud(n, 0);
   specs.forEach((s, i) => {
     cloud.means.set(s.mean, 3 * i);
     const sc = typeof s.scale === 'object' ? s.scale : [s.scale ?? 0.001, s.scale ?? 0.001, s.scale ?? 0.001];

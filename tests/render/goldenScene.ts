@@ -5,7 +5,7 @@
  * filter. Changing anything here changes the images: regenerate them with `npm run golden:update`.
  */
 import { lookAtCamera, type Camera } from '../../src/core/camera.ts';
-import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
+import { allocateCloud, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { mulberry32 } from '../../src/core/random.ts';
 
 export interface GoldenView {
@@ -22,15 +22,7 @@ export function goldenCloud(): GaussianCloud {
   const blob = 160;
   const count = ring + blob;
   const K = 16;
-  const cloud: GaussianCloud = {
-    count,
-    shDegree: 3,
-    means: new Float32Array(3 * count),
-    logScales: new Float32Array(3 * count),
-    quats: new Float32Array(4 * count),
-    opacityLogits: new Float32Array(count),
-    sh: new Float32Array(3 * K * count),
-  };
+  const cloud = allocateCloud(count, 3);
   for (let i = 0; i < count; i++) {
     if (i < ring) {
       // Ring of radius 0.8 in the z = 0 plane, each splat stretched along the ring.

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { lookAtCamera } from '../../src/core/camera.ts';
 import { getGpuDevice } from '../../src/gpu/device.ts';
 import { projectSplat } from '../../src/gpu/reference/projectReference.ts';
-import { quadAxes } from '../../src/render/webgpu/quadAxes.ts';
+import { covarianceFromConic, quadAxes } from '../../src/render/webgpu/quadAxes.ts';
 import { createWebGpuSplatRenderer } from '../../src/render/webgpu/webGpuSplatRenderer.ts';
 import { testGpu, withGpuErrorScope } from '../gpu/gpuTestDevice.ts';
 import { consistencyScene, expectConsistent, expectDrawnInDepthOrder, runConsistency, saturatingScene, type ConsistencyCase } from './renderCases.ts';
@@ -55,8 +55,7 @@ describe('WebGPU viewer (Node, Dawn): oriented quads', () => {
     let thin = 0;
     for (const id of splatIds) {
       const p = projectSplat(scene.cloud, id, scene.camera)!;
-      const detQ = p.conicA * p.conicC - p.conicB ** 2;
-      const cov: [number, number, number] = [p.conicC / detQ, -p.conicB / detQ, p.conicA / detQ];
+      const cov = covarianceFromConic(p.conicA, p.conicB, p.conicC);
       const ref = quadAxes(cov, Math.sqrt(2 * Math.log(Math.max(p.opacity * 255, 1))));
       const g = gpu.subarray(4 * id, 4 * id + 4);
       const lengths = (v: ArrayLike<number>) => [Math.hypot(v[0], v[1]), Math.hypot(v[2], v[3])];

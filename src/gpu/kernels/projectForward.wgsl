@@ -21,15 +21,10 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let p = projectSplat(i);
   let f = screenFootprint(p);
   if (!f.kept) { return; }
-  let opacity = p.opacity;
   let xs = f.xs;
   let ys = f.ys;
 
-  projectedFromSplat[i] = ProjectedSplat(
-    vec4f(p.uv, p.conic.x, p.conic.y),
-    vec4f(p.conic.z, opacity, p.xc.z, powerCutoff(opacity)),
-    vec4f(max(p.colorRaw, vec3f(0.0)), 0.0),
-  );
+  projectedFromSplat[i] = projectedSplatOf(p);
   depthKeyFromSplat[i] = bitcast<u32>(p.xc.z); // z >= nearPlane > 0: the bit pattern orders as the float
   tileRectFromSplat[i] = vec4u(u32(xs.x) / TILE_SIZE, u32(ys.x) / TILE_SIZE, u32(xs.y) / TILE_SIZE + 1u, u32(ys.y) / TILE_SIZE + 1u);
   atomicAdd(&stats[0], 1u);

@@ -26,3 +26,9 @@ export function quadAxes(cov: readonly [number, number, number], radius: number)
   const h2 = QUAD_AXIS_MARGIN * radius * Math.sqrt(lambda2) + 1e-3;
   return [h1 * ex, h1 * ey, -h2 * ey, h2 * ex];
 }
+
+/** Sigma2D (a, b, c) from its inverse, the conic (A, B, C) that projected splats carry. */
+export function covarianceFromConic(conicA: number, conicB: number, conicC: number): [number, number, number] {
+  const det = conicA * conicC - conicB * conicB;
+  return [conicC / det, -conicB / det, conicA / det];
+}

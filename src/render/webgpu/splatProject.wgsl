@@ -36,16 +36,10 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let p = projectSplat(i);
   let f = screenFootprint(p);
   if (!f.kept) { return; }
-  let opacity = p.opacity;
-  let extent = f.extent;
 
-  projectedFromSplat[i] = ProjectedSplat(
-    vec4f(p.uv, p.conic.x, p.conic.y),
-    vec4f(p.conic.z, opacity, p.xc.z, powerCutoff(opacity)),
-    vec4f(max(p.colorRaw, vec3f(0.0)), 0.0),
-  );
-  quadHalfExtentFromSplat[i] = extent;
-  quadAxesFromSplat[i] = quadAxes(p.cov, sqrt(2.0 * log(max(opacity / ALPHA_MIN, 1.0))));
+  projectedFromSplat[i] = projectedSplatOf(p);
+  quadHalfExtentFromSplat[i] = f.extent;
+  quadAxesFromSplat[i] = quadAxes(p.cov, f.radius);
   let zBits = bitcast<u32>(p.xc.z); // z >= nearPlane > 0: the bit pattern orders as the float
   depthKeyFromSplat[i] = zBits;
   visibleSlotFromSplat[i] = 1u;

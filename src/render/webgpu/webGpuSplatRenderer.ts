@@ -64,6 +64,9 @@ export interface WebGpuSplatRenderer extends SplatRenderer {
   readQuadAxes(): Promise<Float32Array>;
 }
 
+/** depthRange before splatProject's atomicMin / atomicMax: (largest u32, 0). */
+const EMPTY_DEPTH_RANGE = new Uint32Array([0xffffffff, 0]);
+
 /** Per frame size: the saturation depth mask, the tile flags and the bind groups that use them. */
 interface SaturationTargets {
   frame: GPUTexture;
@@ -174,7 +177,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
         intersectionCapacity: 0,
       }),
     );
-    if (r) d.queue.writeBuffer(r.depthRange, 0, new Uint32Array([0xffffffff, 0]));
+    if (r) d.queue.writeBuffer(r.depthRange, 0, EMPTY_DEPTH_RANGE);
     const encoder = d.createCommandEncoder({ label: 'viewer frame' });
     const stagesRun: FrameStage[] = [];
     const timestamps = (stage: FrameStage) => (stagesRun.push(stage), this.readback.timestampWrites(stage));
@@ -273,12 +276,13 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
     const saturation = this.saturationTargets(frame);
     saturation.openAllTiles(); // queue write: lands before this frame's commands
     const batches = DRAW_BATCH_ENDS.length;
+    const frameView = frame.createView();
     for (let b = 0; b < batches; b++) {
       const first = b === 0;
       const last = b === batches - 1;
       const draw = encoder.beginRenderPass({
         label: `splatDraw batch ${b}`,
-        colorAttachments: [{ view: frame.createView(), loadOp: first ? 'clear' : 'load', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
+        colorAttachments: [{ view: frameView, loadOp: first ? 'clear' : 'load', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
         depthStencilAttachment: { view: saturation.view, depthLoadOp: first ? 'clear' : 'load', depthStoreOp: 'store', depthClearValue: 1 },
         timestampWrites: timestamps && (first || last) ? { querySet: timestamps.querySet, beginningOfPassWriteIndex: first ? timestamps.beginningOfPassWriteIndex : undefined, endOfPassWriteIndex: last ? timestamps.endOfPassWriteIndex : undefined } : undefined,
       });

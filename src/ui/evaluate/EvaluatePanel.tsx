@@ -5,6 +5,7 @@
  */
 import { useRef, useState } from 'react';
 import { ACCEPTED_SPLAT_FILES } from '../../io/splatFile.ts';
+import { HiddenFileInput } from '../HiddenFileInput.tsx';
 import type { EvaluationState } from './useEvaluation.ts';
 
 interface Props {
@@ -55,30 +56,8 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
         <button type="button" className="btn" onClick={() => modelInput.current?.click()} disabled={running} title="An LPIPS (AlexNet) ONNX model, as described in models/lpips.json (or drop the .onnx on the page)" data-testid="eval-open-model">
           LPIPS model…
         </button>
-        <input
-          ref={cloudInput}
-          type="file"
-          accept=".ply,.spz,.splat"
-          hidden
-          data-testid="eval-cloud-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) onOpenCloud(f);
-          }}
-        />
-        <input
-          ref={modelInput}
-          type="file"
-          accept=".onnx"
-          hidden
-          data-testid="eval-model-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void ev.openLpipsFile(f);
-          }}
-        />
+        <HiddenFileInput ref={cloudInput} accept=".ply,.spz,.splat" testId="eval-cloud-input" onFile={onOpenCloud} />
+        <HiddenFileInput ref={modelInput} accept=".onnx" testId="eval-model-input" onFile={(f) => void ev.openLpipsFile(f)} />
       </div>
       <form
         className="eval-url"

@@ -1,7 +1,7 @@
 // Chunk: screenFootprint.
 // Declares: struct ScreenFootprint, fn screenFootprint(p: SplatProjection) -> ScreenFootprint,
-// fn isFiniteF32, fn pixelSpan.
-// Expects: the projectSplat and blend chunks, `u: RasterUniforms`.
+// fn isFiniteF32, fn pixelSpan, fn projectedSplatOf(p: SplatProjection) -> ProjectedSplat.
+// Expects: the projectSplat, projectedSplat and blend chunks, `u: RasterUniforms`.
 // Contract (exact, not a heuristic): a pixel is blended only if opacity exp(power) >= ALPHA_MIN,
 // i.e. inside the ellipse of Mahalanobis radius r = sqrt(2 ln(opacity / ALPHA_MIN)), whose
 // bounding box has half-extents r sqrt(Sigma2D_xx), r sqrt(Sigma2D_yy). The box is widened by
@@ -11,6 +11,7 @@
 // the viewer's splatProject (quads) both cull with this one function, so they keep the same splats.
 struct ScreenFootprint {
   kept: bool,
+  radius: f32,     // Mahalanobis radius of the alpha >= ALPHA_MIN ellipse (no margin)
   extent: vec2f,   // half-extents in pixels
   xs: vec2i,       // inclusive pixel columns covered
   ys: vec2i,       // inclusive pixel rows covered
@@ -31,11 +32,20 @@ fn screenFootprint(p: SplatProjection) -> ScreenFootprint {
   var f: ScreenFootprint;
   f.kept = false;
   if (!p.visible || !(p.opacity >= ALPHA_MIN)) { return f; }
-  let radius = sqrt(2.0 * log(max(p.opacity / ALPHA_MIN, 1.0))) * 1.001;
-  f.extent = radius * sqrt(vec2f(p.cov.x, p.cov.z)) + 1e-3;
+  f.radius = sqrt(2.0 * log(max(p.opacity / ALPHA_MIN, 1.0)));
+  f.extent = 1.001 * f.radius * sqrt(vec2f(p.cov.x, p.cov.z)) + 1e-3;
   if (!(isFiniteF32(p.uv.x) && isFiniteF32(p.uv.y) && isFiniteF32(f.extent.x) && isFiniteF32(f.extent.y))) { return f; }
   f.xs = pixelSpan(p.uv.x, f.extent.x, u.width);
   f.ys = pixelSpan(p.uv.y, f.extent.y, u.height);
   f.kept = f.xs.x <= f.xs.y && f.ys.x <= f.ys.y;
   return f;
+}
+
+/** The record both rasterizers blend from, for a kept splat (colour clamped at 0, as blended). */
+fn projectedSplatOf(p: SplatProjection) -> ProjectedSplat {
+  return ProjectedSplat(
+    vec4f(p.uv, p.conic.x, p.conic.y),
+    vec4f(p.conic.z, p.opacity, p.xc.z, powerCutoff(p.opacity)),
+    vec4f(max(p.colorRaw, vec3f(0.0)), 0.0),
+  );
 }
