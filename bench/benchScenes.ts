@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
+import { importDatasetFolder } from '../src/node/importDatasetFs.ts';
 
 export const DATASETS = resolve('../shared/datasets');
 const CACHE = resolve('out/bench-scenes');

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { fsSource } from '../src/io/fsFileSource.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
 import { projectSplat } from '../src/gpu/reference/projectReference.ts';

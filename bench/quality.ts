@@ -14,7 +14,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError, isInputError } from '../src/core/errors.ts';
-import { fsSource } from '../src/io/fsFileSource.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';
 import { evaluateCloud, protocolSize } from '../src/recon/evaluate/protocol.ts';

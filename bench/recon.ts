@@ -16,7 +16,7 @@ import { DATASETS, ensureImported } from './benchScenes.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fsSource } from '../src/io/fsFileSource.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import type { TrainOptions } from '../src/recon/train/trainer.ts';

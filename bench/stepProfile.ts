@@ -4,7 +4,7 @@
  */
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
-import { fsSource } from '../src/io/fsFileSource.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
 import { prepareSplit } from '../src/recon/prepareViews.ts';
 import { createRasterizer } from '../src/gpu/rasterizer.ts';
 import { createLoss } from '../src/gpu/loss/loss.ts';

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cameraForward, dot, normalize, projectPoint, type Camera, type Vec3 } from '../src/core/camera.ts';
 import { describeError } from '../src/core/errors.ts';
-import { fsSource } from '../src/io/fsFileSource.ts';
-import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
+import { importDatasetFolder } from '../src/node/importDatasetFs.ts';
 import { loadScene, type LoadedScene } from '../src/io/sceneFolder.ts';
 
 const root = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets'));

@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../src/core/errors.ts';
-import { fsSource } from '../src/io/fsFileSource.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
 import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';

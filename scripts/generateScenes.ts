@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeError, InputError } from '../src/core/errors.ts';
-import { writeSceneFolder } from '../src/io/sceneWriter.ts';
+import { writeSceneFolder } from '../src/node/sceneWriter.ts';
 import { checkSceneSize, DEFAULT_HEIGHT, DEFAULT_WIDTH, generateScene, sceneIndexEntries } from '../src/scenegen/generate.ts';
 import { OBJECT_BUILDERS, objectNames } from '../src/scenegen/objects/index.ts';
 

@@ -4,7 +4,7 @@
  */
 import { describeError, isInputError } from '../src/core/errors.ts';
 import { DEFAULT_SCALE } from '../src/io/importDataset.ts';
-import { importDatasetFolder } from '../src/io/importDatasetFs.ts';
+import { importDatasetFolder } from '../src/node/importDatasetFs.ts';
 
 const USAGE = `usage: npm run scene:import -- <dataset dir> --out <scene dir> [--scale N] [--name NAME]
 

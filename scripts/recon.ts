@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../src/core/errors.ts';
 import { encodePng } from '../src/core/image.ts';
-import { fsSource } from '../src/io/fsFileSource.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
 import { writePly } from '../src/io/ply.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';

@@ -15,6 +15,13 @@ export class InputError extends Error {
   }
 }
 
+/** `views[2].camera.R` from a validator's issue path (zod's `issue.path`), for InputError's `field`. */
+export function formatFieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
 export function isInputError(e: unknown): e is InputError {
   return e instanceof Error && e.name === 'InputError';
 }

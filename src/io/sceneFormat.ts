@@ -21,7 +21,7 @@
  * greyscale or RGBA PNGs, object where value >= 128.
  */
 import { z } from 'zod';
-import { InputError } from '../core/errors.ts';
+import { formatFieldPath, InputError } from '../core/errors.ts';
 import { isRotation, type Camera, type Vec3 } from '../core/camera.ts';
 
 export const SCENE_FILE = 'scene.json';
@@ -86,13 +86,6 @@ export interface SceneManifest {
   bounds?: { min: Vec3; max: Vec3 };
   background?: [number, number, number];
   source?: Record<string, unknown>;
-}
-
-/** `views[2].camera.R` from a zod issue path. */
-export function formatFieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out || '(root)';
 }
 
 /**

@@ -5,8 +5,7 @@
  * its field, as scene.json does.
  */
 import { z } from 'zod';
-import { InputError } from '../core/errors.ts';
-import { formatFieldPath } from '../io/sceneFormat.ts';
+import { formatFieldPath, InputError } from '../core/errors.ts';
 
 const dim = z.union([z.number().int().positive(), z.string().min(1)]);
 

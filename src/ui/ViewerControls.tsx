@@ -4,7 +4,7 @@
  * grid), or both.
  */
 import { forwardRef } from 'react';
-import type { SplatBackendInfo } from '../render/Splats.tsx';
+import type { SplatBackendInfo } from './Splats.tsx';
 import type { RendererChoice } from './rendererChoice.ts';
 
 export type BackendState = { state: 'starting' } | { state: 'failed'; message: string } | ({ state: 'ready' } & SplatBackendInfo);

@@ -14,7 +14,7 @@ import type { Camera, Vec3 } from '../core/camera.ts';
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import type { FrameStats } from '../render/splatRenderer.ts';
-import { Splats, type SplatBackendInfo } from '../render/Splats.tsx';
+import { Splats, type SplatBackendInfo } from './Splats.tsx';
 import { BoundsBox } from './BoundsBox.tsx';
 import { cloudFrame } from './cloudFrame.ts';
 import { CameraFlight, type FlightRequest } from './CameraFlight.tsx';

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/core/image.ts';
 import { Color, PerspectiveCamera, Vector3, type Object3D } from 'three';
 import type { FrameStats, SplatRenderer } from '../../src/render/splatRenderer.ts';
-import { Splats } from '../../src/render/Splats.tsx';
+import { Splats } from '../../src/ui/Splats.tsx';
 import { goldenCloud } from '../render/goldenScene.ts';
 import { browserGpu } from './browserGpu.ts';
 

@@ -221,9 +221,7 @@ describe('PLY errors', () => {
 
   it('truncated data, and a count larger than the data, without allocating for it', () => {
     expectInputError(() => readPly(good.subarray(0, good.length - 1)), /truncated: the header declares 4 "vertex" entries \(\d+ bytes\) but only \d+ bytes/);
-    const t0 = performance.now();
     expectInputError(() => readPly(withHeader(header.replace('element vertex 4', 'element vertex 99000000'))), /truncated: the header declares 99000000/);
-    expect(performance.now() - t0).toBeLessThan(200);
     const ascii = writePly(randomCloud(2, 0), { format: 'ascii' });
     expectInputError(() => readPly(new TextEncoder().encode(new TextDecoder().decode(ascii).replace('element vertex 2', 'element vertex 90000000'))), /truncated: the header declares 90000000 "vertex" entries, which need at least/);
     expectInputError(() => readPly(new TextEncoder().encode(new TextDecoder().decode(ascii).replace('element vertex 2', 'element vertex 3'))), /truncated/);
@@ -262,11 +260,10 @@ describe('PLY errors', () => {
     expectInputError(() => readPly(new TextEncoder().encode(ascii.join('\n'))), /vertex 0: rot_2 is "inf", not a number/);
   });
 
-  it('fuzz: 2000 damaged files either read or fail with an InputError, quickly', () => {
+  it('fuzz: 2000 damaged files either read or fail with an InputError (timings: npm run bench:readers)', () => {
     const r = mulberry32(2024);
     const sources = [writePly(randomCloud(6, 1, 7)), writePly(randomCloud(5, 0, 8), { format: 'ascii' }), writePly(randomCloud(3, 3, 9))];
     const tokens = ['element vertex 4000000000', 'element vertex 0', 'property list uint float f_dc_0', 'property double', 'end_header', '\n', ' ', 'nan', '-', 'e', '9999999999', 'format ascii 1.0', 'format binary_big_endian 1.0', '\r\n'];
-    const t0 = performance.now();
     let read = 0, rejected = 0;
     for (let trial = 0; trial < 2000; trial++) {
       const src = sources[trial % sources.length];
@@ -303,6 +300,5 @@ describe('PLY errors', () => {
     }
     expect(read).toBeGreaterThan(50);
     expect(rejected).toBeGreaterThan(500);
-    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });

@@ -93,7 +93,6 @@ describe('readSplatFile / writeSplatFile', () => {
     const names = ['a.ply', 'a.spz', 'a.splat', 'a.bin', 'a', 'A.PLY'];
     const sources = Object.values(files);
     const specials = [0x0a796c70, 0x00088b1f, 0x5053474e, 1e9, 0, 0xffffffff];
-    const t0 = performance.now();
     let read = 0;
     for (let trial = 0; trial < 1500; trial++) {
       const { bytes } = mutate(sources[trial % 3], r, 16, specials);
@@ -107,6 +106,5 @@ describe('readSplatFile / writeSplatFile', () => {
       }
     }
     expect(read).toBeGreaterThan(100);
-    expect(performance.now() - t0).toBeLessThan(4000);
   });
 });

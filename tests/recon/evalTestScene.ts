@@ -10,7 +10,7 @@ import { encodeGreyPng, encodePng, type RGBAImage } from '../../src/core/image.t
 import { mulberry32 } from '../../src/core/random.ts';
 import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
 import type { SceneManifest } from '../../src/io/sceneFormat.ts';
-import { writeSceneFolder } from '../../src/io/sceneWriter.ts';
+import { writeSceneFolder } from '../../src/node/sceneWriter.ts';
 import { renderCloudViews } from '../../src/recon/renderViews.ts';
 
 export const EVAL_SIZE = { width: 64, height: 48 };

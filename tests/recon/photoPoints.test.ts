@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cameraCenter } from '../../src/core/camera.ts';
-import { fsSource } from '../../src/io/fsFileSource.ts';
+import { fsSource } from '../../src/node/fsFileSource.ts';
 import { loadScene } from '../../src/io/sceneFolder.ts';
 import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';
 import { carveVisualHull, cloudFromPoints, concatClouds, initCloudFromViews, photoConsistentPoints, type VisualHull } from '../../src/recon/hull/index.ts';

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isInputError } from '../../src/core/errors.ts';
 import { getGpuDevice } from '../../src/gpu/device.ts';
-import { fsSource } from '../../src/io/fsFileSource.ts';
+import { fsSource } from '../../src/node/fsFileSource.ts';
 import { loadScene, type LoadedScene } from '../../src/io/sceneFolder.ts';
 import { scoreView } from '../../src/recon/evaluate/scoreView.ts';
 import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';

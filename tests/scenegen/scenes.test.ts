@@ -7,9 +7,9 @@ import {
 } from '../../src/core/camera.ts';
 import { isInputError } from '../../src/core/errors.ts';
 import { loadScene, type LoadedScene } from '../../src/io/sceneFolder.ts';
-import { fsSource } from '../../src/io/fsFileSource.ts';
+import { fsSource } from '../../src/node/fsFileSource.ts';
 import { serializeSceneManifest, validateSceneManifest } from '../../src/io/sceneFormat.ts';
-import { writeSceneFolder } from '../../src/io/sceneWriter.ts';
+import { writeSceneFolder } from '../../src/node/sceneWriter.ts';
 import { checkSceneSize, generateScene, sceneIndexEntries, type GeneratedScene } from '../../src/scenegen/generate.ts';
 import { OBJECT_BUILDERS } from '../../src/scenegen/objects/index.ts';
 import { createHit, createRay, pixelRay, rayCamera } from '../../src/scenegen/ray.ts';

@@ -15,10 +15,14 @@
  */
 import type { RGBAImage } from '../image.ts';
 import { assertMaskSize, assertSameSize } from './common.ts';
+import { portableLog10 } from './portableLog10.ts';
 
-/** PSNR in dB from a mean squared error on values in [0, 1]. MSE 0 gives Infinity. */
+/**
+ * PSNR in dB from a mean squared error on values in [0, 1]. MSE 0 gives Infinity. The log is
+ * engine-independent, so the app and the command line print the same digits.
+ */
 export function psnrFromMse(mse: number): number {
-  return mse === 0 ? Infinity : -10 * Math.log10(mse);
+  return mse === 0 ? Infinity : -10 * portableLog10(mse);
 }
 
 /**

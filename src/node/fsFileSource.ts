@@ -2,8 +2,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import type { FileSource } from './fileSource.ts';
-import { normalizePath } from './fileSource.ts';
+import type { FileSource } from '../io/fileSource.ts';
+import { normalizePath } from '../io/fileSource.ts';
 
 export function fsSource(dir: string): FileSource {
   return {

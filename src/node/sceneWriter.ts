@@ -1,7 +1,7 @@
 /** Node-only: writes a scene folder (scene.json + image/mask files) to disk. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { serializeSceneManifest, validateSceneManifest, SCENE_FILE, type SceneManifest } from './sceneFormat.ts';
+import { serializeSceneManifest, validateSceneManifest, SCENE_FILE, type SceneManifest } from '../io/sceneFormat.ts';
 
 /**
  * Validates the manifest (so we never write a scene we could not load back), then writes

@@ -1,11 +1,11 @@
 /** Node-only: imports a dataset folder on disk into a scene folder on disk. */
 import { readdir, rm } from 'node:fs/promises';
-import type { FileSource } from './fileSource.ts';
+import type { FileSource } from '../io/fileSource.ts';
 import { basename, join, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { fsSource } from './fsFileSource.ts';
-import { importDatasetFromSource, type ImportedScene, type ImportOptions } from './importDataset.ts';
-import { SCENE_FILE } from './sceneFormat.ts';
+import { importDatasetFromSource, type ImportedScene, type ImportOptions } from '../io/importDataset.ts';
+import { SCENE_FILE } from '../io/sceneFormat.ts';
 import { writeSceneFolder } from './sceneWriter.ts';
 
 export async function importDatasetFolder(datasetDir: string, outDir: string, opts: ImportOptions = {}): Promise<ImportedScene> {

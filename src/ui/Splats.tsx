@@ -34,9 +34,9 @@ import { Color, SRGBColorSpace, Vector2, type Group, type PerspectiveCamera } fr
 import type { Camera } from '../core/camera.ts';
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import { getGpuDevice } from '../gpu/device.ts';
-import { createSplatRenderer } from './createSplatRenderer.ts';
-import type { FrameStats, RendererBackend, SplatRenderer } from './splatRenderer.ts';
-import { cameraFromThree } from './webgpu/cameraFromThree.ts';
+import { createSplatRenderer } from '../render/createSplatRenderer.ts';
+import type { FrameStats, RendererBackend, SplatRenderer } from '../render/splatRenderer.ts';
+import { cameraFromThree } from '../render/webgpu/cameraFromThree.ts';
 
 /** Which backend draws, and why WebGPU was not used when 'auto' fell back to WebGL2. */
 export interface SplatBackendInfo {
