@@ -29,10 +29,10 @@ export const DEFAULT_ORBIT: Omit<OrbitOptions, 'frames'> = {
 export function orbitCameras(o: OrbitOptions): Camera[] {
   const f = focalFromFov(degToRad(o.fovYDeg), o.height);
   const intr = { fx: f, fy: f, cx: o.width / 2, cy: o.height / 2, width: o.width, height: o.height };
-  const el = (o.elevationDeg * Math.PI) / 180;
+  const el = degToRad(o.elevationDeg);
   const cams: Camera[] = [];
   for (let k = 0; k <= o.frames; k++) {
-    const az = (k * o.stepDeg * Math.PI) / 180;
+    const az = degToRad(k * o.stepDeg);
     const eye: [number, number, number] = [o.radius * Math.cos(el) * Math.sin(az), o.radius * Math.sin(el), o.radius * Math.cos(el) * Math.cos(az)];
     cams.push(lookAtCamera(eye, [0, 0, 0], [0, 1, 0], intr));
   }

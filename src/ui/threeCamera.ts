@@ -1,5 +1,7 @@
 /**
- * The one place where an OpenCV camera becomes a three.js object, for display only.
+ * The one place where an OpenCV camera becomes a three.js object, for display only. The math is
+ * src/core/camera.ts's (openglCamToWorld, cameraFromGlPerspective); this file wraps it in three.js
+ * types.
  *
  * OpenCV camera axes: x right, y down, z forward (into the scene).
  * three.js / OpenGL camera axes: x right, y up, z backward (the camera looks down -z).
