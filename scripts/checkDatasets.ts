@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cameraForward, dot, normalize, projectPoint, type Camera, type Vec3 } from '../src/core/camera.ts';
+import { cameraCenter, cameraForward, dot, normalize, projectPoint, type Camera, type Vec3 } from '../src/core/camera.ts';
 import { describeError } from '../src/core/errors.ts';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { importDatasetFolder } from '../src/node/importDatasetFs.ts';
@@ -139,12 +139,7 @@ async function checkFern(scene: LoadedScene) {
 }
 
 function centerPlus(c: Camera, dir: Vec3, d: number): Vec3 {
-  const R = c.R, t = c.t;
-  const C: Vec3 = [
-    -(R[0] * t[0] + R[3] * t[1] + R[6] * t[2]),
-    -(R[1] * t[0] + R[4] * t[1] + R[7] * t[2]),
-    -(R[2] * t[0] + R[5] * t[1] + R[8] * t[2]),
-  ];
+  const C = cameraCenter(c);
   return [C[0] + dir[0] * d, C[1] + dir[1] * d, C[2] + dir[2] * d];
 }
 

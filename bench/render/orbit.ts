@@ -4,7 +4,7 @@
  * each `stepDeg` further around. Same intrinsics for every viewer: square pixels, centred
  * principal point, vertical field of view `fovYDeg`.
  */
-import { cameraCenter, lookAtCamera, type Camera } from '../../src/core/camera.ts';
+import { cameraCenter, degToRad, focalFromFov, fovFromFocal, lookAtCamera, radToDeg, type Camera } from '../../src/core/camera.ts';
 
 export interface OrbitOptions {
   frames: number;
@@ -27,12 +27,12 @@ export const DEFAULT_ORBIT: Omit<OrbitOptions, 'frames'> = {
 
 /** frames + 1 cameras: index 0 warm-up, 1..frames measured. */
 export function orbitCameras(o: OrbitOptions): Camera[] {
-  const f = o.height / 2 / Math.tan(((o.fovYDeg / 2) * Math.PI) / 180);
+  const f = focalFromFov(degToRad(o.fovYDeg), o.height);
   const intr = { fx: f, fy: f, cx: o.width / 2, cy: o.height / 2, width: o.width, height: o.height };
-  const el = (o.elevationDeg * Math.PI) / 180;
+  const el = degToRad(o.elevationDeg);
   const cams: Camera[] = [];
   for (let k = 0; k <= o.frames; k++) {
-    const az = (k * o.stepDeg * Math.PI) / 180;
+    const az = degToRad(k * o.stepDeg);
     const eye: [number, number, number] = [o.radius * Math.cos(el) * Math.sin(az), o.radius * Math.sin(el), o.radius * Math.cos(el) * Math.cos(az)];
     cams.push(lookAtCamera(eye, [0, 0, 0], [0, 1, 0], intr));
   }
@@ -45,5 +45,5 @@ export function cameraCentres(cams: readonly Camera[]): [number, number, number]
 
 /** Vertical field of view (degrees) of an OpenCV camera, for three.js. */
 export function fovYDegrees(cam: Camera): number {
-  return (2 * Math.atan(cam.height / 2 / cam.fy) * 180) / Math.PI;
+  return radToDeg(fovFromFocal(cam.fy, cam.height));
 }

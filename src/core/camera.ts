@@ -1,4 +1,7 @@
 /**
+ * The one home of camera math. Everything that converts, centres, projects or resizes a camera
+ * calls this file; importers and the three.js viewer convert at their boundary with it.
+ *
  * The one camera convention used everywhere inside the code (see DESIGN.md):
  * OpenCV axes (x right, y down, z forward), world-to-camera rotation R and translation t,
  * so a world point X maps to camera coordinates Xc = R X + t, and to pixels
@@ -7,6 +10,19 @@
  * Pixel centres: pixel (i, j) covers [i, i+1) x [j, j+1) and its centre is (i + 0.5, j + 0.5),
  * so a centred principal point is cx = width / 2. Importers convert at the boundary.
  */
+import { mat3, quat, vec3 } from 'gl-matrix';
+
+/*
+ * gl-matrix stores matrices COLUMN-major, this project's Mat3 is ROW-major. A row-major array read
+ * by gl-matrix is the transpose of the matrix it holds, so:
+ *   vec3.transformMat3(out, v, R)   computes R^T v (for a row-major R), and
+ *   mat3.transpose(out, R)          gives the column-major layout of a row-major R.
+ * Every gl-matrix call here writes into a plain number array passed as `out` (never gl-matrix's
+ * create(), whose arrays are Float32Array by default): results stay float64, and nothing here calls
+ * glMatrix.setMatrixArrayType, which is global. The summation order of each product is the one
+ * this project used before (x*m[0] + y*m[3] + z*m[6]), so results are bit-identical.
+ */
+
 export type Vec3 = [number, number, number];
 /** 3x3 matrix, row-major: m[r * 3 + c]. */
 export type Mat3 = [number, number, number, number, number, number, number, number, number];
@@ -65,9 +81,39 @@ export function projectPoint(cam: Camera, p: ArrayLike<number>): Vec3 {
 }
 
 /** Camera centre in world coordinates: C = -R^T t. */
-export function cameraCenter(cam: Camera): Vec3 {
-  const c = mat3MulVec(mat3Transpose(cam.R), cam.t);
+export function cameraCenter(cam: Pick<Camera, 'R' | 't'>): Vec3 {
+  const c = vec3.transformMat3([0, 0, 0], cam.t, cam.R); // R^T t (R row-major, see above)
   return [-c[0], -c[1], -c[2]];
+}
+
+/** World-to-camera translation of a camera with rotation R centred at C: t = -R C (inverse of cameraCenter). */
+export function translationFromCenter(R: ArrayLike<number>, C: ArrayLike<number>): Vec3 {
+  const rc = mat3MulVec(R, C);
+  return [-rc[0], -rc[1], -rc[2]];
+}
+
+/** Camera coordinates (OpenCV axes) -> world point: X = R^T (xc - t). Inverse of worldToCamera. */
+export function cameraToWorld(cam: Pick<Camera, 'R' | 't'>, xc: ArrayLike<number>): Vec3 {
+  return vec3.transformMat3([0, 0, 0], sub(xc, cam.t), cam.R) as Vec3;
+}
+
+/**
+ * World direction of the ray through continuous pixel position (u, v) (pixel centres at i + 0.5):
+ * R^T [(u - cx) / fx, (v - cy) / fy, 1], not normalised, so that C + s d lies at camera depth s.
+ * Written into `out` (default a new array).
+ */
+export function pixelDirection<T extends number[] | Float64Array = Vec3>(
+  cam: Pick<Camera, 'R' | 'fx' | 'fy' | 'cx' | 'cy'>,
+  u: number,
+  v: number,
+  out: T = [0, 0, 0] as T,
+): T {
+  const R = cam.R;
+  const xc = (u - cam.cx) / cam.fx, yc = (v - cam.cy) / cam.fy;
+  out[0] = R[0] * xc + R[3] * yc + R[6];
+  out[1] = R[1] * xc + R[4] * yc + R[7];
+  out[2] = R[2] * xc + R[5] * yc + R[8];
+  return out;
 }
 
 /** Viewing direction (camera +z axis) in world coordinates: third row of R. */
@@ -101,8 +147,7 @@ export function lookAtCamera(
   r = normalize(r);
   const d = cross(f, r); // y down
   const R: Mat3 = [r[0], r[1], r[2], d[0], d[1], d[2], f[0], f[1], f[2]];
-  const Re = mat3MulVec(R, eye);
-  return { R, t: [-Re[0], -Re[1], -Re[2]], ...intr };
+  return { R, t: translationFromCenter(R, eye), ...intr };
 }
 
 export function sub(a: ArrayLike<number>, b: ArrayLike<number>): Vec3 {
@@ -130,4 +175,139 @@ export function isRotation(R: ArrayLike<number>, tol = 1e-4): boolean {
   const rrt = mat3Mul(R, mat3Transpose(R));
   for (let i = 0; i < 9; i++) if (Math.abs(rrt[i] - (i % 4 === 0 ? 1 : 0)) > tol) return false;
   return Math.abs(mat3Det(R) - 1) < tol;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field of view <-> focal length (pinhole, square pixels along the axis considered).
+
+export function degToRad(deg: number): number {
+  return (deg * Math.PI) / 180;
+}
+export function radToDeg(rad: number): number {
+  return (rad * 180) / Math.PI;
+}
+
+/**
+ * Focal length in pixels of a field of view `fov` (radians) spanning `size` pixels:
+ * f = (size / 2) / tan(fov / 2). `zoom` narrows the view as three.js's PerspectiveCamera.zoom does
+ * (tan(fov / 2) divided by zoom).
+ */
+export function focalFromFov(fov: number, size: number, zoom = 1): number {
+  return size / 2 / (Math.tan(fov / 2) / zoom);
+}
+
+/** Field of view (radians) spanned by `size` pixels at focal length `focal` pixels: 2 atan(size / 2 / f). */
+export function fovFromFocal(focal: number, size: number): number {
+  return 2 * Math.atan(size / 2 / focal);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quaternions (w, x, y, z) <-> rotation matrices (row-major).
+
+/**
+ * Rotation matrix (row-major) of the quaternion (w, x, y, z) at q[offset..offset+3], assumed unit
+ * (not normalised here: COLMAP's qvec2rotmat; see unitQuatToRotation). Written into `out`. This is
+ * the formula the WGSL projection kernel uses too (projectSplat.wgsl), kept as written rather than
+ * gl-matrix's mat3.fromQuat, whose diagonal (1 - 2y^2 - 2z^2) rounds differently.
+ */
+export function quatToRotation<T extends number[] | Float64Array = Mat3>(
+  q: ArrayLike<number>,
+  offset = 0,
+  out: T = new Array(9).fill(0) as T,
+): T {
+  return rotationOf(q[offset], q[offset + 1], q[offset + 2], q[offset + 3], out);
+}
+
+/** quatToRotation of the quaternion divided by its length (a zero quaternion is left as it is). */
+export function unitQuatToRotation<T extends number[] | Float64Array = Mat3>(
+  q: ArrayLike<number>,
+  offset = 0,
+  out: T = new Array(9).fill(0) as T,
+): T {
+  let w = q[offset], x = q[offset + 1], y = q[offset + 2], z = q[offset + 3];
+  const len = Math.hypot(w, x, y, z) || 1;
+  w /= len;
+  x /= len;
+  y /= len;
+  z /= len;
+  return rotationOf(w, x, y, z, out);
+}
+
+function rotationOf<T extends number[] | Float64Array>(w: number, x: number, y: number, z: number, R: T): T {
+  R[0] = 1 - 2 * (y * y + z * z);
+  R[1] = 2 * (x * y - w * z);
+  R[2] = 2 * (x * z + w * y);
+  R[3] = 2 * (x * y + w * z);
+  R[4] = 1 - 2 * (x * x + z * z);
+  R[5] = 2 * (y * z - w * x);
+  R[6] = 2 * (x * z - w * y);
+  R[7] = 2 * (y * z + w * x);
+  R[8] = 1 - 2 * (x * x + y * y);
+  return R;
+}
+
+/**
+ * Unit quaternion (w, x, y, z) with w >= 0 of a rotation matrix (row-major), by gl-matrix's
+ * quat.fromMat3 (Shoemake) on the column-major layout. gl-matrix's quaternions are (x, y, z, w).
+ */
+export function rotationToQuat(R: ArrayLike<number>): [number, number, number, number] {
+  const colMajor = mat3.transpose(new Array<number>(9), R as unknown as mat3);
+  const q = quat.fromMat3([0, 0, 0, 0], colMajor);
+  quat.normalize(q, q);
+  const s = q[3] < 0 ? -1 : 1;
+  return [s * q[3], s * q[0], s * q[1], s * q[2]];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversions at the boundary: other camera conventions -> ours.
+
+/**
+ * World-to-camera (OpenCV) of a camera-to-world matrix in OpenGL camera axes (x right, y up,
+ * z backwards: Blender/NeRF transforms.json, three.js). The OpenCV camera's y and z axes are the
+ * OpenGL ones negated; world-to-camera rotation rows are the camera axes, t = -R C.
+ * `layout`: 'row-major' (transforms.json's nested lists, 3x4 or 4x4: entry (r, c) at m[4r + c]) or
+ * 'column-major' (three.js Matrix4.elements, gl-matrix mat4: entry (r, c) at m[4c + r]).
+ */
+export function opencvFromOpenglCamToWorld(m: ArrayLike<number>, layout: 'row-major' | 'column-major'): { R: Mat3; t: Vec3 } {
+  const col = layout === 'row-major'
+    ? (j: number): Vec3 => [m[j], m[4 + j], m[8 + j]]
+    : (j: number): Vec3 => [m[4 * j], m[4 * j + 1], m[4 * j + 2]];
+  const [x, y, z, C] = [col(0), col(1), col(2), col(3)];
+  const R: Mat3 = [x[0], x[1], x[2], -y[0], -y[1], -y[2], -z[0], -z[1], -z[2]];
+  return { R, t: translationFromCenter(R, C) };
+}
+
+/**
+ * The inverse: camera-to-world in OpenGL camera axes, 4x4 COLUMN-major (three.js Matrix4.elements,
+ * gl-matrix mat4). Its columns are [R row 0, -R row 1, -R row 2, C].
+ */
+export function openglCamToWorld(cam: Pick<Camera, 'R' | 't'>): number[] {
+  const R = cam.R;
+  const C = cameraCenter(cam);
+  return [R[0], R[1], R[2], 0, -R[3], -R[4], -R[5], 0, -R[6], -R[7], -R[8], 0, C[0], C[1], C[2], 1];
+}
+
+/**
+ * The OpenCV camera of an OpenGL perspective camera (three.js PerspectiveCamera) given as plain
+ * numbers: its camera-to-world matrix in GL axes, column-major and rigid; vertical field of view
+ * `fov` in DEGREES and `zoom` (three.js's); an image of width x height pixels with a centred
+ * principal point. Square pixels (fx = fy): an image whose aspect differs shows the same vertical
+ * extent, as three.js does when a canvas is resized.
+ */
+export function cameraFromGlPerspective(
+  camToWorld: ArrayLike<number>,
+  view: { fov: number; zoom?: number; width: number; height: number },
+): Camera {
+  const { R, t } = opencvFromOpenglCamToWorld(camToWorld, 'column-major');
+  const f = focalFromFov(degToRad(view.fov), view.height, view.zoom);
+  return { R, t, fx: f, fy: f, cx: view.width / 2, cy: view.height / 2, width: view.width, height: view.height };
+}
+
+/**
+ * World-to-camera rotation (OpenCV) of an LLFF pose (poses_bounds.npy), whose rotation columns are
+ * the camera's [down, right, backwards] axes in world coordinates: rows x = right, y = down,
+ * z = forward = -back.
+ */
+export function opencvRotationFromLlff(right: ArrayLike<number>, down: ArrayLike<number>, back: ArrayLike<number>): Mat3 {
+  return [right[0], right[1], right[2], down[0], down[1], down[2], -back[0], -back[1], -back[2]];
 }

@@ -3,7 +3,7 @@
  * (x right, y up, looking down -z), and one horizontal field of view for all frames.
  * Also reads the instant-ngp / nerfstudio variant's fl_x, fl_y, cx, cy, w, h when present.
  */
-import { isRotation, type Camera, type Mat3, type Vec3 } from '../core/camera.ts';
+import { focalFromFov, isRotation, opencvFromOpenglCamToWorld, resizeCamera, type Camera, type Mat3 } from '../core/camera.ts';
 import { InputError } from '../core/errors.ts';
 
 export interface BlenderFrame {
@@ -89,43 +89,21 @@ function rotationOf(c2w: number[]): Mat3 {
 }
 
 /**
- * Camera-to-world in OpenGL camera axes -> world-to-camera in OpenCV axes. The OpenCV camera's
- * y and z axes are the OpenGL ones negated; world-to-camera rotation rows are the camera axes.
- */
-export function openglC2wToOpencvW2c(c2w: ArrayLike<number>): { R: Mat3; t: Vec3 } {
-  const col = (j: number): Vec3 => [c2w[j], c2w[4 + j], c2w[8 + j]];
-  const [x, y, z, C] = [col(0), col(1), col(2), col(3)];
-  const R: Mat3 = [x[0], x[1], x[2], -y[0], -y[1], -y[2], -z[0], -z[1], -z[2]];
-  const t: Vec3 = [
-    -(R[0] * C[0] + R[1] * C[1] + R[2] * C[2]),
-    -(R[3] * C[0] + R[4] * C[1] + R[5] * C[2]),
-    -(R[6] * C[0] + R[7] * C[1] + R[8] * C[2]),
-  ];
-  return { R, t };
-}
-
-/**
  * The OpenCV camera of one frame for an image of width x height pixels. The image size is not in
  * the Blender file (it is whatever the PNG is), so the caller passes it.
  */
 export function blenderFrameCamera(tr: BlenderTransforms, frame: BlenderFrame, width: number, height: number): Camera {
-  let fx: number, fy: number, cx: number, cy: number;
+  const pose = opencvFromOpenglCamToWorld(frame.c2w, 'row-major');
   if (tr.flX !== undefined) {
     // instant-ngp style: intrinsics given at w x h (default: this image's size), rescale to ours.
-    const sx = width / (tr.w ?? width);
-    const sy = height / (tr.h ?? height);
-    fx = tr.flX * sx;
-    fy = (tr.flY ?? tr.flX) * sy;
-    cx = (tr.cx ?? (tr.w ?? width) / 2) * sx;
-    cy = (tr.cy ?? (tr.h ?? height) / 2) * sy;
-  } else {
-    fx = (0.5 * width) / Math.tan(0.5 * tr.cameraAngleX!);
-    fy = tr.cameraAngleY !== undefined ? (0.5 * height) / Math.tan(0.5 * tr.cameraAngleY) : fx;
-    // Blender renders pixel centres at i + 0.5 with the optical axis through the image centre.
-    cx = width / 2;
-    cy = height / 2;
+    const w = tr.w ?? width, h = tr.h ?? height;
+    const given = { ...pose, fx: tr.flX, fy: tr.flY ?? tr.flX, cx: tr.cx ?? w / 2, cy: tr.cy ?? h / 2, width: w, height: h };
+    return resizeCamera(given, width, height);
   }
-  return { ...openglC2wToOpencvW2c(frame.c2w), fx, fy, cx, cy, width, height };
+  const fx = focalFromFov(tr.cameraAngleX!, width);
+  const fy = tr.cameraAngleY !== undefined ? focalFromFov(tr.cameraAngleY, height) : fx;
+  // Blender renders pixel centres at i + 0.5 with the optical axis through the image centre.
+  return { ...pose, fx, fy, cx: width / 2, cy: height / 2, width, height };
 }
 
 /** "./train/r_26" -> "r_26". */

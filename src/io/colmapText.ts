@@ -3,7 +3,7 @@
  * convention: OpenCV axes, world-to-camera (QW QX QY QZ TX TY TZ), pixel centres at i + 0.5.
  * Lens distortion has no place in our Camera, so it is dropped with a warning.
  */
-import type { Camera, Mat3, Vec3 } from '../core/camera.ts';
+import { quatToRotation, type Camera, type Vec3 } from '../core/camera.ts';
 import { InputError } from '../core/errors.ts';
 
 export interface ColmapCamera {
@@ -141,15 +141,6 @@ export function parseColmapPoints(text: string, file = 'points3D.txt'): ColmapPo
   return { ids, xyz: new Float64Array(xyz), rgb: new Uint8Array(rgb) };
 }
 
-/** Unit quaternion (w, x, y, z) -> row-major rotation matrix (COLMAP's qvec2rotmat). */
-export function quaternionToRotation([w, x, y, z]: readonly number[]): Mat3 {
-  return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
-  ];
-}
-
 export interface ColmapView {
   image: ColmapImage;
   camera: Camera;
@@ -178,7 +169,7 @@ export function colmapViews(
     if (!c) throw new InputError(`image "${im.name}" uses CAMERA_ID ${im.cameraId}, which cameras.txt does not list`, { file: imagesFile });
     const f = MODELS[c.model].f;
     const camera: Camera = {
-      R: quaternionToRotation(im.q),
+      R: quatToRotation(im.q), // COLMAP's qvec2rotmat: world-to-camera, as ours
       t: [...im.t],
       fx: c.params[f[0]],
       fy: c.params[f[1]],

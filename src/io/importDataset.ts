@@ -5,7 +5,7 @@
  * Works on any FileSource that can list its files, so it runs in Node and in the page;
  * importDatasetFs.ts writes the result to disk.
  */
-import { type Camera, type Vec3 } from '../core/camera.ts';
+import { cameraToWorld, type Camera, type Vec3 } from '../core/camera.ts';
 import { InputError } from '../core/errors.ts';
 import { decodeImage, encodeGreyPng, encodePng, maskFromImage, sniffImageFormat, type RGBAImage } from '../core/image.ts';
 import { blenderFrameCamera, frameImagePath, frameName, parseBlenderTransforms, type BlenderFrame, type BlenderTransforms } from './blenderTransforms.ts';
@@ -387,10 +387,10 @@ function frustumBounds(cams: Camera[], nearFar: [number, number][]): { min: Vec3
     if (!(near > 0 && far > near && Number.isFinite(far))) return null;
     for (const d of [near, far])
       for (const [u, v] of [[0, 0], [c.width, 0], [0, c.height], [c.width, c.height]]) {
-        // Camera-space corner at depth d, then to world: X = R^T (x - t).
-        const x = [((u - c.cx) / c.fx) * d - c.t[0], ((v - c.cy) / c.fy) * d - c.t[1], d - c.t[2]];
+        // Camera-space corner at depth d, then to world.
+        const X = cameraToWorld(c, [((u - c.cx) / c.fx) * d, ((v - c.cy) / c.fy) * d, d]);
         for (let a = 0; a < 3; a++) {
-          const w = c.R[a] * x[0] + c.R[3 + a] * x[1] + c.R[6 + a] * x[2];
+          const w = X[a];
           min[a] = Math.min(min[a], w);
           max[a] = Math.max(max[a], w);
         }

@@ -4,8 +4,8 @@
  * rotation's columns in LLFF order [down, right, backwards]; hwf = (height, width, focal) of the
  * full-resolution photos, principal point at the centre, no distortion.
  */
-import type { Camera, Mat3, Vec3 } from '../core/camera.ts';
-import { isRotation } from '../core/camera.ts';
+import type { Camera, Vec3 } from '../core/camera.ts';
+import { isRotation, opencvRotationFromLlff, translationFromCenter } from '../core/camera.ts';
 import { InputError } from '../core/errors.ts';
 import type { NpyArray } from './npy.ts';
 
@@ -43,17 +43,11 @@ export function parseLlffPosesBounds(arr: NpyArray, file = 'poses_bounds.npy'): 
     if (!Array.from(r).every(Number.isFinite)) throw new InputError('contains a non-finite value', where);
     if (!(pose.hwf[0] > 0 && pose.hwf[1] > 0 && pose.hwf[2] > 0))
       throw new InputError(`hwf must be positive, got (${pose.hwf.join(', ')})`, where);
-    if (!isRotation(llffRotationToOpencvW2c(pose)))
+    if (!isRotation(opencvRotationFromLlff(pose.right, pose.down, pose.back)))
       throw new InputError('rotation columns are not orthonormal with [down, right, back] handedness', where);
     out.push(pose);
   }
   return out;
-}
-
-/** OpenCV world-to-camera rotation: camera x = right, y = down, z = forward = -back. */
-function llffRotationToOpencvW2c(p: LlffPose): Mat3 {
-  const { right: x, down: y, back: b } = p;
-  return [x[0], x[1], x[2], y[0], y[1], y[2], -b[0], -b[1], -b[2]];
 }
 
 /**
@@ -61,13 +55,8 @@ function llffRotationToOpencvW2c(p: LlffPose): Mat3 {
  * focal length given at full resolution is scaled by the actual size over hwf's size.
  */
 export function llffCamera(p: LlffPose, width: number, height: number): Camera {
-  const R = llffRotationToOpencvW2c(p);
-  const C = p.center;
-  const t: Vec3 = [
-    -(R[0] * C[0] + R[1] * C[1] + R[2] * C[2]),
-    -(R[3] * C[0] + R[4] * C[1] + R[5] * C[2]),
-    -(R[6] * C[0] + R[7] * C[1] + R[8] * C[2]),
-  ];
+  const R = opencvRotationFromLlff(p.right, p.down, p.back);
+  const t = translationFromCenter(R, p.center);
   const [h, w, f] = p.hwf;
   return { R, t, fx: (f * width) / w, fy: (f * height) / h, cx: width / 2, cy: height / 2, width, height };
 }

@@ -3,7 +3,7 @@
  * one camera convention (OpenCV axes, world-to-camera R and t, pixel centres at i + 0.5).
  * Plain mutable records so the inner loops allocate nothing.
  */
-import type { Camera } from '../core/camera.ts';
+import { cameraCenter, pixelDirection, type Camera } from '../core/camera.ts';
 
 /** Origin o and unit direction d. */
 export interface Ray {
@@ -46,15 +46,11 @@ export interface RayCamera {
 }
 
 export function rayCamera(cam: Camera): RayCamera {
-  const R = cam.R, t = cam.t;
-  // C = -R^T t
-  return {
-    cam,
-    ox: -(R[0] * t[0] + R[3] * t[1] + R[6] * t[2]),
-    oy: -(R[1] * t[0] + R[4] * t[1] + R[7] * t[2]),
-    oz: -(R[2] * t[0] + R[5] * t[1] + R[8] * t[2]),
-  };
+  const [ox, oy, oz] = cameraCenter(cam);
+  return { cam, ox, oy, oz };
 }
+
+const dir = new Float64Array(3);
 
 /**
  * The ray from the camera centre through continuous pixel position (u, v), written into `ray`.
@@ -62,12 +58,8 @@ export function rayCamera(cam: Camera): RayCamera {
  * ray gives back (u, v).
  */
 export function pixelRay(rc: RayCamera, u: number, v: number, ray: Ray): void {
-  const c = rc.cam, R = c.R;
-  const xc = (u - c.cx) / c.fx, yc = (v - c.cy) / c.fy;
-  // world direction = R^T [xc, yc, 1]
-  let dx = R[0] * xc + R[3] * yc + R[6];
-  let dy = R[1] * xc + R[4] * yc + R[7];
-  let dz = R[2] * xc + R[5] * yc + R[8];
+  pixelDirection(rc.cam, u, v, dir);
+  let dx = dir[0], dy = dir[1], dz = dir[2];
   const inv = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
   dx *= inv; dy *= inv; dz *= inv;
   ray.ox = rc.ox; ray.oy = rc.oy; ray.oz = rc.oz;

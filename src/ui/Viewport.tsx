@@ -10,7 +10,7 @@ import { Canvas, useThree } from '@react-three/fiber';
 import { Grid, OrbitControls } from '@react-three/drei';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Matrix4, PerspectiveCamera, Quaternion, Vector3 } from 'three';
-import type { Camera, Vec3 } from '../core/camera.ts';
+import { degToRad, type Camera, type Vec3 } from '../core/camera.ts';
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import type { FrameStats } from '../render/splatRenderer.ts';
@@ -186,7 +186,7 @@ function Framing({ frame, rotation }: { frame: RigFrame; rotation: Quaternion })
   const controls = useThree((s) => s.controls) as { target: Vector3; update(): void } | null;
   const invalidate = useThree((s) => s.invalidate);
   useLayoutEffect(() => {
-    const dist = (frame.radius / Math.sin(((FOV / 2) * Math.PI) / 180)) * 1.05;
+    const dist = (frame.radius / Math.sin(degToRad(FOV) / 2)) * 1.05;
     const dir = new Vector3(...frame.viewDir).applyQuaternion(rotation);
     camera.position.copy(dir.multiplyScalar(dist));
     if (camera instanceof PerspectiveCamera) {

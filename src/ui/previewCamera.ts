@@ -5,7 +5,7 @@
  * orbiting turns the preview, zooming in closer than the fit brings it closer still.
  */
 import { Matrix4 } from 'three';
-import type { Camera, Vec3 } from '../core/camera.ts';
+import { degToRad, focalFromFov, fovFromFocal, type Camera, type Vec3 } from '../core/camera.ts';
 import { threeToOpenCvCamera } from './threeCamera.ts';
 
 /** Preview image size for a view of this aspect ratio (width / height), long side `longSide`. */
@@ -29,8 +29,9 @@ export function previewCamera(
   const e = camToData.elements;
   const forward = [-e[8], -e[9], -e[10]];
   const dist = Math.hypot(e[12] - target[0], e[13] - target[1], e[14] - target[2]);
-  const halfV = Math.atan(Math.tan(((view.fov / 2) * Math.PI) / 180) / (view.zoom ?? 1));
-  const halfH = Math.atan((Math.tan(halfV) * view.width) / view.height);
+  const f = focalFromFov(degToRad(view.fov), view.height, view.zoom);
+  const halfV = fovFromFocal(f, view.height) / 2;
+  const halfH = fovFromFocal(f, view.width) / 2;
   const fit = (view.fitRadius / Math.sin(Math.min(halfV, halfH))) * 1.05;
   const d = Math.min(dist, fit);
   const m = camToData.clone();

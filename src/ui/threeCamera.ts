@@ -1,5 +1,7 @@
 /**
- * The one place where an OpenCV camera becomes a three.js object, for display only.
+ * The one place where an OpenCV camera becomes a three.js object, for display only. The math is
+ * src/core/camera.ts's (openglCamToWorld, cameraFromGlPerspective); this file wraps it in three.js
+ * types.
  *
  * OpenCV camera axes: x right, y down, z forward (into the scene).
  * three.js / OpenGL camera axes: x right, y up, z backward (the camera looks down -z).
@@ -9,18 +11,11 @@
  * [R row 0, -R row 1, -R row 2, C].
  */
 import { Matrix4 } from 'three';
-import { cameraCenter, type Camera, type Mat3, type Vec3 } from '../core/camera.ts';
+import { cameraFromGlPerspective, openglCamToWorld, type Camera, type Vec3 } from '../core/camera.ts';
 
 export function openCvToThreeMatrix(cam: Camera): Matrix4 {
-  const R = cam.R;
-  const [cx, cy, cz] = cameraCenter(cam);
-  // Matrix4.set takes row-major arguments.
-  return new Matrix4().set(
-    R[0], -R[3], -R[6], cx,
-    R[1], -R[4], -R[7], cy,
-    R[2], -R[5], -R[8], cz,
-    0, 0, 0, 1,
-  );
+  // Matrix4.fromArray takes column-major elements, the layout openglCamToWorld returns.
+  return new Matrix4().fromArray(openglCamToWorld(cam));
 }
 
 /**
@@ -54,18 +49,5 @@ export function threeToOpenCvCamera(
   camToWorld: Matrix4,
   view: { fov: number; zoom?: number; width: number; height: number },
 ): Camera {
-  const e = camToWorld.elements; // column-major
-  const x = [e[0], e[1], e[2]];
-  const y = [e[4], e[5], e[6]];
-  const z = [e[8], e[9], e[10]];
-  const C = [e[12], e[13], e[14]];
-  const R: Mat3 = [x[0], x[1], x[2], -y[0], -y[1], -y[2], -z[0], -z[1], -z[2]];
-  const t: Vec3 = [
-    -(R[0] * C[0] + R[1] * C[1] + R[2] * C[2]),
-    -(R[3] * C[0] + R[4] * C[1] + R[5] * C[2]),
-    -(R[6] * C[0] + R[7] * C[1] + R[8] * C[2]),
-  ];
-  const halfTan = Math.tan(((view.fov / 2) * Math.PI) / 180) / (view.zoom ?? 1);
-  const f = view.height / 2 / halfTan;
-  return { R, t, fx: f, fy: f, cx: view.width / 2, cy: view.height / 2, width: view.width, height: view.height };
+  return cameraFromGlPerspective(camToWorld.elements, view);
 }

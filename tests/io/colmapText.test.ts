@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
-import { parseColmapCameras, parseColmapImages, parseColmapPoints, quaternionToRotation } from '../../src/io/colmapText.ts';
+import { quatToRotation as quaternionToRotation } from '../../src/core/camera.ts';
+import { parseColmapCameras, parseColmapImages, parseColmapPoints } from '../../src/io/colmapText.ts';
 
 function errorOf(f: () => unknown): InputError {
   try {

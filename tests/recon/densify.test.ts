@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { allocateCloud, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import type { AdamMoments } from '../../src/gpu/optim/adamCore.ts';
 import type { VisualHull } from '../../src/recon/hull/index.ts';
-import { densifyAndPrune, quatToMatrix, SplatOrigin, viewspaceGradNorm, type DensifyInput } from '../../src/recon/train/densify.ts';
+import { unitQuatToRotation as quatToMatrix } from '../../src/core/camera.ts';
+import { densifyAndPrune, SplatOrigin, viewspaceGradNorm, type DensifyInput } from '../../src/recon/train/densify.ts';
 import { mcmcGrow, mcmcRelocate, relocationCorrection } from '../../src/recon/train/densifyMcmc.ts';
 import { logit, resetOpacity } from '../../src/recon/train/densifyOpacityReset.ts';
 

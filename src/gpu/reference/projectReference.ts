@@ -16,7 +16,7 @@
  *   splat smaller than a pixel keeps its total weight instead of being smeared at full opacity
  *   (a negative determinant before the low-pass gives 0: invisible).
  */
-import { cameraCenter, type Camera } from '../../core/camera.ts';
+import { cameraCenter, quatToRotation, type Camera } from '../../core/camera.ts';
 import { shBasis, shBasisGrad } from '../../core/sh.ts';
 import type { ReferenceCloud } from './referenceCloud.ts';
 
@@ -50,14 +50,6 @@ export interface ProjectedGrad {
   conicC: number;
   opacity: number;
   color: [number, number, number];
-}
-
-export function quatToRotation(w: number, x: number, y: number, z: number): number[] {
-  return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
-  ];
 }
 
 /** Everything the backward pass needs, recomputed from the cloud (never cached on the GPU side). */
@@ -100,7 +92,7 @@ function project(cloud: ReferenceCloud, i: number, cam: Camera, opts: ProjectOpt
   const qNorm = Math.hypot(qr[0], qr[1], qr[2], qr[3]);
   if (!(qNorm > 0)) return null;
   const q = qr.map((c) => c / qNorm);
-  const Rq = quatToRotation(q[0], q[1], q[2], q[3]);
+  const Rq: number[] = quatToRotation(q);
   const s = [0, 1, 2].map((k) => Math.exp(cloud.logScales[3 * i + k]));
   const M = Rq.map((r, idx) => r * s[idx % 3]);
   const Sigma = new Array(9).fill(0);

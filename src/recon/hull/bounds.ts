@@ -12,7 +12,7 @@
  * If nothing survives (masks that contradict each other), the generous cube is returned: carving
  * in it still works, only coarser.
  */
-import { cameraCenter, mat3MulVec, mat3Transpose, type Camera, type Vec3 } from '../../core/camera.ts';
+import { cameraCenter, pixelDirection, type Camera, type Vec3 } from '../../core/camera.ts';
 import { prepareSilhouette, type Silhouette } from './silhouette.ts';
 import type { Bounds } from './types.ts';
 import { survives } from './vote.ts';
@@ -62,8 +62,7 @@ function centroidRaysMeet(views: readonly BoundsView[]): Vec3 {
   for (const v of views) {
     const [u, w] = maskCentroid(v);
     const c = v.camera;
-    const dc = [(u - c.cx) / c.fx, (w - c.cy) / c.fy, 1];
-    const d = mat3MulVec(mat3Transpose(c.R), dc);
+    const d = pixelDirection(c, u, w);
     const n = Math.hypot(d[0], d[1], d[2]);
     d[0] /= n; d[1] /= n; d[2] /= n;
     const C = cameraCenter(c);

@@ -20,6 +20,7 @@
  * is left, and interior voxels, get the mean of all coloured voxels (or mid grey). `views` says
  * how many views each voxel averaged (0 = filled in).
  */
+import { cameraCenter } from '../../core/camera.ts';
 import { cooperator } from './cooperate.ts';
 import { voxelOccupied } from './occupancy.ts';
 import type { ColourView, StageOptions, VisualHull } from './types.ts';
@@ -62,11 +63,7 @@ export async function colourHull(hull: VisualHull, views: readonly ColourView[],
     if (c.width !== W || c.height !== H) throw new Error(`colourHull: view ${vi} camera is ${c.width}x${c.height} but its image is ${W}x${H}`);
     if (mask && mask.length !== W * H) throw new Error(`colourHull: view ${vi} mask has ${mask.length} bytes, expected ${W}x${H}`);
     const R = c.R, t = c.t;
-    const C = [
-      -(R[0] * t[0] + R[3] * t[1] + R[6] * t[2]),
-      -(R[1] * t[0] + R[4] * t[1] + R[7] * t[2]),
-      -(R[2] * t[0] + R[5] * t[1] + R[8] * t[2]),
-    ];
+    const C = cameraCenter(c);
     // Camera-space (u, v, depth) of every surface voxel, computed once for splat and lookup.
     const uvz = new Float32Array(surf.length * 3);
     for (let s = 0; s < surf.length; s++) {

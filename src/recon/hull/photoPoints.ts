@@ -18,6 +18,7 @@
  * Occlusion is ignored: a point whose other views see something in front of it simply fails the
  * correlation test. The point gets the reference pixel's colour.
  */
+import { cameraCenter, cameraForward, pixelDirection, projectPoint } from '../../core/camera.ts';
 import { cooperator } from './cooperate.ts';
 import { voxelOccupied } from './occupancy.ts';
 import type { ColourView, StageOptions, VisualHull } from './types.ts';
@@ -87,7 +88,6 @@ export async function photoConsistentPoints(hull: VisualHull, views: readonly Co
     if (others.length === 0) continue;
     const { camera: c, rgba, mask } = ref.view;
     const W = rgba.width, H = rgba.height;
-    const R = c.R;
     for (let y = radius; y < H - radius; y += stride) {
       await coop.tick();
       opts.onProgress?.(ri * H + y, prepared.length * H);
@@ -97,8 +97,7 @@ export async function photoConsistentPoints(hull: VisualHull, views: readonly Co
         if (!normalise(refPatch, minTexture)) continue;
         rays++;
         // Ray through the pixel centre, in world coordinates: X(t) = C + t d, t = camera depth.
-        const cx = (x + 0.5 - c.cx) / c.fx, cy = (y + 0.5 - c.cy) / c.fy;
-        const d = [R[0] * cx + R[3] * cy + R[6], R[1] * cx + R[4] * cy + R[7], R[2] * cx + R[5] * cy + R[8]];
+        const d = pixelDirection(c, x + 0.5, y + 0.5);
         const range = rayBoxDepths(ref.centre, d, hull);
         if (!range) continue;
         sums.length = 0;
@@ -159,13 +158,7 @@ function prepare(view: ColourView): PreparedView {
   const { rgba, camera: c } = view;
   const luma = new Float32Array(rgba.width * rgba.height);
   for (let i = 0; i < luma.length; i++) luma[i] = (0.299 * rgba.data[i * 4] + 0.587 * rgba.data[i * 4 + 1] + 0.114 * rgba.data[i * 4 + 2]) / 255;
-  const R = c.R, t = c.t;
-  const centre: [number, number, number] = [
-    -(R[0] * t[0] + R[3] * t[1] + R[6] * t[2]),
-    -(R[1] * t[0] + R[4] * t[1] + R[7] * t[2]),
-    -(R[2] * t[0] + R[5] * t[1] + R[8] * t[2]),
-  ];
-  return { view, luma, centre, forward: [R[6], R[7], R[8]] };
+  return { view, luma, centre: cameraCenter(c), forward: cameraForward(c) };
 }
 
 /** The other views, most similar viewing direction first (they see the reference's patches least warped). */
@@ -202,11 +195,8 @@ function insideHull(hull: VisualHull, X: readonly number[]): boolean {
 }
 
 function project(view: ColourView, X: readonly number[]): [number, number] | null {
-  const c = view.camera, R = c.R, t = c.t;
-  const z = R[6] * X[0] + R[7] * X[1] + R[8] * X[2] + t[2];
+  const [u, v, z] = projectPoint(view.camera, X);
   if (!(z > 1e-6)) return null;
-  const u = (c.fx * (R[0] * X[0] + R[1] * X[1] + R[2] * X[2] + t[0])) / z + c.cx;
-  const v = (c.fy * (R[3] * X[0] + R[4] * X[1] + R[5] * X[2] + t[1])) / z + c.cy;
   if (!(u >= 0 && v >= 0 && u < view.rgba.width && v < view.rgba.height)) return null;
   return [u, v];
 }

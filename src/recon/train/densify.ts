@@ -13,6 +13,7 @@
  * trainer should accumulate viewspaceGradNorm(gu, gv, width, height), which converts them; then
  * the 3DGS default applies unchanged at any image size.
  */
+import { unitQuatToRotation } from '../../core/camera.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
 import { hullContains, type VisualHull } from '../hull/index.ts';
@@ -194,32 +195,13 @@ function placeSplitChildren(c: GaussianCloud, first: number, samples: number, rn
   const shrink = Math.log(0.8 * samples);
   const R = new Float64Array(9);
   for (let j = first; j < c.count; j++) {
-    quatToMatrix(c.quats, 4 * j, R);
+    unitQuatToRotation(c.quats, 4 * j, R);
     const sx = Math.exp(c.logScales[3 * j]) * rng.normal();
     const sy = Math.exp(c.logScales[3 * j + 1]) * rng.normal();
     const sz = Math.exp(c.logScales[3 * j + 2]) * rng.normal();
     for (let a = 0; a < 3; a++) c.means[3 * j + a] += R[3 * a] * sx + R[3 * a + 1] * sy + R[3 * a + 2] * sz;
     for (let a = 0; a < 3; a++) c.logScales[3 * j + a] -= shrink;
   }
-}
-
-/** Rotation matrix (row-major) of the normalised quaternion (w, x, y, z) at q[o..o+3]. */
-export function quatToMatrix(q: ArrayLike<number>, o: number, R: Float64Array): void {
-  let w = q[o], x = q[o + 1], y = q[o + 2], z = q[o + 3];
-  const len = Math.hypot(w, x, y, z) || 1;
-  w /= len;
-  x /= len;
-  y /= len;
-  z /= len;
-  R[0] = 1 - 2 * (y * y + z * z);
-  R[1] = 2 * (x * y - w * z);
-  R[2] = 2 * (x * z + w * y);
-  R[3] = 2 * (x * y + w * z);
-  R[4] = 1 - 2 * (x * x + z * z);
-  R[5] = 2 * (y * z - w * x);
-  R[6] = 2 * (x * z - w * y);
-  R[7] = 2 * (y * z + w * x);
-  R[8] = 1 - 2 * (x * x + y * y);
 }
 
 function indicesWhere(codes: Uint8Array, value: number): number[] {

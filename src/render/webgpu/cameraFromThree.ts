@@ -5,8 +5,7 @@
  * The anchor's transform must be rigid (rotation and translation, no scale).
  */
 import { Matrix4, type Object3D, type PerspectiveCamera } from 'three';
-import type { Camera } from '../../core/camera.ts';
-import { threeToOpenCvCamera } from '../../ui/threeCamera.ts';
+import { cameraFromGlPerspective, type Camera } from '../../core/camera.ts';
 
 const scratch = new Matrix4();
 
@@ -17,5 +16,5 @@ export function cameraFromThree(camera: PerspectiveCamera, anchor: Object3D | nu
     anchor.updateWorldMatrix(true, false);
     camToData = scratch.copy(anchor.matrixWorld).invert().multiply(camera.matrixWorld);
   }
-  return threeToOpenCvCamera(camToData, { fov: camera.fov, zoom: camera.zoom, width, height });
+  return cameraFromGlPerspective(camToData.elements, { fov: camera.fov, zoom: camera.zoom, width, height });
 }

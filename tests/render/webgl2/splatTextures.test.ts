@@ -5,7 +5,7 @@
  * not drawable (NaN anywhere, zero quaternion) gets opacity 0 so the shader culls it.
  */
 import { describe, expect, it } from 'vitest';
-import { quatToRotation } from '../../../src/gpu/reference/projectReference.ts';
+import { quatToRotation } from '../../../src/core/camera.ts';
 import { halfBitsToFloat } from '../../../src/render/webgl2/halfFloat.ts';
 import { COVARIANCE_TEXELS, packSplatTextures, shTexelsForDegree } from '../../../src/render/webgl2/splatTextures.ts';
 import { makeScene } from '../../gpu/rasterScenes.ts';
@@ -30,7 +30,7 @@ describe('packSplatTextures', () => {
       expect(data.centers[4 * i + 3]).toBeCloseTo(1 / (1 + Math.exp(-cloud.opacityLogits[i])), 6);
       const q = Array.from(cloud.quats.subarray(4 * i, 4 * i + 4));
       const n = Math.hypot(...q);
-      const R = quatToRotation(q[0] / n, q[1] / n, q[2] / n, q[3] / n);
+      const R = quatToRotation([q[0] / n, q[1] / n, q[2] / n, q[3] / n]);
       const s = [0, 1, 2].map((k) => Math.exp(cloud.logScales[3 * i + k]));
       const sigma = (r: number, c: number) => [0, 1, 2].reduce((acc, k) => acc + R[3 * r + k] * s[k] * R[3 * c + k] * s[k], 0);
       const stored = data.covariances.subarray(4 * COVARIANCE_TEXELS * i, 4 * COVARIANCE_TEXELS * i + 6);
