@@ -18,7 +18,7 @@ import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
 import { hullContains, type VisualHull } from '../hull/index.ts';
 import { floaterMask, type FloaterOptions } from './densifyFloaters.ts';
 import { checkCloudShapes, gatherSplats } from './densifyGather.ts';
-import { createRng, type Rng } from './densifyRandom.ts';
+import { createRng, type Rng } from '../../core/random.ts';
 
 export interface DensifyInput {
   cloud: GaussianCloud;

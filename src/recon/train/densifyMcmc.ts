@@ -12,7 +12,7 @@ import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
 import { checkCloudShapes, gatherSplats } from './densifyGather.ts';
 import { logit } from './densifyOpacityReset.ts';
-import { createRng, type Rng } from './densifyRandom.ts';
+import { createRng, type Rng } from '../../core/random.ts';
 
 export interface McmcOptions {
   /** Dead at or below this opacity (default 0.005). */
