@@ -64,4 +64,15 @@ export function assertCloudShape(cloud: GaussianCloud, who?: string): void {
 export { CLOUD_ARRAY_KEYS, cloudArrayLengths, cloudArrayStrides, shCoeffCount, type CloudArrayKey, type CloudArrays } from './cloud/arrays.ts';
 export { expScale, logit, sigmoid } from './cloud/activations.ts';
 export { flatParamLayout, unflattenCloudArrays, type FlatParamLayout } from './cloud/flatLayout.ts';
-export { ALPHA_MAX, ALPHA_MAX_F32, ALPHA_MIN, clipLimits, FRUSTUM_MARGIN, LOW_PASS, NEAR_PLANE, T_MIN } from './cloud/projection.ts';
+export {
+  ALPHA_MAX,
+  ALPHA_MAX_F32,
+  ALPHA_MIN,
+  clipLimits,
+  DEFAULT_PROJECTION,
+  FRUSTUM_MARGIN,
+  LOW_PASS,
+  NEAR_PLANE,
+  T_MIN,
+  type ProjectionSettings,
+} from './cloud/projection.ts';

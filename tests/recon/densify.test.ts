@@ -4,7 +4,8 @@ import type { AdamMoments } from '../../src/gpu/optim/adamCore.ts';
 import type { VisualHull } from '../../src/recon/hull/index.ts';
 import { densifyAndPrune, quatToMatrix, SplatOrigin, viewspaceGradNorm, type DensifyInput } from '../../src/recon/train/densify.ts';
 import { mcmcGrow, mcmcRelocate, relocationCorrection } from '../../src/recon/train/densifyMcmc.ts';
-import { logit, resetOpacity } from '../../src/recon/train/densifyOpacityReset.ts';
+import { logit } from '../../src/core/gaussianCloud.ts';
+import { resetOpacity } from '../../src/recon/train/densifyOpacityReset.ts';
 
 interface Spec {
   mean: [number, number, number];

@@ -53,3 +53,13 @@ export function clipLimits(width: number, height: number, fx: number, fy: number
     cy / fy + (FRUSTUM_MARGIN * height) / fy,
   ];
 }
+
+/** How splats are projected: the low-pass (px^2), the near plane and the Mip-Splatting 2D filter. */
+export interface ProjectionSettings {
+  lowPass: number;
+  nearPlane: number;
+  /** Mip-Splatting 2D filter: opacity compensation for the low-pass (projectReference.ts). Default false. */
+  antialiased?: boolean;
+}
+
+export const DEFAULT_PROJECTION: ProjectionSettings = { lowPass: LOW_PASS, nearPlane: NEAR_PLANE };

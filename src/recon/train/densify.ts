@@ -13,7 +13,7 @@
  * trainer should accumulate viewspaceGradNorm(gu, gv, width, height), which converts them; then
  * the 3DGS default applies unchanged at any image size.
  */
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { logit, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
 import { hullContains, type VisualHull } from '../hull/index.ts';
 import { floaterMask, type FloaterOptions } from './densifyFloaters.ts';
@@ -105,7 +105,7 @@ export function densifyAndPrune(input: DensifyInput, options: DensifyOptions): D
 
   // 1. Pruning, on the input splats. A code per splat: 0 = kept, r + 1 = PRUNE_REASONS[r].
   const reason = new Uint8Array(n);
-  const minLogit = Math.log(o.minOpacity / (1 - o.minOpacity));
+  const minLogit = logit(o.minOpacity);
   for (let i = 0; i < n; i++) {
     if (cloud.opacityLogits[i] < minLogit) reason[i] = 1;
     else if (maxScale[i] > o.maxWorldScale * o.sceneExtent) reason[i] = 2;
