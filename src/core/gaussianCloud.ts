@@ -1,20 +1,18 @@
 /**
- * The one splat type spoken by the trainer, renderer, codec and every importer/exporter.
+ * The one splat type spoken by the trainer, renderer, codec and every importer/exporter, and the
+ * one home of everything about its shape: the five parameter arrays (declared once, in
+ * CloudArrays; gradients, optimiser moments and float64 references are CloudArrays of another
+ * element type), their lengths, the validator, the activations (./cloud/activations.ts), the flat
+ * parameter layout of the trainer, optimiser and viewer (./cloud/flatLayout.ts) and the projection
+ * constants (./cloud/projection.ts).
  * Structure of arrays; N splats, K = (shDegree + 1)^2 SH coefficients per colour channel.
  */
-export interface GaussianCloud {
+
+import { CLOUD_ARRAY_KEYS, cloudArrayLengths, type CloudArrays } from './cloud/arrays.ts';
+
+export interface GaussianCloud extends CloudArrays<Float32Array> {
   count: number;
   shDegree: number;
-  /** N*3 world positions. */
-  means: Float32Array;
-  /** N*3 natural-log scales. */
-  logScales: Float32Array;
-  /** N*4 unit quaternions, (w, x, y, z). */
-  quats: Float32Array;
-  /** N opacity logits (opacity = sigmoid). */
-  opacityLogits: Float32Array;
-  /** N*K*3 SH coefficients, coefficient-major within a splat: [k][rgb]. */
-  sh: Float32Array;
   /**
    * Trained with the Mip-Splatting 2D filter (opacity compensation for the low-pass): renderers
    * must draw it the same way. Carried by SPZ's flag and a PLY header comment.
@@ -22,19 +20,59 @@ export interface GaussianCloud {
   antialiased?: boolean;
 }
 
-export function shCoeffCount(degree: number): number {
-  return (degree + 1) * (degree + 1);
-}
-
 /** A cloud of `count` splats with every array allocated and zero (readers and generators fill it). */
 export function allocateCloud(count: number, shDegree: number): GaussianCloud {
+  const L = cloudArrayLengths(count, shDegree);
   return {
     count,
     shDegree,
-    means: new Float32Array(3 * count),
-    logScales: new Float32Array(3 * count),
-    quats: new Float32Array(4 * count),
-    opacityLogits: new Float32Array(count),
-    sh: new Float32Array(3 * shCoeffCount(shDegree) * count),
+    means: new Float32Array(L.means),
+    logScales: new Float32Array(L.logScales),
+    quats: new Float32Array(L.quats),
+    opacityLogits: new Float32Array(L.opacityLogits),
+    sh: new Float32Array(L.sh),
   };
 }
+
+/**
+ * Throws unless every array of `arrays` has exactly the length `count` splats of SH degree
+ * `shDegree` imply. The message names the field: `${who}: ${label}.${field} has G values,
+ * expected E for N splats` (no `who: ` without `who`).
+ */
+export function assertCloudArrays(arrays: CloudArrays<ArrayLike<number>>, count: number, shDegree: number, label = 'cloud', who?: string): void {
+  const want = cloudArrayLengths(count, shDegree);
+  for (const key of CLOUD_ARRAY_KEYS) {
+    const got = arrays[key].length;
+    if (got !== want[key]) throw new Error(`${who ? `${who}: ` : ''}${label}.${key} has ${got} values, expected ${want[key]} for ${count} splats`);
+  }
+}
+
+/**
+ * The precondition of every writer, uploader and renderer: a well-formed GaussianCloud (integer
+ * count >= 0, integer SH degree 0..3, every array exactly the length the count implies). A
+ * failure is a bug in the caller, not bad user input, so it is a plain Error; `who` (e.g.
+ * 'writePly') prefixes the message.
+ */
+export function assertCloudShape(cloud: GaussianCloud, who?: string): void {
+  const prefix = who ? `${who}: ` : '';
+  const { count: n, shDegree } = cloud;
+  if (!(Number.isInteger(n) && n >= 0)) throw new Error(`${prefix}cloud.count must be a non-negative integer, got ${n}`);
+  if (!(Number.isInteger(shDegree) && shDegree >= 0 && shDegree <= 3)) throw new Error(`${prefix}cloud.shDegree must be 0..3, got ${shDegree}`);
+  assertCloudArrays(cloud, n, shDegree, 'cloud', who);
+}
+
+export { CLOUD_ARRAY_KEYS, cloudArrayLengths, cloudArrayStrides, shCoeffCount, type CloudArrayKey, type CloudArrays } from './cloud/arrays.ts';
+export { expScale, logit, sigmoid } from './cloud/activations.ts';
+export { flatParamLayout, unflattenCloudArrays, type FlatParamLayout } from './cloud/flatLayout.ts';
+export {
+  ALPHA_MAX,
+  ALPHA_MAX_F32,
+  ALPHA_MIN,
+  clipLimits,
+  DEFAULT_PROJECTION,
+  FRUSTUM_MARGIN,
+  LOW_PASS,
+  NEAR_PLANE,
+  T_MIN,
+  type ProjectionSettings,
+} from './cloud/projection.ts';

@@ -1,4 +1,5 @@
 /** Small helpers for storage buffers and test/debug read-backs. */
+import { CLOUD_ARRAY_KEYS, type CloudArrays, type FlatParamLayout } from '../core/gaussianCloud.ts';
 
 /** Storage buffer of at least `bytes` (rounded up to 4, never empty: WebGPU rejects 0-size bindings). */
 export function storageBuffer(device: GPUDevice, label: string, bytes: number, extraUsage = 0): GPUBuffer {
@@ -14,6 +15,14 @@ export function uniformBuffer(device: GPUDevice, label: string, data: ArrayBuffe
   const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(buffer, 0, ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
   return buffer;
+}
+
+/** Writes each cloud array at its section of a flat parameter buffer with layout `L` (empty arrays skipped). */
+export function writeCloudArrays(queue: GPUQueue, buffer: GPUBuffer, L: FlatParamLayout, arrays: CloudArrays<Float32Array>): void {
+  for (const key of CLOUD_ARRAY_KEYS) {
+    const data = arrays[key];
+    if (data.length) queue.writeBuffer(buffer, 4 * L[key], data.buffer, data.byteOffset, data.byteLength);
+  }
 }
 
 /** Copies `bytes` from the start of `buffer` to the CPU. Stalls on the GPU: tests, debug, benchmarks. */

@@ -4,7 +4,7 @@
  * for plain Node scripts).
  */
 import atomicAddF32 from './kernels/chunks/atomicAddF32.wgsl?raw';
-import blend from './kernels/chunks/blend.wgsl?raw';
+import { BLEND_WGSL as blend } from './kernels/chunks/blend.ts';
 import linearIndex from './kernels/chunks/linearIndex.wgsl?raw';
 import projectSplat from './kernels/chunks/projectSplat.wgsl?raw';
 import projectedSplat from './kernels/chunks/projectedSplat.wgsl?raw';

@@ -3,21 +3,18 @@
  * kernels/chunks/rasterUniforms.wgsl (keep the two in step: 7 vec4 then 12 scalars).
  */
 import { cameraCenter, type Camera } from '../core/camera.ts';
+import { clipLimits, type ProjectionSettings } from '../core/gaussianCloud.ts';
 
 export const RASTER_UNIFORMS_BYTES = 160;
 export const TILE_SIZE = 16;
 
-export interface RasterSettings {
+export interface RasterSettings extends ProjectionSettings {
   camera: Camera;
   background: readonly [number, number, number];
-  lowPass: number;
-  nearPlane: number;
   splatCount: number;
   shDegree: number;
   splatCapacity: number;
   intersectionCapacity: number;
-  /** Mip-Splatting 2D filter (src/gpu/reference/projectReference.ts). Default false. */
-  antialiased?: boolean;
 }
 
 export function packRasterUniforms(s: RasterSettings): ArrayBuffer {
@@ -28,8 +25,8 @@ export function packRasterUniforms(s: RasterSettings): ArrayBuffer {
   f.set([R[0], R[1], R[2], t[0], R[3], R[4], R[5], t[1], R[6], R[7], R[8], t[2]], 0);
   f.set(cameraCenter(s.camera), 12);
   f.set([fx, fy, cx, cy], 16);
-  // The reference's clamp of x/z and y/z for J: the frustum widened by 30% of the image size.
-  f.set([(width - cx) / fx + (0.3 * width) / fx, cx / fx + (0.3 * width) / fx, (height - cy) / fy + (0.3 * height) / fy, cy / fy + (0.3 * height) / fy], 20);
+  // The reference's clamp of x/z and y/z for J: the frustum widened by FRUSTUM_MARGIN of the image size.
+  f.set(clipLimits(width, height, fx, fy, cx, cy), 20);
   f.set([s.background[0], s.background[1], s.background[2], 0], 24);
   f[28] = s.lowPass;
   f[29] = s.nearPlane;

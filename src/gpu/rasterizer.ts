@@ -17,13 +17,22 @@
  * Backward, one submission, no read-back: rasterizeBackward (per tile, back to front, summed in
  * workgroup memory, float atomics) then projectBackward (per splat, to the parameters).
  *
- * Parameters and gradients are flat f32 buffers with the layout of paramLayout (sections sized
- * by the splat capacity), so an optimiser kernel can walk them as one array.
+ * Parameters and gradients are flat f32 buffers with the layout of flatParamLayout
+ * (src/core/cloud/flatLayout.ts, sections sized by the splat capacity), so an optimiser kernel can walk them as one array.
  */
 import type { Camera } from '../core/camera.ts';
-import type { FlatParamLayout } from './optim/adamCore.ts';
-import { shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
-import { readBuffer, storageBuffer } from './buffers.ts';
+import {
+  assertCloudArrays,
+  flatParamLayout,
+  LOW_PASS,
+  NEAR_PLANE,
+  unflattenCloudArrays,
+  type CloudArrays,
+  type FlatParamLayout,
+  type GaussianCloud,
+  type ProjectionSettings,
+} from '../core/gaussianCloud.ts';
+import { readBuffer, storageBuffer, writeCloudArrays } from './buffers.ts';
 import { WGSL } from './kernels.ts';
 import { PassTimer, type PassTiming } from './passTimer.ts';
 import { bindBuffers, computePipeline, dispatchLinear } from './pipelines.ts';
@@ -46,9 +55,6 @@ export interface RasterizerOptions {
   /** Time every pass with timestamp queries (needs a device with 'timestamp-query'). */
   profile?: boolean;
 }
-
-/** Offsets (in floats) of each parameter section in paramsFlat / gradParamsFlat (optimiser and rasterizer share it). */
-export type ParamLayout = FlatParamLayout;
 
 export interface ForwardResult {
   /** Splats that touch at least one tile. */
@@ -84,13 +90,8 @@ export interface RasterImageF32 {
   contributorCount: Uint32Array;
 }
 
-export interface CloudGradsF32 {
-  means: Float32Array;
-  logScales: Float32Array;
-  quats: Float32Array;
-  opacityLogits: Float32Array;
-  sh: Float32Array;
-}
+/** Parameter gradients read back from the GPU, laid out like GaussianCloud's arrays. */
+export type CloudGradsF32 = CloudArrays<Float32Array>;
 
 /** Per-pixel and per-parameter GPU buffers, current until the next capacity growth. */
 export interface RasterizerBuffers {
@@ -106,10 +107,6 @@ export interface RasterizerBuffers {
   gradProjectedFromSplat: GPUBuffer;
 }
 
-export function paramLayout(capacity: number, shDegree: number): ParamLayout {
-  const K = shCoeffCount(shDegree);
-  return { capacity, means: 0, logScales: 3 * capacity, quats: 6 * capacity, opacityLogits: 10 * capacity, sh: 11 * capacity, length: (11 + 3 * K) * capacity };
-}
 
 const PROJECTED_BYTES = 48;
 const GRADS_PER_SPLAT = 9;
@@ -144,8 +141,7 @@ export class Rasterizer {
   readonly shDegree: number;
   readonly tilesX: number;
   readonly tilesY: number;
-  private readonly lowPass: number;
-  private readonly nearPlane: number;
+  private readonly projection: ProjectionSettings;
   readonly antialiased: boolean;
   private splatCount = 0;
   private forwardDone = false;
@@ -185,9 +181,8 @@ export class Rasterizer {
     this.shDegree = shDegree;
     this.tilesX = Math.ceil(width / TILE_SIZE);
     this.tilesY = Math.ceil(height / TILE_SIZE);
-    this.lowPass = options.lowPass ?? 0.3;
-    this.nearPlane = options.nearPlane ?? 0.01;
     this.antialiased = options.antialiased ?? false;
+    this.projection = { lowPass: options.lowPass ?? LOW_PASS, nearPlane: options.nearPlane ?? NEAR_PLANE, antialiased: this.antialiased };
     const pixels = width * height;
     const d = device;
     this.pipelines = {
@@ -220,8 +215,8 @@ export class Rasterizer {
     this.buildBindGroups();
   }
 
-  get layout(): ParamLayout {
-    return paramLayout(this.splats.capacity, this.shDegree);
+  get layout(): FlatParamLayout {
+    return flatParamLayout(this.splats.capacity, this.shDegree);
   }
 
   get buffers(): RasterizerBuffers {
@@ -243,28 +238,15 @@ export class Rasterizer {
   /** Copies a cloud's parameters to the GPU (growing the splat buffers if needed). */
   upload(cloud: GaussianCloud): void {
     if (cloud.shDegree !== this.shDegree) throw new Error(`Rasterizer was made for SH degree ${this.shDegree}, the cloud has degree ${cloud.shDegree}`);
-    const K = shCoeffCount(this.shDegree);
     const n = cloud.count;
-    const sizes: [keyof GaussianCloud, number][] = [['means', 3 * n], ['logScales', 3 * n], ['quats', 4 * n], ['opacityLogits', n], ['sh', 3 * K * n]];
-    for (const [name, length] of sizes) {
-      const arr = cloud[name] as Float32Array;
-      if (arr.length !== length) throw new Error(`cloud.${name} has ${arr.length} values, expected ${length} for ${n} splats`);
-    }
+    assertCloudArrays(cloud, n, this.shDegree);
     if (n > this.splats.capacity) {
       this.destroySplatResources();
       this.splats = this.createSplatResources(Math.max(n, Math.ceil(this.splats.capacity * 1.5)));
       this.buildBindGroups();
     }
-    const L = this.layout;
     const q = this.device.queue;
-    const write = (offsetFloats: number, data: Float32Array) => {
-      if (data.length) q.writeBuffer(this.splats.paramsFlat, 4 * offsetFloats, data.buffer, data.byteOffset, data.byteLength);
-    };
-    write(L.means, cloud.means);
-    write(L.logScales, cloud.logScales);
-    write(L.quats, cloud.quats);
-    write(L.opacityLogits, cloud.opacityLogits);
-    write(L.sh, cloud.sh);
+    writeCloudArrays(q, this.splats.paramsFlat, this.layout, cloud);
     q.writeBuffer(this.splatCountBuffer, 0, new Uint32Array([n]));
     this.splatCount = n;
     this.forwardDone = false;
@@ -292,9 +274,7 @@ export class Rasterizer {
           packRasterUniforms({
             camera,
             background,
-            lowPass: this.lowPass,
-            nearPlane: this.nearPlane,
-            antialiased: this.antialiased,
+            ...this.projection,
             splatCount: this.splatCount,
             shDegree: this.shDegree,
             splatCapacity: this.splats.capacity,
@@ -455,15 +435,7 @@ export class Rasterizer {
   private async readSections(buffer: GPUBuffer): Promise<CloudGradsF32> {
     const L = this.layout;
     const flat = new Float32Array(await readBuffer(this.device, buffer, 4 * L.length));
-    const n = this.splatCount;
-    const K = shCoeffCount(this.shDegree);
-    return {
-      means: flat.slice(L.means, L.means + 3 * n),
-      logScales: flat.slice(L.logScales, L.logScales + 3 * n),
-      quats: flat.slice(L.quats, L.quats + 4 * n),
-      opacityLogits: flat.slice(L.opacityLogits, L.opacityLogits + n),
-      sh: flat.slice(L.sh, L.sh + 3 * K * n),
-    };
+    return unflattenCloudArrays(flat, L, this.splatCount, this.shDegree);
   }
 
   /** GPU time per pass of the last forward and backward (empty unless created with profile). */
@@ -495,7 +467,7 @@ export class Rasterizer {
 
   private createSplatResources(capacity: number): SplatResources {
     const d = this.device;
-    const floats = paramLayout(capacity, this.shDegree).length;
+    const floats = flatParamLayout(capacity, this.shDegree).length;
     const depthKeyFromSplat = storageBuffer(d, 'depthKeyFromSplat', 4 * capacity);
     const depthKeyFromDepthRank = storageBuffer(d, 'depthKeyFromDepthRank', 4 * capacity);
     const splatIdFromDepthRank = storageBuffer(d, 'splatIdFromDepthRank', 4 * capacity);

@@ -12,7 +12,7 @@
  * (ANTIALIASED_COMMENT) carries cloud.antialiased both ways.
  */
 import { InputError } from '../core/errors.ts';
-import { allocateCloud, shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
+import { allocateCloud, assertCloudShape, shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { parsePlyHeader, PLY_TYPE_SIZE, type PlyElement, type PlyHeader, type PlyProperty, type PlyScalarType } from './plyHeader.ts';
 
 export interface ReadPlyOptions {
@@ -47,14 +47,9 @@ export function plyPropertyNames(shDegree: number): string[] {
 }
 
 export function writePly(cloud: GaussianCloud, opts: WritePlyOptions = {}): Uint8Array {
+  assertCloudShape(cloud, 'writePly');
   const { count: n, shDegree } = cloud;
-  if (!(Number.isInteger(shDegree) && shDegree >= 0 && shDegree <= 3)) throw new Error(`writePly: SH degree must be 0..3, got ${shDegree}`);
   const K = shCoeffCount(shDegree);
-  const expected: [keyof GaussianCloud, number][] = [['means', 3 * n], ['logScales', 3 * n], ['quats', 4 * n], ['opacityLogits', n], ['sh', 3 * K * n]];
-  for (const [name, length] of expected) {
-    const got = (cloud[name] as Float32Array).length;
-    if (got !== length) throw new Error(`writePly: cloud.${name} has ${got} values, expected ${length} for ${n} splats`);
-  }
   const names = plyPropertyNames(shDegree);
   const format = opts.format ?? 'binary_little_endian';
   const header = [

@@ -5,6 +5,7 @@
  * opacity a quarter of a step inside (0, 1), so the logit stays finite (|logit| <= 6.93) and
  * re-encoding gives the same byte back.
  */
+import { logit } from '../core/gaussianCloud.ts';
 
 /** std::round: halves go away from zero (Math.round sends -2.5 to -2). */
 export function roundHalfAway(x: number): number {
@@ -20,8 +21,7 @@ export function toByte(x: number): number {
 const ALPHA_EDGE = 0.25 / 255;
 
 export function alphaByteToLogit(byte: number): number {
-  const p = Math.min(Math.max(byte / 255, ALPHA_EDGE), 1 - ALPHA_EDGE);
-  return Math.log(p / (1 - p));
+  return logit(Math.min(Math.max(byte / 255, ALPHA_EDGE), 1 - ALPHA_EDGE));
 }
 
 export function logitToAlphaByte(logit: number): number {

@@ -12,9 +12,8 @@
  * size and opacity for progressive loading; the order does not change the picture).
  */
 import { InputError } from '../core/errors.ts';
-import { allocateCloud, type GaussianCloud } from '../core/gaussianCloud.ts';
+import { allocateCloud, assertCloudShape, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { SH_C0 } from '../core/sh.ts';
-import { assertCloudShape } from './cloudShape.ts';
 import { alphaByteToLogit, logitToAlphaByte, toByte } from './splatBytes.ts';
 
 export const SPLAT_RECORD_BYTES = 32;

@@ -44,8 +44,7 @@
  */
 import { Gunzip, gzipSync } from 'fflate';
 import { InputError } from '../core/errors.ts';
-import { allocateCloud, shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
-import { assertCloudShape } from './cloudShape.ts';
+import { allocateCloud, assertCloudShape, shCoeffCount, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { alphaByteToLogit, logitToAlphaByte, roundHalfAway, toByte } from './splatBytes.ts';
 
 export const SPZ_MAGIC = 0x5053474e;

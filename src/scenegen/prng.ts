@@ -1,28 +1,8 @@
 /**
- * Seeded pseudo-random numbers for procedural scenes. Only 32-bit integer arithmetic
- * (Math.imul, shifts), so the same seed gives the same sequence on every JS engine.
+ * Seeded hashing for procedural scenes. Only 32-bit integer arithmetic (Math.imul, shifts), so
+ * the same seed gives the same values on every JS engine. The sequential generator is createRng of
+ * src/core/random.ts.
  */
-import { mulberry32 } from '../core/random.ts';
-
-/** A small deterministic generator (mulberry32). */
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-  /** Uniform in [a, b). */
-  range(a: number, b: number): number;
-  /** Uniform integer in [0, n). */
-  int(n: number): number;
-}
-
-export function createRng(seed: number): Rng {
-  const next = mulberry32(seed);
-  return {
-    next,
-    range: (a, b) => a + (b - a) * next(),
-    int: (n) => Math.floor(next() * n),
-  };
-}
-
 /** Stateless hash of integer lattice coordinates and a seed to [0, 1) (for noise and cell tints). */
 export function hash3(ix: number, iy: number, iz: number, seed: number): number {
   let h = Math.imul(ix | 0, 0x27d4eb2d) ^ Math.imul(iy | 0, 0x165667b1) ^ Math.imul(iz | 0, 0x61c88647) ^ Math.imul(seed | 0, 0x9e3779b1);

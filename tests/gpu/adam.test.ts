@@ -4,9 +4,9 @@
  * with spare capacity (which must stay untouched), and the non-finite gradient guard.
  */
 import { describe, expect, it } from 'vitest';
-import { unflatten } from '../../src/gpu/optim/adam.ts';
+import { unflattenCloudArrays as unflatten } from '../../src/core/gaussianCloud.ts';
 import { adamStepReference } from '../../src/gpu/optim/adamReference.ts';
-import { paramLayout } from '../../src/gpu/rasterizer.ts';
+import { flatParamLayout as paramLayout } from '../../src/core/gaussianCloud.ts';
 import { testGpu, withGpuErrorScope } from './gpuTestDevice.ts';
 import { clone, expectAdamMatchesReference, KEYS, LR, maxRelError, randomFlat, setup, writeFlat, zeros } from './adamCases.ts';
 

@@ -6,10 +6,11 @@
 import { expect } from 'vitest';
 import { shCoeffCount } from '../../src/core/gaussianCloud.ts';
 import { readBuffer, storageBuffer } from '../../src/gpu/buffers.ts';
-import { GpuAdam, unflatten } from '../../src/gpu/optim/adam.ts';
-import type { AdamLearningRates, AdamMoments, CloudParams, FlatParamLayout, NonFinitePolicy } from '../../src/gpu/optim/adamCore.ts';
+import { unflattenCloudArrays as unflatten, type CloudArrays as CloudParams, type FlatParamLayout } from '../../src/core/gaussianCloud.ts';
+import { GpuAdam } from '../../src/gpu/optim/adam.ts';
+import type { AdamLearningRates, AdamMoments, NonFinitePolicy } from '../../src/gpu/optim/adamCore.ts';
 import { adamStepReference } from '../../src/gpu/optim/adamReference.ts';
-import { paramLayout } from '../../src/gpu/rasterizer.ts';
+import { flatParamLayout as paramLayout } from '../../src/core/gaussianCloud.ts';
 import { mulberry32, withGpuErrorScope } from './gpuTestUtils.ts';
 
 export const KEYS = ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const;

@@ -15,7 +15,8 @@
  */
 import type { Camera } from '../../src/core/camera.ts';
 import { projectSplat, type ProjectedSplat } from '../../src/gpu/reference/projectReference.ts';
-import { ALPHA_MAX, ALPHA_MIN, T_MIN, type RasterOptions } from '../../src/gpu/reference/rasterizeReference.ts';
+import { ALPHA_MAX, ALPHA_MIN, T_MIN } from '../../src/core/gaussianCloud.ts';
+import type { RasterOptions } from '../../src/gpu/reference/rasterizeReference.ts';
 import type { ReferenceCloud } from '../../src/gpu/reference/referenceCloud.ts';
 
 /** Relative margin for the alpha and transmittance thresholds (float32 exp/products: ~1e-6). */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readBuffer, storageBuffer } from '../../src/gpu/buffers.ts';
-import { paramLayout } from '../../src/gpu/rasterizer.ts';
+import { flatParamLayout as paramLayout } from '../../src/core/gaussianCloud.ts';
 import { TrainExtras, type RegularizerWeights } from '../../src/gpu/train/trainExtras.ts';
 import { densifyStatsStep, regularizerGradients, regularizerLoss } from '../../src/gpu/train/trainExtrasReference.ts';
 import { mulberry32, testGpu, withGpuErrorScope } from './gpuTestDevice.ts';

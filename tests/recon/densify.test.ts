@@ -5,7 +5,8 @@ import type { VisualHull } from '../../src/recon/hull/index.ts';
 import { unitQuatToRotation as quatToMatrix } from '../../src/core/camera.ts';
 import { densifyAndPrune, SplatOrigin, viewspaceGradNorm, type DensifyInput } from '../../src/recon/train/densify.ts';
 import { mcmcGrow, mcmcRelocate, relocationCorrection } from '../../src/recon/train/densifyMcmc.ts';
-import { logit, resetOpacity } from '../../src/recon/train/densifyOpacityReset.ts';
+import { logit } from '../../src/core/gaussianCloud.ts';
+import { resetOpacity } from '../../src/recon/train/densifyOpacityReset.ts';
 
 interface Spec {
   mean: [number, number, number];

@@ -3,7 +3,7 @@ import {
   intersectBox, intersectCapsule, intersectCylinder, intersectSphere, intersectSuperellipsoid,
 } from '../../src/scenegen/primitives.ts';
 import { createHit, createRay, type Ray } from '../../src/scenegen/ray.ts';
-import { createRng } from '../../src/scenegen/prng.ts';
+import { createRng } from '../../src/core/random.ts';
 
 /** Each primitive with an inside test (for a brute-force march) and its intersector. */
 const prims: { name: string; inside: (x: number, y: number, z: number) => boolean; hit: (r: Ray, h: ReturnType<typeof createHit>) => boolean }[] = [

@@ -9,8 +9,6 @@
 @group(0) @binding(4) var<storage, read_write> tileRectFromSplat: array<vec4u>;
 @group(0) @binding(5) var<storage, read_write> stats: array<atomic<u32>>;
 
-const CULLED_KEY: u32 = 0xffffffffu;
-
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linearWorkgroup(wid, nwg) * 256u + t;

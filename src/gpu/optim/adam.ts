@@ -9,21 +9,12 @@
  * m and v share the parameter layout. After densification changes the splats, the trainer reads
  * them (readMoments), lets densify() carry them along with their splats, and writes them back.
  */
-import { shCoeffCount } from '../../core/gaussianCloud.ts';
+import { CLOUD_ARRAY_KEYS, cloudArrayLengths, shCoeffCount, unflattenCloudArrays, type FlatParamLayout } from '../../core/gaussianCloud.ts';
 import { readBuffer, storageBuffer } from '../buffers.ts';
 import linearIndex from '../kernels/chunks/linearIndex.wgsl?raw';
 import { composeWgsl, computePipeline, dispatchLinear } from '../pipelines.ts';
 import adamWgsl from './adam.wgsl?raw';
-import {
-  adamStepConstants,
-  DEFAULT_ADAM_HYPER,
-  type AdamHyperParams,
-  type AdamLearningRates,
-  type AdamMoments,
-  type CloudParams,
-  type FlatParamLayout,
-  type NonFinitePolicy,
-} from './adamCore.ts';
+import { adamStepConstants, DEFAULT_ADAM_HYPER, type AdamHyperParams, type AdamLearningRates, type AdamMoments, type NonFinitePolicy } from './adamCore.ts';
 
 export interface GpuAdamOptions {
   layout: FlatParamLayout;
@@ -151,7 +142,7 @@ export class GpuAdam {
   async readMoments(count: number): Promise<AdamMoments> {
     const L = this.layoutValue;
     const [m, v] = await Promise.all([readBuffer(this.device, this.m, 4 * L.length), readBuffer(this.device, this.v, 4 * L.length)]);
-    return { m: unflatten(new Float32Array(m), L, count, this.shDegree), v: unflatten(new Float32Array(v), L, count, this.shDegree) };
+    return { m: unflattenCloudArrays(new Float32Array(m), L, count, this.shDegree), v: unflattenCloudArrays(new Float32Array(v), L, count, this.shDegree) };
   }
 
   /** Replaces m and v of the first `count` splats (the rest of the buffers is left alone). */
@@ -210,22 +201,9 @@ export class GpuAdam {
 
 function checkLayout(L: FlatParamLayout, shDegree: number): void {
   if (!(shDegree >= 0 && shDegree <= 3 && Number.isInteger(shDegree))) throw new Error(`GpuAdam: SH degree must be 0..3, got ${shDegree}`);
-  const K = shCoeffCount(shDegree);
-  const C = L.capacity;
-  const sections: [string, number, number][] = [['means', L.means, 3], ['logScales', L.logScales, 3], ['quats', L.quats, 4], ['opacityLogits', L.opacityLogits, 1], ['sh', L.sh, 3 * K]];
-  for (const [name, offset, per] of sections) {
-    if (!(offset >= 0 && offset + per * C <= L.length)) throw new Error(`GpuAdam: layout section ${name} [${offset}, +${per * C}) exceeds length ${L.length}`);
+  const size = cloudArrayLengths(L.capacity, shDegree);
+  for (const name of CLOUD_ARRAY_KEYS) {
+    const offset = L[name];
+    if (!(offset >= 0 && offset + size[name] <= L.length)) throw new Error(`GpuAdam: layout section ${name} [${offset}, +${size[name]}) exceeds length ${L.length}`);
   }
-}
-
-/** Flat-buffer sections to cloud-shaped arrays (copies). */
-export function unflatten(flat: Float32Array, L: FlatParamLayout, count: number, shDegree: number): CloudParams {
-  const K = shCoeffCount(shDegree);
-  return {
-    means: flat.slice(L.means, L.means + 3 * count),
-    logScales: flat.slice(L.logScales, L.logScales + 3 * count),
-    quats: flat.slice(L.quats, L.quats + 4 * count),
-    opacityLogits: flat.slice(L.opacityLogits, L.opacityLogits + count),
-    sh: flat.slice(L.sh, L.sh + 3 * K * count),
-  };
 }

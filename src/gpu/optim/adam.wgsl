@@ -1,4 +1,4 @@
-// Adam over the flat parameter buffer (rasterizer paramLayout), one thread per active value.
+// Adam over the flat parameter buffer (flatParamLayout, src/core/cloud/flatLayout.ts), one thread per active value.
 // Expects: fn linearWorkgroup (chunks/linearIndex.wgsl).
 //
 // Two entry points, dispatched in this order in one pass:

@@ -3,14 +3,11 @@
  * of one step, and the plain-array shape of parameters and moments. No WebGPU here, so the
  * trainer's host code and densification can use these types without touching the GPU.
  */
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
-
-/** The parameter arrays of a cloud (also the shape of gradients and of Adam's m and v). */
-export type CloudParams = Pick<GaussianCloud, 'means' | 'logScales' | 'quats' | 'opacityLogits' | 'sh'>;
+import type { CloudArrays } from '../../core/gaussianCloud.ts';
 
 export interface AdamMoments {
-  m: CloudParams;
-  v: CloudParams;
+  m: CloudArrays;
+  v: CloudArrays;
 }
 
 /** One learning rate per group, as 3DGS's optimiser param_groups (SH split into DC and rest). */
@@ -41,21 +38,6 @@ export const DEFAULT_ADAM_HYPER: AdamHyperParams = { beta1: 0.9, beta2: 0.999, e
  * values are left alone and the rest of the step is applied.
  */
 export type NonFinitePolicy = 'skip-step' | 'skip-values';
-
-/**
- * Offsets (in floats) of each section of a flat parameter buffer; the same fields as the
- * rasterizer's paramLayout, so `rasterizer.layout` can be passed as it is. Within the sh section
- * splat i's coefficient k, channel c is at sh + (i*K + k)*3 + c.
- */
-export interface FlatParamLayout {
-  capacity: number;
-  means: number;
-  logScales: number;
-  quats: number;
-  opacityLogits: number;
-  sh: number;
-  length: number;
-}
 
 /** Per-step scalars in float32, exactly as the kernel receives them (torch.optim.Adam's form). */
 export interface AdamStepConstants {

@@ -2,16 +2,8 @@
  * Adam on plain arrays, float32 at every operation in the kernel's order: the ground truth the
  * GPU optimiser is tested against (and a fallback for tiny CPU-only runs).
  */
-import { shCoeffCount } from '../../core/gaussianCloud.ts';
-import {
-  adamStepConstants,
-  DEFAULT_ADAM_HYPER,
-  type AdamHyperParams,
-  type AdamLearningRates,
-  type AdamMoments,
-  type CloudParams,
-  type NonFinitePolicy,
-} from './adamCore.ts';
+import { CLOUD_ARRAY_KEYS, shCoeffCount, type CloudArrayKey, type CloudArrays } from '../../core/gaussianCloud.ts';
+import { adamStepConstants, DEFAULT_ADAM_HYPER, type AdamHyperParams, type AdamLearningRates, type AdamMoments, type NonFinitePolicy } from './adamCore.ts';
 
 export interface AdamReferenceResult {
   /** Non-finite gradient values seen. */
@@ -24,8 +16,8 @@ const isBad = (g: number) => !Number.isFinite(g);
 
 /** One Adam step in place on `params` and `moments`; `step` counts from 1. */
 export function adamStepReference(
-  params: CloudParams,
-  grads: CloudParams,
+  params: CloudArrays,
+  grads: CloudArrays,
   moments: AdamMoments,
   shDegree: number,
   lr: AdamLearningRates,
@@ -35,14 +27,13 @@ export function adamStepReference(
 ): AdamReferenceResult {
   const c = adamStepConstants(lr, step, hyper);
   const K3 = 3 * shCoeffCount(shDegree);
-  const keys = ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const;
   let nonFinite = 0;
-  for (const key of keys) for (const g of grads[key]) if (isBad(g)) nonFinite++;
+  for (const key of CLOUD_ARRAY_KEYS) for (const g of grads[key]) if (isBad(g)) nonFinite++;
   if (nonFinite > 0 && policy === 'skip-step') return { nonFinite, skipped: true };
   const f = Math.fround;
-  const groupOf = (key: (typeof keys)[number], j: number): number =>
+  const groupOf = (key: CloudArrayKey, j: number): number =>
     key === 'means' ? 0 : key === 'logScales' ? 1 : key === 'quats' ? 2 : key === 'opacityLogits' ? 3 : j % K3 < 3 ? 4 : 5;
-  for (const key of keys) {
+  for (const key of CLOUD_ARRAY_KEYS) {
     const p = params[key], g = grads[key], m = moments.m[key], v = moments.v[key];
     for (let j = 0; j < p.length; j++) {
       const gj = g[j];

@@ -7,7 +7,7 @@
  * - camera: OpenCV world-to-camera (src/core/camera.ts); pixel centres at i + 0.5;
  * - Sigma = R S S^T R^T with S = diag(exp(logScales)), R from the normalised quaternion (w,x,y,z);
  * - EWA: Sigma2D = J W Sigma W^T J^T + lowPass * I, with J evaluated at the camera-space mean whose
- *   x/z and y/z are clamped to the frustum widened by 30% (as gsplat), for stability of
+ *   x/z and y/z are clamped to the frustum widened by FRUSTUM_MARGIN = 30% (as gsplat), for stability of
  *   splats far outside the image; the clamp zeroes that part of the gradient, exactly;
  * - splats with z < nearPlane or a non-positive 2D determinant are invisible;
  * - colour = max(SH(dir) + 0.5, 0), dir = normalise(mean - cameraCentre);
@@ -17,16 +17,13 @@
  *   (a negative determinant before the low-pass gives 0: invisible).
  */
 import { cameraCenter, quatToRotation, type Camera } from '../../core/camera.ts';
+import { clipLimits, DEFAULT_PROJECTION, expScale, sigmoid, type CloudArrays, type ProjectionSettings } from '../../core/gaussianCloud.ts';
 import { shBasis, shBasisGrad } from '../../core/sh.ts';
 import type { ReferenceCloud } from './referenceCloud.ts';
 
-export interface ProjectOptions {
-  lowPass: number;
-  nearPlane: number;
-  /** Mip-Splatting 2D filter: opacity compensation for the low-pass (see above). Default false. */
-  antialiased?: boolean;
-}
-export const DEFAULT_PROJECT_OPTIONS: ProjectOptions = { lowPass: 0.3, nearPlane: 0.01 };
+/** lowPass, nearPlane and the Mip-Splatting 2D filter (antialiased, see above; default false). */
+export type ProjectOptions = ProjectionSettings;
+export const DEFAULT_PROJECT_OPTIONS: ProjectOptions = DEFAULT_PROJECTION;
 
 export interface ProjectedSplat {
   index: number;
@@ -42,15 +39,7 @@ export interface ProjectedSplat {
 }
 
 /** Gradient of the loss with respect to one projected splat's outputs. */
-export interface ProjectedGrad {
-  u: number;
-  v: number;
-  conicA: number;
-  conicB: number;
-  conicC: number;
-  opacity: number;
-  color: [number, number, number];
-}
+export type ProjectedGrad = Pick<ProjectedSplat, 'u' | 'v' | 'conicA' | 'conicB' | 'conicC' | 'opacity' | 'color'>;
 
 /** Everything the backward pass needs, recomputed from the cloud (never cached on the GPU side). */
 interface ProjectionState {
@@ -93,15 +82,12 @@ function project(cloud: ReferenceCloud, i: number, cam: Camera, opts: ProjectOpt
   if (!(qNorm > 0)) return null;
   const q = qr.map((c) => c / qNorm);
   const Rq: number[] = quatToRotation(q);
-  const s = [0, 1, 2].map((k) => Math.exp(cloud.logScales[3 * i + k]));
+  const s = [0, 1, 2].map((k) => expScale(cloud.logScales[3 * i + k]));
   const M = Rq.map((r, idx) => r * s[idx % 3]);
   const Sigma = new Array(9).fill(0);
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) Sigma[r * 3 + c] += M[r * 3 + k] * M[c * 3 + k];
 
-  const limXPos = (cam.width - cam.cx) / cam.fx + (0.3 * cam.width) / cam.fx;
-  const limXNeg = cam.cx / cam.fx + (0.3 * cam.width) / cam.fx;
-  const limYPos = (cam.height - cam.cy) / cam.fy + (0.3 * cam.height) / cam.fy;
-  const limYNeg = cam.cy / cam.fy + (0.3 * cam.height) / cam.fy;
+  const [limXPos, limXNeg, limYPos, limYNeg] = clipLimits(cam.width, cam.height, cam.fx, cam.fy, cam.cx, cam.cy);
   const rx0 = xc[0] / z, ry0 = xc[1] / z;
   const rx = Math.min(limXPos, Math.max(-limXNeg, rx0));
   const ry = Math.min(limYPos, Math.max(-limYNeg, ry0));
@@ -118,7 +104,7 @@ function project(cloud: ReferenceCloud, i: number, cam: Camera, opts: ProjectOpt
 
   const det0 = cov[0] * cov[3] - cov[1] * cov[1];
   const compensation = opts.antialiased ? Math.sqrt(Math.max(det0, 0) / det) : 1;
-  const opacityRaw = 1 / (1 + Math.exp(-cloud.opacityLogits[i]));
+  const opacityRaw = sigmoid(cloud.opacityLogits[i]);
 
   const centre = cameraCenter(cam);
   const dir = [m[0] - centre[0], m[1] - centre[1], m[2] - centre[2]];
@@ -153,13 +139,7 @@ export function projectSplat(cloud: ReferenceCloud, i: number, cam: Camera, opts
 }
 
 /** Per-splat gradient accumulators, laid out like GaussianCloud. */
-export interface CloudGrads {
-  means: Float64Array;
-  logScales: Float64Array;
-  quats: Float64Array;
-  opacityLogits: Float64Array;
-  sh: Float64Array;
-}
+export type CloudGrads = CloudArrays<Float64Array>;
 
 export function zeroGrads(cloud: ReferenceCloud): CloudGrads {
   return {

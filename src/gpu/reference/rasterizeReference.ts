@@ -13,6 +13,7 @@
  * Mahalanobis radius sqrt(2 ln(255 opacity)): the GPU's tile culling uses that bound and is exact.
  */
 import type { Camera } from '../../core/camera.ts';
+import { ALPHA_MAX, ALPHA_MIN, T_MIN } from '../../core/gaussianCloud.ts';
 import type { ReferenceCloud } from './referenceCloud.ts';
 import {
   DEFAULT_PROJECT_OPTIONS,
@@ -25,9 +26,6 @@ import {
   type ProjectedSplat,
 } from './projectReference.ts';
 
-export const ALPHA_MIN = 1 / 255;
-export const ALPHA_MAX = 0.99;
-export const T_MIN = 1e-4;
 
 export interface RasterOptions extends ProjectOptions {
   background: [number, number, number];

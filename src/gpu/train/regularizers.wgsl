@@ -11,7 +11,7 @@
 //            that look right from the inputs and like streaks from anywhere else; l_max, l_min
 //            are the first largest and first smallest log-scale of the splat)
 // Reference: src/gpu/train/trainExtrasReference.ts (regularizerGradients).
-// Offsets are in floats, as the rasterizer's paramLayout.
+// Offsets are in floats, as flatParamLayout (src/core/cloud/flatLayout.ts).
 
 struct RegUniforms {
   splatCount: u32,

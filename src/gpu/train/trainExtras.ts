@@ -6,7 +6,7 @@
 import { readBuffer, storageBuffer } from '../buffers.ts';
 import linearIndex from '../kernels/chunks/linearIndex.wgsl?raw';
 import { bindBuffers, composeWgsl, computePipeline, dispatchLinear } from '../pipelines.ts';
-import type { ParamLayout } from '../rasterizer.ts';
+import type { FlatParamLayout } from '../../core/gaussianCloud.ts';
 import densifyStatsWgsl from './densifyStats.wgsl?raw';
 import regularizersWgsl from './regularizers.wgsl?raw';
 
@@ -58,7 +58,7 @@ export class TrainExtras {
     this.dispatch(this.statsPipeline, [this.statsUniforms, gradProjectedFromSplat, this.gradNormSumFromSplat, this.seenCountFromSplat], count);
   }
 
-  addRegularizers(params: GPUBuffer, grads: GPUBuffer, layout: ParamLayout, count: number, w: RegularizerWeights): void {
+  addRegularizers(params: GPUBuffer, grads: GPUBuffer, layout: FlatParamLayout, count: number, w: RegularizerWeights): void {
     if (w.scale === 0 && w.opacity === 0 && !w.aniso) return;
     const b = new ArrayBuffer(32);
     new Uint32Array(b, 0, 4).set([count, layout.logScales, layout.opacityLogits, 0]);

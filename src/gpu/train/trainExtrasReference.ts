@@ -3,6 +3,7 @@
  * the same formulas in float64, with the losses the regulariser gradients come from, so tests can
  * check the gradients by finite differences and the kernels against these.
  */
+import { expScale, sigmoid } from '../../core/gaussianCloud.ts';
 import type { RegularizerWeights } from './trainExtras.ts';
 
 export interface RegularizerInput {
@@ -13,7 +14,6 @@ export interface RegularizerInput {
   opacityLogits: ArrayLike<number>;
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** First index of the largest and of the smallest of splat i's three log-scales. */
 function extremes(l: ArrayLike<number>, i: number): [number, number] {
@@ -31,7 +31,7 @@ export function regularizerLoss(p: RegularizerInput, w: RegularizerWeights): num
   const r = w.anisoMaxRatio ?? 10;
   let loss = 0;
   for (let i = 0; i < p.count; i++) {
-    for (let k = 0; k < 3; k++) loss += w.scale * inv * Math.exp(p.logScales[3 * i + k]);
+    for (let k = 0; k < 3; k++) loss += w.scale * inv * expScale(p.logScales[3 * i + k]);
     loss += w.opacity * inv * sigmoid(p.opacityLogits[i]);
     if (w.aniso) {
       const [kMax, kMin] = extremes(p.logScales, i);
@@ -48,7 +48,7 @@ export function regularizerGradients(p: RegularizerInput, w: RegularizerWeights)
   const gl = new Float64Array(3 * p.count);
   const go = new Float64Array(p.count);
   for (let i = 0; i < p.count; i++) {
-    for (let k = 0; k < 3; k++) gl[3 * i + k] += w.scale * inv * Math.exp(p.logScales[3 * i + k]);
+    for (let k = 0; k < 3; k++) gl[3 * i + k] += w.scale * inv * expScale(p.logScales[3 * i + k]);
     const s = sigmoid(p.opacityLogits[i]);
     go[i] += w.opacity * inv * s * (1 - s);
     if (w.aniso) {

@@ -6,7 +6,7 @@
  * can still move and prune them, view-independent colour (higher SH bands zero).
  */
 import { colorToShDC } from '../../core/sh.ts';
-import { shCoeffCount, type GaussianCloud } from '../../core/gaussianCloud.ts';
+import { logit, shCoeffCount, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import { knnRmsDistance } from './knn.ts';
 import { mulberry32 } from '../../core/random.ts';
 import type { Bounds, VisualHull } from './types.ts';
@@ -133,7 +133,7 @@ function emptyCloud(count: number, shDegree: number, opacity: number): GaussianC
     means: new Float32Array(count * 3),
     logScales: new Float32Array(count * 3),
     quats,
-    opacityLogits: new Float32Array(count).fill(Math.log(opacity / (1 - opacity))),
+    opacityLogits: new Float32Array(count).fill(logit(opacity)),
     sh: new Float32Array(count * K * 3),
   };
 }

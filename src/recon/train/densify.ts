@@ -14,12 +14,12 @@
  * the 3DGS default applies unchanged at any image size.
  */
 import { unitQuatToRotation } from '../../core/camera.ts';
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { logit, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
 import { hullContains, type VisualHull } from '../hull/index.ts';
 import { floaterMask, type FloaterOptions } from './densifyFloaters.ts';
 import { checkCloudShapes, gatherSplats } from './densifyGather.ts';
-import { createRng, type Rng } from './densifyRandom.ts';
+import { createRng, type Rng } from '../../core/random.ts';
 
 export interface DensifyInput {
   cloud: GaussianCloud;
@@ -106,7 +106,7 @@ export function densifyAndPrune(input: DensifyInput, options: DensifyOptions): D
 
   // 1. Pruning, on the input splats. A code per splat: 0 = kept, r + 1 = PRUNE_REASONS[r].
   const reason = new Uint8Array(n);
-  const minLogit = Math.log(o.minOpacity / (1 - o.minOpacity));
+  const minLogit = logit(o.minOpacity);
   for (let i = 0; i < n; i++) {
     if (cloud.opacityLogits[i] < minLogit) reason[i] = 1;
     else if (maxScale[i] > o.maxWorldScale * o.sceneExtent) reason[i] = 2;

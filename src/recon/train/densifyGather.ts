@@ -3,10 +3,8 @@
  * densification rule ends in. Kept splats carry their moments; new ones start at zero, as in
  * 3DGS's densification_postfix.
  */
-import { shCoeffCount, type GaussianCloud } from '../../core/gaussianCloud.ts';
-import type { AdamMoments, CloudParams } from '../../gpu/optim/adamCore.ts';
-
-const ARRAYS = [['means', 3], ['logScales', 3], ['quats', 4], ['opacityLogits', 1], ['sh', 0]] as const;
+import { assertCloudArrays, CLOUD_ARRAY_KEYS, cloudArrayStrides, type CloudArrays, type GaussianCloud } from '../../core/gaussianCloud.ts';
+import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
 
 /** `sources[j]` is the input splat output splat j copies; its moments too when keepMoments[j]. */
 export function gatherSplats(
@@ -16,12 +14,12 @@ export function gatherSplats(
   keepMoments: Uint8Array,
 ): { cloud: GaussianCloud; moments: AdamMoments } {
   const n = sources.length;
-  const K3 = 3 * shCoeffCount(cloud.shDegree);
-  const out = {} as CloudParams;
-  const m = {} as CloudParams;
-  const v = {} as CloudParams;
-  for (const [key, per0] of ARRAYS) {
-    const per = per0 || K3;
+  const strides = cloudArrayStrides(cloud.shDegree);
+  const out = {} as CloudArrays;
+  const m = {} as CloudArrays;
+  const v = {} as CloudArrays;
+  for (const key of CLOUD_ARRAY_KEYS) {
+    const per = strides[key];
     const src = cloud[key], srcM = moments.m[key], srcV = moments.v[key];
     const dst = (out[key] = new Float32Array(per * n));
     const dstM = (m[key] = new Float32Array(per * n));
@@ -44,14 +42,11 @@ export function gatherSplats(
 /** Throws (a bug, not bad input) unless every array has the length `count` splats need. */
 export function checkCloudShapes(cloud: GaussianCloud, moments: AdamMoments | null, perSplat: Record<string, ArrayLike<number> | undefined>): void {
   const n = cloud.count;
-  const K3 = 3 * shCoeffCount(cloud.shDegree);
-  const sets: [string, CloudParams][] = [['cloud', cloud]];
-  if (moments) sets.push(['m', moments.m], ['v', moments.v]);
-  for (const [name, p] of sets)
-    for (const [key, per0] of ARRAYS) {
-      const want = (per0 || K3) * n;
-      if (p[key].length !== want) throw new Error(`${name}.${key} has ${p[key].length} values, expected ${want} for ${n} splats`);
-    }
+  assertCloudArrays(cloud, n, cloud.shDegree, 'cloud');
+  if (moments) {
+    assertCloudArrays(moments.m, n, cloud.shDegree, 'm');
+    assertCloudArrays(moments.v, n, cloud.shDegree, 'v');
+  }
   for (const [name, arr] of Object.entries(perSplat)) {
     if (arr && arr.length !== n) throw new Error(`${name} has ${arr.length} values, expected one per splat (${n})`);
   }

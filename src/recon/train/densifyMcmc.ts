@@ -8,11 +8,10 @@
  * The noise MCMC adds to the means every step and its opacity/scale regularisers belong to the
  * trainer; these are the host-side steps, run where 3DGS would densify.
  */
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { logit, sigmoid, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
 import { checkCloudShapes, gatherSplats } from './densifyGather.ts';
-import { logit } from './densifyOpacityReset.ts';
-import { createRng, type Rng } from './densifyRandom.ts';
+import { createRng, type Rng } from '../../core/random.ts';
 
 export interface McmcOptions {
   /** Dead at or below this opacity (default 0.005). */
@@ -139,6 +138,3 @@ function countOf(xs: number[]): Map<number, number> {
   return m;
 }
 
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}

@@ -3,12 +3,8 @@
  * are zeroed, so splats that matter climb back and the rest fall under the pruning threshold.
  * It is what removes the floaters that hide near the cameras.
  */
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { logit, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
-
-export function logit(p: number): number {
-  return Math.log(p / (1 - p));
-}
 
 /** New opacity logits and zeroed opacity moments; every other array is shared with the input. */
 export function resetOpacity(

@@ -23,7 +23,7 @@ import { createRasterizer, type PiggybackRange, type Rasterizer } from '../../gp
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { densifyAndPrune } from './densify.ts';
-import { createRng } from './densifyRandom.ts';
+import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
 

@@ -5,7 +5,8 @@
  */
 import { countingSortByDepth, createDepthSortScratch, type DepthSortScratch } from './countingSort.ts';
 import type { SortedOrder, SortRequest } from './sortProtocol.ts';
-import { NEAR_PLANE, viewDepths, type SortCloud } from './viewDepths.ts';
+import { NEAR_PLANE } from '../../core/gaussianCloud.ts';
+import { viewDepths, type SortCloud } from './viewDepths.ts';
 
 export interface SortState {
   cloudVersion: number;

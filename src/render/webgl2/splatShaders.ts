@@ -18,6 +18,7 @@
  * i + 0.5, not an interpolated varying); rows are flipped because images are top row first and GL
  * windows bottom row first.
  */
+import { ALPHA_MAX, ALPHA_MIN } from '../../core/gaussianCloud.ts';
 import { SH_C0, SH_C1, SH_C2, SH_C3 } from '../../core/sh.ts';
 import { QUAD_AXIS_MARGIN } from '../webgpu/quadAxes.ts';
 
@@ -113,7 +114,7 @@ flat out vec3 vConic;
 flat out float vOpacity;
 flat out vec3 vColor;
 
-const float ALPHA_MIN = 1.0 / 255.0;
+const float ALPHA_MIN = ${glslFloat(ALPHA_MIN)};
 const float QUAD_AXIS_MARGIN = ${glslFloat(QUAD_AXIS_MARGIN)};
 const vec4 CULLED = vec4(0.0, 0.0, 2.0, 1.0); // outside the clip volume: nothing is rasterised
 
@@ -190,12 +191,15 @@ flat in vec3 vColor;
 
 out vec4 fragColor;
 
+const float ALPHA_MIN = ${glslFloat(ALPHA_MIN)};
+const float ALPHA_MAX = ${glslFloat(ALPHA_MAX)};
+
 void main() {
   vec2 d = vec2(gl_FragCoord.x, uImageHeight - gl_FragCoord.y) - vCenter;
   float power = -0.5 * (vConic.x * d.x * d.x + vConic.z * d.y * d.y) - vConic.y * d.x * d.y;
   if (power > 0.0) discard;
-  float alpha = min(0.99, vOpacity * exp(power));
-  if (alpha < 1.0 / 255.0) discard;
+  float alpha = min(ALPHA_MAX, vOpacity * exp(power));
+  if (alpha < ALPHA_MIN) discard;
   fragColor = vec4(vColor * alpha, alpha); // premultiplied
 }
 `;

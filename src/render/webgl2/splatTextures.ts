@@ -11,7 +11,7 @@
  *
  * A splat that is not drawable (drawableSplat.ts) gets opacity 0, which the shader culls.
  */
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { expScale, sigmoid, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import { unitQuatToRotation } from '../../core/camera.ts';
 import { isDrawableSplat } from './drawableSplat.ts';
 import { packHalf2x16 } from './halfFloat.ts';
@@ -55,10 +55,10 @@ export function packSplatTextures(cloud: GaussianCloud, shDegree = cloud.shDegre
 
   for (let i = 0; i < n; i++) {
     if (!isDrawableSplat(cloud, i)) continue; // all zero: opacity 0, culled
-    centers.set([cloud.means[3 * i], cloud.means[3 * i + 1], cloud.means[3 * i + 2], 1 / (1 + Math.exp(-cloud.opacityLogits[i]))], 4 * i);
+    centers.set([cloud.means[3 * i], cloud.means[3 * i + 1], cloud.means[3 * i + 2], sigmoid(cloud.opacityLogits[i])], 4 * i);
 
     const R = unitQuatToRotation(cloud.quats, 4 * i);
-    const s = [Math.exp(cloud.logScales[3 * i]), Math.exp(cloud.logScales[3 * i + 1]), Math.exp(cloud.logScales[3 * i + 2])];
+    const s = [expScale(cloud.logScales[3 * i]), expScale(cloud.logScales[3 * i + 1]), expScale(cloud.logScales[3 * i + 2])];
     const sigma = (r: number, c: number) => R[r * 3] * R[c * 3] * s[0] ** 2 + R[r * 3 + 1] * R[c * 3 + 1] * s[1] ** 2 + R[r * 3 + 2] * R[c * 3 + 2] * s[2] ** 2;
     covariances.set([sigma(0, 0), sigma(0, 1), sigma(0, 2), sigma(1, 1), sigma(1, 2), sigma(2, 2)], 4 * COVARIANCE_TEXELS * i);
 

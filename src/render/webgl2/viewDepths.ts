@@ -10,9 +10,7 @@
  * Antialiasing only lowers the opacity, so the raw opacity's r bounds it too.
  */
 import type { Camera } from '../../core/camera.ts';
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
-import { DEFAULT_PROJECT_OPTIONS } from '../../gpu/reference/projectReference.ts';
-import { ALPHA_MIN } from '../../gpu/reference/rasterizeReference.ts';
+import { ALPHA_MIN, clipLimits, LOW_PASS, NEAR_PLANE, sigmoid, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import { isDrawableSplat } from './drawableSplat.ts';
 
 export interface SortCloud {
@@ -25,15 +23,12 @@ export interface SortCloud {
   radiiSquared: Float32Array;
 }
 
-export const NEAR_PLANE = DEFAULT_PROJECT_OPTIONS.nearPlane;
-export const LOW_PASS = DEFAULT_PROJECT_OPTIONS.lowPass;
-
 export function prepareSortCloud(cloud: GaussianCloud): SortCloud {
   const n = cloud.count;
   const traces = new Float32Array(n);
   const radiiSquared = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const opacity = 1 / (1 + Math.exp(-cloud.opacityLogits[i]));
+    const opacity = sigmoid(cloud.opacityLogits[i]);
     let trace = 0;
     for (let k = 0; k < 3; k++) trace += Math.exp(2 * cloud.logScales[3 * i + k]);
     // Never drawn: too transparent, or not drawable at all (NaN marks both).
@@ -50,11 +45,8 @@ export function prepareSortCloud(cloud: GaussianCloud): SortCloud {
  */
 export function viewDepths(cloud: SortCloud, cam: Camera, out: Float32Array): Float32Array {
   const { R, t, fx, fy, cx, cy, width, height } = cam;
-  // The trainer's clamp of x/z and y/z to the frustum widened by 30% (projectReference.ts).
-  const limXPos = (width - cx) / fx + (0.3 * width) / fx;
-  const limXNeg = cx / fx + (0.3 * width) / fx;
-  const limYPos = (height - cy) / fy + (0.3 * height) / fy;
-  const limYNeg = cy / fy + (0.3 * height) / fy;
+  // The trainer's clamp of x/z and y/z to the frustum widened by FRUSTUM_MARGIN (projectReference.ts).
+  const [limXPos, limXNeg, limYPos, limYNeg] = clipLimits(width, height, fx, fy, cx, cy);
   const m = cloud.means;
   for (let i = 0; i < cloud.count; i++) {
     const x = m[3 * i], y = m[3 * i + 1], zw = m[3 * i + 2];

@@ -21,14 +21,14 @@
  */
 import type { Camera } from '../../core/camera.ts';
 import { cameraCenter } from '../../core/camera.ts';
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { assertCloudShape, clipLimits, LOW_PASS, NEAR_PLANE, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { FrameStats, SplatRenderer, SplatRenderOptions } from '../splatRenderer.ts';
 import { COMPOSITE_FRAGMENT_SHADER, COMPOSITE_VERTEX_SHADER } from './compositeShaders.ts';
 import { compileProgram, uploadDataTexture } from './glResources.ts';
 import type { DepthSorter, SortedOrder } from './sortProtocol.ts';
 import { SPLAT_FRAGMENT_SHADER, SPLAT_VERTEX_SHADER } from './splatShaders.ts';
 import { packSplatTextures } from './splatTextures.ts';
-import { LOW_PASS, NEAR_PLANE, prepareSortCloud } from './viewDepths.ts';
+import { prepareSortCloud } from './viewDepths.ts';
 import { createWorkerSorter } from './workerSorter.ts';
 
 export class WebGl2UnavailableError extends Error {
@@ -69,16 +69,6 @@ function cameraKey(c: Camera): string {
 /** A structured-cloneable copy (the caller's camera may carry methods or proxies). */
 function plainCamera(c: Camera): Camera {
   return { R: [...c.R] as Camera['R'], t: [...c.t] as Camera['t'], fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy, width: c.width, height: c.height };
-}
-
-function checkCloud(cloud: GaussianCloud): void {
-  const n = cloud.count;
-  const K = (cloud.shDegree + 1) ** 2;
-  const bad =
-    !Number.isInteger(n) || n < 0 || !Number.isInteger(cloud.shDegree) || cloud.shDegree < 0 || cloud.shDegree > 3 ||
-    cloud.means.length < 3 * n || cloud.logScales.length < 3 * n || cloud.quats.length < 4 * n ||
-    cloud.opacityLogits.length < n || cloud.sh.length < 3 * K * n;
-  if (bad) throw new Error(`setCloud: malformed GaussianCloud (count ${n}, SH degree ${cloud.shDegree}, array lengths do not match)`);
 }
 
 export function createWebGl2SplatRenderer(canvas: HTMLCanvasElement | OffscreenCanvas, options: WebGl2RendererOptions = {}): SplatRenderer {
@@ -239,7 +229,7 @@ export function createWebGl2SplatRenderer(canvas: HTMLCanvasElement | OffscreenC
     gl.uniform2f(su.uImageSize, width, height);
     gl.uniform1f(su.uImageHeight, height);
     // The trainer's widened-frustum clamp (projectReference.ts).
-    gl.uniform4f(su.uLimits, (width - cx) / fx + (0.3 * width) / fx, cx / fx + (0.3 * width) / fx, (height - cy) / fy + (0.3 * height) / fy, cy / fy + (0.3 * height) / fy);
+    gl.uniform4f(su.uLimits, ...clipLimits(width, height, fx, fy, cx, cy));
     gl.uniform1f(su.uLowPass, LOW_PASS);
     gl.uniform1f(su.uNearPlane, NEAR_PLANE);
     gl.uniform1i(su.uAntialiased, up.antialiased ? 1 : 0);
@@ -277,7 +267,7 @@ export function createWebGl2SplatRenderer(canvas: HTMLCanvasElement | OffscreenC
 
     setCloud(next: GaussianCloud, opts: SplatRenderOptions = {}): void {
       usable();
-      checkCloud(next);
+      assertCloudShape(next, 'setCloud');
       const data = packSplatTextures(next, opts.maxShDegree ?? next.shDegree);
       textures.centers = uploadDataTexture(gl, 'rgba32f', data.width, data.centers, textures.centers);
       textures.covariances = uploadDataTexture(gl, 'rgba32f', data.width, data.covariances, textures.covariances);

@@ -26,7 +26,7 @@ struct CompactParams {
 @group(0) @binding(6) var<storage, read_write> drawArgs: array<u32>;
 @group(0) @binding(7) var<storage, read> depthRange: array<u32, 2>;
 
-const CULLED_KEY: u32 = 0xffffffffu;
+const CULLED_KEY: u32 = 0xffffffffu; // as chunk screenFootprint's
 
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {

@@ -24,8 +24,6 @@
 @group(0) @binding(6) var<storage, read_write> depthRange: array<atomic<u32>, 2>;
 @group(0) @binding(7) var<storage, read_write> quadAxesFromSplat: array<vec4f>;
 
-const CULLED_KEY: u32 = 0xffffffffu;
-
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linearWorkgroup(wid, nwg) * 256u + t;

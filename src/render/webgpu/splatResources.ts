@@ -17,7 +17,7 @@ import { storageBuffer, uniformBuffer } from '../../gpu/buffers.ts';
 import { bindBuffers } from '../../gpu/pipelines.ts';
 import { createPrefixSum, type PrefixSum } from '../../gpu/prefixSum.ts';
 import { createRadixSort, type RadixSort } from '../../gpu/radixSort.ts';
-import { flatLayout } from './cloudParams.ts';
+import { flatParamLayout } from '../../core/gaussianCloud.ts';
 import { DEPTH_KEY_BITS } from './depthKey.ts';
 import { COMPACT_PARAMS_BYTES, DRAW_BATCH_ENDS } from './drawBatches.ts';
 import type { ViewerPipelines } from './viewerPipelines.ts';
@@ -64,7 +64,7 @@ function quadIndexBuffer(device: GPUDevice, quads: number): GPUBuffer {
 }
 
 export function createSplatResources(device: GPUDevice, pipelines: ViewerPipelines, uniforms: GPUBuffer, capacity: number, shDegree: number): SplatResources {
-  const floats = flatLayout(capacity, shDegree).length;
+  const floats = flatParamLayout(capacity, shDegree).length;
   const limit = device.limits.maxStorageBufferBindingSize;
   if (4 * floats > limit) {
     throw new Error(

@@ -24,12 +24,12 @@
  * the draw batch in which it fell below 4.9e-4 (splatSaturation.wgsl).
  */
 import type { Camera } from '../../core/camera.ts';
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
-import { readBuffer, storageBuffer, uniformBuffer } from '../../gpu/buffers.ts';
+import { assertCloudShape, flatParamLayout, LOW_PASS, NEAR_PLANE, type GaussianCloud, type ProjectionSettings } from '../../core/gaussianCloud.ts';
+import { readBuffer, storageBuffer, uniformBuffer, writeCloudArrays } from '../../gpu/buffers.ts';
 import { dispatchLinear } from '../../gpu/pipelines.ts';
 import { packRasterUniforms, RASTER_UNIFORMS_BYTES } from '../../gpu/rasterUniforms.ts';
 import type { FrameStats, SplatRenderer, SplatRenderOptions } from '../splatRenderer.ts';
-import { checkCloud, flatLayout, renderedShDegree, truncateSh } from './cloudParams.ts';
+import { renderedShDegree, truncateSh } from './cloudParams.ts';
 import { createFrameReadback, type FrameReadback, type FrameStage } from './frameReadback.ts';
 import { readRgba8 } from './readRgba8.ts';
 import { createSplatResources, type SplatResources } from './splatResources.ts';
@@ -90,12 +90,11 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
   private readonly readback: FrameReadback;
   private readonly canvas: HTMLCanvasElement | OffscreenCanvas | null;
   private readonly context: GPUCanvasContext | null;
-  private readonly lowPass: number;
-  private readonly nearPlane: number;
+  /** The trainer's projection; antialiased is the current cloud's. */
+  private readonly projection: ProjectionSettings;
   private resources: SplatResources | null = null;
   private splatCount = 0;
   private shDegree = 0;
-  private antialiased = false;
   private frame: GPUTexture | null = null;
   private pixels: GPUTexture | null = null;
   private saturation: SaturationTargets | null = null;
@@ -107,8 +106,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
     target: WebGpuRenderTarget,
     options: WebGpuSplatRendererOptions,
   ) {
-    this.lowPass = options.lowPass ?? 0.3;
-    this.nearPlane = options.nearPlane ?? 0.01;
+    this.projection = { lowPass: options.lowPass ?? LOW_PASS, nearPlane: options.nearPlane ?? NEAR_PLANE, antialiased: false };
     this.pipelines = viewerPipelines(device);
     this.uniforms = uniformBuffer(device, 'viewer raster uniforms', new ArrayBuffer(RASTER_UNIFORMS_BYTES));
     this.readback = createFrameReadback(device);
@@ -127,7 +125,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
 
   setCloud(cloud: GaussianCloud, options: SplatRenderOptions = {}): void {
     this.assertAlive();
-    checkCloud(cloud);
+    assertCloudShape(cloud);
     const degree = renderedShDegree(cloud, options.maxShDegree);
     const n = cloud.count;
     if (!this.resources || this.resources.capacity < n || this.resources.shDegree !== degree) {
@@ -137,21 +135,13 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
       this.resources = createSplatResources(this.device, this.pipelines, this.uniforms, capacity, degree);
     }
     const r = this.resources;
-    const L = flatLayout(r.capacity, degree);
     const q = this.device.queue;
-    const write = (offsetFloats: number, data: Float32Array) => {
-      if (data.length) q.writeBuffer(r.paramsFlat, 4 * offsetFloats, data.buffer, data.byteOffset, data.byteLength);
-    };
-    write(L.means, cloud.means);
-    write(L.logScales, cloud.logScales);
-    write(L.quats, cloud.quats);
-    write(L.opacityLogits, cloud.opacityLogits);
-    write(L.sh, truncateSh(cloud, degree));
+    writeCloudArrays(q, r.paramsFlat, flatParamLayout(r.capacity, degree), { ...cloud, sh: truncateSh(cloud, degree) });
     q.writeBuffer(r.splatCount, 0, new Uint32Array([n, 0, 0, 0]));
     q.writeBuffer(r.compactParams, 0, packCompactParams(n));
     this.splatCount = n;
     this.shDegree = degree;
-    this.antialiased = options.antialiased ?? false;
+    this.projection.antialiased = options.antialiased ?? false;
   }
 
   async render(camera: Camera, background: readonly [number, number, number]): Promise<FrameStats> {
@@ -168,9 +158,7 @@ class WebGpuSplatRendererImpl implements WebGpuSplatRenderer {
       packRasterUniforms({
         camera,
         background,
-        lowPass: this.lowPass,
-        nearPlane: this.nearPlane,
-        antialiased: this.antialiased,
+        ...this.projection,
         splatCount: n,
         shDegree: this.shDegree,
         splatCapacity: r?.capacity ?? 0,

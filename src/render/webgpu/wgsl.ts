@@ -3,7 +3,7 @@
  * projection, SH colour, ProjectedSplat record and alpha rule are the same text the trainer
  * compiles, so the viewer cannot drift from what was trained.
  */
-import blend from '../../gpu/kernels/chunks/blend.wgsl?raw';
+import { BLEND_WGSL as blend } from '../../gpu/kernels/chunks/blend.ts';
 import linearIndex from '../../gpu/kernels/chunks/linearIndex.wgsl?raw';
 import projectSplat from '../../gpu/kernels/chunks/projectSplat.wgsl?raw';
 import projectedSplat from '../../gpu/kernels/chunks/projectedSplat.wgsl?raw';

@@ -3,10 +3,11 @@
  * colour gradients. No texture detail, no sharp edges except where the pebbles touch.
  */
 import type { Vec3 } from '../../core/camera.ts';
+import { createRng } from '../../core/random.ts';
 import { makeSceneObject, type SceneObject } from '../sceneObject.ts';
 import { DEFAULT_LIGHT } from '../shading.ts';
 import { frame, rotationZ, superellipsoidShape, type Albedo } from '../shapes.ts';
-import { createRng, seedFromString } from '../prng.ts';
+import { seedFromString } from '../prng.ts';
 import { hex, mixRgb, smoothstep, valueNoise3, type RGB } from '../textures.ts';
 import { surfacePoint } from '../trace.ts';
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { worldToCamera } from '../../../src/core/camera.ts';
 import { DEFAULT_PROJECT_OPTIONS, projectSplat } from '../../../src/gpu/reference/projectReference.ts';
-import { ALPHA_MAX, ALPHA_MIN } from '../../../src/gpu/reference/rasterizeReference.ts';
+import { ALPHA_MAX, ALPHA_MIN } from '../../../src/core/gaussianCloud.ts';
 import { createSortState, sortForView } from '../../../src/render/webgl2/sortForView.ts';
 import { prepareSortCloud, viewDepths } from '../../../src/render/webgl2/viewDepths.ts';
 import { makeScene, type TestScene } from '../../gpu/rasterScenes.ts';

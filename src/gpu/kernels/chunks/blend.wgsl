@@ -1,18 +1,12 @@
-// Chunk: blend.
-// Declares: ALPHA_MIN, ALPHA_MAX, T_MIN, struct SplatAlpha, fn splatAlpha.
+// Chunk: blend. Compose it as BLEND_WGSL (chunks/blend.ts), which puts the constants ALPHA_MIN,
+// ALPHA_MAX and T_MIN of src/core/cloud/projection.ts before it.
+// Declares: struct SplatAlpha, fn splatAlpha.
 // Contract (src/gpu/reference/rasterizeReference.ts): alpha = min(ALPHA_MAX, opacity exp(power)),
 // skipped when power > 0 or alpha < ALPHA_MIN; blending stops before a splat that would bring
 // transmittance below T_MIN. Forward and backward call this one function so they skip exactly
 // the same splats.
 //
-// ALPHA_MAX is the largest f32 below 0.99, not f32(0.99) (which is above it): two clamped splats
-// on one pixel leave T = (1 - 0.99)^2, exactly T_MIN in real arithmetic. The float64 reference
-// rounds that to just above T_MIN and keeps blending; with f32(0.99) the GPU would round below
-// and stop one splat early. With this constant the f32 product lands above f32(1e-4), as in the
-// reference. The alpha it changes differs from 0.99 by 5e-8.
-const ALPHA_MIN: f32 = 1.0 / 255.0;
-const ALPHA_MAX: f32 = 0.98999995;
-const T_MIN: f32 = 1e-4;
+// ALPHA_MAX is the largest f32 below 0.99 (ALPHA_MAX_F32, see projection.ts for why).
 
 struct SplatAlpha {
   hit: bool,      // contributes (power <= 0 and alpha >= ALPHA_MIN)

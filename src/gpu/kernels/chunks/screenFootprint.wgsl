@@ -1,6 +1,7 @@
 // Chunk: screenFootprint.
 // Declares: struct ScreenFootprint, fn screenFootprint(p: SplatProjection) -> ScreenFootprint,
-// fn isFiniteF32, fn pixelSpan, fn projectedSplatOf(p: SplatProjection) -> ProjectedSplat.
+// fn isFiniteF32, fn pixelSpan, fn projectedSplatOf(p: SplatProjection) -> ProjectedSplat,
+// const CULLED_KEY (the depth key of a splat not kept).
 // Expects: the projectSplat, projectedSplat and blend chunks, `u: RasterUniforms`.
 // Contract (exact, not a heuristic): a pixel is blended only if opacity exp(power) >= ALPHA_MIN,
 // i.e. inside the ellipse of Mahalanobis radius r = sqrt(2 ln(opacity / ALPHA_MIN)), whose
@@ -9,6 +10,8 @@
 // the reference blends. A splat is kept when it is visible, reaches ALPHA_MIN, everything is
 // finite and the box covers at least one pixel centre. The trainer's projectForward (tiles) and
 // the viewer's splatProject (quads) both cull with this one function, so they keep the same splats.
+const CULLED_KEY: u32 = 0xffffffffu;
+
 struct ScreenFootprint {
   kept: bool,
   radius: f32,     // Mahalanobis radius of the alpha >= ALPHA_MIN ellipse (no margin)
