@@ -8,14 +8,15 @@
  * - The result is the report plus, per test view, the render and the photo it was scored on
  *   (at the evaluation size), transferred back for the app's compare views.
  * - An LPIPS model (bytes of a picked/dropped file, or a URL) is loaded once and kept while the
- *   same source is asked for again; none: the LPIPS columns are null ("no model").
- * - `evaluate` is a job: the page cancels it by job id. Bad input (InputError) is rethrown as it is for the page to show.
+ *   same source is asked for again (lpipsCache); none: the LPIPS columns are null ("no model").
+ * - `evaluate` is a job: the page cancels it by job id. Bad input (InputError) is rethrown as it
+ *   is for the page to show.
  */
 import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
 import type { RGBAImage } from '../src/core/image.ts';
 import { lazyGpuDevice } from '../src/gpu/device.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
-import { loadLpips, type LpipsScorer, type LpipsSource } from '../src/recon/evaluate/lpips.ts';
+import { lpipsCache, type LpipsSource } from '../src/recon/evaluate/lpips.ts';
 import { evaluateCloud, type EvaluationReport, type Size } from '../src/recon/evaluate/protocol.ts';
 import { hostWorker, transferring } from '../src/worker/workerHost.ts';
 
@@ -50,27 +51,7 @@ export interface EvaluateCallbacks {
 
 const device = lazyGpuDevice();
 
-/** The LPIPS scorer of the last source, kept while the same source comes again. */
-let scorer: { key: string; scorer: Promise<LpipsScorer> } | null = null;
-
-function sourceKey(s: LpipsSource): string {
-  return 'url' in s ? `url:${s.url}` : `file:${s.name}:${s.bytes.byteLength}`;
-}
-
-async function lpipsFor(source: LpipsSource | null): Promise<LpipsScorer | null> {
-  if (!source) return null;
-  const key = sourceKey(source);
-  if (scorer?.key !== key) {
-    const old = scorer;
-    const next = loadLpips(source);
-    scorer = { key, scorer: next };
-    next.catch(() => {
-      if (scorer?.key === key) scorer = null;
-    });
-    void old?.scorer.then((s) => s.dispose()).catch(() => {});
-  }
-  return scorer!.scorer;
-}
+const lpipsFor = lpipsCache();
 
 function copy(img: RGBAImage): Uint8ClampedArray {
   return img.data.slice();
