@@ -1,23 +1,24 @@
 /**
  * Evaluation worker: scores a cloud on a split's held-out views with the protocol of
  * src/recon/evaluate/protocol.ts (the same function `npm run eval` runs), on a WebGPU device of
- * its own, off the page's main thread. A thin comlink wrapper; the page talks to it through
- * src/ui/evaluate/evalClient.ts.
+ * its own, off the page's main thread. A thin wrapper (src/worker/workerHost.ts); the page talks
+ * to it through src/ui/evaluate/evalClient.ts.
  *
  * - The scene arrives as the split's views only (copied, the page keeps its own); the cloud too.
  * - The result is the report plus, per test view, the render and the photo it was scored on
  *   (at the evaluation size), transferred back for the app's compare views.
  * - An LPIPS model (bytes of a picked/dropped file, or a URL) is loaded once and kept while the
- *   same source is asked for again; none: the LPIPS columns are null ("no model").
- * - Cancel: `abort(jobId)`. Bad input (InputError) is rethrown as it is for the page to show.
+ *   same source is asked for again (lpipsCache); none: the LPIPS columns are null ("no model").
+ * - `evaluate` is a job: the page cancels it by job id. Bad input (InputError) is rethrown as it
+ *   is for the page to show.
  */
-import * as Comlink from 'comlink';
 import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
 import type { RGBAImage } from '../src/core/image.ts';
 import { lazyGpuDevice } from '../src/gpu/device.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
-import { loadLpips, type LpipsScorer, type LpipsSource } from '../src/recon/evaluate/lpips.ts';
+import { lpipsCache, type LpipsSource } from '../src/recon/evaluate/lpips.ts';
 import { evaluateCloud, type EvaluationReport, type Size } from '../src/recon/evaluate/protocol.ts';
+import { hostWorker, transferring } from '../src/worker/workerHost.ts';
 
 export interface EvaluateRequest {
   scene: LoadedScene;
@@ -50,40 +51,17 @@ export interface EvaluateCallbacks {
 
 const device = lazyGpuDevice();
 
-/** The LPIPS scorer of the last source, kept while the same source comes again. */
-let scorer: { key: string; scorer: Promise<LpipsScorer> } | null = null;
-
-function sourceKey(s: LpipsSource): string {
-  return 'url' in s ? `url:${s.url}` : `file:${s.name}:${s.bytes.byteLength}`;
-}
-
-async function lpipsFor(source: LpipsSource | null): Promise<LpipsScorer | null> {
-  if (!source) return null;
-  const key = sourceKey(source);
-  if (scorer?.key !== key) {
-    const old = scorer;
-    const next = loadLpips(source);
-    scorer = { key, scorer: next };
-    next.catch(() => {
-      if (scorer?.key === key) scorer = null;
-    });
-    void old?.scorer.then((s) => s.dispose()).catch(() => {});
-  }
-  return scorer!.scorer;
-}
-
-const jobs = new Map<number, AbortController>();
+const lpipsFor = lpipsCache();
 
 function copy(img: RGBAImage): Uint8ClampedArray {
   return img.data.slice();
 }
 
-const api = {
-  async evaluate(jobId: number, req: EvaluateRequest, cb: EvaluateCallbacks): Promise<EvaluateResult> {
-    const ac = new AbortController();
-    jobs.set(jobId, ac);
-    const t0 = performance.now();
-    try {
+const api = hostWorker(
+  {},
+  {
+    async evaluate(signal: AbortSignal, req: EvaluateRequest, cb: EvaluateCallbacks): Promise<EvaluateResult> {
+      const t0 = performance.now();
       const lpips = await lpipsFor(req.lpips);
       const { device: dev } = await device();
       const images: EvaluatedImages[] = [];
@@ -91,25 +69,14 @@ const api = {
         split: req.split,
         size: req.size,
         lpips,
-        signal: ac.signal,
+        signal,
         onProgress: (done, total) => void cb.onProgress(done, total),
         onView: ({ id, render, photo, mask }) =>
           images.push({ id, width: render.width, height: render.height, render: copy(render), photo: copy(photo), mask: mask?.slice() }),
       });
-      const buffers = images.flatMap((v) => [v.render.buffer, v.photo.buffer, ...(v.mask ? [v.mask.buffer] : [])]) as ArrayBuffer[];
-      return Comlink.transfer({ report, images, ms: performance.now() - t0 }, buffers);
-    } finally {
-      jobs.delete(jobId);
-      const remote = cb as unknown as Comlink.Remote<EvaluateCallbacks>;
-      if (typeof remote[Comlink.releaseProxy] === 'function') remote[Comlink.releaseProxy]();
-    }
+      return transferring({ report, images, ms: performance.now() - t0 }, images.flatMap((v) => [v.render, v.photo, v.mask]));
+    },
   },
-
-  abort(jobId: number): void {
-    jobs.get(jobId)?.abort();
-  },
-};
+);
 
 export type EvaluateWorkerApi = typeof api;
-
-Comlink.expose(api);

@@ -1,35 +1,30 @@
 /**
  * Splat-file worker: reads a picked or dropped .ply/.spz/.splat (src/io/splatBlob.ts) and writes
  * the shown cloud as one (src/io/splatFile.ts), off the page's main thread, so big files neither
- * freeze the page nor hide their progress. A thin comlink wrapper; the page side is
- * src/ui/splatFileClient.ts.
+ * freeze the page nor hide their progress. A thin wrapper (src/worker/workerHost.ts); the page
+ * side is src/ui/splatFileClient.ts.
  *
  * The file arrives as the File itself (read here); the cloud goes back transferred. A cloud to
  * write arrives copied (the page keeps showing it); the file's bytes go back transferred. Bad
  * files (InputError) are rethrown as they are for the page to show.
  */
-import * as Comlink from 'comlink';
 import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
 import { readSplatBlob, type SplatLoadPhase } from '../src/io/splatBlob.ts';
 import { writeSplatFile, type SplatFileFormat, type WriteSplatFileOptions } from '../src/io/splatFile.ts';
+import { cloudArrays, hostWorker, transferring } from '../src/worker/workerHost.ts';
 
 export type SplatFileProgress = (phase: SplatLoadPhase | 'writing', done: number, total: number) => void;
 
-const cloudBuffers = (c: GaussianCloud): ArrayBuffer[] =>
-  [...new Set([c.means, c.logScales, c.quats, c.opacityLogits, c.sh].map((a) => a.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-
-const api = {
+const api = hostWorker({
   async read(file: Blob, name: string, onProgress: SplatFileProgress): Promise<GaussianCloud> {
     const cloud = await readSplatBlob(file, name, { onProgress: (phase, done, total) => void onProgress(phase, done, total) });
-    return Comlink.transfer(cloud, cloudBuffers(cloud));
+    return transferring(cloud, cloudArrays(cloud));
   },
 
   write(cloud: GaussianCloud, format: SplatFileFormat, options: Pick<WriteSplatFileOptions, 'ply'>, onProgress: SplatFileProgress): Uint8Array {
     const bytes = writeSplatFile(cloud, format, { ...options, onProgress: (done, total) => void onProgress('writing', done, total) });
-    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    return transferring(bytes, [bytes]);
   },
-};
+});
 
 export type SplatFileWorkerApi = typeof api;
-
-Comlink.expose(api);

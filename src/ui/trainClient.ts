@@ -4,10 +4,9 @@
  * comes back transferred. Cancelling does not throw: the run ends with 'cancelled' and the cloud
  * it had, like any other early end.
  */
-import { callsInFlight } from '../core/callsInFlight.ts';
-import * as Comlink from 'comlink';
 import type { Camera } from '../core/camera.ts';
 import { WebGpuUnavailableError } from '../gpu/device.ts';
+import { proxy, transferring, workerClient } from '../worker/workerClient.ts';
 import type { GpuStatus, PreviewFrame, TrainCallbacks, TrainRequest, TrainRunResult, TrainWorkerApi } from '../../workers/train.worker.ts';
 
 export type { GpuStatus, PreviewFrame, TrainRequest, TrainRunResult };
@@ -23,7 +22,6 @@ export interface TrainClient {
   forget(): void;
 }
 
-let nextJob = 1;
 let shared: TrainClient | null = null;
 
 export function getTrainClient(): TrainClient {
@@ -36,33 +34,13 @@ function pageHasWebGpu(): boolean {
 }
 
 export function createTrainClient(): TrainClient {
-  let worker: Worker | null = null;
-  let remote: Comlink.Remote<TrainWorkerApi> | null = null;
-  const calls = callsInFlight();
-
-  const start = () => {
-    if (remote) return remote;
-    const w = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'train' });
-    const r = Comlink.wrap<TrainWorkerApi>(w);
-    // A dead worker (out of memory, a crash in the driver) would leave comlink waiting forever:
-    // fail the calls in flight and start a new worker next time.
-    const die = (why: string) => {
-      const err = new Error(`the training worker stopped (${why}). Try a smaller training size or fewer splats, or reload the page.`);
-      calls.failAll(err);
-      w.terminate();
-      if (worker === w) {
-        worker = null;
-        remote = null;
-      }
-    };
-    w.addEventListener('error', (e) => die(e.message || 'it crashed'));
-    w.addEventListener('messageerror', () => die('a message could not be read'));
-    worker = w;
-    remote = r;
-    return r;
-  };
-
-  const guarded = <T>(call: () => Promise<T>): Promise<T> => calls.run(call);
+  // A dead worker (out of memory, a crash in the driver) fails the calls in flight; the next
+  // call starts a new worker.
+  const worker = workerClient<TrainWorkerApi>({
+    start: () => new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'train' }),
+    name: 'the training worker',
+    advice: 'Try a smaller training size or fewer splats, or reload the page.',
+  });
 
   return {
     async gpuStatus() {
@@ -70,43 +48,30 @@ export function createTrainClient(): TrainClient {
         return { ok: false, message: new WebGpuUnavailableError('This browser does not expose WebGPU (navigator.gpu is missing).').message };
       }
       try {
-        const r = start();
-        return await guarded<GpuStatus>(() => r.gpuStatus());
+        return await worker.call((r) => r.gpuStatus() as Promise<GpuStatus>);
       } catch (e) {
         return { ok: false, message: new WebGpuUnavailableError(`WebGPU could not be started (${(e as Error).message}).`).message };
       }
     },
 
     async train(req, signal, callbacks) {
-      const r = start();
-      const jobId = nextJob++;
-      const onAbort = () => void r.abort(jobId);
       if (signal.aborted) throw new DOMException('cancelled before the start', 'AbortError');
-      signal.addEventListener('abort', onAbort, { once: true });
-      const buffers = new Set<ArrayBuffer>();
-      for (const v of req.views) {
-        if (v.rgba.data.buffer instanceof ArrayBuffer) buffers.add(v.rgba.data.buffer);
-        if (v.mask?.buffer instanceof ArrayBuffer) buffers.add(v.mask.buffer);
-      }
-      try {
-        return (await guarded(() => r.train(jobId, Comlink.transfer(req, [...buffers]), Comlink.proxy(callbacks)))) as TrainRunResult;
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-      }
+      const sent = transferring(req, req.views.flatMap((v) => [v.rgba.data, v.mask]));
+      return worker.job(signal, (r, id) => r.train(id, sent, proxy(callbacks)) as Promise<TrainRunResult>);
     },
 
+    // These three never start a worker: without one there is no camera to keep and no last run.
     setCamera(camera) {
-      if (remote) void remote.setCamera(camera);
+      if (worker.running()) void worker.call((r) => r.setCamera(camera)).catch(() => {});
     },
 
     async renderLast(camera) {
-      if (!remote) return null;
-      const r = remote;
-      return (await guarded(() => r.renderLast(camera))) as PreviewFrame | null;
+      if (!worker.running()) return null;
+      return worker.call((r) => r.renderLast(camera) as Promise<PreviewFrame | null>);
     },
 
     forget() {
-      if (remote) void remote.forget();
+      if (worker.running()) void worker.call((r) => r.forget()).catch(() => {});
     },
   };
 }

@@ -72,3 +72,31 @@ export async function loadLpips(source: LpipsSource, manifest: ModelManifest = L
     dispose: () => session.release(),
   };
 }
+
+function sourceKey(s: LpipsSource): string {
+  return 'url' in s ? `url:${s.url}` : `file:${s.name}:${s.bytes.byteLength}`;
+}
+
+/**
+ * LPIPS scorers for a long-lived evaluator (the app's evaluation worker): the scorer of the last
+ * source is kept while the same source is asked for again (a file by name and size, a URL by
+ * itself); another source loads anew and disposes the old one; a failed load is not kept.
+ * No source: null ("no model").
+ */
+export function lpipsCache(): (source: LpipsSource | null) => Promise<LpipsScorer | null> {
+  let kept: { key: string; scorer: Promise<LpipsScorer> } | null = null;
+  return async (source) => {
+    if (!source) return null;
+    const key = sourceKey(source);
+    if (kept?.key !== key) {
+      const old = kept;
+      const next = loadLpips(source);
+      kept = { key, scorer: next };
+      next.catch(() => {
+        if (kept?.key === key) kept = null;
+      });
+      void old?.scorer.then((s) => s.dispose()).catch(() => {});
+    }
+    return kept!.scorer;
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * The Train stage as the app runs it (in workers/train.worker.ts): one run at a time on a WebGPU
+ * device of its own, with preview frames of the cloud being trained, and the last run's cloud kept
+ * so it can be drawn again from a new orbit position.
+ *
+ * - Previews: between progress reports (the trainer's onSnapshot hook) the CURRENT cloud is
+ *   rendered from the camera set last (setCamera: the orbit camera as an OpenCV camera), at most
+ *   every `previewGapMs` and never taking more than about a third of the time (previewSchedule).
+ *   After the run, one final frame of the cloud it ended with.
+ * - Every run ends with a result, never a throw for faults: finished, 'cancelled' or the error
+ *   message, with the last good cloud when there is one. Only bad input (InputError) and "no
+ *   WebGPU" are thrown, so the page can show them as such.
+ */
+import type { Camera } from '../../core/camera.ts';
+import { describeError } from '../../core/errors.ts';
+import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { lazyGpuDevice } from '../../gpu/device.ts';
+import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
+import type { Bounds } from '../hull/index.ts';
+import { rgbToImage } from '../renderViews.ts';
+import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from './trainer.ts';
+
+export type Rgb = [number, number, number];
+
+export interface TrainJobOptions {
+  iterations: number;
+  init: 'hull' | 'random';
+  /** Splats of the random start; cap of the hull start is 1.5x this (see trainer.ts). */
+  initSplats?: number;
+  bounds?: Bounds;
+  progressEvery: number;
+  seed?: number;
+}
+
+export interface TrainRequest {
+  views: TrainView[];
+  options: TrainJobOptions;
+  /** Background of the previews (the scene's, 0..1). */
+  background: Rgb;
+  /** Shortest gap between two previews, in ms (default 400). */
+  previewGapMs?: number;
+}
+
+export interface PreviewFrame {
+  width: number;
+  height: number;
+  /** width*height*4 RGBA8. */
+  rgba: Uint8ClampedArray;
+  /** Training step the cloud is from (the last step when final). */
+  step: number;
+  iterations: number;
+  splats: number;
+  /** The cloud the run ended with. */
+  final: boolean;
+  renderMs: number;
+}
+
+export interface TrainCallbacks {
+  onProgress(p: TrainProgress): void;
+  onPreview(frame: PreviewFrame): void;
+}
+
+export interface TrainRunResult extends Omit<TrainResult, 'cloud' | 'hull'> {
+  /** The cloud the run ended with (the last good one after a fault); null when none was made. */
+  cloud: GaussianCloud | null;
+  /** Voxels of the visual hull when one was carved (the hull itself stays in the session). */
+  hullVoxels: number | null;
+}
+
+export type GpuStatus = { ok: true; description: string; fallback: boolean } | { ok: false; message: string };
+
+export interface TrainSession {
+  /** Whether training can run here: a WebGPU adapter and device (kept for the runs). */
+  gpuStatus(): Promise<GpuStatus>;
+  /** The camera previews are drawn from (the page's orbit camera), or null for none. */
+  setCamera(camera: Camera | null): void;
+  train(req: TrainRequest, signal: AbortSignal, cb: TrainCallbacks): Promise<TrainRunResult>;
+  /** Renders the cloud of the last run from `camera` (null while a run is going on or before one). */
+  renderLast(camera: Camera): Promise<PreviewFrame | null>;
+  /** Forgets the last run's cloud (a new scene was opened). */
+  forget(): void;
+}
+
+/**
+ * When a preview is due: not before `gapMs` after the last one ended, nor before twice the time
+ * the last one took (so previews take at most about a third of the run).
+ */
+export function previewSchedule(gapMs: number) {
+  let end = 0;
+  let cost = 0;
+  return {
+    due: (now: number) => !(end > 0 && now - end < Math.max(gapMs, 2 * cost)),
+    /** A preview started at `startedAt` was drawn; returns what it cost (ms). */
+    drawn(startedAt: number, now: number): number {
+      cost = now - startedAt;
+      end = now;
+      return cost;
+    },
+  };
+}
+
+function validCamera(c: Camera | null): c is Camera {
+  return !!c && c.width >= 8 && c.height >= 8 && c.width <= 2048 && c.height <= 2048 && [...c.R, ...c.t, c.fx, c.fy].every(Number.isFinite);
+}
+
+function cloneCloud(c: GaussianCloud): GaussianCloud {
+  return { ...c, means: c.means.slice(), logScales: c.logScales.slice(), quats: c.quats.slice(), opacityLogits: c.opacityLogits.slice(), sh: c.sh.slice() };
+}
+
+function emptyResult(stopped: string, iterations: number): TrainRunResult {
+  return {
+    cloud: null, hullVoxels: null, iterations: 0, wallMs: 0, initMs: 0, densifyMs: 0, initialSplats: 0, history: [],
+    bounds: { min: [0, 0, 0], max: [0, 0, 0] }, stopped: `${stopped} (before step 1 of ${iterations})`, faults: [],
+  };
+}
+
+export function createTrainSession(): TrainSession {
+  let preview: Rasterizer | null = null;
+  // The next call after a loss gets a new device; the preview rasterizer belonged to the lost one.
+  const device = lazyGpuDevice(() => {
+    preview = null;
+  });
+  let running = false;
+  let camera: Camera | null = null;
+  let last: { cloud: GaussianCloud; background: Rgb; step: number; iterations: number } | null = null;
+
+  async function render(dev: GPUDevice, cloud: GaussianCloud, cam: Camera, bg: Rgb): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
+    const { width, height } = cam;
+    if (!preview || preview.width !== width || preview.height !== height || preview.shDegree !== cloud.shDegree) {
+      preview?.destroy();
+      preview = null;
+      preview = createRasterizer(dev, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count), antialiased: cloud.antialiased });
+    }
+    preview.upload(cloud);
+    await preview.forward(cam, bg);
+    const img = await preview.readImage();
+    const rgba = rgbToImage(width, height, img.rgb).data;
+    return { width, height, rgba: new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength) };
+  }
+
+  return {
+    async gpuStatus() {
+      try {
+        const ctx = await device();
+        return { ok: true, description: ctx.description, fallback: !!(ctx.adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter };
+      } catch (e) {
+        return { ok: false, message: (e as Error).message };
+      }
+    },
+
+    setCamera(next) {
+      camera = validCamera(next) ? next : null;
+    },
+
+    async train(req, signal, cb) {
+      if (running) throw new Error('a training run is already going on in this worker');
+      running = true;
+      last = null;
+      try {
+        const { device: dev } = await device();
+        const schedule = previewSchedule(req.previewGapMs ?? 400);
+        let previewFailed = false;
+        let result: TrainResult;
+        try {
+          result = await trainGaussians(dev, req.views, {
+            ...req.options,
+            signal,
+            onProgress: (p) => void cb.onProgress(p),
+            onSnapshot: async (p, readCloud) => {
+              const cam = camera;
+              if (!validCamera(cam) || previewFailed || signal.aborted || p.step >= p.iterations) return;
+              const now = performance.now();
+              if (!schedule.due(now)) return;
+              try {
+                const cloud = await readCloud();
+                const frame = await render(dev, cloud, cam, req.background);
+                const renderMs = schedule.drawn(now, performance.now());
+                cb.onPreview({ ...frame, step: p.step, iterations: p.iterations, splats: cloud.count, final: false, renderMs });
+              } catch (e) {
+                // A preview is not worth the run: stop drawing them and say so once.
+                previewFailed = true;
+                console.error('training preview failed', e);
+              }
+            },
+          });
+        } catch (e) {
+          // Thrown before the loop (bad input, cancelled while carving the hull): no cloud yet.
+          if (signal.aborted) return emptyResult('cancelled', req.options.iterations);
+          throw e instanceof Error ? e : new Error(describeError(e));
+        }
+
+        const { cloud, hull, ...rest } = result;
+        const kept = cloneCloud(cloud);
+        last = { cloud: kept, background: req.background, step: rest.iterations, iterations: req.options.iterations };
+        // The final render, from wherever the orbit camera is now.
+        const cam = camera;
+        if (validCamera(cam) && kept.count > 0) {
+          try {
+            const t0 = performance.now();
+            const frame = await render(dev, kept, cam, req.background);
+            cb.onPreview({ ...frame, step: rest.iterations, iterations: req.options.iterations, splats: kept.count, final: true, renderMs: performance.now() - t0 });
+          } catch (e) {
+            console.error('final render failed', e);
+          }
+        }
+        return { ...rest, cloud, hullVoxels: hull ? hull.count : null };
+      } finally {
+        running = false;
+      }
+    },
+
+    async renderLast(cam) {
+      if (running || !last || !validCamera(cam)) return null;
+      const { device: dev } = await device();
+      const t0 = performance.now();
+      const frame = await render(dev, last.cloud, cam, last.background);
+      return { ...frame, step: last.step, iterations: last.iterations, splats: last.cloud.count, final: true, renderMs: performance.now() - t0 };
+    },
+
+    forget() {
+      last = null;
+    },
+  };
+}
