@@ -19,7 +19,6 @@ export interface Cancellable {
 }
 
 /** A job as a worker writes it: the AbortSignal first. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Job = (signal: AbortSignal, ...args: any[]) => unknown;
 
 /** Jobs as the page calls them: a job id in place of the signal. */
