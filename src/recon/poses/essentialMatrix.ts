@@ -11,6 +11,7 @@ import type { Mat3, Vec3 } from '../../core/camera.ts';
 import { cross, mat3Det, mat3Mul, mat3Transpose } from '../../core/camera.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { nullVector, svd } from './linalg.ts';
+import { drawSample, ransacIterations } from './ransac.ts';
 import { triangulateNormalized, type Pose } from './triangulate.ts';
 
 /** Isotropic (Hartley) normalisation: centroid to the origin, mean distance sqrt(2). Returns T row-major. */
@@ -106,7 +107,7 @@ export function ransacEssential(x1: ArrayLike<number>, x2: ArrayLike<number>, op
     // on its inliers by least squares, which finds the consensus a noise-free sample would.
     best = refitOnInliers({ E, inliers: mask.slice(), inlierCount: count, iterations: 0 });
     const w = best.inlierCount / n;
-    if (w > 0) needed = w >= 1 ? 0 : Math.ceil(Math.log(1 - confidence) / Math.log(1 - w ** 8));
+    needed = ransacIterations(w, 8, confidence, maxIter);
   }
   if (!best || best.inlierCount < 8) return null;
   best.iterations = it;
@@ -126,16 +127,6 @@ export function ransacEssential(x1: ArrayLike<number>, x2: ArrayLike<number>, op
     }
     return cur;
   }
-}
-
-/** k distinct indices in [0, n) from the seeded generator. */
-export function drawSample(rng: () => number, n: number, k: number): number[] {
-  const out: number[] = [];
-  while (out.length < k) {
-    const i = Math.floor(rng() * n);
-    if (!out.includes(i)) out.push(i);
-  }
-  return out;
 }
 
 /** The four (R, t) with [t]x R ~ E: R in {U W V^T, U W^T V^T}, t = +-u3 (unit length). */

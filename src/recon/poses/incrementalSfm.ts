@@ -99,10 +99,24 @@ const IDENTITY: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 
 export function incrementalSfm(views: readonly SfmView[], matches: readonly SfmMatches[], options: Partial<SfmOptions> = {}): SfmResult {
   const opt = { ...DEFAULT_SFM_OPTIONS, ...options };
-  const log: string[] = [];
   const exif = views.length > 0 && views.every((v) => v.focalPx && v.focalPx > 0);
-  // One focal for all views: EXIF when complete, else the guess of the first view's size.
-  let focal = exif ? views[0].focalPx! : opt.focalGuessFactor * Math.max(views[0]?.width ?? 1, views[0]?.height ?? 1);
+  const guess = opt.focalGuessFactor * Math.max(views[0]?.width ?? 1, views[0]?.height ?? 1);
+  const first = runSfm(views, matches, opt, exif, guess);
+  if (exif || !Number.isFinite(first.diagnostics.focalPx) || Math.abs(first.diagnostics.focalPx / guess - 1) < 0.05) return first;
+  // The guess was far off: the pairs' essential matrices were fitted with the wrong focal, which
+  // loses inliers (and whole pairs) on wide baselines. Rerun from the refined focal; keep the
+  // run that places more views.
+  const second = runSfm(views, matches, opt, false, first.diagnostics.focalPx);
+  const placed = (r: SfmResult) => r.views.filter((v) => v.registered).length;
+  const best = placed(second) >= placed(first) ? second : first;
+  best.diagnostics.log.unshift(`focal guess ${guess.toFixed(1)} px refined to ${first.diagnostics.focalPx.toFixed(1)}; ${best === second ? 'kept' : 'discarded'} a second run from it`);
+  return best;
+}
+
+function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: SfmOptions, exif: boolean, focalStart: number): SfmResult {
+  const log: string[] = [];
+  // One focal for all views: EXIF when complete, else the guess refined by bundle adjustment.
+  let focal = exif ? views[0].focalPx! : focalStart;
   const intrinsics = (v: number) => ({
     fx: exif ? views[v].focalPx! : focal,
     fy: exif ? views[v].focalPx! : focal,

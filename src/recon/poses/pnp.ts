@@ -9,7 +9,7 @@
 import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
 import { mat3MulVec, rotationFromAxisAngle, mat3Mul } from '../../core/camera.ts';
 import { mulberry32 } from '../../core/random.ts';
-import { drawSample } from './essentialMatrix.ts';
+import { drawSample, ransacIterations } from './ransac.ts';
 import { choleskySolve, nearestRotation, nullVector } from './linalg.ts';
 import { JAC, projectWithJacobians } from './reprojection.ts';
 import type { Pose } from './triangulate.ts';
@@ -189,7 +189,7 @@ export function ransacPnp(points: ArrayLike<number>, pixels: ArrayLike<number>, 
       best = { pose: refit, inliers: mask.slice(), count: c };
     }
     const w = best.count / n;
-    if (w > 0) needed = w >= 1 ? 0 : Math.ceil(Math.log(1 - confidence) / Math.log(1 - w ** 6));
+    needed = ransacIterations(w, 6, confidence, maxIter);
   }
   if (!best || best.count < 6) return null;
   // Refine on the inliers, re-select inliers with the better pose, refine once more.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Camera } from '../../../src/core/camera.ts';
 import { dot, lookAtCamera, mat3Mul, mat3MulVec, mat3Transpose, normalize, radToDeg, rotationAngleBetween } from '../../../src/core/camera.ts';
 import { decomposeEssential, recoverPose, ransacEssential, sampsonErrorSq } from '../../../src/recon/poses/essentialMatrix.ts';
+import { ransacIterations } from '../../../src/recon/poses/ransac.ts';
 import { gaussian, INTRINSICS, mulberry32, observe, randomPoints } from './synthetic.ts';
 
 function relativePose(a: Camera, b: Camera) {
@@ -67,5 +68,15 @@ describe('essential matrix', () => {
     const b = ransacEssential(s.x1, s.x2, { thresholdPx: 2, focal: 500, seed: 5 })!;
     expect(Array.from(a.E)).toEqual(Array.from(b.E));
     expect(ransacEssential(s.x1.slice(0, 14), s.x2.slice(0, 14), { thresholdPx: 2, focal: 500, seed: 5 })).toBeNull();
+  });
+});
+
+describe('RANSAC stopping rule', () => {
+  it('a tiny inlier ratio keeps sampling (no -Infinity stop); a perfect one stops at once', () => {
+    expect(ransacIterations(3 / 123, 8, 0.9999, 2000)).toBe(2000);
+    expect(ransacIterations(0, 8, 0.9999, 2000)).toBe(2000);
+    expect(ransacIterations(1, 8, 0.9999, 2000)).toBe(0);
+    // w = 0.5, k = 8: log(1e-4) / log(1 - 1/256) = 2353.2, rounded up.
+    expect(ransacIterations(0.5, 8, 0.9999, 1e6)).toBe(2354);
   });
 });
