@@ -45,6 +45,12 @@ export interface SfmOptions {
   minPnpPoints: number;
   /** Focal guess without EXIF: this times max(width, height). */
   focalGuessFactor: number;
+  /**
+   * Further guesses (times max(width, height)) tried without EXIF when the first leaves views
+   * unplaced: a guess far from the truth distorts the two-view start enough that PnP fails.
+   * Phone main cameras are near 0.75, telephoto lenses 1.5-2.5.
+   */
+  focalFallbackFactors: number[];
 }
 
 export const DEFAULT_SFM_OPTIONS: SfmOptions = {
@@ -56,6 +62,7 @@ export const DEFAULT_SFM_OPTIONS: SfmOptions = {
   minTriangulationAngleDeg: 1,
   minPnpPoints: 15,
   focalGuessFactor: 1.2,
+  focalFallbackFactors: [0.8, 1.8],
 };
 
 export type ViewPlacement =
@@ -100,16 +107,27 @@ const IDENTITY: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 export function incrementalSfm(views: readonly SfmView[], matches: readonly SfmMatches[], options: Partial<SfmOptions> = {}): SfmResult {
   const opt = { ...DEFAULT_SFM_OPTIONS, ...options };
   const exif = views.length > 0 && views.every((v) => v.focalPx && v.focalPx > 0);
-  const guess = opt.focalGuessFactor * Math.max(views[0]?.width ?? 1, views[0]?.height ?? 1);
-  const first = runSfm(views, matches, opt, exif, guess);
-  if (exif || !Number.isFinite(first.diagnostics.focalPx) || Math.abs(first.diagnostics.focalPx / guess - 1) < 0.05) return first;
-  // The guess was far off: the pairs' essential matrices were fitted with the wrong focal, which
-  // loses inliers (and whole pairs) on wide baselines. Rerun from the refined focal; keep the
-  // run that places more views.
-  const second = runSfm(views, matches, opt, false, first.diagnostics.focalPx);
+  const side = Math.max(views[0]?.width ?? 1, views[0]?.height ?? 1);
+  if (exif) return runSfm(views, matches, opt, true, views[0].focalPx!);
   const placed = (r: SfmResult) => r.views.filter((v) => v.registered).length;
+  // More views placed wins, then the lower reprojection RMS.
+  const better = (a: SfmResult, b: SfmResult) =>
+    placed(a) !== placed(b) ? placed(a) > placed(b) : a.diagnostics.finalRmsPx < b.diagnostics.finalRmsPx;
+  let guess = opt.focalGuessFactor * side;
+  let first = runSfm(views, matches, opt, false, guess);
+  for (const factor of opt.focalFallbackFactors) {
+    if (placed(first) === views.length) break;
+    const other = runSfm(views, matches, opt, false, factor * side);
+    if (better(other, first)) { first = other; guess = factor * side; }
+  }
+  const refined = first.diagnostics.focalPx;
+  if (!Number.isFinite(refined) || Math.abs(refined / guess - 1) < 0.05) return first;
+  // The guess was far off: the pairs' essential matrices were fitted with the wrong focal, which
+  // loses inliers (and whole pairs) on wide baselines. Rerun from the refined focal and keep it
+  // unless it places fewer views (its RMS may be higher only because it kept more points).
+  const second = runSfm(views, matches, opt, false, refined);
   const best = placed(second) >= placed(first) ? second : first;
-  best.diagnostics.log.unshift(`focal guess ${guess.toFixed(1)} px refined to ${first.diagnostics.focalPx.toFixed(1)}; ${best === second ? 'kept' : 'discarded'} a second run from it`);
+  best.diagnostics.log.unshift(`focal guess ${guess.toFixed(1)} px refined to ${refined.toFixed(1)}; ${best === second ? 'kept' : 'discarded'} a second run from it`);
   return best;
 }
 

@@ -71,4 +71,20 @@ describe('incremental SfM', () => {
     expect(pw.rotationDeg.max).toBeLessThan(0.5);
     expect(pw.translationDeg.median).toBeLessThan(1);
   });
+
+  it('3 views of a phone-like wide lens (f = 0.7 x width, guess 1.2 x): the fallback focal guess places all, focal within 2%', () => {
+    const f = 0.7 * W;
+    const truth = ringCameras(3, 4, 90, { fx: f, fy: f, cx: W / 2, cy: H / 2, width: W, height: H });
+    const pts = randomPoints(mulberry32(51), 100, 1.2);
+    const { views, matches } = synthesise(truth, pts, 52, 2);
+    const res = incrementalSfm(views, matches, { seed: 5 });
+    expect(res.views.every((v) => v.registered)).toBe(true);
+    const cams = res.views.map((v) => (v.registered ? v.camera : null)!);
+    const pw = pairwisePoseErrors(cams, truth);
+    const focalErr = Math.abs(res.diagnostics.focalPx / f - 1);
+    console.log(`sfm 3 views: pairwise rotation max ${pw.rotationDeg.max.toFixed(3)} deg, translation-direction max ${pw.translationDeg.max.toFixed(3)} deg, focal ${res.diagnostics.focalPx.toFixed(1)} (${(100 * focalErr).toFixed(2)}%)`);
+    expect(pw.rotationDeg.max).toBeLessThan(0.5);
+    expect(pw.translationDeg.max).toBeLessThan(1);
+    expect(focalErr).toBeLessThan(0.02);
+  });
 });
