@@ -311,3 +311,51 @@ export function cameraFromGlPerspective(
 export function opencvRotationFromLlff(right: ArrayLike<number>, down: ArrayLike<number>, back: ArrayLike<number>): Mat3 {
   return [right[0], right[1], right[2], down[0], down[1], down[2], -back[0], -back[1], -back[2]];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Axis-angle rotations, rotation distances and similarity transforms (used by the poses stage).
+
+/**
+ * Rotation matrix (row-major) of the axis-angle vector w (axis w/|w|, angle |w| radians), by
+ * Rodrigues' formula; a first-order expansion near zero keeps small increments exact to rounding.
+ */
+export function rotationFromAxisAngle(w: ArrayLike<number>): Mat3 {
+  const theta = Math.hypot(w[0], w[1], w[2]);
+  // sin(th)/th and (1 - cos(th))/th^2, by their series below 1e-8 where the quotients lose digits.
+  const a = theta < 1e-8 ? 1 - (theta * theta) / 6 : Math.sin(theta) / theta;
+  const b = theta < 1e-8 ? 0.5 - (theta * theta) / 24 : (1 - Math.cos(theta)) / (theta * theta);
+  const [x, y, z] = [w[0], w[1], w[2]];
+  return [
+    1 - b * (y * y + z * z), -a * z + b * x * y, a * y + b * x * z,
+    a * z + b * x * y, 1 - b * (x * x + z * z), -a * x + b * y * z,
+    -a * y + b * x * z, a * x + b * y * z, 1 - b * (x * x + y * y),
+  ];
+}
+
+/** Axis-angle vector of a rotation matrix (inverse of rotationFromAxisAngle), angle in [0, pi]. */
+export function axisAngleFromRotation(R: ArrayLike<number>): Vec3 {
+  const q = rotationToQuat(R); // w >= 0, so the angle 2 atan2(|v|, w) lies in [0, pi]
+  const s = Math.hypot(q[1], q[2], q[3]);
+  if (s < 1e-12) return [2 * q[1], 2 * q[2], 2 * q[3]];
+  const k = (2 * Math.atan2(s, q[0])) / s;
+  return [k * q[1], k * q[2], k * q[3]];
+}
+
+/** Angle (radians) of the rotation taking Ra to Rb: the geodesic distance |log(Rb Ra^T)|. */
+export function rotationAngleBetween(Ra: ArrayLike<number>, Rb: ArrayLike<number>): number {
+  const d = mat3Mul(Rb, mat3Transpose(Ra));
+  // acos of (trace - 1) / 2 loses precision near 0; the axis-angle route does not.
+  const w = axisAngleFromRotation(d);
+  return Math.hypot(w[0], w[1], w[2]);
+}
+
+/**
+ * The same camera in a world changed by the similarity X' = s S X + u (S a rotation, s > 0): it
+ * sees X' where it saw X. Camera coordinates are scaled by s (which leaves pixels unchanged):
+ * R' = R S^T, t' = s t - R' u.
+ */
+export function transformCameraPose<T extends Pick<Camera, 'R' | 't'>>(cam: T, s: number, S: ArrayLike<number>, u: ArrayLike<number>): T {
+  const R = mat3Mul(cam.R, mat3Transpose(S));
+  const ru = mat3MulVec(R, u);
+  return { ...cam, R, t: [s * cam.t[0] - ru[0], s * cam.t[1] - ru[1], s * cam.t[2] - ru[2]] };
+}

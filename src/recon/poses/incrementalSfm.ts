@@ -1,0 +1,364 @@
+/**
+ * Incremental structure from motion for a handful of unposed photos (3-9): the geometric core of
+ * the poses stage. Input is what a feature detector and matcher produce (keypoints per view,
+ * matched index pairs per view pair, image sizes, optional EXIF focal); output is a Camera per
+ * registered view, or the reason a view could not be placed, plus 3D points and diagnostics.
+ *
+ * Steps: two-view geometry per pair (essential matrix RANSAC) -> tracks from the geometric
+ * inliers -> initial pair (most inliers among pairs with a wide enough baseline) -> triangulate ->
+ * repeatedly register the view that sees the most reconstructed points by PnP, triangulate new
+ * tracks, bundle-adjust. Focal: from EXIF when every view has it, else a guess refined by bundle
+ * adjustment as one focal shared by all views (the photos of one phone).
+ */
+import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
+import { cameraCenter, radToDeg } from '../../core/camera.ts';
+import { bundleAdjust, type Observation } from './bundleAdjust.ts';
+import { ransacEssential, recoverPose } from './essentialMatrix.ts';
+import { ransacPnp } from './pnp.ts';
+import { buildTracks, type MatchList, type TrackObservation } from './tracks.ts';
+import { reprojectionError, triangulateNormalized, triangulationAngleDeg } from './triangulate.ts';
+
+export interface SfmView {
+  width: number;
+  height: number;
+  /** Keypoints in pixels, interleaved [u0, v0, u1, v1, ...] (pixel centres at i + 0.5). */
+  keypoints: ArrayLike<number>;
+  /** Focal length in pixels (from EXIF), if known. */
+  focalPx?: number;
+}
+
+export type SfmMatches = MatchList;
+
+export interface SfmOptions {
+  seed: number;
+  /** Matches a pair needs before its geometry is estimated, and geometric inliers it needs to count. */
+  minMatches: number;
+  /** Sampson-error threshold of the essential-matrix RANSAC, pixels. */
+  essentialThresholdPx: number;
+  /** Reprojection threshold of PnP RANSAC and of keeping an observation after adjustment, pixels. */
+  reprojectionThresholdPx: number;
+  /** The initial pair's median triangulation angle must reach this, degrees. */
+  minInitialAngleDeg: number;
+  /** A new point needs this triangulation angle, degrees. */
+  minTriangulationAngleDeg: number;
+  /** Reconstructed points a view must see (and PnP inliers it must keep) to be registered. */
+  minPnpPoints: number;
+  /** Focal guess without EXIF: this times max(width, height). */
+  focalGuessFactor: number;
+  /**
+   * Further guesses (times max(width, height)) tried without EXIF when the first leaves views
+   * unplaced: a guess far from the truth distorts the two-view start enough that PnP fails.
+   * Phone main cameras are near 0.75, telephoto lenses 1.5-2.5.
+   */
+  focalFallbackFactors: number[];
+}
+
+export const DEFAULT_SFM_OPTIONS: SfmOptions = {
+  seed: 1,
+  minMatches: 30,
+  essentialThresholdPx: 2,
+  reprojectionThresholdPx: 4,
+  minInitialAngleDeg: 3,
+  minTriangulationAngleDeg: 1,
+  minPnpPoints: 15,
+  focalGuessFactor: 1.2,
+  focalFallbackFactors: [0.8, 1.8],
+};
+
+export type ViewPlacement =
+  | { registered: true; camera: Camera; /** Points this view observes in the final reconstruction. */ observations: number }
+  | { registered: false; reason: string };
+
+export interface SfmPoint {
+  X: Vec3;
+  track: TrackObservation[];
+}
+
+export interface PairGeometry {
+  a: number;
+  b: number;
+  matches: number;
+  inliers: number;
+  /** Median triangulation angle of the pair's inliers, degrees (0 when not estimated). */
+  medianAngleDeg: number;
+}
+
+export interface SfmResult {
+  views: ViewPlacement[];
+  points: SfmPoint[];
+  diagnostics: {
+    pairs: PairGeometry[];
+    initialPair: [number, number] | null;
+    registrationOrder: number[];
+    focalPx: number;
+    focalSource: 'exif' | 'guess refined by bundle adjustment';
+    finalRmsPx: number;
+    log: string[];
+  };
+}
+
+interface Track {
+  obs: TrackObservation[];
+  X: Vec3 | null;
+}
+
+const IDENTITY: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+export function incrementalSfm(views: readonly SfmView[], matches: readonly SfmMatches[], options: Partial<SfmOptions> = {}): SfmResult {
+  const opt = { ...DEFAULT_SFM_OPTIONS, ...options };
+  const exif = views.length > 0 && views.every((v) => v.focalPx && v.focalPx > 0);
+  const side = Math.max(views[0]?.width ?? 1, views[0]?.height ?? 1);
+  if (exif) return runSfm(views, matches, opt, true, views[0].focalPx!);
+  const placed = (r: SfmResult) => r.views.filter((v) => v.registered).length;
+  // More views placed wins, then the lower reprojection RMS.
+  const better = (a: SfmResult, b: SfmResult) =>
+    placed(a) !== placed(b) ? placed(a) > placed(b) : a.diagnostics.finalRmsPx < b.diagnostics.finalRmsPx;
+  let guess = opt.focalGuessFactor * side;
+  let first = runSfm(views, matches, opt, false, guess);
+  for (const factor of opt.focalFallbackFactors) {
+    if (placed(first) === views.length) break;
+    const other = runSfm(views, matches, opt, false, factor * side);
+    if (better(other, first)) { first = other; guess = factor * side; }
+  }
+  const refined = first.diagnostics.focalPx;
+  if (!Number.isFinite(refined) || Math.abs(refined / guess - 1) < 0.05) return first;
+  // The guess was far off: the pairs' essential matrices were fitted with the wrong focal, which
+  // loses inliers (and whole pairs) on wide baselines. Rerun from the refined focal and keep it
+  // unless it places fewer views (its RMS may be higher only because it kept more points).
+  const second = runSfm(views, matches, opt, false, refined);
+  const best = placed(second) >= placed(first) ? second : first;
+  best.diagnostics.log.unshift(`focal guess ${guess.toFixed(1)} px refined to ${refined.toFixed(1)}; ${best === second ? 'kept' : 'discarded'} a second run from it`);
+  return best;
+}
+
+function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: SfmOptions, exif: boolean, focalStart: number): SfmResult {
+  const log: string[] = [];
+  // One focal for all views: EXIF when complete, else the guess refined by bundle adjustment.
+  let focal = exif ? views[0].focalPx! : focalStart;
+  const intrinsics = (v: number) => ({
+    fx: exif ? views[v].focalPx! : focal,
+    fy: exif ? views[v].focalPx! : focal,
+    cx: views[v].width / 2,
+    cy: views[v].height / 2,
+    width: views[v].width,
+    height: views[v].height,
+  });
+  const kp = (v: number, k: number): [number, number] => [views[v].keypoints[2 * k], views[v].keypoints[2 * k + 1]];
+  const normalised = (v: number, k: number): [number, number] => {
+    const c = intrinsics(v);
+    const [u, w] = kp(v, k);
+    return [(u - c.cx) / c.fx, (w - c.cy) / c.fy];
+  };
+
+  // 1. Two-view geometry of every matched pair; its inliers become track links.
+  const pairs: PairGeometry[] = [];
+  const pairPoses = new Map<string, { R: Mat3; t: Vec3 }>();
+  const inlierLists: MatchList[] = [];
+  const bestMatches = new Array<number>(views.length).fill(0);
+  const bestInliers = new Array<number>(views.length).fill(0);
+  matches.forEach((m, pi) => {
+    const n = Math.floor(m.pairs.length / 2);
+    bestMatches[m.a] = Math.max(bestMatches[m.a], n);
+    bestMatches[m.b] = Math.max(bestMatches[m.b], n);
+    const geom: PairGeometry = { a: m.a, b: m.b, matches: n, inliers: 0, medianAngleDeg: 0 };
+    pairs.push(geom);
+    if (n < opt.minMatches) return;
+    const x1 = new Float64Array(2 * n), x2 = new Float64Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      x1.set(normalised(m.a, m.pairs[2 * k]), 2 * k);
+      x2.set(normalised(m.b, m.pairs[2 * k + 1]), 2 * k);
+    }
+    const ess = ransacEssential(x1, x2, { thresholdPx: opt.essentialThresholdPx, focal: intrinsics(m.a).fx, seed: opt.seed + 7919 * pi });
+    if (!ess) return;
+    const pose = recoverPose(ess.E, x1, x2, ess.inliers);
+    geom.inliers = pose.inFrontCount;
+    bestInliers[m.a] = Math.max(bestInliers[m.a], geom.inliers);
+    bestInliers[m.b] = Math.max(bestInliers[m.b], geom.inliers);
+    if (geom.inliers < opt.minMatches) return;
+    const c2 = cameraCenter(pose);
+    const angles: number[] = [];
+    const kept: number[] = [];
+    pose.points.forEach((X, k) => {
+      if (!X || !pose.inFront[k]) return;
+      angles.push(triangulationAngleDeg([[0, 0, 0], c2], X));
+      kept.push(m.pairs[2 * k], m.pairs[2 * k + 1]);
+    });
+    angles.sort((p, q) => p - q);
+    geom.medianAngleDeg = angles[angles.length >> 1];
+    pairPoses.set(`${m.a},${m.b}`, { R: pose.R, t: pose.t });
+    inlierLists.push({ a: m.a, b: m.b, pairs: kept });
+    log.push(`pair ${m.a}-${m.b}: ${n} matches, ${geom.inliers} inliers, median angle ${geom.medianAngleDeg.toFixed(1)} deg`);
+  });
+
+  const placements: (ViewPlacement | null)[] = views.map(() => null);
+  const unplaceable = (v: number): string =>
+    bestMatches[v] < opt.minMatches
+      ? `too few matches: ${bestMatches[v]} (need ${opt.minMatches})`
+      : `too few geometric inliers: ${bestInliers[v]} (need ${opt.minMatches})`;
+
+  // 2. Initial pair: most inliers among pairs with enough baseline.
+  const candidates = pairs.filter((p) => pairPoses.has(`${p.a},${p.b}`));
+  const wide = candidates.filter((p) => p.medianAngleDeg >= opt.minInitialAngleDeg);
+  const init = wide.sort((p, q) => q.inliers - p.inliers)[0];
+  const finish = (cameras: Map<number, Camera>, tracks: Track[], order: number[], rms: number): SfmResult => {
+    const points: SfmPoint[] = [];
+    const perView = new Array<number>(views.length).fill(0);
+    for (const t of tracks) {
+      if (!t.X) continue;
+      const obs = t.obs.filter((o) => cameras.has(o.view));
+      obs.forEach((o) => perView[o.view]++);
+      points.push({ X: t.X, track: obs });
+    }
+    const result = views.map((_, v): ViewPlacement => {
+      const cam = cameras.get(v);
+      if (cam) return { registered: true, camera: cam, observations: perView[v] };
+      return placements[v] ?? { registered: false, reason: unplaceable(v) };
+    });
+    return {
+      views: result,
+      points,
+      diagnostics: {
+        pairs, initialPair: init ? [init.a, init.b] : null, registrationOrder: order, focalPx: focal,
+        focalSource: exif ? 'exif' : 'guess refined by bundle adjustment', finalRmsPx: rms, log,
+      },
+    };
+  };
+  if (!init) {
+    const why = candidates.length
+      ? `no pair has a wide enough baseline (median triangulation angle >= ${opt.minInitialAngleDeg} deg)`
+      : null;
+    if (why) views.forEach((_, v) => { placements[v] = { registered: false, reason: why }; });
+    return finish(new Map(), [], [], NaN);
+  }
+  log.push(`initial pair ${init.a}-${init.b}`);
+
+  // 3. Tracks from the geometric inliers; the initial pair's poses.
+  const tracks: Track[] = buildTracks(views.map((v) => v.keypoints.length >> 1), inlierLists).map((obs) => ({ obs, X: null }));
+  const rejected = new Set<string>(); // "view,keypoint" observations dropped as outliers
+  const cameras = new Map<number, Camera>();
+  const order: number[] = [init.a, init.b];
+  const rel = pairPoses.get(`${init.a},${init.b}`)!;
+  cameras.set(init.a, { R: [...IDENTITY] as Mat3, t: [0, 0, 0], ...intrinsics(init.a) });
+  cameras.set(init.b, { R: rel.R, t: rel.t, ...intrinsics(init.b) });
+
+  const usable = (t: Track) => t.obs.filter((o) => cameras.has(o.view) && !rejected.has(`${o.view},${o.keypoint}`));
+  const triangulateNew = (): number => {
+    let added = 0;
+    for (const t of tracks) {
+      if (t.X) continue;
+      const obs = usable(t);
+      if (obs.length < 2) continue;
+      const cams = obs.map((o) => cameras.get(o.view)!);
+      const xy = obs.flatMap((o, k) => {
+        const [u, v] = kp(o.view, o.keypoint);
+        return [(u - cams[k].cx) / cams[k].fx, (v - cams[k].cy) / cams[k].fy];
+      });
+      const X = triangulateNormalized(cams, xy);
+      if (!X) continue;
+      if (triangulationAngleDeg(cams.map((c) => cameraCenter(c)), X) < opt.minTriangulationAngleDeg) continue;
+      const ok = obs.every((o, k) => reprojectionError(cams[k], X, ...kp(o.view, o.keypoint)) < opt.reprojectionThresholdPx);
+      if (!ok) continue;
+      t.X = X;
+      added++;
+    }
+    return added;
+  };
+
+  let rms = NaN;
+  const adjust = () => {
+    // Observations rejected against an earlier, rougher reconstruction come back if they fit now.
+    for (const t of tracks) {
+      if (!t.X) continue;
+      for (const o of t.obs) {
+        const key = `${o.view},${o.keypoint}`;
+        const cam = cameras.get(o.view);
+        if (cam && rejected.has(key) && reprojectionError(cam, t.X, ...kp(o.view, o.keypoint)) < opt.reprojectionThresholdPx) rejected.delete(key);
+      }
+    }
+    const camOrder = order.filter((v) => cameras.has(v));
+    const camIndex = new Map(camOrder.map((v, i) => [v, i]));
+    const live = tracks.filter((t) => t.X);
+    const obs: Observation[] = [];
+    live.forEach((t, j) => usable(t).forEach((o) => {
+      const [u, v] = kp(o.view, o.keypoint);
+      obs.push({ camera: camIndex.get(o.view)!, point: j, u, v });
+    }));
+    const res = bundleAdjust(camOrder.map((v) => cameras.get(v)!), live.map((t) => t.X!), obs, {
+      optimiseFocal: !exif && camOrder.length >= 3,
+      huberPx: opt.reprojectionThresholdPx / 2,
+    });
+    camOrder.forEach((v, i) => cameras.set(v, res.cameras[i]));
+    if (!exif) focal = res.cameras[0].fx;
+    live.forEach((t, j) => { t.X = res.points[j]; });
+    // Observations that still do not fit are outliers; points left with < 2 views are dropped.
+    obs.forEach((o, k) => {
+      if (!(res.errorsPx[k] < opt.reprojectionThresholdPx)) {
+        const ob = usable(live[o.point]).find((x) => camIndex.get(x.view) === o.camera)!;
+        rejected.add(`${ob.view},${ob.keypoint}`);
+      }
+    });
+    for (const t of live) if (usable(t).length < 2) t.X = null;
+    rms = res.finalRmsPx;
+    log.push(`bundle adjustment over ${camOrder.length} views, ${live.length} points: RMS ${res.initialRmsPx.toFixed(2)} -> ${res.finalRmsPx.toFixed(2)} px, focal ${focal.toFixed(1)}`);
+  };
+
+  const initialPoints = triangulateNew();
+  log.push(`initial pair: ${initialPoints} points`);
+  adjust();
+
+  // 4. Register the remaining views, best-connected first. A view whose PnP fails is retried once
+  // more views are registered: early on, the structure comes from two views only and carries the
+  // focal guess's error, which views seen from far around the object feel most.
+  const failedAt = new Map<number, { registered: number; reason: string }>();
+  for (;;) {
+    let best = -1, bestCount = -1;
+    for (let v = 0; v < views.length; v++) {
+      if (cameras.has(v) || placements[v]) continue;
+      if ((failedAt.get(v)?.registered ?? -1) >= cameras.size) continue;
+      let count = 0;
+      for (const t of tracks) if (t.X && t.obs.some((o) => o.view === v)) count++;
+      if (count > bestCount) { best = v; bestCount = count; }
+    }
+    if (best < 0) break;
+    if (bestCount < opt.minPnpPoints) {
+      // The best-connected view sees too few points, so every remaining one does.
+      for (let v = 0; v < views.length; v++) {
+        if (cameras.has(v) || placements[v]) continue;
+        let count = 0;
+        for (const t of tracks) if (t.X && t.obs.some((o) => o.view === v)) count++;
+        placements[v] = failedAt.get(v) ? { registered: false, reason: failedAt.get(v)!.reason } : {
+          registered: false,
+          reason: bestMatches[v] < opt.minMatches || bestInliers[v] < opt.minMatches
+            ? unplaceable(v)
+            : `sees too few reconstructed points: ${count} (need ${opt.minPnpPoints})`,
+        };
+      }
+      break;
+    }
+    const corr: { track: Track; keypoint: number }[] = [];
+    for (const t of tracks) {
+      const o = t.X && t.obs.find((x) => x.view === best);
+      if (o) corr.push({ track: t, keypoint: o.keypoint });
+    }
+    const points = new Float64Array(corr.flatMap((c) => c.track.X!));
+    const pixels = new Float64Array(corr.flatMap((c) => kp(best, c.keypoint)));
+    const intr = intrinsics(best);
+    const pnp = ransacPnp(points, pixels, intr, { thresholdPx: opt.reprojectionThresholdPx, seed: opt.seed + 104729 * best });
+    if (!pnp || pnp.inlierCount < opt.minPnpPoints) {
+      failedAt.set(best, { registered: cameras.size, reason: `PnP failed: ${pnp?.inlierCount ?? 0} inliers of ${corr.length} (need ${opt.minPnpPoints})` });
+      log.push(`view ${best}: ${failedAt.get(best)!.reason}`);
+      continue;
+    }
+    corr.forEach((c, k) => { if (!pnp.inliers[k]) rejected.add(`${best},${c.keypoint}`); });
+    cameras.set(best, { R: pnp.R, t: pnp.t, ...intr });
+    order.push(best);
+    const added = triangulateNew();
+    log.push(`registered view ${best}: ${pnp.inlierCount}/${corr.length} PnP inliers, RMS ${pnp.rmsPx.toFixed(2)} px, ${added} new points`);
+    adjust();
+  }
+  for (const [v, f] of failedAt) if (!cameras.has(v) && !placements[v]) placements[v] = { registered: false, reason: f.reason };
+  // A last pass: points whose observations were rejected earlier may triangulate now.
+  if (triangulateNew() > 0) adjust();
+  log.push(`done: ${cameras.size}/${views.length} views, focal ${focal.toFixed(1)} px (${radToDeg(2 * Math.atan(views[0].width / 2 / focal)).toFixed(1)} deg horizontal)`);
+  return finish(cameras, tracks, order, rms);
+}

@@ -1,0 +1,18 @@
+/**
+ * Camera poses from unposed photos (issue 11): the geometric core. `incrementalSfm` takes what a
+ * feature detector and matcher produce (keypoints per view, matched index pairs, image sizes,
+ * optional EXIF focal) and returns a Camera per registered view or the reason a view could not be
+ * placed, plus 3D points and diagnostics. The solvers it is built from are exported for tests,
+ * the bench (pose errors after similarity alignment) and other stages.
+ */
+export {
+  incrementalSfm, DEFAULT_SFM_OPTIONS,
+  type SfmView, type SfmMatches, type SfmOptions, type SfmResult, type SfmPoint, type ViewPlacement, type PairGeometry,
+} from './incrementalSfm.ts';
+export { ransacEssential, recoverPose, decomposeEssential, essentialEightPoint, sampsonErrorSq, type EssentialResult, type RecoveredPose } from './essentialMatrix.ts';
+export { triangulateNormalized, triangulatePixels, reprojectionError, triangulationAngleDeg, type Pose } from './triangulate.ts';
+export { ransacPnp, pnpDlt, refinePose, type Intrinsics, type PnpResult } from './pnp.ts';
+export { bundleAdjust, type Observation, type BundleOptions, type BundleResult } from './bundleAdjust.ts';
+export { buildTracks, type TrackObservation, type MatchList } from './tracks.ts';
+export { umeyama, applySimilarity, alignCamerasToReference, type Similarity } from './alignSimilarity.ts';
+export { pairwisePoseErrors, absolutePoseErrors, stats, type PairwisePoseErrors, type ErrorStats } from './poseErrors.ts';

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { alignCamerasToReference } from '../../../src/recon/poses/alignSimilarity.ts';
+import { incrementalSfm } from '../../../src/recon/poses/incrementalSfm.ts';
+import { absolutePoseErrors, pairwisePoseErrors } from '../../../src/recon/poses/poseErrors.ts';
+import { buildTracks } from '../../../src/recon/poses/tracks.ts';
+import { mulberry32, randomPoints, ringCameras } from './synthetic.ts';
+import { synthesise } from './sfmScene.ts';
+
+const W = 640, H = 480;
+
+
+describe('tracks', () => {
+  it('joins matches into tracks and drops a track holding two keypoints of one view', () => {
+    const tracks = buildTracks([3, 3, 3], [
+      { a: 0, b: 1, pairs: [0, 0, 1, 1, 2, 2] },
+      { a: 1, b: 2, pairs: [0, 0, 1, 1] },
+      { a: 0, b: 2, pairs: [1, 2, 2, 1] }, // links (0,1)-(2,2) and (0,2)-(2,1)
+    ]);
+    // Track of (0,0),(1,0),(2,0) survives; (0,1),(1,1),(2,1),(2,2),(0,2),(1,2) holds two keypoints of views 0, 1 and 2.
+    expect(tracks).toHaveLength(1);
+    expect(tracks[0].map((o) => `${o.view}:${o.keypoint}`).sort()).toEqual(['0:0', '1:0', '2:0']);
+  });
+});
+
+describe('incremental SfM', () => {
+  it('6-view ring without EXIF: all registered, median rotation error < 0.5 deg after alignment, focal refined', () => {
+    const f = 1.1 * W; // the guess (1.2 x max side) is 9% off
+    const truth = ringCameras(6, 4, 360, { fx: f, fy: f, cx: W / 2, cy: H / 2, width: W, height: H });
+    const pts = randomPoints(mulberry32(31), 150, 1.2);
+    const { views, matches } = synthesise(truth, pts, 32);
+    // A seventh photo matched too sparsely to be placed.
+    views.push({ width: W, height: H, keypoints: Array.from({ length: 24 }, (_, k) => k * 10) });
+    matches.push({ a: 0, b: 6, pairs: Array.from({ length: 24 }, (_, k) => k % 12) });
+    const t0 = performance.now();
+    const res = incrementalSfm(views, matches, { seed: 3 });
+    const ms = performance.now() - t0;
+    const placed = res.views.slice(0, 6);
+    expect(placed.every((v) => v.registered)).toBe(true);
+    expect(res.views[6]).toEqual({ registered: false, reason: 'too few matches: 12 (need 30)' });
+    const cams = placed.map((v) => (v.registered ? v.camera : null)!);
+    const aligned = alignCamerasToReference(cams, truth)!;
+    const abs = absolutePoseErrors(aligned.cameras, truth);
+    const pw = pairwisePoseErrors(cams, truth);
+    const focalErr = Math.abs(res.diagnostics.focalPx / f - 1);
+    console.log(`sfm (${ms.toFixed(0)} ms): ${res.points.length} points, RMS ${res.diagnostics.finalRmsPx.toFixed(3)} px, rotation median ${abs.rotationDeg.median.toFixed(3)} / max ${abs.rotationDeg.max.toFixed(3)} deg, pairwise rotation median ${pw.rotationDeg.median.toFixed(3)} deg, translation-direction median ${pw.translationDeg.median.toFixed(3)} deg, focal ${res.diagnostics.focalPx.toFixed(1)} (${(100 * focalErr).toFixed(2)}%), order ${res.diagnostics.registrationOrder}`);
+    expect(abs.rotationDeg.median).toBeLessThan(0.5);
+    expect(pw.rotationDeg.max).toBeLessThan(1);
+    expect(pw.translationDeg.median).toBeLessThan(1);
+    expect(focalErr).toBeLessThan(0.01);
+    expect(res.diagnostics.finalRmsPx).toBeLessThan(1);
+    expect(res.points.length).toBeGreaterThan(100);
+    // The second run from the refined focal recovers the geometry of all 12 matched pairs.
+    expect(res.diagnostics.pairs.filter((p) => p.inliers >= 30)).toHaveLength(12);
+    expect(res.diagnostics.log[0]).toMatch(/^focal guess 768.0 px refined to 70\d\.\d; kept a second run/);
+  });
+
+  it('with EXIF focal: poses recovered, focal kept; a view with no matches says so', () => {
+    const f = 600;
+    const truth = ringCameras(4, 4, 120, { fx: f, fy: f, cx: W / 2, cy: H / 2, width: W, height: H });
+    const pts = randomPoints(mulberry32(41), 120, 1.2);
+    const { views, matches } = synthesise(truth, pts, 42, 3);
+    views.forEach((v) => { v.focalPx = f; });
+    views.push({ width: W, height: H, keypoints: [], focalPx: f });
+    const res = incrementalSfm(views, matches, { seed: 4 });
+    expect(res.views.slice(0, 4).every((v) => v.registered)).toBe(true);
+    expect(res.views[4]).toEqual({ registered: false, reason: 'too few matches: 0 (need 30)' });
+    expect(res.diagnostics.focalPx).toBe(f);
+    const cams = res.views.slice(0, 4).map((v) => (v.registered ? v.camera : null)!);
+    const pw = pairwisePoseErrors(cams, truth);
+    console.log(`sfm exif: pairwise rotation median ${pw.rotationDeg.median.toFixed(3)} / max ${pw.rotationDeg.max.toFixed(3)} deg, translation-direction median ${pw.translationDeg.median.toFixed(3)} deg`);
+    expect(pw.rotationDeg.max).toBeLessThan(0.5);
+    expect(pw.translationDeg.median).toBeLessThan(1);
+  });
+
+  it('3 views of a phone-like wide lens (f = 0.7 x width, guess 1.2 x): the fallback focal guess places all, focal within 2%', () => {
+    const f = 0.7 * W;
+    const truth = ringCameras(3, 4, 90, { fx: f, fy: f, cx: W / 2, cy: H / 2, width: W, height: H });
+    const pts = randomPoints(mulberry32(51), 100, 1.2);
+    const { views, matches } = synthesise(truth, pts, 52, 2);
+    const res = incrementalSfm(views, matches, { seed: 5 });
+    expect(res.views.every((v) => v.registered)).toBe(true);
+    const cams = res.views.map((v) => (v.registered ? v.camera : null)!);
+    const pw = pairwisePoseErrors(cams, truth);
+    const focalErr = Math.abs(res.diagnostics.focalPx / f - 1);
+    console.log(`sfm 3 views: pairwise rotation max ${pw.rotationDeg.max.toFixed(3)} deg, translation-direction max ${pw.translationDeg.max.toFixed(3)} deg, focal ${res.diagnostics.focalPx.toFixed(1)} (${(100 * focalErr).toFixed(2)}%)`);
+    expect(pw.rotationDeg.max).toBeLessThan(0.5);
+    expect(pw.translationDeg.max).toBeLessThan(1);
+    expect(focalErr).toBeLessThan(0.02);
+  });
+});
