@@ -19,6 +19,7 @@ import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
+import { createRangeReadback } from '../../gpu/buffers.ts';
 import { createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
@@ -213,7 +214,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let adam: GpuAdam | null = null;
   let extras: TrainExtras | null = null;
   const targets: LossTarget[] = [];
-  const readback = device.createBuffer({ label: 'train read-back (loss terms + adam status)', size: 48, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status)', 48);
   let step = 0;
   let densifyMs = 0;
   try {
@@ -244,17 +245,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       { buffer: loss!.outputs.lossTerms, size: 32 },
       { buffer: adam!.buffers.status, size: 16 },
     ];
-    const readDirect = async (): Promise<ArrayBuffer> => {
-      if (!pending) return new ArrayBuffer(48);
-      const enc = device.createCommandEncoder();
-      enc.copyBufferToBuffer(loss!.outputs.lossTerms, 0, readback, 0, 32);
-      enc.copyBufferToBuffer(adam!.buffers.status, 0, readback, 32, 16);
-      device.queue.submit([enc.finish()]);
-      await readback.mapAsync(GPUMapMode.READ);
-      const bytes = readback.getMappedRange().slice(0);
-      readback.unmap();
-      return bytes;
-    };
+    const readDirect = async (): Promise<ArrayBuffer> => (pending ? readback.read(piggyback()) : new ArrayBuffer(48));
     /** Records the pending step's faults and, on report steps, its progress. */
     const settle = async (bytes: ArrayBuffer): Promise<void> => {
       const p = pending;
