@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       byKey.set(`${c.scene}/${c.split}/${init}`, psnr);
       const stopped = r.train.stopped ? ` (stopped: ${r.train.stopped})` : '';
       const w = r.renders[0]?.width ?? 0, h = r.renders[0]?.height ?? 0;
-      const row = `| ${c.scene} | ${r.trainIds.length} | ${init} | ${psnr.toFixed(2)} | ${ssim.toFixed(3)} | ${c.metric} ${w}x${h}, ${r.testIds.length} test${stopped} | ${r.train.cloud.count} | ${r.train.iterations} | ${seconds.toFixed(0)} |`;
+      const row = `| ${c.scene} | ${r.trainIds.length} | ${init} | ${psnr.toFixed(2)} | ${ssim.toFixed(3)} | ${c.metric} ${w}x${h}, ${r.testIds.length} test${stopped} | ${r.train.cloud.count} | ${r.train.stepsDone} | ${seconds.toFixed(0)} |`;
       rows.push(row);
       console.error(row);
       console.error(`  (init ${(r.train.initMs / 1000).toFixed(1)} s, densify ${(r.train.densifyMs / 1000).toFixed(1)} s, ${r.train.initialSplats} initial splats)`);

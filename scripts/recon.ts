@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   await writeFile(join(out, 'cloud.ply'), writePly(t.cloud));
   for (const [i, id] of res.testIds.entries()) await writeFile(join(out, 'renders', `${id}.png`), encodePng(res.renders[i]));
   const metrics = {
-    scene: scene.manifest.name, split: args.values.views, init, hullVoxels, iterations: t.iterations, shDegree,
+    scene: scene.manifest.name, split: args.values.views, init, hullVoxels, iterations: t.stepsDone, shDegree,
     size: size ?? { width: res.renders[0]?.width, height: res.renders[0]?.height },
     trainViews: res.trainIds, testViews: res.testIds,
     splats: t.cloud.count, initialSplats: t.initialSplats, initSeconds: t.initMs / 1000, densifySeconds: t.densifyMs / 1000, wallSeconds: t.wallMs / 1000,
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
   const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
   console.log(`${scene.manifest.name} split ${args.values.views} (${init}): ${res.testIds.length} test views`);
   console.log(`  PSNR ${f(res.mean.psnr)}  SSIM ${f(res.mean.ssim)}  masked PSNR ${f(res.mean.psnrMasked)}  masked SSIM ${f(res.mean.ssimMasked)}`);
-  console.log(`  ${t.cloud.count} splats, ${t.iterations} steps, ${(t.wallMs / 1000).toFixed(1)} s; wrote ${out}/cloud.ply, renders/, metrics.json`);
+  console.log(`  ${t.cloud.count} splats, ${t.stepsDone} steps, ${(t.wallMs / 1000).toFixed(1)} s; wrote ${out}/cloud.ply, renders/, metrics.json`);
   return t.stopped && t.stopped !== 'cancelled' ? 2 : 0;
 }
 

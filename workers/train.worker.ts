@@ -184,14 +184,14 @@ const api = {
 
       const { cloud, hull, ...rest } = result;
       const kept = cloneCloud(cloud);
-      last = { cloud: kept, background: req.background, step: rest.iterations, iterations: req.options.iterations };
+      last = { cloud: kept, background: req.background, step: rest.stepsDone, iterations: req.options.iterations };
       // The final render, from wherever the orbit camera is now.
       const cam = camera;
       if (validCamera(cam) && kept.count > 0) {
         try {
           const t0 = performance.now();
           const frame = await render(dev, kept, cam, req.background);
-          const out: PreviewFrame = { ...frame, step: rest.iterations, iterations: req.options.iterations, splats: kept.count, final: true, renderMs: performance.now() - t0 };
+          const out: PreviewFrame = { ...frame, step: rest.stepsDone, iterations: req.options.iterations, splats: kept.count, final: true, renderMs: performance.now() - t0 };
           cb.onPreview(Comlink.transfer(out, [frame.rgba.buffer as ArrayBuffer]));
         } catch (e) {
           console.error('final render failed', e);
@@ -228,7 +228,7 @@ const api = {
 
 function emptyResult(stopped: string, iterations: number): TrainRunResult {
   return {
-    cloud: null, hullVoxels: null, iterations: 0, wallMs: 0, initMs: 0, densifyMs: 0, initialSplats: 0, history: [],
+    cloud: null, hullVoxels: null, stepsDone: 0, wallMs: 0, initMs: 0, densifyMs: 0, initialSplats: 0, history: [],
     bounds: { min: [0, 0, 0], max: [0, 0, 0] }, stopped: `${stopped} (before step 1 of ${iterations})`, faults: [],
   };
 }

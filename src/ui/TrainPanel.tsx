@@ -43,7 +43,7 @@ export function TrainPanel({ training, sceneName }: Props) {
   const init = settings.init === 'hull' && !hullOk ? 'random' : settings.init;
   const last = run?.history.at(-1);
   const iterations = run?.settings.iterations ?? settings.iterations;
-  const step = run?.result ? run.result.iterations : (last?.step ?? 0);
+  const step = run?.result ? run.result.stepsDone : (last?.step ?? 0);
   const elapsed = run ? ((run.endedAt ?? now) - run.startedAt) / 1000 : 0;
   const splats = run?.result?.cloud?.count ?? last?.splats;
   const sizeLabel = (s: TrainSize) => {
@@ -130,7 +130,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           </button>
         )}
         {cloud && cloud.count > 0 && !running && (
-          <button type="button" className="btn" onClick={() => savePly(cloud, `${sceneName}-${run.result!.iterations}steps.ply`, run)} data-testid="train-save">
+          <button type="button" className="btn" onClick={() => savePly(cloud, `${sceneName}-${run.result!.stepsDone}steps.ply`, run)} data-testid="train-save">
             Save PLY
           </button>
         )}
@@ -197,7 +197,7 @@ export function TrainPanel({ training, sceneName }: Props) {
 function savePly(cloud: Parameters<typeof writePly>[0], name: string, run: NonNullable<Training['run']>) {
   const bytes = writePly(cloud, {
     comments: [
-      `sparse-splat: ${run.result?.iterations ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
+      `sparse-splat: ${run.result?.stepsDone ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
     ],
   });
   downloadFile(name, bytes, 'application/octet-stream');

@@ -196,14 +196,14 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       if (!wanted()) return;
       const splats = res.cloud?.count ?? 0;
       const secs = (res.wallMs / 1000).toFixed(1);
-      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.iterations} steps (${secs} s). Save PLY keeps them.`);
+      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). Save PLY keeps them.`);
       else if (status === 'cancelled')
         notifyRef.current.showInfo(
-          res.cloud ? `Training cancelled after step ${res.iterations}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
+          res.cloud ? `Training cancelled after step ${res.stepsDone}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
         );
       else
         notifyRef.current.showError(
-          `Training stopped at step ${res.iterations}: ${res.stopped}.` +
+          `Training stopped at step ${res.stepsDone}: ${res.stopped}.` +
             (res.cloud && splats > 0 ? ` The last good cloud (${splats.toLocaleString('en')} splats) is kept: Save PLY saves it.` : ''),
         );
     } catch (e) {

@@ -105,7 +105,8 @@ export interface TrainProgress {
 
 export interface TrainResult {
   cloud: GaussianCloud;
-  iterations: number;
+  /** Steps that ran to their end: `iterations` unless the run was cancelled or stopped early. */
+  stepsDone: number;
   wallMs: number;
   initMs: number;
   /** Of wallMs, the time spent in CPU densification/pruning/resets (read-back and upload included). */
@@ -215,7 +216,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let extras: TrainExtras | null = null;
   const targets: LossTarget[] = [];
   const readback = createRangeReadback(device, 'train read-back (loss terms + adam status)', 48);
-  let step = 0;
+  let stepsDone = 0;
   let densifyMs = 0;
   try {
     rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased });
@@ -268,7 +269,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       }
     };
 
-    for (step = 1; step <= o.iterations; step++) {
+    for (let step = 1; step <= o.iterations; step++) {
       if (o.signal?.aborted) { stopped = 'cancelled'; break; }
       if (lost) throw new Error(lost);
       if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
@@ -281,6 +282,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       if (fwd.visibleSplats === 0) {
         // Nothing to learn from this view; a cloud that is invisible everywhere is a dead end.
         if (++zeroVisibleRun >= views.length * 3) throw new Error('no splat is visible from any training view (the cloud collapsed or left the frustums)');
+        stepsDone = step;
         continue;
       }
       zeroVisibleRun = 0;
@@ -326,6 +328,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         lastGood = current;
         densifyMs += performance.now() - densifyStart;
       }
+      stepsDone = step;
     }
     await settle(await readDirect());
     const final = await rasterizer.readCloud();
@@ -349,7 +352,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     readback.destroy();
   }
   return {
-    cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, iterations: Math.min(step, o.iterations), wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
+    cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, stepsDone, wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
     history, bounds, hull, stopped, faults,
   };
 }
