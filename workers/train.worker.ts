@@ -24,18 +24,12 @@ import { createRasterizer, type Rasterizer } from '../src/gpu/rasterizer.ts';
 import { rgbToImage } from '../src/recon/renderViews.ts';
 import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from '../src/recon/train/trainer.ts';
 import type { Bounds } from '../src/recon/hull/index.ts';
+import type { TrainOptions } from '../src/recon/train/trainOptions.ts';
 
 export type Rgb = [number, number, number];
 
-export interface TrainJobOptions {
-  iterations: number;
-  init: 'hull' | 'random';
-  /** Splats of the random start; cap of the hull start is 1.5x this (see trainer.ts). */
-  initSplats?: number;
-  bounds?: Bounds;
-  progressEvery: number;
-  seed?: number;
-}
+/** Training options (trainOptions.ts; absent ones take the defaults) and the object bounds. */
+export type TrainJobOptions = Pick<TrainOptions, 'iterations'> & Partial<TrainOptions> & { bounds?: Bounds };
 
 export interface TrainRequest {
   views: TrainView[];

@@ -9,22 +9,21 @@ import { describeError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 
-export type TrainInit = 'hull' | 'random';
+export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
 
-export interface TrainSettings {
-  iterations: number;
-  init: TrainInit;
-  size: TrainSize;
-  /** Splats of the random start; the hull start is capped at 1.5x this. */
-  startSplats: number;
-}
+/** The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training size. */
+export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize };
 
-export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { iterations: 1000, init: 'hull', size: 'full', startSplats: 20_000 };
-export const MAX_ITERATIONS = 30_000;
-export const MAX_START_SPLATS = 200_000;
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  iterations: DEFAULT_TRAIN_OPTIONS.iterations,
+  init: DEFAULT_TRAIN_OPTIONS.init,
+  initSplats: DEFAULT_TRAIN_OPTIONS.initSplats,
+  size: 'full',
+};
 export const SIZE_FACTORS: Record<TrainSize, number> = { full: 1, half: 0.5, quarter: 0.25 };
 
 export interface TrainPlan {
@@ -177,7 +176,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
           views,
           background,
           options: {
-            iterations: s.iterations, init: s.init, initSplats: s.startSplats, bounds: scene.manifest.bounds,
+            iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
             progressEvery: progressEvery(s.iterations),
           },
         },

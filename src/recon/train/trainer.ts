@@ -26,6 +26,7 @@ import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type Visu
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from './densifyRandom.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
+import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
 import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
@@ -36,50 +37,17 @@ export interface TrainView {
   mask?: Uint8Array;
 }
 
-export interface TrainOptions {
-  iterations?: number;
-  init?: 'hull' | 'random';
-  /**
-   * Which hull voxels seed splats: 'all' (default) fills the carved volume, so depth is left to
-   * the optimiser — with few, similar views the hull is deep and its surface is not the object's;
-   * 'surface' puts them on the hull's boundary; 'photo' seeds most splats at photo-consistent
-   * points inside the hull (a plane sweep, src/recon/hull/photoPoints.ts) and fills the rest of
-   * the budget from all voxels.
-   */
-  hullVoxels?: 'all' | 'surface' | 'photo';
-  /** Initial splat size of the hull start: 'knn' (3DGS) or 'voxel' (a fraction of a voxel). */
-  hullScale?: 'knn' | 'voxel';
+/**
+ * A run's inputs besides the views: the tunables (TrainOptions, trainOptions.ts; absent ones take
+ * DEFAULT_TRAIN_OPTIONS), what is known of the scene, and the hooks.
+ */
+export interface TrainRunOptions extends Partial<TrainOptions> {
   /** Start from this cloud instead of an initialisation (its SH degree wins). */
   initialCloud?: GaussianCloud;
   /** Object bounds (scene.json); estimated from the views when absent. */
   bounds?: Bounds;
-  shDegree?: number;
-  seed?: number;
-  /** Splats of the random start (default 20 000) and cap of the hull start (default 30 000). */
-  initSplats?: number;
-  maxSplats?: number;
-  /** Train with the Mip-Splatting 2D filter (opacity compensation for the 0.3 px low-pass). */
-  antialiased?: boolean;
-  /** D-SSIM weight lambda (3DGS 0.2). */
-  ssimWeight?: number;
-  /** Weight of mean (alpha - mask)^2. */
-  maskWeight?: number;
-  scaleReg?: number;
-  opacityReg?: number;
-  /** Weight of the anisotropy bound (regularizers.wgsl) and the largest scale ratio it allows. */
-  anisoReg?: number;
-  anisoMaxRatio?: number;
-  densify?: boolean;
-  /** Prune splats outside the visual hull at densification steps (needs masks). */
-  hullPrune?: boolean;
-  /**
-   * Run floater removal at every densification step that is a multiple of this, and at the last
-   * densification step of the run (so short runs get it too). 0 = off.
-   */
-  floaterEvery?: number;
   /** Overrides of the densification schedule (default: 3DGS's, stretched to `iterations`). */
   schedule?: Partial<DensifySchedule>;
-  progressEvery?: number;
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
   /**
@@ -121,28 +89,6 @@ export interface TrainResult {
   faults: string[];
 }
 
-export const DEFAULT_TRAIN_OPTIONS = {
-  iterations: 3000,
-  init: 'hull' as 'hull' | 'random',
-  hullVoxels: 'all' as 'all' | 'surface' | 'photo',
-  hullScale: 'knn' as 'knn' | 'voxel',
-  shDegree: 1,
-  seed: 0,
-  initSplats: 20_000,
-  maxSplats: 200_000,
-  antialiased: false,
-  ssimWeight: 0.2,
-  maskWeight: 0.5,
-  scaleReg: 0.0,
-  opacityReg: 0.0,
-  anisoReg: 0.0,
-  anisoMaxRatio: 10,
-  densify: true,
-  hullPrune: true,
-  floaterEvery: 500,
-  progressEvery: 10,
-};
-
 function checkViews(views: readonly TrainView[]): void {
   if (views.length === 0) throw new InputError('no training views: give at least one posed photo');
   const { width, height } = views[0].camera;
@@ -172,8 +118,8 @@ function extentOf(bounds: Bounds, cameras: Camera[]): number {
   return 1.1 * Math.max(...cs.map((c) => Math.hypot(c[0] - mean[0], c[1] - mean[1], c[2] - mean[2])));
 }
 
-export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainOptions = {}): Promise<TrainResult> {
-  const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainRunOptions = {}): Promise<TrainResult> {
+  const o = { ...options, ...resolveTrainOptions(options) };
   checkViews(views);
   const t0 = performance.now();
   const { width, height } = views[0].camera;
