@@ -131,7 +131,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
     const run = runRef.current;
     if (!runCloud || runCloud.count === 0 || !run?.result) return;
     const what = run.status === 'finished' ? 'run' : run.status === 'cancelled' ? 'cancelled run' : 'last good cloud of a failed run';
-    setSource({ kind: 'run', cloud: runCloud, label: `${what}: ${run.result.iterations} steps, ${run.settings.init} start, ${run.width}x${run.height}` });
+    setSource({ kind: 'run', cloud: runCloud, label: `${what}: ${run.result.stepsDone} steps, ${run.settings.init} start, ${run.width}x${run.height}` });
   }, [runCloud, training.running]);
 
   // A report describes one cloud, split and size.
