@@ -359,3 +359,16 @@ export function transformCameraPose<T extends Pick<Camera, 'R' | 't'>>(cam: T, s
   const ru = mat3MulVec(R, u);
   return { ...cam, R, t: [s * cam.t[0] - ru[0], s * cam.t[1] - ru[1], s * cam.t[2] - ru[2]] };
 }
+
+/**
+ * The camera moved by a pose and focal increment, as the trainer's camera refinement applies it:
+ * R' = exp([omega]x) R (a rotation left-multiplied, i.e. about the camera's own axes), t' = t + dt,
+ * fx' = e^logFocal fx, fy' = e^logFocal fy; the principal point and size are kept. The camera
+ * gradient of the reference (projectReference.ts, CAMERA_GRAD_FLOATS) is taken with respect to
+ * these increments at zero.
+ */
+export function applyCameraIncrement<T extends Camera>(cam: T, omega: ArrayLike<number>, dt: ArrayLike<number>, logFocal = 0): T {
+  const R = mat3Mul(rotationFromAxisAngle(omega), cam.R);
+  const k = Math.exp(logFocal);
+  return { ...cam, R, t: add(cam.t, dt), fx: cam.fx * k, fy: cam.fy * k };
+}
