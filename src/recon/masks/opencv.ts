@@ -5,7 +5,6 @@
  * after LOAD_TIMEOUT_MS instead of hanging. Only the few calls the masks stage makes are typed.
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface CvMat {
   rows: number;
   cols: number;
