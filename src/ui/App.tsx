@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { InputError } from '../core/errors.ts';
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
+import type { LoadedScene } from '../io/sceneFolder.ts';
 import { CloudPanel } from './CloudPanel.tsx';
 import { fetchBundledScenes, type BundledScene } from './bundledScenes.ts';
 import { DropOverlay } from './DropOverlay.tsx';
@@ -26,6 +27,8 @@ import { useThumbnails } from './thumbnails.ts';
 import { TrainPanel } from './TrainPanel.tsx';
 import { NO_SCENE, useSceneLoader } from './useSceneLoader.ts';
 import { useShownCloud } from './useShownCloud.ts';
+import { useMasks, withMasks, type Masks } from './useMasks.ts';
+import { MasksPanel } from './MasksPanel.tsx';
 import { useTraining, type Training } from './useTraining.ts';
 import { Viewport } from './Viewport.tsx';
 
@@ -63,10 +66,13 @@ export function App() {
   useEffect(() => setSplit(scene ? defaultSplit(scene.manifest) : null), [scene]);
   const roles = useMemo(() => (scene ? viewRoles(scene.manifest, split) : new Map()), [scene, split]);
   const thumbnails = useThumbnails(scene);
-  const training = useTraining(scene, split, { showError, showInfo });
-  const evaluation = useEvaluation(scene, split, training, { showError, showInfo });
+  const masks = useMasks(scene, { showError, showInfo });
+  // The scene as the later stages see it: the edited masks in place of the missing ones.
+  const workScene = useMemo(() => withMasks(scene, masks.edited), [scene, masks.edited]);
+  const training = useTraining(workScene, split, { showError, showInfo }, scene);
+  const evaluation = useEvaluation(workScene, split, training, { showError, showInfo }, scene);
   const evalBlocked = evaluationBlocked(training);
-  const stageStatus = { ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
+  const stageStatus = { masks: masksStatus(scene, masks), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
   const preview = previewOf(training);
   const viewer = useShownCloud(scene, training, { showError, showInfo });
   const hasCameras = !!scene?.views.some((v) => v.camera);
@@ -124,7 +130,7 @@ export function App() {
       ? undefined
       : 'Drop 3 to 9 photos of an object, a scene folder, or a .zip of one to start; or a .ply, .spz or .splat cloud to look at.'
     : !hasCameras && !viewer.shown
-      ? 'No cameras yet — pose estimation is not available yet'
+      ? NO_CAMERAS_NOTE
       : undefined;
 
   return (
@@ -159,6 +165,7 @@ export function App() {
           <PipelinePanel
             status={stageStatus}
             bodies={{
+              masks: scene && <MasksPanel masks={masks} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               evaluate: scene && (
                 <EvaluatePanel
@@ -186,14 +193,39 @@ export function App() {
             </span>
           )}
         </div>
-        <ThumbnailStrip views={scene?.views ?? []} roles={roles} thumbnails={thumbnails} onHover={setHover} />
+        <ThumbnailStrip
+          views={scene?.views ?? []}
+          roles={roles}
+          thumbnails={thumbnails}
+          onHover={setHover}
+          masks={masks.edited}
+          maskActions={masks.running ? undefined : masks}
+        />
       </footer>
       <DropOverlay onDrop={onDrop} />
     </div>
   );
 }
 
-/** What the pipeline panel says about the stages that exist (the others are "not available yet"). */
+/** The 3D view's note for photos without cameras. */
+const NO_CAMERAS_NOTE = 'No cameras yet: these photos are not placed in 3D. The app finds their masks; to train, open a scene folder with cameras.';
+
+/** The Masks stage: estimated for the photos that have none, or the scene's own. */
+function masksStatus(scene: LoadedScene | null, { missing, run, edited }: Masks): StageStatus {
+  if (!scene) return { state: 'blocked', label: 'needs photos', hint: 'Drop 3 to 9 photos of an object.' };
+  if (missing.length === 0) return { state: 'done', label: 'from the scene', hint: 'Every view has a mask in the scene folder.' };
+  if (run?.status === 'running') return { state: 'running', label: `running · ${run.done} / ${run.total}` };
+  if (run?.status === 'cancelled' || run?.status === 'failed') return { state: run.status, hint: run.message ?? undefined };
+  if (edited.size === 0) return { state: 'ready', label: 'ready' };
+  const warned = [...edited.values()].filter((m) => m.warning).length;
+  return {
+    state: 'done',
+    label: warned ? `done · ${warned} to check` : `done · ${edited.size} masks`,
+    hint: warned ? `${warned} mask${warned === 1 ? '' : 's'} look wrong: see the warnings.` : 'Masks found from the photos; check them on the thumbnails.',
+  };
+}
+
+/** What the pipeline panel says about Hull, Train (the stages that run in the Train worker). */
 function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, StageStatus>> {
   const needs = plan.problem ? (plan.trainIds.length === 0 ? 'needs cameras' : 'needs masks or bounds') : null;
   const hullHint = 'Carved from the masks on the CPU as the start of Train (Start from: visual hull)';

@@ -105,7 +105,12 @@ function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan,
   return { views, background: prepared.background };
 }
 
-export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify) {
+/**
+ * `scene` is the scene as training sees it (with the edited masks, and cameras once they are
+ * known); `sceneKey` is what identifies the scene opened (default `scene`): only a new one cancels
+ * a run and forgets its result, not an edit of its masks.
+ */
+export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify, sceneKey: unknown = scene) {
   const [gpu, setGpu] = useState<GpuStatus | null>(null);
   const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
   const [run, setRun] = useState<TrainRun | null>(null);
@@ -139,7 +144,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     setRun(null);
     setPreview(null);
     getTrainClient().forget();
-  }, [scene]);
+  }, [sceneKey]);
 
   const plan = useMemo(() => planTraining(scene, split), [scene, split]);
   const running = run?.status === 'starting' || run?.status === 'running';

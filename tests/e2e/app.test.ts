@@ -128,8 +128,11 @@ describe('app in headless Chromium', () => {
     await page.waitForSelector('[data-testid="message-info"]', { timeout: 20_000 });
     expect(await page.locator('[data-testid="message-error"]').count()).toBe(0);
 
-    // The stages not built yet say so; Visual hull and Train run here (cameras, masks, WebGPU).
-    for (const id of ['masks', 'poses', 'compress']) {
+    // The stages not built yet say so; the scene's own masks are used; Visual hull and Train run
+    // here (cameras, masks, WebGPU).
+    expect(await page.locator('[data-testid="stage-masks"]').getAttribute('data-state')).toBe('done');
+    expect(await page.locator('[data-testid="stage-masks-label"]').textContent()).toBe('from the scene');
+    for (const id of ['poses', 'compress']) {
       const stage = page.locator(`[data-testid="stage-${id}"]`);
       expect(await stage.getAttribute('data-state')).toBe('unavailable');
       expect(await stage.textContent()).toContain('not available yet');
@@ -196,7 +199,7 @@ describe('app in headless Chromium', () => {
     expect(await thumbnailIds()).toEqual(['a', 'b', 'c']);
     expect(await page.locator('[data-testid="message-error"]').count()).toBe(0);
     expect(await page.locator('[data-testid="viewport-note"]').textContent()).toBe(
-      'No cameras yet — pose estimation is not available yet',
+      'No cameras yet: these photos are not placed in 3D. The app finds their masks; to train, open a scene folder with cameras.',
     );
     expect(await page.locator('[data-testid="stage-train-label"]').textContent()).toBe('needs cameras');
     expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs cameras');

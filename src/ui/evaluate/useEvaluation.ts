@@ -89,7 +89,8 @@ function lpipsSource(choice: LpipsChoice | null): LpipsSource | null {
   return choice.kind === 'url' ? { url: choice.url } : { bytes: choice.bytes, name: choice.name };
 }
 
-export function useEvaluation(scene: LoadedScene | null, split: string | null, training: Training, notify: Notify) {
+/** `sceneKey` identifies the scene opened (see useTraining): edits of its masks keep the cloud and report. */
+export function useEvaluation(scene: LoadedScene | null, split: string | null, training: Training, notify: Notify, sceneKey: unknown = scene) {
   const [source, setSource] = useState<CloudSource | null>(null);
   const [lpips, setLpips] = useState<LpipsChoice | null>(null);
   const [evaluation, setEvaluation] = useState<Evaluation | null>(null);
@@ -117,7 +118,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
     forgetReport();
     setSource(null);
     setFlyTo(null);
-  }, [scene, forgetReport]);
+  }, [sceneKey, forgetReport]);
 
   // The last run's cloud becomes the one scored once the run has ended; a new run takes it away.
   const runRef = useRef(training.run);

@@ -1,0 +1,86 @@
+/**
+ * The Masks stage's controls: progress with a time estimate and Cancel while it runs, Run again,
+ * the threshold slider (re-thresholds the kept probability maps, no new run), and the photos whose
+ * masks look wrong, in plain words. Per-photo accept / redo / no mask are on the thumbnails.
+ */
+import { useEffect, useState } from 'react';
+import type { Masks } from './useMasks.ts';
+
+export function MasksPanel({ masks }: { masks: Masks }) {
+  const { missing, run, running, edited, threshold, setThreshold, start, cancel } = masks;
+  const now = useNow(running);
+  if (missing.length === 0) return null;
+  const elapsed = run ? ((run.endedAt ?? now) - run.startedAt) / 1000 : 0;
+  const left = run && running && run.done > 0 ? (elapsed / run.done) * (run.total - run.done) : null;
+  const warnings = [...edited].filter(([, m]) => m.warning);
+  return (
+    <div className="masks" data-testid="masks-panel">
+      {run && running && (
+        <div className="masks-progress" data-testid="masks-progress">
+          <span>
+            Finding the object: photo {Math.min(run.done + 1, run.total)} of {run.total} · {elapsed.toFixed(0)} s
+            {left !== null ? `, about ${Math.max(1, Math.round(left))} s left` : ''}
+          </span>
+          <progress max={run.total || 1} value={run.done} />
+        </div>
+      )}
+      {run && !running && run.message && (
+        <p className="train-note" data-testid="masks-message">
+          {run.status === 'cancelled' ? `Masks ${run.message}.` : `Masks failed: ${run.message}`}
+        </p>
+      )}
+      {edited.size > 0 && (
+        <label className="train-field masks-threshold">
+          <span>
+            Threshold <b data-testid="masks-threshold-value">{threshold.toFixed(2)}</b> (lower: larger masks)
+          </span>
+          <input
+            type="range"
+            min={0.05}
+            max={0.95}
+            step={0.05}
+            value={threshold}
+            onChange={(e) => setThreshold(Number(e.target.value))}
+            data-testid="masks-threshold"
+          />
+        </label>
+      )}
+      {warnings.length > 0 && (
+        <ul className="masks-warnings" data-testid="masks-warnings">
+          {warnings.map(([id, m]) => (
+            <li key={id} data-view-id={id}>
+              {m.warning}
+            </li>
+          ))}
+        </ul>
+      )}
+      {edited.size > 0 && (
+        <p className="train-note">
+          Check each mask on the thumbnails: ✓ accepts it, ↻ finds it again, ▢ uses the whole photo (no mask). Training uses the masks as
+          shown.
+        </p>
+      )}
+      <div className="train-actions">
+        {running ? (
+          <button type="button" className="btn" onClick={cancel} data-testid="masks-cancel">
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="btn" onClick={() => void start()} data-testid="masks-start">
+            {edited.size > 0 ? 'Find masks again' : 'Find masks'}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = window.setInterval(() => setNow(performance.now()), 500);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}

@@ -1,0 +1,158 @@
+/**
+ * End to end, from photos alone: renders a few views of the patterned cube with src/scenegen
+ * (160x120, PNG files only: no scene.json, no cameras, no masks), opens them in the built app in
+ * headless Chromium, and checks the Masks stage: it runs in the worker by itself, a mask is drawn
+ * over every thumbnail, each mask is close to the exact one, the threshold slider re-thresholds
+ * them (areas change without a new run), and per photo accept / no mask / redo work.
+ *
+ * The Poses stage is not in the app yet: this file covers the masks part of the flow.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeRgbPng } from '../../src/scenegen/compactPng.ts';
+import { buildObject } from '../../src/scenegen/objects/index.ts';
+import { renderView } from '../../src/scenegen/render.ts';
+import { dtuLikeRig } from '../../src/scenegen/rig.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../chromium.ts';
+import { buildAndPreview, requireChromium, ROOT, SHOTS } from './harness.ts';
+
+const OUT_DIR = resolve(ROOT, 'test-results/e2e-appflow-dist');
+const W = 160;
+const H = 120;
+const VIEWS = 6;
+
+let server: PreviewServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let baseUrl: string;
+const pageErrors: string[] = [];
+/** The photos as PNG files, and the exact fraction of each frame the object covers. */
+let photos: { name: string; mimeType: string; buffer: Buffer }[] = [];
+let trueAreas: number[] = [];
+
+beforeAll(async () => {
+  requireChromium();
+  const obj = buildObject('patterned-cube');
+  const rig = dtuLikeRig(obj.center, obj.radius, obj.bounds, W, H).slice(0, VIEWS);
+  photos = [];
+  trueAreas = [];
+  for (const rv of rig) {
+    const { image, mask } = renderView(obj, rv.camera);
+    photos.push({ name: `cube_${rv.id}.png`, mimeType: 'image/png', buffer: Buffer.from(encodeRgbPng(W, H, image.data)) });
+    trueAreas.push(mask.reduce((s, m) => s + (m ? 1 : 0), 0) / mask.length);
+  }
+  ({ server, baseUrl } = await buildAndPreview(OUT_DIR));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await mkdir(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(OUT_DIR, { recursive: true, force: true });
+});
+
+const stageState = (id: string) => page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state');
+const stageLabel = (id: string) => page.locator(`[data-testid="stage-${id}-label"]`).textContent();
+
+async function maskAreas(): Promise<number[]> {
+  return page.locator('[data-testid="thumbnail"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-mask-area') ?? 'NaN')));
+}
+
+async function setThreshold(t: number): Promise<void> {
+  await page.locator('[data-testid="masks-threshold"]').evaluate((el, v) => {
+    const input = el as HTMLInputElement;
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, t);
+  await page.waitForFunction((v) => document.querySelector('[data-testid="masks-threshold-value"]')?.textContent === v.toFixed(2), t);
+}
+
+describe('photos without cameras or masks', () => {
+  it('keeps the masks of a bundled scene and does not run the stage on it', async () => {
+    await page.goto(baseUrl);
+    await page.waitForSelector('[data-testid="thumbnail"]', { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-masks"]')?.getAttribute('data-state') === 'done', null, { timeout: 30_000 });
+    expect(await stageLabel('masks')).toBe('from the scene');
+    expect(await page.locator('[data-testid="thumb-mask"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="masks-panel"]').count()).toBe(0);
+  });
+
+  it('finds a mask for every dropped photo in the worker and draws it over its thumbnail', async () => {
+    await page.setInputFiles('[data-testid="file-input"]', photos);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="thumbnail"]').length === n, VIEWS, { timeout: 30_000 });
+    // The stage starts by itself (OpenCV.js loads in the worker on the first run).
+    await page.waitForFunction(() => ['running', 'done'].includes(document.querySelector('[data-testid="stage-masks"]')?.getAttribute('data-state') ?? ''), null, {
+      timeout: 20_000,
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-masks"]')?.getAttribute('data-state') === 'done', null, { timeout: 110_000 });
+    expect(await stageLabel('masks')).toBe(`done · ${VIEWS} masks`);
+    expect(await page.locator('[data-testid="thumb-mask"]').count()).toBe(VIEWS);
+    expect(await page.locator('[data-testid="masks-warnings"]').count()).toBe(0);
+
+    // Each mask covers about as much of the frame as the object really does.
+    const areas = await maskAreas();
+    areas.forEach((a, i) => expect(Math.abs(a - trueAreas[i]), `view ${i}: ${a} vs ${trueAreas[i]}`).toBeLessThan(0.03));
+
+    // The overlay is drawn: object pixels tinted, background dimmed (both present on the canvas).
+    const drawn = await page.locator('[data-testid="thumb-mask"]').first().evaluate((c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let tinted = 0, dimmed = 0;
+      for (let i = 3; i < d.length; i += 4) {
+        if (d[i] === 90) tinted++;
+        else if (d[i] === 150) dimmed++;
+      }
+      return { w: cv.width, h: cv.height, tinted: tinted / (d.length / 4), dimmed: dimmed / (d.length / 4) };
+    });
+    expect(drawn).toMatchObject({ w: W, h: H });
+    expect(Math.abs(drawn.tinted - areas[0])).toBeLessThan(0.005);
+    expect(drawn.dimmed).toBeGreaterThan(0.5);
+
+    // The photos have no cameras: Hull and Train wait for them and say so.
+    expect(await stageLabel('train')).toBe('needs cameras');
+    expect(await page.locator('[data-testid="train-start"]').isDisabled()).toBe(true);
+    await page.screenshot({ path: '/tmp/appflow-masks.png' });
+    await page.screenshot({ path: resolve(SHOTS, 'appflow-masks.png') });
+  });
+
+  it('re-thresholds the kept probability maps with the slider, without running the stage again', async () => {
+    const before = await maskAreas();
+    await setThreshold(0.9);
+    const high = await maskAreas();
+    expect(await stageState('masks')).toBe('done');
+    expect(await page.locator('[data-testid="masks-progress"]').count()).toBe(0);
+    high.forEach((a, i) => expect(a).toBeLessThan(before[i] - 0.01));
+    await setThreshold(0.1);
+    const low = await maskAreas();
+    low.forEach((a, i) => expect(a).toBeGreaterThanOrEqual(before[i]));
+    await setThreshold(0.5);
+    expect(await maskAreas()).toEqual(before);
+  });
+
+  it('accepts a mask, replaces one by the full frame, and finds one again', async () => {
+    const thumbs = page.locator('[data-testid="thumbnail"]');
+    await thumbs.nth(0).locator('[data-testid="mask-none"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="thumbnail"]')?.getAttribute('data-mask-choice') === 'full');
+    expect(await thumbs.nth(0).getAttribute('data-mask-area')).toBe('1.0000');
+    expect(await thumbs.nth(0).locator('[data-testid="thumb-mask-area"]').textContent()).toBe('no mask');
+
+    await thumbs.nth(1).locator('[data-testid="mask-accept"]').click();
+    expect(await thumbs.nth(1).getAttribute('data-mask-choice')).toBe('accepted');
+    expect(await thumbs.nth(1).locator('[data-testid="mask-accept"]').getAttribute('aria-pressed')).toBe('true');
+
+    // Redo on the full-frame one: the stage runs on that photo alone and its mask comes back.
+    const before = await maskAreas();
+    await thumbs.nth(0).locator('[data-testid="mask-redo"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="thumbnail"]')?.getAttribute('data-mask-choice') === 'auto', null, { timeout: 60_000 });
+    const after = await maskAreas();
+    expect(Math.abs(after[0] - trueAreas[0])).toBeLessThan(0.03);
+    expect(after.slice(1)).toEqual(before.slice(1));
+    expect(pageErrors).toEqual([]);
+  });
+});
