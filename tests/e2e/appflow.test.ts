@@ -5,6 +5,11 @@
  * over every thumbnail, each mask is close to the exact one, the threshold slider re-thresholds
  * them (areas change without a new run), and per photo accept / no mask / redo work.
  *
+ * Then the same photos with their cameras but without masks or bounds (a zipped scene folder):
+ * the masks found let Hull and Train run, a short run carves its hull from them, and after a
+ * threshold change (which keeps the run) a new run carves a smaller hull: training uses the
+ * masks as edited.
+ *
  * The Poses stage is not in the app yet: this file covers the masks part of the flow.
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -12,6 +17,8 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zipSync } from 'fflate';
+import type { Camera } from '../../src/core/camera.ts';
 import { encodeRgbPng } from '../../src/scenegen/compactPng.ts';
 import { buildObject } from '../../src/scenegen/objects/index.ts';
 import { renderView } from '../../src/scenegen/render.ts';
@@ -32,6 +39,7 @@ const pageErrors: string[] = [];
 /** The photos as PNG files, and the exact fraction of each frame the object covers. */
 let photos: { name: string; mimeType: string; buffer: Buffer }[] = [];
 let trueAreas: number[] = [];
+let cameras: { id: string; camera: Camera }[] = [];
 
 beforeAll(async () => {
   requireChromium();
@@ -39,6 +47,7 @@ beforeAll(async () => {
   const rig = dtuLikeRig(obj.center, obj.radius, obj.bounds, W, H).slice(0, VIEWS);
   photos = [];
   trueAreas = [];
+  cameras = rig.map((rv) => ({ id: rv.id, camera: rv.camera }));
   for (const rv of rig) {
     const { image, mask } = renderView(obj, rv.camera);
     photos.push({ name: `cube_${rv.id}.png`, mimeType: 'image/png', buffer: Buffer.from(encodeRgbPng(W, H, image.data)) });
@@ -153,6 +162,47 @@ describe('photos without cameras or masks', () => {
     const after = await maskAreas();
     expect(Math.abs(after[0] - trueAreas[0])).toBeLessThan(0.03);
     expect(after.slice(1)).toEqual(before.slice(1));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('with cameras but no masks: the masks found are the ones training carves its hull from', async () => {
+    const ids = cameras.map((c) => c.id);
+    const manifest = {
+      version: 1,
+      name: 'cube-no-masks',
+      views: cameras.map(({ id, camera }) => ({ id, image: `images/${id}.png`, camera })),
+      splits: { '4': { train: ids.slice(0, 4), test: ids.slice(4) } },
+      background: [0, 0, 0],
+    };
+    const files: Record<string, Uint8Array> = { 'cube/scene.json': new TextEncoder().encode(JSON.stringify(manifest)) };
+    photos.forEach((p, i) => (files[`cube/images/${ids[i]}.png`] = new Uint8Array(p.buffer)));
+    await page.setInputFiles('[data-testid="file-input"]', [{ name: 'cube.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) }]);
+    await page.waitForFunction(() => document.querySelector('[data-testid="scene-info"]')?.textContent?.includes('cube.zip'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-masks-label"]')?.textContent === 'done · 6 masks', null, { timeout: 60_000 });
+    // No bounds in scene.json: only the masks found tell Train where the object is.
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 30_000 });
+    expect(await stageLabel('hull')).toBe('runs with Train');
+
+    const runOnce = async (): Promise<number> => {
+      await page.fill('[data-testid="train-iterations"]', '2');
+      await page.selectOption('[data-testid="train-size"]', 'quarter');
+      await page.fill('[data-testid="train-splats"]', '500');
+      await page.click('[data-testid="train-start"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'finished', null, { timeout: 90_000 });
+      const label = (await stageLabel('hull')) ?? '';
+      const m = /^done · ([\d,]+) voxels$/.exec(label);
+      expect(m, label).not.toBeNull();
+      return Number(m![1].replace(/,/g, ''));
+    };
+    const voxels = await runOnce();
+    expect(voxels).toBeGreaterThan(0);
+    // A tighter threshold: the run and its cloud stay; the next run carves from the smaller masks.
+    await setThreshold(0.9);
+    expect(await page.locator('[data-testid="train-run"]').getAttribute('data-status')).toBe('finished');
+    expect(await stageLabel('hull')).toBe(`done · ${voxels.toLocaleString('en')} voxels`);
+    const tighter = await runOnce();
+    expect(tighter).toBeLessThan(voxels);
+    await page.screenshot({ path: resolve(SHOTS, 'appflow-trained.png') });
     expect(pageErrors).toEqual([]);
   });
 });
