@@ -293,3 +293,35 @@ export async function refineTestPose(
     readback.destroy();
   }
 }
+
+/** A view as scene.json lists it: id, image file, camera when known. */
+interface ListedView {
+  id: string;
+  image: string;
+  camera?: Pose | null;
+}
+
+const stem = (path: string) => path.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').toLowerCase();
+
+/**
+ * The estimated cameras of the reference scene's views `ids` (its split's training views), read
+ * from a scene whose cameras were estimated from the photos: each reference view is matched by
+ * view id, else by image file name (without folder and extension, case-insensitive). Throws
+ * InputError naming the views that have no match or no camera.
+ */
+export function matchEstimatedCameras(estimated: readonly ListedView[], reference: readonly ListedView[], ids: readonly string[]): Map<string, Pose> {
+  const byId = new Map(estimated.map((v) => [v.id, v]));
+  const byStem = new Map(estimated.map((v) => [stem(v.image), v]));
+  const refById = new Map(reference.map((v) => [v.id, v]));
+  const out = new Map<string, Pose>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const ref = refById.get(id);
+    const est = byId.get(id) ?? (ref ? byStem.get(stem(ref.image)) : undefined);
+    if (est?.camera) out.set(id, est.camera);
+    else missing.push(est ? `"${id}" (matched "${est.id}", which has no camera)` : `"${id}"${ref ? ` (${ref.image})` : ''}`);
+  }
+  if (missing.length)
+    throw new InputError(`pose-free evaluation: the estimated scene has no camera for training view${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (views are matched by id, else by image file name)`);
+  return out;
+}
