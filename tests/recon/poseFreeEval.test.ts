@@ -55,7 +55,11 @@ describe('evaluateCloud, pose-free', () => {
   });
 
   it('noisy estimated cameras: test-time refinement raises every held-out view\'s PSNR; text, CSV and JSON carry both', async () => {
-    const r = await evaluateCloud(device, scene.scene, cloud, { split: '3', poseFree: { estimatedTrain: estimatedTrain(scene, 1), refineSteps: 24 } });
+    const progress: string[] = [];
+    const r = await evaluateCloud(device, scene.scene, cloud, {
+      split: '3', poseFree: { estimatedTrain: estimatedTrain(scene, 1), refineSteps: 24 }, onProgress: (d, t) => progress.push(`${d}/${t}`),
+    });
+    expect(progress).toEqual(['1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8', '8/8']);
     const pf = r.poseFree!;
     const res = pf.alignment.residualRotationDeg;
     expect(Math.max(...res)).toBeGreaterThan(0.3); // the noise is there

@@ -82,6 +82,7 @@ export interface EvaluateOptions {
   size?: Size;
   lpips?: LpipsScorer | null;
   signal?: AbortSignal;
+  /** Views done of all; pose-free: refinements then scorings (total 2 x the test views). */
   onProgress?: (done: number, total: number) => void;
   /** Each test view as it was scored: the render and the photo (and mask) at the evaluation size. */
   onView?: (view: ScoredImages) => void;
@@ -213,6 +214,7 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
       const r = await refineTestPose(device, cloud, v.rgba, v.mask, cameras[i], { ...pf.refine, steps, background: prepared.background, signal: opts.signal });
       refined.push(r.camera);
       refinement.push({ id: v.id, rotationDeg: r.rotationDeg, centreShift: r.centreShift, initialLoss: r.initialLoss, finalLoss: r.finalLoss });
+      opts.onProgress?.(i + 1, 2 * prepared.test.length);
     }
     cameras = refined;
     const sim = alignment.similarity;
@@ -228,7 +230,8 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
   }
 
   const renders = await renderCloudViews(device, cloud, cameras, prepared.background);
-  const views = await scoreRows(prepared.test, renders, opts, true);
+  // Pose-free: progress counts the refinements first, then the final scoring (2 x the test views).
+  const views = await scoreRows(prepared.test, renders, opts, true, poseFree ? prepared.test.length : 0);
   return {
     scene: scene.manifest.name,
     split: opts.split,
@@ -246,7 +249,7 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
 }
 
 /** One row per test view of its render (LPIPS with a model); `report` calls onView and onProgress. */
-async function scoreRows(test: readonly TrainView[], renders: readonly RGBAImage[], opts: EvaluateOptions, report = false): Promise<ViewRow[]> {
+async function scoreRows(test: readonly TrainView[], renders: readonly RGBAImage[], opts: EvaluateOptions, report = false, progressOffset = 0): Promise<ViewRow[]> {
   const views: ViewRow[] = [];
   for (const [i, v] of test.entries()) {
     opts.signal?.throwIfAborted();
@@ -258,7 +261,7 @@ async function scoreRows(test: readonly TrainView[], renders: readonly RGBAImage
     }
     if (report) opts.onView?.({ id: v.id, render: renders[i], photo: v.rgba, mask: v.mask });
     views.push({ id: v.id, psnrMasked: s.psnrMasked, psnr: s.psnr, ssimMasked: s.ssimMasked, ssim: s.ssim, psnrInMask: s.psnrInMask, lpips, lpipsMasked });
-    if (report) opts.onProgress?.(i + 1, test.length);
+    if (report) opts.onProgress?.(progressOffset + i + 1, progressOffset + test.length);
   }
   return views;
 }

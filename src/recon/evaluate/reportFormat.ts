@@ -142,7 +142,10 @@ function jsonRow<T extends MetricRow>(row: T): Record<string, unknown> {
 export function reportJson(report: EvaluationReport): Record<string, unknown> {
   const out: Record<string, unknown> = { ...report, views: report.views.map(jsonRow), mean: jsonRow(report.mean) };
   const pf = report.poseFree;
-  if (pf) out.poseFree = { ...pf, before: { views: pf.before.views.map(jsonRow), mean: jsonRow(pf.before.mean) } };
+  if (pf) {
+    const refinement = pf.refinement.map((r) => ({ ...r, initialLoss: exactNumber(r.initialLoss), finalLoss: exactNumber(r.finalLoss) }));
+    out.poseFree = { ...pf, before: { views: pf.before.views.map(jsonRow), mean: jsonRow(pf.before.mean) }, refinement };
+  }
   return out;
 }
 
