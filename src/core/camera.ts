@@ -372,3 +372,72 @@ export function applyCameraIncrement<T extends Camera>(cam: T, omega: ArrayLike<
   const k = Math.exp(logFocal);
   return { ...cam, R, t: add(cam.t, dt), fx: cam.fx * k, fy: cam.fy * k };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Orbit cameras: a camera on a sphere around the world origin, looking at it (the object-centred
+// pose start, src/recon/poses/objectCentred.ts).
+
+/**
+ * A camera on a sphere around the origin. World up is +z and azimuth 0 looks from -y (as the
+ * scene generator's rig): the centre is distance * (cos el sin az, -cos el cos az, sin el).
+ * Angles in radians. `roll` turns the image about the viewing axis (0: image y points away from +z).
+ */
+export interface OrbitPose {
+  azimuth: number;
+  elevation: number;
+  roll: number;
+  distance: number;
+}
+
+/** The smallest rotation (row-major) taking unit vector a to unit vector b (b = M a). */
+export function rotationBetweenUnitVectors(a: ArrayLike<number>, b: ArrayLike<number>): Mat3 {
+  const c = cross(a, b);
+  const s = Math.hypot(c[0], c[1], c[2]);
+  const angle = Math.atan2(s, dot(a, b));
+  if (s < 1e-12) {
+    if (angle < 1) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
+    // Opposite vectors: half a turn about any axis perpendicular to a.
+    const p = normalize(cross(a, Math.abs(a[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0]));
+    return rotationFromAxisAngle(scale(p, Math.PI));
+  }
+  return rotationFromAxisAngle(scale(c, angle / s));
+}
+
+/**
+ * The camera of an OrbitPose with intrinsics `intr`, turned so that the origin lands on pixel
+ * `aim` (continuous coordinates; default the principal point): R = Q Rz(roll) R0, where R0 looks
+ * at the origin upright (lookAtCamera with up +z) and Q is the smallest rotation taking the
+ * optical axis to the ray through `aim`.
+ */
+export function orbitCamera(
+  pose: OrbitPose,
+  intr: { fx: number; fy: number; cx: number; cy: number; width: number; height: number },
+  aim: readonly [number, number] = [intr.cx, intr.cy],
+): Camera {
+  const { azimuth: az, elevation: el, roll, distance: d } = pose;
+  const eye: Vec3 = [d * Math.cos(el) * Math.sin(az), -d * Math.cos(el) * Math.cos(az), d * Math.sin(el)];
+  const R0 = lookAtCamera(eye, [0, 0, 0], [0, 0, 1], ORBIT_UNIT_INTRINSICS).R;
+  const k = normalize([(aim[0] - intr.cx) / intr.fx, (aim[1] - intr.cy) / intr.fy, 1]);
+  const R = mat3Mul(mat3Mul(rotationBetweenUnitVectors([0, 0, 1], k), rotationFromAxisAngle([0, 0, roll])), R0);
+  const { fx, fy, cx, cy, width, height } = intr; // intr may be a whole Camera: keep its intrinsics only
+  return { R, t: translationFromCenter(R, eye), fx, fy, cx, cy, width, height };
+}
+
+const ORBIT_UNIT_INTRINSICS = { fx: 1, fy: 1, cx: 0, cy: 0, width: 1, height: 1 };
+
+/**
+ * The inverse of orbitCamera: the OrbitPose of a camera with the origin in front of it, and the
+ * pixel the origin projects to (orbitCamera(pose, cam, aim) gives cam back, to rounding).
+ */
+export function orbitPoseOfCamera(cam: Camera): { pose: OrbitPose; aim: [number, number] } {
+  const C = cameraCenter(cam);
+  const d = Math.hypot(C[0], C[1], C[2]);
+  const azimuth = Math.atan2(C[0], -C[1]);
+  const elevation = Math.asin(Math.max(-1, Math.min(1, C[2] / d)));
+  const R0 = lookAtCamera(C, [0, 0, 0], [0, 0, 1], ORBIT_UNIT_INTRINSICS).R;
+  const [u, v] = projectPoint(cam, [0, 0, 0]);
+  const k = normalize(mat3MulVec(cam.R, scale(C, -1)));
+  const Q = rotationBetweenUnitVectors([0, 0, 1], k);
+  const M = mat3Mul(mat3Mul(mat3Transpose(Q), cam.R), mat3Transpose(R0)); // Rz(roll)
+  return { pose: { azimuth, elevation, roll: Math.atan2(M[3], M[0]), distance: d }, aim: [u, v] };
+}

@@ -16,3 +16,8 @@ export { bundleAdjust, type Observation, type BundleOptions, type BundleResult }
 export { buildTracks, type TrackObservation, type MatchList } from './tracks.ts';
 export { umeyama, applySimilarity, alignCamerasToReference, type Similarity } from './alignSimilarity.ts';
 export { pairwisePoseErrors, absolutePoseErrors, stats, type PairwisePoseErrors, type ErrorStats } from './poseErrors.ts';
+export {
+  objectCentredStart, refineBySilhouettes, placeWithObjectCentredStart, SilhouetteConsistency, defaultArcDeg, DEFAULT_START_ELEVATION_DEG,
+  type ObjectView, type RelativeRotation, type ObjectCentredOptions, type ObjectCentredStart, type AzimuthSource,
+  type SilhouetteOptions, type SilhouetteScore, type RefineOptions, type RefineResult, type CameraSource, type PlacedViews, type PlaceOptions,
+} from './objectCentred.ts';
