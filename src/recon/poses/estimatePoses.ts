@@ -42,6 +42,8 @@ export interface EstimatePosesOptions {
   maxKeypoints?: number;
   /** Photos larger than this (longest side, px) are detected on a resized copy (default 1024). */
   detectMaxSide?: number;
+  /** Photos smaller than this (longest side, px) are detected on an enlarged copy (default 800): more keypoints on small photos. */
+  detectMinSide?: number;
   /** Lowe's ratio (default 0.9 for learned, 0.8 for ORB descriptors). */
   ratio?: number;
   /** Mask dilation before dropping keypoints, px (default 2% of the longest side, at least 4). */
@@ -58,6 +60,8 @@ export interface EstimatePosesResult {
   views: PoseOutcome[];
   /** Reconstructed points: xyz (N*3) and RGB bytes (N*3) from a photo that sees each. */
   points: { positions: Float64Array; colors: Uint8Array; count: number };
+  /** Box around the points (2nd-98th percentile per axis, widened by 10%): scene.json bounds. Null with < 8 points. */
+  bounds: { min: [number, number, number]; max: [number, number, number] } | null;
   times: { featuresMs: number; matchingMs: number; sfmMs: number; totalMs: number };
   features: { source: FeatureSource; detector: string; model: { name: string; file: string; sha256: string } | null; keypoints: number[] };
   pairs: { a: number; b: number; matches: number; inliers: number }[];
@@ -94,6 +98,7 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
   if (n < 2) throw new InputError(`poses need at least 2 photos (got ${n})`);
   const topK = opts.maxKeypoints ?? 2048;
   const maxSide = opts.detectMaxSide ?? 1024;
+  const minSide = Math.min(maxSide, opts.detectMinSide ?? 800);
   let detector: LearnedDetector | null = null;
   if (opts.features !== 'none') {
     if (!opts.model) throw new InputError(`features "${opts.features}" need the ${opts.features === 'alike' ? 'alike_n.onnx' : 'xfeat.onnx'} model file (or use features "none")`);
@@ -106,7 +111,8 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     for (let v = 0; v < n; v++) {
       opts.signal?.throwIfAborted();
       const img = images[v];
-      const s = Math.min(1, maxSide / Math.max(img.width, img.height));
+      const long = Math.max(img.width, img.height);
+      const s = Math.min(maxSide, Math.max(minSide, long)) / long;
       const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
       const small = resizeImage(img, w, h);
       let mask: Uint8Array | undefined;
@@ -117,7 +123,7 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
         mask = dilateMask(nearestMask(full, img.width, img.height, w, h), w, h, Math.max(1, Math.round(r * s)));
       }
       const f = detector ? await detector.detect(small, { topK, mask }) : await detectOrb(small, { topK, mask });
-      if (s < 1) {
+      if (s !== 1) {
         const kx = img.width / w, ky = img.height / h;
         for (let k = 0; k < f.keypoints.length; k += 2) { f.keypoints[k] *= kx; f.keypoints[k + 1] *= ky; }
         f.width = img.width; f.height = img.height;
@@ -149,7 +155,7 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
   const sfm = incrementalSfm(
     images.map((img, v) => ({ width: img.width, height: img.height, keypoints: features[v].keypoints, focalPx: focalFor(v) })),
     matches,
-    opts.sfm,
+    { essentialIterations: 5000, ...opts.sfm },
   );
   opts.onProgress?.({ stage: 'sfm', done: 1, total: 1 });
   const t3 = now();
@@ -168,6 +174,7 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
   return {
     views: sfm.views.map((p) => (p.registered ? { registered: true, camera: p.camera, observations: p.observations } : { registered: false, reason: p.reason })),
     points: { positions, colors, count },
+    bounds: pointBounds(positions),
     times: { featuresMs: t1 - t0, matchingMs: t2 - t1, sfmMs: t3 - t2, totalMs: t3 - t0 },
     features: {
       source: opts.features,
@@ -181,4 +188,18 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     finalRmsPx: sfm.diagnostics.finalRmsPx,
     log: sfm.diagnostics.log,
   };
+}
+
+/** Robust box around xyz points: 2nd-98th percentile per axis, widened by 10% of its size. */
+export function pointBounds(positions: ArrayLike<number>): { min: [number, number, number]; max: [number, number, number] } | null {
+  const n = Math.floor(positions.length / 3);
+  if (n < 8) return null;
+  const min: [number, number, number] = [0, 0, 0], max: [number, number, number] = [0, 0, 0];
+  for (let a = 0; a < 3; a++) {
+    const v = Array.from({ length: n }, (_, i) => positions[3 * i + a]).sort((p, q) => p - q);
+    const lo = v[Math.floor(0.02 * (n - 1))], hi = v[Math.ceil(0.98 * (n - 1))];
+    const pad = 0.1 * (hi - lo);
+    min[a] = lo - pad; max[a] = hi + pad;
+  }
+  return { min, max };
 }

@@ -16,7 +16,7 @@ export { bundleAdjust, type Observation, type BundleOptions, type BundleResult }
 export { buildTracks, type TrackObservation, type MatchList } from './tracks.ts';
 export { umeyama, applySimilarity, alignCamerasToReference, type Similarity } from './alignSimilarity.ts';
 export { pairwisePoseErrors, absolutePoseErrors, stats, type PairwisePoseErrors, type ErrorStats } from './poseErrors.ts';
-export { estimatePoses, matchPairs, ALL_PAIRS_UP_TO, type EstimatePosesOptions, type EstimatePosesResult, type FeatureSource, type PoseOutcome, type PosesProgress } from './estimatePoses.ts';
+export { estimatePoses, matchPairs, pointBounds, ALL_PAIRS_UP_TO, type EstimatePosesOptions, type EstimatePosesResult, type FeatureSource, type PoseOutcome, type PosesProgress } from './estimatePoses.ts';
 export { loadLearnedDetector, alikeFeatures, xfeatFeatures, xfeatHeatmap, ALIKE_MANIFEST, XFEAT_MANIFEST, type LearnedDetector, type LearnedKind } from './features/learned.ts';
 export { detectOrb } from './features/orb.ts';
 export { matchFeatures, matchFloat, matchBinary, DEFAULT_RATIO } from './features/match.ts';

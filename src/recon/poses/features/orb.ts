@@ -12,8 +12,6 @@ export interface OrbOptions {
   topK?: number;
   /** 0/1 per pixel: keypoints only where 1 (already dilated by the caller). */
   mask?: Uint8Array;
-  /** FAST threshold (OpenCV's default 20; lower finds more corners on low-contrast photos). */
-  fastThreshold?: number;
 }
 
 /** Grey values (ITU-R 601 luma) of an RGBA image. */
@@ -28,8 +26,11 @@ export async function detectOrb(img: RGBAImage, opts: OrbOptions = {}): Promise<
   const cv = await loadOpenCv();
   const grey = cv.matFromArray(img.height, img.width, cv.CV_8UC1, toGrey(img));
   const mask = opts.mask ? cv.matFromArray(img.height, img.width, cv.CV_8UC1, opts.mask.map((v) => (v ? 255 : 0))) : new cv.Mat();
-  // nfeatures, scaleFactor, nlevels, edgeThreshold, firstLevel, WTA_K, scoreType (HARRIS = 0), patchSize, fastThreshold
-  const orb = new cv.ORB(opts.topK ?? 2048, 1.2, 8, 19, 0, 2, 0, 19, opts.fastThreshold ?? 12);
+  // OpenCV.js 4.5 cannot bind ORB's full constructor (its ScoreType enum): set what it exposes.
+  // A 19 px patch (default 31) keeps corners near the image edges of small photos.
+  const orb = new cv.ORB(opts.topK ?? 2048);
+  orb.setEdgeThreshold(19);
+  orb.setPatchSize(19);
   const kps = new cv.KeyPointVector();
   const desc = new cv.Mat();
   try {
