@@ -80,6 +80,11 @@ export default [
               message: rule('models-imports-no-io', 'model manifests and sessions use core only'),
             },
             {
+              from: { element: { type: 'worker' } },
+              disallow: { to: { element: { types: { noneOf: ['worker', 'core'] } } } },
+              message: rule('worker-plumbing-imports-only-core', 'src/worker is comlink plumbing shared by every worker and client; stage code lives in the stages'),
+            },
+            {
               from: { element: { types: { anyOf: LAYERS.filter((l) => l !== 'node') } } },
               disallow: { to: { element: { type: 'node' } } },
               message: rule('nothing-imports-src-node', 'src/node is the Node-only edge: scripts and tests use it, the browser layers never do'),

@@ -9,7 +9,8 @@
  * / SSIM / LPIPS for DTU and the generated scenes, full-image for lego and fern) and print one
  * markdown table (methods x scene/views), also written to --out (default out/bench-quality.md).
  * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow).
- * Without --lpips-model the LPIPS columns say "no model".
+ * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default
+ * 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -22,13 +23,15 @@ import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { parseArgs } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
+import { parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
+import { BENCH_TRAIN_OPTIONS } from './benchTrain.ts';
 import { paperTable, type CellResult } from './paperTable.ts';
 import { qualityCases } from './qualityCases.ts';
 import { qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['iters', 'downscale', 'only', 'lpips-model', 'out']);
-  const iterations = args.int('iters', 2000, 1, 100_000);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'downscale', 'only', 'lpips-model', 'out']);
+  const train = parseTrainFlags(args, ['iterations'], BENCH_TRAIN_OPTIONS);
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
   const out = args.values.out ?? 'out/bench-quality.md';
@@ -48,7 +51,7 @@ async function main(): Promise<number> {
   const report = () => {
     const table = paperTable(methods.map((m) => m.name), cases.map((c) => ({ label: `${c.scene}/${c.split}` })), results);
     return [
-      `GPU: ${gpu.description} (${gpu.driver}); ${iterations} iterations per run${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}`,
+      `GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}`,
       '',
       table,
       '',
@@ -72,7 +75,7 @@ async function main(): Promise<number> {
       const label = `${cs.scene}/${cs.split} ${method.name}`;
       const t0 = performance.now();
       try {
-        const r = await reconstructScene(gpu.device, scene, { split: cs.split, size, iterations, progressEvery: 100, ...method.options });
+        const r = await reconstructScene(gpu.device, scene, { split: cs.split, size, ...train, ...method.options });
         if (r.train.stopped) throw new Error(`training stopped: ${r.train.stopped}`);
         const e = await evaluateCloud(gpu.device, scene, r.train.cloud, { split: cs.split, size, lpips });
         const masked = cs.metric === 'masked';

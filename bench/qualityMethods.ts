@@ -1,10 +1,11 @@
 /**
  * The method rows of bench:quality, shaped like a paper's ablation: random start, hull start, and
  * the hull start with each regulariser that is ON by default switched off in turn. "On by
- * default" is read from the trainer's DEFAULT_TRAIN_OPTIONS, so the rows follow the defaults when
- * they change; regularisers that are off by default get no row and are listed in the notes.
+ * default" is read from DEFAULT_TRAIN_OPTIONS (src/recon/train/trainOptions.ts), so the rows
+ * follow the defaults when they change; regularisers that are off by default get no row and are
+ * listed in the notes.
  */
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../src/recon/train/trainer.ts';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../src/recon/train/trainOptions.ts';
 
 export interface Method {
   name: string;

@@ -1,6 +1,8 @@
 /**
  * npm run bench:recon [-- --iters N --size WxH | --downscale K --only name,name --splits 3,9 --out file.md]
  *
+ * --iters: training steps per run (default 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
+ *
  * --splits picks the generated scenes' splits (DTU always runs 3 and 9, lego its 8). --inits picks the starts
  * compared (default hull,random; also hull-all, hull-surface, hull-photo).
  * --downscale K trains and scores every case at 1/K of its standard resolution (software GPUs are
@@ -19,10 +21,12 @@ import { dirname, resolve } from 'node:path';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
-import type { TrainOptions } from '../src/recon/train/trainer.ts';
+import type { TrainOptions } from '../src/recon/train/trainOptions.ts';
 import { InputError } from '../src/core/errors.ts';
 import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
+import { parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
+import { BENCH_TRAIN_OPTIONS } from './benchTrain.ts';
 
 interface Case {
   scene: string;
@@ -34,7 +38,7 @@ interface Case {
 }
 
 /** Starts a row can use (--inits): the two the issue compares, and the hull's variants. */
-const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg' | 'scaleReg' | 'opacityReg' | 'initSplats' | 'antialiased'>> = {
+const INITS: Record<string, Partial<Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg' | 'scaleReg' | 'opacityReg' | 'initSplats' | 'antialiased'>>> = {
   hull: { init: 'hull' },
   random: { init: 'random' },
   'hull-all': { init: 'hull', hullVoxels: 'all' },
@@ -50,8 +54,8 @@ const INITS: Record<string, Pick<TrainOptions, 'init' | 'hullVoxels' | 'anisoReg
 
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['iters', 'size', 'downscale', 'only', 'splits', 'out', 'inits']);
-  const iterations = args.int('iters', 2000, 1, 100_000);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'size', 'downscale', 'only', 'splits', 'out', 'inits']);
+  const train = parseTrainFlags(args, ['iterations'], BENCH_TRAIN_OPTIONS);
   const size = args.values.size ? parseSize(args.values.size) : undefined;
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     for (const init of inits) {
       const t0 = performance.now();
       const r = await reconstructScene(gpu.device, scene, {
-        split: c.split, size: caseSize, iterations, ...INITS[init], progressEvery: 100,
+        split: c.split, size: caseSize, ...train, ...INITS[init],
         onProgress: (p) => p.step % 500 === 0 && console.error(`  ${c.scene}/${c.split}/${init} step ${p.step} loss ${p.loss.toFixed(4)} train PSNR ${p.psnr.toFixed(2)} splats ${p.splats}`),
       });
       const seconds = (performance.now() - t0) / 1000;
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
       byKey.set(`${c.scene}/${c.split}/${init}`, psnr);
       const stopped = r.train.stopped ? ` (stopped: ${r.train.stopped})` : '';
       const w = r.renders[0]?.width ?? 0, h = r.renders[0]?.height ?? 0;
-      const row = `| ${c.scene} | ${r.trainIds.length} | ${init} | ${psnr.toFixed(2)} | ${ssim.toFixed(3)} | ${c.metric} ${w}x${h}, ${r.testIds.length} test${stopped} | ${r.train.cloud.count} | ${r.train.iterations} | ${seconds.toFixed(0)} |`;
+      const row = `| ${c.scene} | ${r.trainIds.length} | ${init} | ${psnr.toFixed(2)} | ${ssim.toFixed(3)} | ${c.metric} ${w}x${h}, ${r.testIds.length} test${stopped} | ${r.train.cloud.count} | ${r.train.stepsDone} | ${seconds.toFixed(0)} |`;
       rows.push(row);
       console.error(row);
       console.error(`  (init ${(r.train.initMs / 1000).toFixed(1)} s, densify ${(r.train.densifyMs / 1000).toFixed(1)} s, ${r.train.initialSplats} initial splats)`);
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     const h = byKey.get(`${c.scene}/${c.split}/hull`), r = byKey.get(`${c.scene}/${c.split}/random`);
     if (h !== undefined && r !== undefined) deltas.push(`${c.scene} ${c.split} views: hull - random = ${(h - r >= 0 ? '+' : '') + (h - r).toFixed(2)} dB`);
   }
-  const table = [`GPU: ${gpu.description} (${gpu.driver}); ${iterations} iterations per run`, '', header, ...rows, '', ...deltas].join('\n');
+  const table = [`GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run`, '', header, ...rows, '', ...deltas].join('\n');
   console.log(table);
   if (args.values.out) {
     await mkdir(dirname(resolve(args.values.out)), { recursive: true });

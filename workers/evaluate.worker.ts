@@ -9,9 +9,12 @@
  *   (at the evaluation size), transferred back for the app's compare views.
  * - An LPIPS model (bytes of a picked/dropped file, or a URL) is loaded once and kept while the
  *   same source is asked for again (lpipsCache); none: the LPIPS columns are null ("no model").
+ * - `poseFree` (optional): the estimated training cameras (the cloud's frame) and the refinement
+ *   steps of the pose-free protocol (protocol.ts, poseFree.ts).
  * - `evaluate` is a job: the page cancels it by job id. Bad input (InputError) is rethrown as it
  *   is for the page to show.
  */
+import type { Camera } from '../src/core/camera.ts';
 import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
 import type { RGBAImage } from '../src/core/image.ts';
 import { lazyGpuDevice } from '../src/gpu/device.ts';
@@ -26,6 +29,8 @@ export interface EvaluateRequest {
   split: string;
   size: Size;
   lpips: LpipsSource | null;
+  /** Pose-free protocol: estimated training cameras by view id, and refinement steps per test view. */
+  poseFree?: { estimatedTrain: [string, Pick<Camera, 'R' | 't'>][]; refineSteps: number };
 }
 
 /** One test view's images, as scored. */
@@ -69,6 +74,7 @@ const api = hostWorker(
         split: req.split,
         size: req.size,
         lpips,
+        ...(req.poseFree ? { poseFree: { estimatedTrain: new Map(req.poseFree.estimatedTrain), refineSteps: req.poseFree.refineSteps } } : {}),
         signal,
         onProgress: (done, total) => void cb.onProgress(done, total),
         onView: ({ id, render, photo, mask }) =>

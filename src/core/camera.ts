@@ -361,6 +361,19 @@ export function transformCameraPose<T extends Pick<Camera, 'R' | 't'>>(cam: T, s
 }
 
 /**
+ * The camera moved by a pose and focal increment, as the trainer's camera refinement applies it:
+ * R' = exp([omega]x) R (a rotation left-multiplied, i.e. about the camera's own axes), t' = t + dt,
+ * fx' = e^logFocal fx, fy' = e^logFocal fy; the principal point and size are kept. The camera
+ * gradient of the reference (projectReference.ts, CAMERA_GRAD_FLOATS) is taken with respect to
+ * these increments at zero.
+ */
+export function applyCameraIncrement<T extends Camera>(cam: T, omega: ArrayLike<number>, dt: ArrayLike<number>, logFocal = 0): T {
+  const R = mat3Mul(rotationFromAxisAngle(omega), cam.R);
+  const k = Math.exp(logFocal);
+  return { ...cam, R, t: add(cam.t, dt), fx: cam.fx * k, fy: cam.fy * k };
+}
+
+/**
  * Focal length in pixels from EXIF's 35 mm-equivalent focal length (FocalLengthIn35mmFormat):
  * f_px = f35 / 36 * max(width, height). Convention: the photo's long side is taken to span the
  * 36 mm width of a full 36 x 24 mm frame (as COLMAP and OpenMVG do with a sensor width). CIPA

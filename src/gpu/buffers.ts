@@ -38,3 +38,43 @@ export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, bytes: nu
   staging.destroy();
   return out;
 }
+
+/** `size` bytes of `buffer` from `offset` (default 0); both multiples of 4. */
+export interface BufferRange {
+  buffer: GPUBuffer;
+  offset?: number;
+  size: number;
+}
+
+/** A MAP_READ buffer kept for repeated small read-backs (see createRangeReadback). */
+export interface RangeReadback {
+  /**
+   * Copies the ranges one after another into the read-back buffer (one submit), maps it and
+   * returns its whole contents. Stalls on the GPU.
+   */
+  read(ranges: readonly BufferRange[]): Promise<ArrayBuffer>;
+  destroy(): void;
+}
+
+/** A read-back buffer of `bytes` for reading a few small ranges of GPU buffers at once. */
+export function createRangeReadback(device: GPUDevice, label: string, bytes: number): RangeReadback {
+  const staging = device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  return {
+    async read(ranges) {
+      const enc = device.createCommandEncoder();
+      let at = 0;
+      for (const r of ranges) {
+        enc.copyBufferToBuffer(r.buffer, r.offset ?? 0, staging, at, r.size);
+        at += r.size;
+      }
+      device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = staging.getMappedRange().slice(0);
+      staging.unmap();
+      return out;
+    },
+    destroy() {
+      staging.destroy();
+    },
+  };
+}

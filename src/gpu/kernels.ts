@@ -5,6 +5,8 @@
  */
 import atomicAddF32 from './kernels/chunks/atomicAddF32.wgsl?raw';
 import { BLEND_WGSL as blend } from './kernels/chunks/blend.ts';
+import cameraGrad from './kernels/chunks/cameraGrad.wgsl?raw';
+import cameraGradOff from './kernels/chunks/cameraGradOff.wgsl?raw';
 import linearIndex from './kernels/chunks/linearIndex.wgsl?raw';
 import projectSplat from './kernels/chunks/projectSplat.wgsl?raw';
 import projectedSplat from './kernels/chunks/projectedSplat.wgsl?raw';
@@ -50,5 +52,7 @@ export const WGSL = {
   tileRanges: composeWgsl(linearIndex, tileRanges),
   rasterizeForward: composeWgsl(rasterUniforms, projectedSplat, blend, rasterizeForward),
   rasterizeBackward: composeWgsl(rasterUniforms, projectedSplat, blend, atomicAddF32Chunk('gradProjectedFromSplat'), rasterizeBackward),
-  projectBackward: composeWgsl(...projection, projectBackward),
+  projectBackward: composeWgsl(...projection, cameraGradOff, projectBackward),
+  /** projectBackward that also sums the view's camera gradient into cameraGradFromView (camera refinement). */
+  projectBackwardCamera: composeWgsl(...projection, atomicAddF32Chunk('cameraGradFromView'), cameraGrad, projectBackward),
 } as const;

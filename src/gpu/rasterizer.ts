@@ -15,7 +15,10 @@
  * intersection buffers grow and the forward re-runs, so a truncated list is never used.
  *
  * Backward, one submission, no read-back: rasterizeBackward (per tile, back to front, summed in
- * workgroup memory, float atomics) then projectBackward (per splat, to the parameters).
+ * workgroup memory, float atomics) then projectBackward (per splat, to the parameters). With a
+ * CameraGradTarget, the projectBackwardCamera variant also sums the view's camera gradient
+ * (rotation, translation, log focal: CAMERA_GRAD_FLOATS, projectReference.ts) into 8 floats of the
+ * caller's cameraGradFromView buffer; without one, nothing of it is compiled or dispatched.
  *
  * Parameters and gradients are flat f32 buffers with the layout of flatParamLayout
  * (src/core/cloud/flatLayout.ts, sections sized by the splat capacity), so an optimiser kernel can walk them as one array.
@@ -77,6 +80,19 @@ export interface PiggybackRange {
   offset?: number;
   size: number;
 }
+
+/**
+ * Where backward() sums the view's camera gradient: `buffer` holds 8 f32 per view (dL/d omega,
+ * dL/d dt, dL/d log f, padding; see CAMERA_GRAD_FLOATS in projectReference.ts), and the 8 floats
+ * of `view` are cleared, then filled, by each backward given this target.
+ */
+export interface CameraGradTarget {
+  buffer: GPUBuffer;
+  view: number;
+}
+
+/** f32 per view in a cameraGradFromView buffer (7 used, 1 padding). */
+export const CAMERA_GRAD_STRIDE = 8;
 
 /** Room in the forward's read-back after its own 16 bytes. */
 export const PIGGYBACK_MAX_BYTES = 240;
@@ -164,6 +180,10 @@ export class Rasterizer {
   private groups!: Record<'project' | 'count' | 'setup' | 'emit' | 'ranges' | 'rasterize' | 'projectBackward', GPUBindGroup>;
   /** Rebuilt whenever buildBindGroups() runs (buffers reallocated) or the caller's buffers change. */
   private backwardGroup: { dLdRgb: GPUBuffer; dLdAlpha: GPUBuffer; group: GPUBindGroup } | null = null;
+  /** Bind group of projectBackwardCamera, kept while the caller passes the same camera-gradient buffer. */
+  private cameraGroup: { buffer: GPUBuffer; group: GPUBindGroup } | null = null;
+  /** The view index of the next backward's camera gradient (created on first use). */
+  private cameraGradSlot: GPUBuffer | null = null;
   private readonly forwardTimer: PassTimer;
   private readonly backwardTimer: PassTimer;
 
@@ -194,6 +214,7 @@ export class Rasterizer {
       rasterize: computePipeline(d, 'rasterizeForward', WGSL.rasterizeForward),
       rasterizeBackward: computePipeline(d, 'rasterizeBackward', WGSL.rasterizeBackward),
       projectBackward: computePipeline(d, 'projectBackward', WGSL.projectBackward),
+      projectBackwardCamera: null as GPUComputePipeline | null, // compiled on first use
     };
     this.uniforms = d.createBuffer({ label: 'raster uniforms', size: RASTER_UNIFORMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.stats = storageBuffer(d, 'stats (visible, intersections, overflow)', 16);
@@ -359,9 +380,10 @@ export class Rasterizer {
   /**
    * Gradients of a loss with respect to every parameter, given dL/d(rgb) (width*height*3 f32)
    * and optionally dL/d(alpha) (width*height f32), for the last forward. Written into
-   * gradParamsFlat (overwritten, not accumulated). Submits and returns; nothing is read back.
+   * gradParamsFlat (overwritten, not accumulated). With `camera`, the view's camera gradient is
+   * written into its 8 floats of camera.buffer too. Submits and returns; nothing is read back.
    */
-  backward(dLdRgb: GPUBuffer, dLdAlpha: GPUBuffer | null = null): void {
+  backward(dLdRgb: GPUBuffer, dLdAlpha: GPUBuffer | null = null, camera: CameraGradTarget | null = null): void {
     if (!this.forwardDone) throw new Error('Rasterizer.backward needs a finished forward of the current cloud');
     const pixels = this.width * this.height;
     if (dLdRgb.size < 12 * pixels) throw new Error(`dLdRgb buffer has ${dLdRgb.size} bytes, needs ${12 * pixels}`);
@@ -370,18 +392,40 @@ export class Rasterizer {
     const timer = this.backwardTimer;
     const encoder = this.device.createCommandEncoder({ label: 'rasterizer backward' });
     encoder.clearBuffer(this.splats.gradProjectedFromSplat, 0, 4 * GRADS_PER_SPLAT * Math.max(this.splatCount, 1));
+    const cameraGroup = camera ? this.prepareCameraGrad(camera, encoder) : null;
     let pass = timer.beginPass(encoder, 'rasterizeBackward');
     pass.setPipeline(this.pipelines.rasterizeBackward);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(this.tilesX, this.tilesY);
     pass.end();
     pass = timer.beginPass(encoder, 'projectBackward');
-    pass.setPipeline(this.pipelines.projectBackward);
-    pass.setBindGroup(0, this.groups.projectBackward);
+    pass.setPipeline(cameraGroup ? this.pipelines.projectBackwardCamera! : this.pipelines.projectBackward);
+    pass.setBindGroup(0, cameraGroup ?? this.groups.projectBackward);
     dispatchLinear(pass, this.splatCount, 256);
     pass.end();
     timer.resolve(encoder);
     this.device.queue.submit([encoder.finish()]);
+  }
+
+  /**
+   * Compiles the camera variant on first use, writes the view index, clears the view's 8 floats
+   * (in `encoder`, before the dispatch) and returns the variant's bind group.
+   */
+  private prepareCameraGrad(camera: CameraGradTarget, encoder: GPUCommandEncoder): GPUBindGroup {
+    const { buffer, view } = camera;
+    if (!(Number.isInteger(view) && view >= 0) || buffer.size < 4 * CAMERA_GRAD_STRIDE * (view + 1))
+      throw new Error(`camera gradient: view ${view} does not fit a ${buffer.size}-byte buffer (${4 * CAMERA_GRAD_STRIDE} bytes a view)`);
+    const d = this.device;
+    this.pipelines.projectBackwardCamera ??= computePipeline(d, 'projectBackwardCamera', WGSL.projectBackwardCamera);
+    this.cameraGradSlot ??= d.createBuffer({ label: 'cameraGradSlot', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    d.queue.writeBuffer(this.cameraGradSlot, 0, new Uint32Array([view, 0, 0, 0]));
+    encoder.clearBuffer(buffer, 4 * CAMERA_GRAD_STRIDE * view, 4 * CAMERA_GRAD_STRIDE);
+    if (this.cameraGroup?.buffer !== buffer) {
+      const s = this.splats;
+      const group = bindBuffers(d, this.pipelines.projectBackwardCamera, 'projectBackwardCamera', [this.uniforms, s.paramsFlat, s.gradProjectedFromSplat, s.gradParamsFlat, buffer, this.cameraGradSlot]);
+      this.cameraGroup = { buffer, group };
+    }
+    return this.cameraGroup.group;
   }
 
   /** Bind group of rasterizeBackward, kept while the caller passes the same gradient buffers. */
@@ -461,6 +505,7 @@ export class Rasterizer {
       this.zeroAlphaGrad,
     ])
       b.destroy();
+    this.cameraGradSlot?.destroy();
     this.forwardTimer.destroy();
     this.backwardTimer.destroy();
   }
@@ -556,6 +601,7 @@ export class Rasterizer {
     const s = this.splats;
     const x = this.intersections;
     this.backwardGroup = null;
+    this.cameraGroup = null;
     this.groups = {
       project: bindBuffers(d, P.project, 'projectForward', [this.uniforms, s.paramsFlat, s.projectedFromSplat, s.depthKeyFromSplat, s.tileRectFromSplat, this.stats]),
       count: bindBuffers(d, P.count, 'intersectionCount', [this.uniforms, s.splatIdFromDepthRank, s.tileRectFromSplat, s.intersectionOffsetFromDepthRank]),

@@ -27,7 +27,16 @@ export const modelManifestSchema = z.object({
   export: z.string().optional(),
   inputs: z.array(tensorSpec).min(1),
   outputs: z.array(tensorSpec).min(1),
-  normalisation: z.object({ from: z.string(), to: z.tuple([z.number(), z.number()]), formula: z.string() }).optional(),
+  normalisation: z
+    .object({
+      from: z.string(),
+      to: z.tuple([z.number(), z.number()]),
+      formula: z.string(),
+      /** When given, the input is (x - mean) / std of the bytes x (what `formula` says, as numbers for code). */
+      mean: z.number().optional(),
+      std: z.number().positive().optional(),
+    })
+    .optional(),
 });
 
 export type TensorSpec = z.infer<typeof tensorSpec>;

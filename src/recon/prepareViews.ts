@@ -26,7 +26,8 @@ export function compositeOver(img: RGBAImage, bg: readonly [number, number, numb
   return out;
 }
 
-function resizeMask(mask: Uint8Array, w: number, h: number, W: number, H: number): Uint8Array {
+/** A mask at another size (box/bilinear like the photos, thresholded at half). */
+export function resizeMask(mask: Uint8Array, w: number, h: number, W: number, H: number): Uint8Array {
   if (w === W && h === H) return mask;
   const img = createImage(w, h);
   for (let i = 0; i < w * h; i++) img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = img.data[i * 4 + 3] = mask[i] ? 255 : 0;

@@ -7,9 +7,9 @@ import type { LoadedScene } from '../io/sceneFolder.ts';
 import { meanScore, scoreView, type ViewScore } from './evaluate/scoreView.ts';
 import { prepareSplit } from './prepareViews.ts';
 import { renderCloudViews } from './renderViews.ts';
-import { trainGaussians, type TrainOptions, type TrainResult } from './train/trainer.ts';
+import { trainGaussians, type TrainResult, type TrainRunOptions } from './train/trainer.ts';
 
-export interface ReconstructOptions extends TrainOptions {
+export interface ReconstructOptions extends TrainRunOptions {
   split: string;
   size?: { width: number; height: number };
 }

@@ -6,12 +6,16 @@ import { downloadFile } from './download.ts';
 import { useEffect, useState } from 'react';
 import { writePly } from '../io/ply.ts';
 import { Sparkline } from './Sparkline.tsx';
-import { MAX_ITERATIONS, MAX_START_SPLATS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
+import { TRAIN_OPTION_SPECS, type IntSpec } from '../recon/train/trainOptions.ts';
+import { trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
 interface Props {
   training: Training;
   sceneName: string;
 }
+
+/** A run in the app trains at least one step (0, the initialisation only, is for the CLI). */
+const MIN_APP_STEPS = 1;
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   starting: 'Starting',
@@ -43,7 +47,7 @@ export function TrainPanel({ training, sceneName }: Props) {
   const init = settings.init === 'hull' && !hullOk ? 'random' : settings.init;
   const last = run?.history.at(-1);
   const iterations = run?.settings.iterations ?? settings.iterations;
-  const step = run?.result ? run.result.iterations : (last?.step ?? 0);
+  const step = run?.result ? run.result.stepsDone : (last?.step ?? 0);
   const elapsed = run ? ((run.endedAt ?? now) - run.startedAt) / 1000 : 0;
   const splats = run?.result?.cloud?.count ?? last?.splats;
   const sizeLabel = (s: TrainSize) => {
@@ -58,8 +62,8 @@ export function TrainPanel({ training, sceneName }: Props) {
         <label className="train-field">
           <span>Steps</span>
           <NumberField
-            min={1}
-            max={MAX_ITERATIONS}
+            spec={TRAIN_OPTION_SPECS.iterations}
+            min={MIN_APP_STEPS}
             value={settings.iterations}
             disabled={running}
             testId="train-iterations"
@@ -95,16 +99,15 @@ export function TrainPanel({ training, sceneName }: Props) {
             ))}
           </select>
         </label>
-        <label className="train-field" title="Random start: this many splats. Hull start: at most 1.5× this many.">
+        <label className="train-field">
           <span>Start splats</span>
           <NumberField
-            min={100}
-            max={MAX_START_SPLATS}
+            spec={TRAIN_OPTION_SPECS.initSplats}
             step={100}
-            value={settings.startSplats}
+            value={settings.initSplats}
             disabled={running}
             testId="train-splats"
-            onValue={(v) => setSettings((s) => ({ ...s, startSplats: v }))}
+            onValue={(v) => setSettings((s) => ({ ...s, initSplats: v }))}
           />
         </label>
       </div>
@@ -130,7 +133,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           </button>
         )}
         {cloud && cloud.count > 0 && !running && (
-          <button type="button" className="btn" onClick={() => savePly(cloud, `${sceneName}-${run.result!.iterations}steps.ply`, run)} data-testid="train-save">
+          <button type="button" className="btn" onClick={() => savePly(cloud, `${sceneName}-${run.result!.stepsDone}steps.ply`, run)} data-testid="train-save">
             Save PLY
           </button>
         )}
@@ -197,25 +200,29 @@ export function TrainPanel({ training, sceneName }: Props) {
 function savePly(cloud: Parameters<typeof writePly>[0], name: string, run: NonNullable<Training['run']>) {
   const bytes = writePly(cloud, {
     comments: [
-      `sparse-splat: ${run.result?.iterations ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
+      `sparse-splat: ${run.result?.stepsDone ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
     ],
   });
   downloadFile(name, bytes, 'application/octet-stream');
 }
 
 /**
- * An integer input that lets the user clear it and type: the value is taken while it is a whole
- * number in range, and the field shows the value in force again when it loses focus.
+ * An integer input for a training option that lets the user clear it and type: the value is taken
+ * while it is a whole number in the option's range (TRAIN_OPTION_SPECS; `min` raises its lower
+ * bound), and the field shows the value in force again when it loses focus. Its tooltip is the
+ * option's doc and range.
  */
-function NumberField({ value, min, max, step = 1, disabled, testId, onValue }: {
+function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, onValue }: {
+  spec: IntSpec;
   value: number;
-  min: number;
-  max: number;
+  min?: number;
   step?: number;
   disabled?: boolean;
   testId: string;
   onValue: (v: number) => void;
 }) {
+  const min = Math.max(spec.min, minAbove ?? spec.min);
+  const max = spec.max;
   const [text, setText] = useState(String(value));
   const [focused, setFocused] = useState(false);
   useEffect(() => {
@@ -232,7 +239,7 @@ function NumberField({ value, min, max, step = 1, disabled, testId, onValue }: {
       value={text}
       disabled={disabled}
       aria-invalid={!valid(text)}
-      title={`${min.toLocaleString('en')} to ${max.toLocaleString('en')}`}
+      title={`${capitalised(spec.doc)}: ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`}
       data-testid={testId}
       onFocus={() => setFocused(true)}
       onBlur={() => {
@@ -245,6 +252,10 @@ function NumberField({ value, min, max, step = 1, disabled, testId, onValue }: {
       }}
     />
   );
+}
+
+function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** performance.now(), refreshed every 200 ms while `active`. */

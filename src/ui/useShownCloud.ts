@@ -71,7 +71,7 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
       setShown((s) => (s?.kind === 'run' ? null : s));
       return;
     }
-    const steps = run.result.iterations;
+    const steps = run.result.stepsDone;
     setShown({ id: nextId++, kind: 'run', cloud: runCloud, label: `run: ${steps} steps, ${run.settings.init} start`, saveName: `${sceneName}-${steps}steps` });
   }, [runCloud, sceneName]);
 

@@ -9,22 +9,21 @@ import { describeError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 
-export type TrainInit = 'hull' | 'random';
+export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
 
-export interface TrainSettings {
-  iterations: number;
-  init: TrainInit;
-  size: TrainSize;
-  /** Splats of the random start; the hull start is capped at 1.5x this. */
-  startSplats: number;
-}
+/** The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training size. */
+export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize };
 
-export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { iterations: 1000, init: 'hull', size: 'full', startSplats: 20_000 };
-export const MAX_ITERATIONS = 30_000;
-export const MAX_START_SPLATS = 200_000;
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  iterations: DEFAULT_TRAIN_OPTIONS.iterations,
+  init: DEFAULT_TRAIN_OPTIONS.init,
+  initSplats: DEFAULT_TRAIN_OPTIONS.initSplats,
+  size: 'full',
+};
 export const SIZE_FACTORS: Record<TrainSize, number> = { full: 1, half: 0.5, quarter: 0.25 };
 
 export interface TrainPlan {
@@ -177,7 +176,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
           views,
           background,
           options: {
-            iterations: s.iterations, init: s.init, initSplats: s.startSplats, bounds: scene.manifest.bounds,
+            iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
             progressEvery: progressEvery(s.iterations),
           },
         },
@@ -196,14 +195,14 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       if (!wanted()) return;
       const splats = res.cloud?.count ?? 0;
       const secs = (res.wallMs / 1000).toFixed(1);
-      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.iterations} steps (${secs} s). Save PLY keeps them.`);
+      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). Save PLY keeps them.`);
       else if (status === 'cancelled')
         notifyRef.current.showInfo(
-          res.cloud ? `Training cancelled after step ${res.iterations}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
+          res.cloud ? `Training cancelled after step ${res.stepsDone}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
         );
       else
         notifyRef.current.showError(
-          `Training stopped at step ${res.iterations}: ${res.stopped}.` +
+          `Training stopped at step ${res.stepsDone}: ${res.stopped}.` +
             (res.cloud && splats > 0 ? ` The last good cloud (${splats.toLocaleString('en')} splats) is kept: Save PLY saves it.` : ''),
         );
     } catch (e) {

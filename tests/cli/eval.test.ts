@@ -16,7 +16,10 @@ import { evaluateCloud } from '../../src/recon/evaluate/protocol.ts';
 import { METRIC_COLUMNS, reportJson } from '../../src/recon/evaluate/reportFormat.ts';
 import { testGpu } from '../gpu/gpuTestDevice.ts';
 import { mseModelBytes } from '../models/lpipsTestModels.ts';
-import { buildEvalScene, emptyCloud, evalCloud, writeEvalScene, type EvalScene } from '../recon/evalTestScene.ts';
+import { buildEvalScene, EVAL_SIMILARITY, emptyCloud, evalCloud, movedCloud, writeEvalScene, type EvalScene } from '../recon/evalTestScene.ts';
+import { transformCameraPose } from '../../src/core/camera.ts';
+import type { SceneManifest } from '../../src/io/sceneFormat.ts';
+import { writeSceneFolder } from '../../src/node/sceneWriter.ts';
 
 const run = promisify(execFile);
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
@@ -90,4 +93,41 @@ describe('npm run eval', () => {
     expect(missing.stderr).toMatch(/nope\.ply: cloud file does not exist/);
     expect(size.stderr).toMatch(/--size must look like 400x300, got "big"/);
   }, 30_000);
+
+  it('--pose-free --reference: aligns the dataset cameras to the estimated scene (views matched by image file name) and scores before and after refinement', async () => {
+    // The "estimated" scene: the training photos only, under other ids, with the cameras in their own frame.
+    const train = masked.scene.manifest.views.filter((v) => ['v0', 'v2', 'v4'].includes(v.id));
+    const estimated: SceneManifest = {
+      version: 1, name: 'eval-ball-estimated', splits: {},
+      views: train.map((v, i) => ({ id: `photo-${i}`, image: v.image, camera: transformCameraPose(v.camera!, EVAL_SIMILARITY.s, EVAL_SIMILARITY.R, EVAL_SIMILARITY.u) })),
+    };
+    await writeSceneFolder(join(dir, 'estimated'), estimated, new Map(train.map((v) => [v.image, masked.files.get(v.image)!])));
+    await mkdir(join(dir, 'posefree'));
+    await writeFile(join(dir, 'posefree', 'cloud.ply'), writePly(movedCloud(masked.truth, EVAL_SIMILARITY)));
+    const r = await evalCli('--scene', join(dir, 'estimated'), '--reference', join(dir, 'masked'), '--pose-free', '--cloud', join(dir, 'posefree', 'cloud.ply'), '--refine-steps', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^pose-free: test cameras aligned by a similarity fitted on the 3 training views \(rotations: scale 0\.600000;/m);
+    expect(r.stdout).toMatch(/^before test-time pose refinement \(aligned only\):$/m);
+    const json = JSON.parse(await readFile(join(dir, 'posefree', 'eval.json'), 'utf8'));
+    expect(json.scene).toBe('eval-ball');
+    expect(json.poseFree.refineSteps).toBe(2);
+    expect(json.poseFree.refinement.map((x: { id: string }) => x.id)).toEqual(['v1', 'v3', 'v5', 'v6']);
+    // The exact similarity puts every held-out camera where its photo was taken.
+    for (const v of json.poseFree.before.views.filter((v: { id: string }) => v.id !== 'v6')) expect(v.psnr === 'inf' ? Infinity : v.psnr, v.id).toBeGreaterThan(40);
+    const csv = parseCsv(await readFile(join(dir, 'posefree', 'eval.csv'), 'utf8'));
+    expect(csv.header).toEqual(['view', ...METRIC_COLUMNS.map((c) => c.csv), ...METRIC_COLUMNS.map((c) => `${c.csv}_before`), 'refine_rot_deg', 'refine_centre_shift']);
+    expect(csv.rows[0].psnr_before).toBe(json.poseFree.before.views[0].psnr);
+    expect(csv.rows[0].psnr).toBe(json.views[0].psnr);
+
+    const [noRef, noFlag] = await Promise.all([
+      evalCli('--scene', join(dir, 'estimated'), '--pose-free', '--cloud', join(dir, 'posefree', 'cloud.ply')),
+      evalCli('--scene', join(dir, 'masked'), '--cloud', join(dir, 'run', 'cloud.ply'), '--refine-steps', '5'),
+    ]);
+    for (const e of [noRef, noFlag]) {
+      expect(e.code, e.stderr).toBe(2);
+      expect(e.stderr.trim().split('\n'), e.stderr).toHaveLength(1);
+    }
+    expect(noRef.stderr).toMatch(/--pose-free needs --reference/);
+    expect(noFlag.stderr).toMatch(/--refine-steps needs --pose-free/);
+  }, 120_000);
 });

@@ -305,6 +305,12 @@ describe('evaluation view (headless Chromium, SwiftShader WebGPU)', () => {
     const appJson = JSON.parse((await download('eval-export-json')).text) as EvalJson;
     expect(appJson.lpipsModel).toEqual({ ...json.lpipsModel, file: 'lpips-mse.onnx' });
     expect(await page.locator('[data-testid="eval-no-curve"]').count()).toBe(1);
+    // The pose-free option (not run here: 100 refinement steps per test view on a software GPU)
+    // describes another protocol: switching it on forgets the report.
+    expect(await page.locator('[data-testid="eval-pose-free"]').isChecked()).toBe(false);
+    await page.check('[data-testid="eval-pose-free"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="eval-view"]').length === 0);
+    expect(await page.locator('[data-testid="eval-start"]').isDisabled()).toBe(false);
     expect(pageErrors).toEqual([]);
     expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

@@ -5,10 +5,10 @@
  */
 import { expect } from 'vitest';
 import type { Camera } from '../../src/core/camera.ts';
-import { storageBuffer } from '../../src/gpu/buffers.ts';
-import { DEFAULT_PROJECT_OPTIONS, type CloudGrads } from '../../src/gpu/reference/projectReference.ts';
+import { readBuffer, storageBuffer } from '../../src/gpu/buffers.ts';
+import { CAMERA_GRAD_FLOATS, DEFAULT_PROJECT_OPTIONS, type CloudGrads } from '../../src/gpu/reference/projectReference.ts';
 import { renderReference, renderReferenceBackward, type RasterOptions } from '../../src/gpu/reference/rasterizeReference.ts';
-import { createRasterizer, type CloudGradsF32, type RasterImageF32, type Rasterizer } from '../../src/gpu/rasterizer.ts';
+import { CAMERA_GRAD_STRIDE, createRasterizer, type CloudGradsF32, type RasterImageF32, type Rasterizer } from '../../src/gpu/rasterizer.ts';
 import { mulberry32, withGpuErrorScope } from './gpuTestUtils.ts';
 import { GRAD_ELEM_TOL, GRAD_NORM_TOL, gradErrors, IMAGE_TOL, imageError } from './rasterCompare.ts';
 import type { TestScene } from './rasterScenes.ts';
@@ -28,10 +28,19 @@ export interface SceneRun {
   ambiguous: number;
   imageMaxError: number;
   imageWhere: string;
+  /** With withCameraGrad: the GPU's 8 floats of view CAMERA_TEST_VIEW, and the reference's 7. */
+  cameraGrad?: Float32Array;
+  refCameraGrad?: Float64Array;
+  /** The other views' slots of the camera buffer after the backward (filled with CAMERA_SENTINEL before). */
+  otherCameraSlots?: Float32Array;
 }
 
+/** The view slot the camera-gradient runs write (of 4), and what the other slots are filled with. */
+export const CAMERA_TEST_VIEW = 2;
+export const CAMERA_SENTINEL = 12345;
+
 /** Renders and differentiates one scene on the GPU and with the reference. */
-export async function runScene(device: GPUDevice, scene: TestScene, camera: Camera = scene.camera, reuse?: Rasterizer, withAlphaGrad = true): Promise<SceneRun> {
+export async function runScene(device: GPUDevice, scene: TestScene, camera: Camera = scene.camera, reuse?: Rasterizer, withAlphaGrad = true, withCameraGrad = false): Promise<SceneRun> {
   return withGpuErrorScope(device, async () => {
     const { width, height } = camera;
     const r = reuse ?? createRasterizer(device, { width, height, shDegree: scene.cloud.shDegree, maxSplats: scene.cloud.count, antialiased: scene.antialiased });
@@ -51,13 +60,27 @@ export async function runScene(device: GPUDevice, scene: TestScene, camera: Came
     const dLdAlpha = storageBuffer(device, 'dLdAlpha', wAlpha.byteLength);
     device.queue.writeBuffer(dLdRgb, 0, wRgb);
     device.queue.writeBuffer(dLdAlpha, 0, wAlpha);
-    r.backward(dLdRgb, withAlphaGrad ? dLdAlpha : null);
+    const cameraBuffer = withCameraGrad ? storageBuffer(device, 'cameraGradFromView', 4 * 4 * CAMERA_GRAD_STRIDE) : null;
+    if (cameraBuffer) device.queue.writeBuffer(cameraBuffer, 0, new Float32Array(4 * CAMERA_GRAD_STRIDE).fill(CAMERA_SENTINEL));
+    r.backward(dLdRgb, withAlphaGrad ? dLdAlpha : null, cameraBuffer ? { buffer: cameraBuffer, view: CAMERA_TEST_VIEW } : null);
     const grads = await r.readGrads();
-    const refGrads = renderReferenceBackward(scene.cloud, camera, wRgb, withAlphaGrad ? wAlpha : null, opts);
+    const refCameraGrad = withCameraGrad ? new Float64Array(CAMERA_GRAD_FLOATS) : null;
+    const refGrads = renderReferenceBackward(scene.cloud, camera, wRgb, withAlphaGrad ? wAlpha : null, opts, refCameraGrad);
+    let camera8: Float32Array | undefined;
+    let others: Float32Array | undefined;
+    if (cameraBuffer) {
+      const all = new Float32Array(await readBuffer(device, cameraBuffer, 4 * 4 * CAMERA_GRAD_STRIDE));
+      camera8 = all.slice(CAMERA_TEST_VIEW * CAMERA_GRAD_STRIDE, (CAMERA_TEST_VIEW + 1) * CAMERA_GRAD_STRIDE);
+      others = Float32Array.from(all.filter((_, i) => Math.floor(i / CAMERA_GRAD_STRIDE) !== CAMERA_TEST_VIEW));
+      cameraBuffer.destroy();
+    }
     dLdRgb.destroy();
     dLdAlpha.destroy();
     if (!reuse) r.destroy();
-    return { image, grads, refGrads, coverage, ambiguous: skip.reduce((a, b) => a + b, 0), imageMaxError: err.max, imageWhere: err.where };
+    return {
+      image, grads, refGrads, coverage, ambiguous: skip.reduce((a, b) => a + b, 0), imageMaxError: err.max, imageWhere: err.where,
+      cameraGrad: camera8, refCameraGrad: refCameraGrad ?? undefined, otherCameraSlots: others,
+    };
   });
 }
 

@@ -4,7 +4,7 @@
  * the rendered object's pixels, and one test view can be given at twice the size to exercise the
  * protocol's resizing. Also writes it as a scene folder for the CLI tests.
  */
-import { lookAtCamera, resizeCamera, type Camera, type Vec3 } from '../../src/core/camera.ts';
+import { lookAtCamera, mat3Mul, resizeCamera, rotationFromAxisAngle, rotationToQuat, type Camera, type Mat3, type Vec3 } from '../../src/core/camera.ts';
 import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { encodeGreyPng, encodePng, type RGBAImage } from '../../src/core/image.ts';
 import { mulberry32 } from '../../src/core/random.ts';
@@ -103,4 +103,23 @@ export async function buildEvalScene(device: GPUDevice, opts: EvalSceneOptions):
 
 export async function writeEvalScene(dir: string, s: EvalScene): Promise<void> {
   await writeSceneFolder(dir, s.scene.manifest, s.files);
+}
+
+/** A similarity X' = s R X + u for the pose-free tests: the frame of an "estimated" reconstruction. */
+export const EVAL_SIMILARITY: { s: number; R: Mat3; u: Vec3 } = {
+  s: 0.6, R: mat3Mul(rotationFromAxisAngle([0.3, -0.8, 0.5]), rotationFromAxisAngle([0, 0.4, 0])), u: [0.7, -1.2, 0.4],
+};
+
+/** The cloud in the frame X' = s R X + u: means moved, scales times s, orientations rotated by R. */
+export function movedCloud(c: GaussianCloud, sim: { s: number; R: Mat3; u: Vec3 }): GaussianCloud {
+  const [w0, x0, y0, z0] = rotationToQuat(sim.R);
+  const out: GaussianCloud = { ...c, means: new Float32Array(c.means), logScales: new Float32Array(c.logScales), quats: new Float32Array(c.quats) };
+  for (let i = 0; i < c.count; i++) {
+    const m = [c.means[3 * i], c.means[3 * i + 1], c.means[3 * i + 2]];
+    for (let r = 0; r < 3; r++) out.means[3 * i + r] = sim.s * (sim.R[3 * r] * m[0] + sim.R[3 * r + 1] * m[1] + sim.R[3 * r + 2] * m[2]) + sim.u[r];
+    for (let k = 0; k < 3; k++) out.logScales[3 * i + k] = c.logScales[3 * i + k] + Math.log(sim.s);
+    const [w1, x1, y1, z1] = c.quats.subarray(4 * i, 4 * i + 4);
+    out.quats.set([w0 * w1 - x0 * x1 - y0 * y1 - z0 * z1, w0 * x1 + x0 * w1 + y0 * z1 - z0 * y1, w0 * y1 - x0 * z1 + y0 * w1 + z0 * x1, w0 * z1 + x0 * y1 - y0 * x1 + z0 * w1], 4 * i);
+  }
+  return out;
 }

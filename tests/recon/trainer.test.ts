@@ -38,7 +38,7 @@ describe('trainGaussians', () => {
     const r = await trainGaussians(device, split.train, { ...small, iterations: 60, bounds: scene.manifest.bounds, densify: false });
     expect(r.stopped).toBeNull();
     expect(r.faults).toEqual([]);
-    expect(r.iterations).toBe(60);
+    expect(r.stepsDone).toBe(60);
     const first = r.history[0].loss;
     const last = r.history[r.history.length - 1].loss;
     expect(last, `loss ${first} -> ${last}`).toBeLessThan(0.8 * first);
@@ -59,14 +59,18 @@ describe('trainGaussians', () => {
     expect(isCloudFinite(r.cloud)).toBe(true);
   }, 180_000);
 
-  it('cancel mid-run returns the current cloud and says cancelled', async () => {
+  it('cancel mid-run returns the current cloud, says cancelled and counts exactly the steps that ran', async () => {
     const ac = new AbortController();
+    // Every step is reported, one step late (with the next step's forward), and the pending
+    // step's report is settled at the end: the history ends with the last step that ran.
     const r = await trainGaussians(device, split.train, {
-      ...small, iterations: 1000, bounds: scene.manifest.bounds, signal: ac.signal,
+      ...small, progressEvery: 1, iterations: 1000, bounds: scene.manifest.bounds, signal: ac.signal,
       onProgress: (p) => { if (p.step >= 10) ac.abort(); },
     });
     expect(r.stopped).toBe('cancelled');
-    expect(r.iterations).toBeLessThan(20);
+    // Step 10's report arrives during step 11, which runs to its end; step 12 sees the cancel.
+    expect(r.stepsDone).toBe(11);
+    expect(r.history.map((p) => p.step)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(r.cloud.count).toBeGreaterThan(0);
     expect(isCloudFinite(r.cloud)).toBe(true);
   }, 60_000);

@@ -24,6 +24,7 @@ describe('layer rules', () => {
     ['render-imports-neither-recon-nor-ui', 'src/render/violation.ts', "import { Header } from '../ui/Header.tsx';\nexport const x = Header;\n"],
     ['render-imports-neither-recon-nor-ui', 'src/render/violation2.ts', "import { carveVisualHull } from '../recon/hull/carve.ts';\nexport const x = carveVisualHull;\n"],
     ['models-imports-no-io', 'src/models/violation.ts', "import { loadScene } from '../io/sceneFolder.ts';\nexport const x = loadScene;\n"],
+    ['worker-plumbing-imports-only-core', 'src/worker/violation.ts', "import { loadScene } from '../io/sceneFolder.ts';\nexport const x = loadScene;\n"],
     ['nothing-imports-src-node', 'src/recon/violation.ts', "import { fsSource } from '../node/fsFileSource.ts';\nexport const x = fsSource;\n"],
     ['only-ui-imports-react', 'src/render/violation.tsx', "import { useState } from 'react';\nexport const x = useState;\n"],
     ['only-ui-imports-react', 'src/recon/violation.ts', "import { useFrame } from '@react-three/fiber';\nexport const x = useFrame;\n"],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lookAtCamera } from '../../src/core/camera.ts';
 import { createImage } from '../../src/core/image.ts';
 import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
-import { evaluationProblem, ONNX_FILE_PATTERN, SPLAT_FILE_PATTERN, splitScene } from '../../src/ui/evaluate/useEvaluation.ts';
+import { evaluationProblem, ONNX_FILE_PATTERN, poseFreeTrainCameras, SPLAT_FILE_PATTERN, splitScene } from '../../src/ui/evaluate/useEvaluation.ts';
 
 const intr = { fx: 50, fy: 50, cx: 40, cy: 30, width: 80, height: 60 };
 
@@ -32,6 +32,14 @@ describe('when the Evaluate stage can run', () => {
     expect(sub.views.map((v) => v.id)).toEqual(['a', 'b', 'c']);
     expect(sub.manifest).toBe(ok.manifest);
     expect(sub.views[0]).toBe(ok.views[0]);
+  });
+
+  it('pose-free: sends the split\'s training cameras (R, t) by view id, in split order', () => {
+    const sc = scene([view('a'), view('b'), view('c'), view('d')], { '2': { train: ['c', 'a'], test: ['b'] } });
+    const sent = poseFreeTrainCameras(sc, '2');
+    expect(sent.map(([id]) => id)).toEqual(['c', 'a']);
+    expect(sent[0][1]).toEqual({ R: sc.views[2].camera!.R, t: sc.views[2].camera!.t });
+    expect(Object.keys(sent[1][1]).sort()).toEqual(['R', 't']);
   });
 
   it('routes one dropped cloud or model file by its name', () => {

@@ -2,6 +2,10 @@
 // (u, v, conic, opacity, colour from rasterizeBackward) back to its parameters, exactly as the
 // reference's projectSplatBackward, and writes (not adds) them into the flat gradient buffer, so
 // splats that were culled or touched no pixel get zeros.
+// Camera refinement: each splat also returns its share of the view's camera gradient (dL/d omega,
+// dL/d dt, dL/d log f; projectReference.ts's addCameraGrad). Only the variant composed with the
+// cameraGrad chunk (CAMERA_GRAD = true) computes it and reduces it into cameraGradFromView; the
+// plain variant (cameraGradOff chunk) compiles that code away.
 @group(0) @binding(0) var<uniform> u: RasterUniforms;
 @group(0) @binding(1) var<storage, read> paramsFlat: array<f32>;
 @group(0) @binding(2) var<storage, read> gradProjectedFromSplat: array<f32>;
@@ -20,7 +24,13 @@ fn writeZeros(i: u32) {
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linearWorkgroup(wid, nwg) * 256u + t;
-  if (i >= u.splatCount) { return; }
+  var part = CameraGradPart(vec3f(0.0), vec3f(0.0), 0.0);
+  if (i < u.splatCount) { part = backwardSplat(i); }
+  reduceCameraGrad(t, part); // workgroup-uniform: every thread of the group calls it
+}
+
+fn backwardSplat(i: u32) -> CameraGradPart {
+  var part = CameraGradPart(vec3f(0.0), vec3f(0.0), 0.0);
   var g = array<f32, 9>();
   var hasGrad = false;
   for (var k = 0u; k < 9u; k++) {
@@ -32,7 +42,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   // 0 * inf = NaN from extreme splats that were projected but never blended.
   if (!p.visible || !hasGrad) {
     writeZeros(i);
-    return;
+    return part;
   }
   let W = cameraRotation(u);
   let z = p.xc.z;
@@ -57,6 +67,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   }
   // d(unit dir)/d(dir) = (I - d d^T) / |dir|, dir = mean - centre.
   var dMean = (dDirUnit - p.dir * dot(p.dir, dDirUnit)) / p.dirLen;
+  let dDir = dMean; // dL/d(mean - centre)
 
   // Conic = inverse(cov): dL/dcov = -Q G Q with G symmetric (B appears once in the power: halve it).
   let Q = mat2x2f(vec2f(p.conic.x, p.conic.y), vec2f(p.conic.y, p.conic.z));
@@ -101,6 +112,18 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   gradParamsFlat[mo] = dMean.x;
   gradParamsFlat[mo + 1u] = dMean.y;
   gradParamsFlat[mo + 2u] = dMean.z;
+  if (CAMERA_GRAD) {
+    // As the reference's addCameraGrad: xc = R m + t, T = J R (P = J^T dJ), C = -R^T t, f in J and uv.
+    let tr = cameraTranslation(u);
+    let a = p.xc - tr;
+    let J = mat3x2f(vec2f(fx / z, 0.0), vec2f(0.0, fy / z), vec2f(-fx * p.rx / z, -fy * p.ry / z));
+    let P = transpose(J) * dJ; // P[c][r] = math P_rc
+    let rDir = W * dDir;
+    part.omega = cross(a, dXc) + vec3f(P[1][2] - P[2][1], P[2][0] - P[0][2], P[0][1] - P[1][0]) + cross(rDir, tr);
+    part.dt = dXc + rDir;
+    part.logFocal = g[0] * fx * p.xc.x / z + g[1] * fy * p.xc.y / z + dJ00 * J[0][0] + dJ11 * J[1][1]
+      + select(dJ02 * J[2][0], 0.0, p.clampedX) + select(dJ12 * J[2][1], 0.0, p.clampedY);
+  }
 
   // Sigma = M M^T, M = R S.
   let dM = 2.0 * dSigma * p.M;
@@ -127,4 +150,5 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   gradParamsFlat[qo + 1u] = dQuat.y;
   gradParamsFlat[qo + 2u] = dQuat.z;
   gradParamsFlat[qo + 3u] = dQuat.w;
+  return part;
 }

@@ -138,6 +138,40 @@ export function projectSplat(cloud: ReferenceCloud, i: number, cam: Camera, opts
   return project(cloud, i, cam, opts)?.out ?? null;
 }
 
+/**
+ * One splat's share of the camera gradient (layout: CAMERA_GRAD_FLOATS). The camera enters through
+ * xc = R m + t, the covariance's T = J R, the view direction m - C with C = -R^T t, and the focal
+ * lengths in J and in the pixel mean. With R' = exp([w]x) R (left increment) and a = R m:
+ * - xc' = xc + w x a + dt: dL/dw += a x dXc, dL/dt += dXc;
+ * - T = J R: dL/dR = J^T dT, and dL = tr(dL/dR^T [w]x R) gives dL/dw += vee(P - P^T), P = dL/dR R^T;
+ * - C' = -R^T exp(-[w]x)(t + dt): dC = R^T (w x t) - R^T dt, and dL/dC = -dDir, so
+ *   dL/dw += (R dDir) x t and dL/dt += R dDir;
+ * - fx' = e^s fx, fy' = e^s fy: fx dL/dfx = dL/du fx x/z + dJ00 J00 + dJ02 J02 (J02 only when x/z
+ *   is not clamped: the clamp limit scales with 1/fx, so a clamped J02 does not depend on fx).
+ */
+function addCameraGrad(cam: Camera, st: ProjectionState, g: ProjectedGrad, dXc: number[], dJ: number[], dDir: number[], out: Float64Array): void {
+  const R = cam.R;
+  const t = cam.t;
+  const a = [st.xc[0] - t[0], st.xc[1] - t[1], st.xc[2] - t[2]];
+  // Through T = J R: dL/dR = J^T dT, and since dJ = dT R^T, P = dL/dR R^T = J^T dJ.
+  const P = new Array(9).fill(0);
+  for (let k = 0; k < 3; k++) for (let j = 0; j < 3; j++) for (let r = 0; r < 2; r++) P[k * 3 + j] += st.J[r * 3 + k] * dJ[r * 3 + j];
+  const rDir = [0, 1, 2].map((r) => R[r * 3] * dDir[0] + R[r * 3 + 1] * dDir[1] + R[r * 3 + 2] * dDir[2]);
+  const w = [
+    a[1] * dXc[2] - a[2] * dXc[1] + P[7] - P[5] + rDir[1] * t[2] - rDir[2] * t[1],
+    a[2] * dXc[0] - a[0] * dXc[2] + P[2] - P[6] + rDir[2] * t[0] - rDir[0] * t[2],
+    a[0] * dXc[1] - a[1] * dXc[0] + P[3] - P[1] + rDir[0] * t[1] - rDir[1] * t[0],
+  ];
+  for (let k = 0; k < 3; k++) {
+    out[k] += w[k];
+    out[3 + k] += dXc[k] + rDir[k];
+  }
+  const z = st.xc[2];
+  out[6] +=
+    (g.u * cam.fx * st.xc[0]) / z + (g.v * cam.fy * st.xc[1]) / z +
+    dJ[0] * st.J[0] + dJ[4] * st.J[4] + (st.clampedX ? 0 : dJ[2] * st.J[2]) + (st.clampedY ? 0 : dJ[5] * st.J[5]);
+}
+
 /** Per-splat gradient accumulators, laid out like GaussianCloud. */
 export type CloudGrads = CloudArrays<Float64Array>;
 
@@ -151,7 +185,19 @@ export function zeroGrads(cloud: ReferenceCloud): CloudGrads {
   };
 }
 
-/** Chains the gradient of one projected splat back to its parameters, adding into `grads`. */
+/**
+ * Layout of a view's camera gradient (CAMERA_GRAD_FLOATS numbers): dL/d omega (3), dL/d dt (3) and
+ * dL/d(log f), for the increment R' = exp([omega]x) R, t' = t + dt, fx' = e^s fx, fy' = e^s fy
+ * (cx, cy held), all taken at zero. The GPU's cameraGradFromView uses the same order (8 floats a
+ * view, the last one padding).
+ */
+export const CAMERA_GRAD_FLOATS = 7;
+
+/**
+ * Chains the gradient of one projected splat back to its parameters, adding into `grads`; with
+ * `cameraGrad` (CAMERA_GRAD_FLOATS numbers, see above) it also adds the gradient with respect to
+ * the camera's pose and focal increment.
+ */
 export function projectSplatBackward(
   cloud: ReferenceCloud,
   i: number,
@@ -159,6 +205,7 @@ export function projectSplatBackward(
   g: ProjectedGrad,
   grads: CloudGrads,
   opts: ProjectOptions = DEFAULT_PROJECT_OPTIONS,
+  cameraGrad: Float64Array | null = null,
 ): void {
   const p = project(cloud, i, cam, opts);
   if (!p) return;
@@ -187,6 +234,7 @@ export function projectSplatBackward(
   // d(unit dir)/d(dir) = (I - d d^T) / |dir|; dir = mean - centre.
   const dd = d[0] * dDirUnit[0] + d[1] * dDirUnit[1] + d[2] * dDirUnit[2];
   const dMean = [0, 1, 2].map((ax) => (dDirUnit[ax] - d[ax] * dd) / dn);
+  const dDir = dMean.slice(); // dL/d(mean - centre), before the projection's terms join dMean
 
   // Conic -> Sigma2D: conic = inverse(cov). For symmetric X with Q = X^-1, dL/dX = -Q G Q,
   // where G is the symmetric gradient matrix of Q (the off-diagonal B appears once, so halve it).
@@ -240,6 +288,7 @@ export function projectSplatBackward(
   // xc = W m + t.
   for (let ax = 0; ax < 3; ax++) dMean[ax] += W[0 * 3 + ax] * dXc[0] + W[1 * 3 + ax] * dXc[1] + W[2 * 3 + ax] * dXc[2];
   for (let ax = 0; ax < 3; ax++) grads.means[3 * i + ax] += dMean[ax];
+  if (cameraGrad) addCameraGrad(cam, st, g, dXc, dJ, dDir, cameraGrad);
 
   // Sigma = M M^T: dL/dM = (dSigma + dSigma^T) M = 2 dSigma M.
   const dM = new Array(9).fill(0);

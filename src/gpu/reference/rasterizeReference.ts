@@ -89,7 +89,9 @@ export function renderReference(cloud: ReferenceCloud, cam: Camera, opts: Raster
 
 /**
  * Gradients of a loss with respect to every splat parameter, given dL/d(rgb) (width*height*3)
- * and optionally dL/d(alpha) (width*height).
+ * and optionally dL/d(alpha) (width*height). With `cameraGrad` (CAMERA_GRAD_FLOATS numbers,
+ * projectReference.ts) it also adds the gradient with respect to the camera's pose and focal
+ * increment.
  */
 export function renderReferenceBackward(
   cloud: ReferenceCloud,
@@ -97,6 +99,7 @@ export function renderReferenceBackward(
   dLdRgb: ArrayLike<number>,
   dLdAlpha: ArrayLike<number> | null,
   opts: RasterOptions = DEFAULT_RASTER_OPTIONS,
+  cameraGrad: Float64Array | null = null,
 ): CloudGrads {
   const { width, height } = cam;
   const list = projectAll(cloud, cam, opts);
@@ -145,6 +148,6 @@ export function renderReferenceBackward(
     }
 
   const grads = zeroGrads(cloud);
-  for (const [i, g] of pg) projectSplatBackward(cloud, i, cam, g, grads, opts);
+  for (const [i, g] of pg) projectSplatBackward(cloud, i, cam, g, grads, opts, cameraGrad);
   return grads;
 }

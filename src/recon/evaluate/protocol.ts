@@ -11,28 +11,78 @@
  * downsample DTU and LLFF; bilinear otherwise; masks thresholded at half; intrinsics scaled) and
  * listed in `resized`, never silently. No masks: masked values null ("n/a"). No LPIPS model:
  * LPIPS null ("no model").
+ *
+ * Pose-free (option `poseFree`, poseFree.ts): the cloud was made from photos with ESTIMATED
+ * cameras, so it lives in their frame. The similarity from the dataset's frame (`scene`'s known
+ * cameras) into the estimated one is fitted on the split's training views, the held-out views'
+ * known cameras are moved into the cloud's frame with it and scored ("before"), then each is
+ * refined against the frozen cloud (test-time pose alignment) and scored again. `views` and `mean`
+ * are then the refined scores (the number the pose-free papers report), `poseFree.before` the
+ * aligned-only ones. Without the option nothing of this runs and the report is as before.
  */
 import { InputError } from '../../core/errors.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
+import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
 import { applyMaskBlack } from '../../core/metrics/index.ts';
 import type { LoadedScene } from '../../io/sceneFolder.ts';
 import { prepareSplit } from '../prepareViews.ts';
 import { renderCloudViews } from '../renderViews.ts';
 import type { LpipsScorer } from './lpips.ts';
+import { alignSceneToEstimate, mapCamerasToEstimate, refineTestPose, type AlignMethod, type RefinePoseOptions } from './poseFree.ts';
 import { scoreView, type ViewScore } from './scoreView.ts';
+import type { TrainView } from '../train/trainer.ts';
 
 export interface Size {
   width: number;
   height: number;
 }
 
+/** The pose-free protocol's inputs (see the file comment). */
+export interface PoseFreeOptions {
+  /**
+   * The estimated cameras (the cloud's frame) of the split's training views, by view id: each
+   * training view of the split needs one. Only R and t are used.
+   */
+  estimatedTrain: ReadonlyMap<string, Pick<Camera, 'R' | 't'>>;
+  /** Test-time refinement steps per held-out view (default 100; 0 = align only). */
+  refineSteps?: number;
+  /** How the similarity is fitted (default 'rotations'; poseFree.ts). */
+  align?: AlignMethod;
+  /** Other refinement settings (learning rates, focal, SSIM weight, coarse fraction). */
+  refine?: Omit<RefinePoseOptions, 'steps' | 'signal' | 'background'>;
+}
+
+/** What the pose-free protocol did, and the scores before test-time refinement. */
+export interface PoseFreeReport {
+  alignment: {
+    method: AlignMethod;
+    /** Dataset frame -> estimated frame: X_est = scale rotation X + translation. */
+    scale: number;
+    rotation: Mat3;
+    translation: Vec3;
+    /** Per training view (trainViews order): rotation (degrees) and centre (estimated units) residuals. */
+    residualRotationDeg: number[];
+    residualCentre: number[];
+    /** RMS distance of the estimated training centres to their mean (to read residualCentre against). */
+    centreSpread: number;
+  };
+  refineSteps: number;
+  /** Scores of the aligned, unrefined test cameras. */
+  before: { views: ViewRow[]; mean: MetricRow };
+  /** Per test view: how far refinement moved the camera, and its loss before and after. */
+  refinement: { id: string; rotationDeg: number; centreShift: number; initialLoss: number; finalLoss: number }[];
+}
+
 export interface EvaluateOptions {
   split: string;
+  /** Pose-free protocol: align to the estimated training cameras, refine each test pose (see above). */
+  poseFree?: PoseFreeOptions;
   /** Evaluation resolution; default: the size of the split's first training photo. */
   size?: Size;
   lpips?: LpipsScorer | null;
   signal?: AbortSignal;
+  /** Views done of all; pose-free: refinements then scorings (total 2 x the test views). */
   onProgress?: (done: number, total: number) => void;
   /** Each test view as it was scored: the render and the photo (and mask) at the evaluation size. */
   onView?: (view: ScoredImages) => void;
@@ -82,6 +132,8 @@ export interface EvaluationReport {
   resized: ResizedView[];
   views: ViewRow[];
   mean: MetricRow;
+  /** Only with the pose-free option: then `views` and `mean` are after test-time refinement. */
+  poseFree?: PoseFreeReport;
 }
 
 export const METRIC_KEYS = ['psnrMasked', 'psnr', 'ssimMasked', 'ssim', 'psnrInMask', 'lpips', 'lpipsMasked'] as const satisfies readonly (keyof MetricRow)[];
@@ -142,20 +194,44 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
     resized.push({ id: v.id, from: { width: from.width, height: from.height }, to: size, method });
   }
 
-  const renders = await renderCloudViews(device, cloud, prepared.test.map((v) => v.camera), prepared.background);
-  const views: ViewRow[] = [];
-  for (const [i, v] of prepared.test.entries()) {
-    opts.signal?.throwIfAborted();
-    const s: ViewScore = scoreView(v.id, renders[i], v.rgba, v.mask);
-    let lpips: number | null = null, lpipsMasked: number | null = null;
-    if (opts.lpips) {
-      lpips = await opts.lpips.score(renders[i], v.rgba);
-      if (v.mask) lpipsMasked = await opts.lpips.score(applyMaskBlack(renders[i], v.mask), applyMaskBlack(v.rgba, v.mask));
+  let cameras = prepared.test.map((v) => v.camera);
+  let poseFree: PoseFreeReport | undefined;
+  if (opts.poseFree) {
+    const pf = opts.poseFree;
+    const estimated = prepared.train.map((v) => {
+      const c = pf.estimatedTrain.get(v.id);
+      if (!c) throw new InputError(`pose-free evaluation: training view "${v.id}" of split "${opts.split}" has no estimated camera (the estimated scene must have every training view of the split)`, { field: `splits.${opts.split}.train` });
+      return c;
+    });
+    const alignment = alignSceneToEstimate(estimated, prepared.train.map((v) => v.camera), pf.align);
+    cameras = mapCamerasToEstimate(alignment, cameras);
+    const beforeRenders = await renderCloudViews(device, cloud, cameras, prepared.background);
+    const beforeViews = await scoreRows(prepared.test, beforeRenders, opts);
+    const steps = pf.refineSteps ?? 100;
+    const refinement: PoseFreeReport['refinement'] = [];
+    const refined: Camera[] = [];
+    for (const [i, v] of prepared.test.entries()) {
+      const r = await refineTestPose(device, cloud, v.rgba, v.mask, cameras[i], { ...pf.refine, steps, background: prepared.background, signal: opts.signal });
+      refined.push(r.camera);
+      refinement.push({ id: v.id, rotationDeg: r.rotationDeg, centreShift: r.centreShift, initialLoss: r.initialLoss, finalLoss: r.finalLoss });
+      opts.onProgress?.(i + 1, 2 * prepared.test.length);
     }
-    opts.onView?.({ id: v.id, render: renders[i], photo: v.rgba, mask: v.mask });
-    views.push({ id: v.id, psnrMasked: s.psnrMasked, psnr: s.psnr, ssimMasked: s.ssimMasked, ssim: s.ssim, psnrInMask: s.psnrInMask, lpips, lpipsMasked });
-    opts.onProgress?.(i + 1, prepared.test.length);
+    cameras = refined;
+    const sim = alignment.similarity;
+    poseFree = {
+      alignment: {
+        method: alignment.method, scale: sim.s, rotation: sim.R, translation: sim.t,
+        residualRotationDeg: alignment.residuals.rotationDeg, residualCentre: alignment.residuals.centre, centreSpread: alignment.centreSpread,
+      },
+      refineSteps: steps,
+      before: { views: beforeViews, mean: meanRow(beforeViews) },
+      refinement,
+    };
   }
+
+  const renders = await renderCloudViews(device, cloud, cameras, prepared.background);
+  // Pose-free: progress counts the refinements first, then the final scoring (2 x the test views).
+  const views = await scoreRows(prepared.test, renders, opts, true, poseFree ? prepared.test.length : 0);
   return {
     scene: scene.manifest.name,
     split: opts.split,
@@ -168,5 +244,24 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
     resized,
     views,
     mean: meanRow(views),
+    ...(poseFree ? { poseFree } : {}),
   };
+}
+
+/** One row per test view of its render (LPIPS with a model); `report` calls onView and onProgress. */
+async function scoreRows(test: readonly TrainView[], renders: readonly RGBAImage[], opts: EvaluateOptions, report = false, progressOffset = 0): Promise<ViewRow[]> {
+  const views: ViewRow[] = [];
+  for (const [i, v] of test.entries()) {
+    opts.signal?.throwIfAborted();
+    const s: ViewScore = scoreView(v.id, renders[i], v.rgba, v.mask);
+    let lpips: number | null = null, lpipsMasked: number | null = null;
+    if (opts.lpips) {
+      lpips = await opts.lpips.score(renders[i], v.rgba);
+      if (v.mask) lpipsMasked = await opts.lpips.score(applyMaskBlack(renders[i], v.mask), applyMaskBlack(v.rgba, v.mask));
+    }
+    if (report) opts.onView?.({ id: v.id, render: renders[i], photo: v.rgba, mask: v.mask });
+    views.push({ id: v.id, psnrMasked: s.psnrMasked, psnr: s.psnr, ssimMasked: s.ssimMasked, ssim: s.ssim, psnrInMask: s.psnrInMask, lpips, lpipsMasked });
+    if (report) opts.onProgress?.(progressOffset + i + 1, progressOffset + test.length);
+  }
+  return views;
 }

@@ -19,18 +19,12 @@ import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
 import type { Bounds } from '../hull/index.ts';
 import { rgbToImage } from '../renderViews.ts';
 import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from './trainer.ts';
+import type { TrainOptions } from './trainOptions.ts';
 
 export type Rgb = [number, number, number];
 
-export interface TrainJobOptions {
-  iterations: number;
-  init: 'hull' | 'random';
-  /** Splats of the random start; cap of the hull start is 1.5x this (see trainer.ts). */
-  initSplats?: number;
-  bounds?: Bounds;
-  progressEvery: number;
-  seed?: number;
-}
+/** Training options (trainOptions.ts; absent ones take the defaults) and the object bounds. */
+export type TrainJobOptions = Pick<TrainOptions, 'iterations'> & Partial<TrainOptions> & { bounds?: Bounds };
 
 export interface TrainRequest {
   views: TrainView[];
@@ -109,7 +103,7 @@ function cloneCloud(c: GaussianCloud): GaussianCloud {
 
 function emptyResult(stopped: string, iterations: number): TrainRunResult {
   return {
-    cloud: null, hullVoxels: null, iterations: 0, wallMs: 0, initMs: 0, densifyMs: 0, initialSplats: 0, history: [],
+    cloud: null, hullVoxels: null, stepsDone: 0, wallMs: 0, initMs: 0, densifyMs: 0, initialSplats: 0, history: [],
     bounds: { min: [0, 0, 0], max: [0, 0, 0] }, stopped: `${stopped} (before step 1 of ${iterations})`, faults: [],
   };
 }
@@ -191,14 +185,14 @@ export function createTrainSession(): TrainSession {
 
         const { cloud, hull, ...rest } = result;
         const kept = cloneCloud(cloud);
-        last = { cloud: kept, background: req.background, step: rest.iterations, iterations: req.options.iterations };
+        last = { cloud: kept, background: req.background, step: rest.stepsDone, iterations: req.options.iterations };
         // The final render, from wherever the orbit camera is now.
         const cam = camera;
         if (validCamera(cam) && kept.count > 0) {
           try {
             const t0 = performance.now();
             const frame = await render(dev, kept, cam, req.background);
-            cb.onPreview({ ...frame, step: rest.iterations, iterations: req.options.iterations, splats: kept.count, final: true, renderMs: performance.now() - t0 });
+            cb.onPreview({ ...frame, step: rest.stepsDone, iterations: req.options.iterations, splats: kept.count, final: true, renderMs: performance.now() - t0 });
           } catch (e) {
             console.error('final render failed', e);
           }

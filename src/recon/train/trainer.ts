@@ -19,12 +19,14 @@ import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
+import { createRangeReadback } from '../../gpu/buffers.ts';
 import { createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
+import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
 import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
@@ -35,50 +37,17 @@ export interface TrainView {
   mask?: Uint8Array;
 }
 
-export interface TrainOptions {
-  iterations?: number;
-  init?: 'hull' | 'random';
-  /**
-   * Which hull voxels seed splats: 'all' (default) fills the carved volume, so depth is left to
-   * the optimiser — with few, similar views the hull is deep and its surface is not the object's;
-   * 'surface' puts them on the hull's boundary; 'photo' seeds most splats at photo-consistent
-   * points inside the hull (a plane sweep, src/recon/hull/photoPoints.ts) and fills the rest of
-   * the budget from all voxels.
-   */
-  hullVoxels?: 'all' | 'surface' | 'photo';
-  /** Initial splat size of the hull start: 'knn' (3DGS) or 'voxel' (a fraction of a voxel). */
-  hullScale?: 'knn' | 'voxel';
+/**
+ * A run's inputs besides the views: the tunables (TrainOptions, trainOptions.ts; absent ones take
+ * DEFAULT_TRAIN_OPTIONS), what is known of the scene, and the hooks.
+ */
+export interface TrainRunOptions extends Partial<TrainOptions> {
   /** Start from this cloud instead of an initialisation (its SH degree wins). */
   initialCloud?: GaussianCloud;
   /** Object bounds (scene.json); estimated from the views when absent. */
   bounds?: Bounds;
-  shDegree?: number;
-  seed?: number;
-  /** Splats of the random start (default 20 000) and cap of the hull start (default 30 000). */
-  initSplats?: number;
-  maxSplats?: number;
-  /** Train with the Mip-Splatting 2D filter (opacity compensation for the 0.3 px low-pass). */
-  antialiased?: boolean;
-  /** D-SSIM weight lambda (3DGS 0.2). */
-  ssimWeight?: number;
-  /** Weight of mean (alpha - mask)^2. */
-  maskWeight?: number;
-  scaleReg?: number;
-  opacityReg?: number;
-  /** Weight of the anisotropy bound (regularizers.wgsl) and the largest scale ratio it allows. */
-  anisoReg?: number;
-  anisoMaxRatio?: number;
-  densify?: boolean;
-  /** Prune splats outside the visual hull at densification steps (needs masks). */
-  hullPrune?: boolean;
-  /**
-   * Run floater removal at every densification step that is a multiple of this, and at the last
-   * densification step of the run (so short runs get it too). 0 = off.
-   */
-  floaterEvery?: number;
   /** Overrides of the densification schedule (default: 3DGS's, stretched to `iterations`). */
   schedule?: Partial<DensifySchedule>;
-  progressEvery?: number;
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
   /**
@@ -104,7 +73,8 @@ export interface TrainProgress {
 
 export interface TrainResult {
   cloud: GaussianCloud;
-  iterations: number;
+  /** Steps that ran to their end: `iterations` unless the run was cancelled or stopped early. */
+  stepsDone: number;
   wallMs: number;
   initMs: number;
   /** Of wallMs, the time spent in CPU densification/pruning/resets (read-back and upload included). */
@@ -118,28 +88,6 @@ export interface TrainResult {
   /** Recoverable problems seen (skipped steps, rolled-back clouds), for the report. */
   faults: string[];
 }
-
-export const DEFAULT_TRAIN_OPTIONS = {
-  iterations: 3000,
-  init: 'hull' as 'hull' | 'random',
-  hullVoxels: 'all' as 'all' | 'surface' | 'photo',
-  hullScale: 'knn' as 'knn' | 'voxel',
-  shDegree: 1,
-  seed: 0,
-  initSplats: 20_000,
-  maxSplats: 200_000,
-  antialiased: false,
-  ssimWeight: 0.2,
-  maskWeight: 0.5,
-  scaleReg: 0.0,
-  opacityReg: 0.0,
-  anisoReg: 0.0,
-  anisoMaxRatio: 10,
-  densify: true,
-  hullPrune: true,
-  floaterEvery: 500,
-  progressEvery: 10,
-};
 
 function checkViews(views: readonly TrainView[]): void {
   if (views.length === 0) throw new InputError('no training views: give at least one posed photo');
@@ -170,8 +118,8 @@ function extentOf(bounds: Bounds, cameras: Camera[]): number {
   return 1.1 * Math.max(...cs.map((c) => Math.hypot(c[0] - mean[0], c[1] - mean[1], c[2] - mean[2])));
 }
 
-export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainOptions = {}): Promise<TrainResult> {
-  const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainRunOptions = {}): Promise<TrainResult> {
+  const o = { ...options, ...resolveTrainOptions(options) };
   checkViews(views);
   const t0 = performance.now();
   const { width, height } = views[0].camera;
@@ -213,8 +161,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let adam: GpuAdam | null = null;
   let extras: TrainExtras | null = null;
   const targets: LossTarget[] = [];
-  const readback = device.createBuffer({ label: 'train read-back (loss terms + adam status)', size: 48, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  let step = 0;
+  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status)', 48);
+  let stepsDone = 0;
   let densifyMs = 0;
   try {
     rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased });
@@ -244,17 +192,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       { buffer: loss!.outputs.lossTerms, size: 32 },
       { buffer: adam!.buffers.status, size: 16 },
     ];
-    const readDirect = async (): Promise<ArrayBuffer> => {
-      if (!pending) return new ArrayBuffer(48);
-      const enc = device.createCommandEncoder();
-      enc.copyBufferToBuffer(loss!.outputs.lossTerms, 0, readback, 0, 32);
-      enc.copyBufferToBuffer(adam!.buffers.status, 0, readback, 32, 16);
-      device.queue.submit([enc.finish()]);
-      await readback.mapAsync(GPUMapMode.READ);
-      const bytes = readback.getMappedRange().slice(0);
-      readback.unmap();
-      return bytes;
-    };
+    const readDirect = async (): Promise<ArrayBuffer> => (pending ? readback.read(piggyback()) : new ArrayBuffer(48));
     /** Records the pending step's faults and, on report steps, its progress. */
     const settle = async (bytes: ArrayBuffer): Promise<void> => {
       const p = pending;
@@ -277,7 +215,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       }
     };
 
-    for (step = 1; step <= o.iterations; step++) {
+    for (let step = 1; step <= o.iterations; step++) {
       if (o.signal?.aborted) { stopped = 'cancelled'; break; }
       if (lost) throw new Error(lost);
       if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
@@ -290,6 +228,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       if (fwd.visibleSplats === 0) {
         // Nothing to learn from this view; a cloud that is invisible everywhere is a dead end.
         if (++zeroVisibleRun >= views.length * 3) throw new Error('no splat is visible from any training view (the cloud collapsed or left the frustums)');
+        stepsDone = step;
         continue;
       }
       zeroVisibleRun = 0;
@@ -335,6 +274,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         lastGood = current;
         densifyMs += performance.now() - densifyStart;
       }
+      stepsDone = step;
     }
     await settle(await readDirect());
     const final = await rasterizer.readCloud();
@@ -358,7 +298,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     readback.destroy();
   }
   return {
-    cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, iterations: Math.min(step, o.iterations), wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
+    cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, stepsDone, wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
     history, bounds, hull, stopped, faults,
   };
 }

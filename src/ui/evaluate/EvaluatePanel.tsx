@@ -24,7 +24,8 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
   const cloudInput = useRef<HTMLInputElement>(null);
   const modelInput = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
-  const { source, lpips, evaluation, report, problem, size } = ev;
+  const { source, lpips, evaluation, report, problem, size, poseFree } = ev;
+  const pf = report?.poseFree;
   const running = evaluation?.status === 'running';
   const why = problem?.message ?? blocked ?? (!source ? 'Reconstruct first, or open a cloud file.' : null);
 
@@ -71,9 +72,17 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
           Use
         </button>
       </form>
+      <label className="eval-pose-free" title="Align the test cameras to the training cameras by a similarity, then refine each test view's pose against the frozen cloud before scoring (the pose-free protocol; scores before and after the refinement)">
+        <input type="checkbox" checked={poseFree} disabled={running} onChange={(e) => ev.setPoseFree(e.target.checked)} data-testid="eval-pose-free" /> pose-free (align + refine test poses)
+      </label>
       <p className="train-note" data-testid="eval-note">
         {why ?? `${testViews} held-out test view${testViews === 1 ? '' : 's'} of split ${split}, at ${size.width}×${size.height} (the training size).`}
       </p>
+      {pf && (
+        <p className="train-note" data-testid="eval-pose-free-summary">
+          Pose-free: mean PSNR {pf.before.mean.psnr.toFixed(2)} dB before test-time pose refinement, {report.mean.psnr.toFixed(2)} dB after ({pf.refineSteps} steps a view; the table shows after).
+        </p>
+      )}
       <div className="train-actions">
         {running ? (
           <button type="button" className="btn" onClick={ev.cancel} data-testid="eval-cancel">

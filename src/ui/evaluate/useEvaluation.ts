@@ -5,6 +5,13 @@
  * evaluation worker (the current split's test views at the training size), its report and
  * images, the selected test view and the camera the 3D view flies to.
  *
+ * Pose-free (a checkbox): the pose-free protocol of protocol.ts (align the test cameras by a
+ * similarity fitted on the training views, refine each against the frozen cloud, score before and
+ * after). The app has no pose estimation yet, so its clouds are made in the scene's own frame and
+ * the "estimated" training cameras are the scene's (poseFreeTrainCameras): the alignment is the
+ * identity and the option amounts to test-time pose refinement; a poses stage will hand its
+ * estimated cameras here instead.
+ *
  * A cloud that cannot be scored is refused with a message and changes nothing. Another scene
  * forgets the cloud file and the report; another split, size or cloud forgets the report (it
  * would describe something else).
@@ -84,6 +91,18 @@ export function splitScene(scene: LoadedScene, split: string): LoadedScene {
   return { manifest: scene.manifest, views: scene.views.filter((v) => ids.has(v.id)) };
 }
 
+/** Test-time refinement steps per held-out view in the app (as `npm run eval`'s default). */
+export const APP_REFINE_STEPS = 100;
+
+/** The estimated training cameras the pose-free option sends (the scene's own; see the file comment). */
+export function poseFreeTrainCameras(scene: LoadedScene, split: string): [string, Pick<Camera, 'R' | 't'>][] {
+  const byId = new Map(scene.views.map((v) => [v.id, v]));
+  return scene.manifest.splits[split].train.flatMap((id) => {
+    const c = byId.get(id)?.camera;
+    return c ? [[id, { R: c.R, t: c.t }] as [string, Pick<Camera, 'R' | 't'>]] : [];
+  });
+}
+
 function lpipsSource(choice: LpipsChoice | null): LpipsSource | null {
   if (!choice) return null;
   return choice.kind === 'url' ? { url: choice.url } : { bytes: choice.bytes, name: choice.name };
@@ -92,6 +111,7 @@ function lpipsSource(choice: LpipsChoice | null): LpipsSource | null {
 export function useEvaluation(scene: LoadedScene | null, split: string | null, training: Training, notify: Notify) {
   const [source, setSource] = useState<CloudSource | null>(null);
   const [lpips, setLpips] = useState<LpipsChoice | null>(null);
+  const [poseFree, setPoseFree] = useState(false);
   const [evaluation, setEvaluation] = useState<Evaluation | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
@@ -131,12 +151,12 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
     const run = runRef.current;
     if (!runCloud || runCloud.count === 0 || !run?.result) return;
     const what = run.status === 'finished' ? 'run' : run.status === 'cancelled' ? 'cancelled run' : 'last good cloud of a failed run';
-    setSource({ kind: 'run', cloud: runCloud, label: `${what}: ${run.result.iterations} steps, ${run.settings.init} start, ${run.width}x${run.height}` });
+    setSource({ kind: 'run', cloud: runCloud, label: `${what}: ${run.result.stepsDone} steps, ${run.settings.init} start, ${run.width}x${run.height}` });
   }, [runCloud, training.running]);
 
   // A report describes one cloud, split and size.
   const sizeKey = `${size.width}x${size.height}`;
-  useEffect(() => forgetReport(), [source, split, sizeKey, forgetReport]);
+  useEffect(() => forgetReport(), [source, split, sizeKey, poseFree, forgetReport]);
 
   /**
    * Scores `cloud` (read from the file `name`) from now on; throws an InputError naming the file
@@ -187,7 +207,10 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
     };
     try {
       const result = await getEvalClient().evaluate(
-        { scene: splitScene(scene, split), cloud: source.cloud, split, size, lpips: lpipsSource(lpips) },
+        {
+          scene: splitScene(scene, split), cloud: source.cloud, split, size, lpips: lpipsSource(lpips),
+          ...(poseFree ? { poseFree: { estimatedTrain: poseFreeTrainCameras(scene, split), refineSteps: APP_REFINE_STEPS } } : {}),
+        },
         ac.signal,
         (done, total) => mine((e) => (e.status === 'running' ? { ...e, progress: { done, total } } : e)),
       );
@@ -195,9 +218,11 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
       mine((e) => ({ ...e, status: 'done', result, progress: { done: result.images.length, total: result.images.length } }));
       setSelected(result.report.views[0]?.id ?? null);
       const m = result.report.mean;
+      const before = result.report.poseFree?.before.mean;
       notifyRef.current.showInfo(
         `Evaluated ${result.report.views.length} test views of split ${split} at ${size.width}×${size.height}: mean PSNR ${m.psnr.toFixed(2)} dB` +
-          (m.psnrMasked !== null ? ` (masked ${m.psnrMasked.toFixed(2)} dB)` : '') + '.',
+          (m.psnrMasked !== null ? ` (masked ${m.psnrMasked.toFixed(2)} dB)` : '') +
+          (before ? `, after test-time pose refinement (${before.psnr.toFixed(2)} dB before)` : '') + '.',
       );
     } catch (e) {
       if (jobRef.current !== job) return;
@@ -211,7 +236,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
     } finally {
       if (abortRef.current === ac) abortRef.current = null;
     }
-  }, [scene, split, problem, source, training.running, size, lpips]);
+  }, [scene, split, problem, source, training.running, size, lpips, poseFree]);
 
   const cancel = useCallback(() => abortRef.current?.abort(), []);
 
@@ -234,7 +259,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   }, [report, baseName]);
 
   return {
-    problem, size, source, lpips, setLpips, setFileCloud, openLpipsFile, setLpipsUrl,
+    problem, size, source, lpips, setLpips, poseFree, setPoseFree, setFileCloud, openLpipsFile, setLpipsUrl,
     evaluation, report, evaluate, cancel, selected, select, flyTo, exportJson, exportCsv,
   };
 }

@@ -23,7 +23,7 @@ export function toGrey(img: RGBAImage): Uint8Array {
 }
 
 export async function detectOrb(img: RGBAImage, opts: OrbOptions = {}): Promise<Features> {
-  const cv = await loadOpenCv();
+  const { cv } = await loadOpenCv();
   const grey = cv.matFromArray(img.height, img.width, cv.CV_8UC1, toGrey(img));
   const mask = opts.mask ? cv.matFromArray(img.height, img.width, cv.CV_8UC1, opts.mask.map((v) => (v ? 255 : 0))) : new cv.Mat();
   // OpenCV.js 4.5 cannot bind ORB's full constructor (its ScoreType enum): set what it exposes.

@@ -1,0 +1,105 @@
+/**
+ * The training options: one table, TRAIN_OPTION_SPECS, gives each option's default, bounds or
+ * choices, CLI flag and a one-line doc (in the style of Brush's TrainConfig). The trainer's
+ * defaults, the CLI's usage text and parser bounds (scripts/lib/trainFlags.ts), the app's inputs
+ * (min, max, title) and the benchmarks all read it.
+ *
+ * Plain data only (no DOM, no GPU), so the UI can import it cheaply and the options can cross a
+ * worker boundary. What is not a tunable of the run (the object bounds, a start cloud, schedule
+ * overrides, cancel and progress hooks) is an argument of trainGaussians (trainer.ts), not here.
+ */
+
+interface SpecBase {
+  /** Name of the CLI flag, without the leading `--`. */
+  flag: string;
+  /** One line for the usage text and the UI's tooltip. */
+  doc: string;
+}
+
+export interface IntSpec extends SpecBase {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+}
+
+export interface NumberSpec extends SpecBase {
+  kind: 'number';
+  default: number;
+  min: number;
+  max: number;
+}
+
+export interface ChoiceSpec<C extends string = string> extends SpecBase {
+  kind: 'choice';
+  default: C;
+  choices: readonly C[];
+}
+
+export interface BooleanSpec extends SpecBase {
+  kind: 'boolean';
+  default: boolean;
+}
+
+export type TrainOptionSpec = IntSpec | NumberSpec | ChoiceSpec | BooleanSpec;
+
+/**
+ * Every training option. The step count's one default (1000) is what a person gets in the app;
+ * the CLI and the benchmarks use it too unless given --iters (the benchmark tables pass theirs
+ * explicitly, see bench/recon.ts).
+ */
+export const TRAIN_OPTION_SPECS = {
+  iterations: { kind: 'int', flag: 'iters', default: 1000, min: 0, max: 30_000, doc: 'training steps' },
+  init: { kind: 'choice', flag: 'init', default: 'hull', choices: ['hull', 'random'], doc: 'start from the visual hull of the masks, or from random points in the bounds' },
+  // With few, similar views the hull is deep and its surface is not the object's: 'all' leaves depth
+  // to the optimiser; 'photo' is a plane sweep (src/recon/hull/photoPoints.ts).
+  hullVoxels: {
+    kind: 'choice', flag: 'hull-voxels', default: 'all', choices: ['all', 'surface', 'photo'],
+    doc: 'which hull voxels seed splats: all of the carved volume, its surface, or photo-consistent points plus a share of all',
+  },
+  hullScale: { kind: 'choice', flag: 'hull-scale', default: 'knn', choices: ['knn', 'voxel'], doc: 'initial splat size of the hull start: 3DGS nearest neighbours, or a fraction of a voxel' },
+  shDegree: { kind: 'int', flag: 'sh', default: 1, min: 0, max: 3, doc: 'spherical-harmonics degree of the colours' },
+  seed: { kind: 'int', flag: 'seed', default: 0, min: 0, max: 2 ** 31, doc: 'random seed (start, view order, backgrounds, densification)' },
+  initSplats: { kind: 'int', flag: 'init-splats', default: 20_000, min: 100, max: 200_000, doc: 'splats of the random start, and the most the hull start places' },
+  maxSplats: { kind: 'int', flag: 'max-splats', default: 200_000, min: 1024, max: 10_000_000, doc: 'most splats densification may grow to' },
+  antialiased: { kind: 'boolean', flag: 'antialiased', default: false, doc: 'train with the Mip-Splatting 2D filter (opacity compensation for the 0.3 px low-pass)' },
+  ssimWeight: { kind: 'number', flag: 'ssim-weight', default: 0.2, min: 0, max: 1, doc: 'D-SSIM weight lambda of the photometric loss (3DGS 0.2)' },
+  maskWeight: { kind: 'number', flag: 'mask-weight', default: 0.5, min: 0, max: 100, doc: 'weight of mean (alpha - mask)^2 when the views have masks' },
+  scaleReg: { kind: 'number', flag: 'scale-reg', default: 0.0, min: 0, max: 100, doc: 'weight of the splat-size regulariser' },
+  opacityReg: { kind: 'number', flag: 'opacity-reg', default: 0.0, min: 0, max: 100, doc: 'weight of the opacity regulariser' },
+  anisoReg: { kind: 'number', flag: 'aniso-reg', default: 0.0, min: 0, max: 100, doc: 'weight of the anisotropy bound (scale ratios above --aniso-max-ratio)' },
+  anisoMaxRatio: { kind: 'number', flag: 'aniso-max-ratio', default: 10, min: 1, max: 1000, doc: 'largest scale ratio the anisotropy bound allows' },
+  densify: { kind: 'boolean', flag: 'densify', default: true, doc: 'densify, prune and reset opacities on the schedule (src/recon/train/schedule.ts)' },
+  hullPrune: { kind: 'boolean', flag: 'hull-prune', default: true, doc: 'prune splats outside the visual hull at densification steps (needs masks)' },
+  floaterEvery: {
+    kind: 'int', flag: 'floater-every', default: 500, min: 0, max: 30_000,
+    doc: 'remove floaters at densification steps that are multiples of this and at the last one (0: off)',
+  },
+  progressEvery: { kind: 'int', flag: 'progress-every', default: 10, min: 1, max: 30_000, doc: 'steps between progress reports' },
+} as const satisfies Record<string, TrainOptionSpec>;
+
+export type TrainOptionKey = keyof typeof TRAIN_OPTION_SPECS;
+
+type ValueOf<S> = S extends { kind: 'choice'; choices: readonly (infer C)[] } ? C : S extends { kind: 'boolean' } ? boolean : number;
+
+/** The tunables of a training run, every one set (see TRAIN_OPTION_SPECS for each one's meaning). */
+export type TrainOptions = { -readonly [K in TrainOptionKey]: ValueOf<(typeof TRAIN_OPTION_SPECS)[K]> };
+
+export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze(
+  Object.fromEntries(Object.entries(TRAIN_OPTION_SPECS).map(([k, s]) => [k, s.default])) as TrainOptions,
+);
+
+/** The spec of one option, widened to its kind (for code that handles every option alike). */
+export function trainOptionSpec(key: TrainOptionKey): TrainOptionSpec {
+  return TRAIN_OPTION_SPECS[key];
+}
+
+/** `options` over the defaults; options given as undefined keep the default. */
+export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainOptions {
+  const out: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
+  for (const k of Object.keys(TRAIN_OPTION_SPECS) as TrainOptionKey[]) {
+    const v = options[k];
+    if (v !== undefined) (out as Record<TrainOptionKey, unknown>)[k] = v;
+  }
+  return out;
+}
