@@ -1,6 +1,6 @@
 /**
  * npm run scene:from-photos -- <photos… or folder> --out <scene dir> [--features alike|xfeat|none]
- *                               [--model path] [--masks auto|model|none] [--keypoints N]
+ *                               [--model path] [--masks auto|model|none] [--mask-model path] [--keypoints N]
  * Estimates the cameras of 3-9 photos (src/recon/poses/estimatePoses.ts) and writes an ordinary
  * scene folder: scene.json with the estimated cameras and intrinsics, bounds from the SfM points,
  * a split "all" (every placed view as train, no test views), and images/ with the photos under
@@ -11,10 +11,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { focalPxFrom35mm } from '../src/core/camera.ts';
 import { InputError } from '../src/core/errors.ts';
-import { encodePng } from '../src/core/image.ts';
+import { encodeGreyPng, encodePng } from '../src/core/image.ts';
 import { SCENE_VERSION, type SceneManifest } from '../src/io/sceneFormat.ts';
 import { writeSceneFolder } from '../src/node/sceneWriter.ts';
 import { ingest, type DroppedFile } from '../src/recon/ingest.ts';
+import { estimateMasks, type MaskMethod } from '../src/recon/masks/index.ts';
 import { estimatePoses, type FeatureSource } from '../src/recon/poses/index.ts';
 import { parseArgs } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
@@ -25,7 +26,10 @@ const USAGE = `usage: npm run scene:from-photos -- <photos… or folder> --out <
                          keypoints from ALIKE-N or XFeat (an ONNX model) or, with none, OpenCV ORB
                          (default: alike when its model is found, else none)
   --model FILE           the feature model (default ../shared/models/alike_n.onnx or xfeat.onnx)
-  --masks none           object masks (auto/model masks arrive with the masks stage)
+  --masks auto|model|none
+                         object masks: matching keeps keypoints inside them (dilated) and the scene
+                         gets masks/ (auto: model-free grabCut; model: salient-object ONNX; default none)
+  --mask-model FILE      the salient-object model for --masks model (default ../shared/models/isnet_small_quint8.onnx)
   --keypoints N          keypoints per photo (default 2048)`;
 
 const IMAGE = /\.(png|jpe?g)$/i;
@@ -44,14 +48,12 @@ async function listInputs(paths: string[]): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['out', 'features', 'model', 'masks', 'keypoints']);
+  const args = parseArgs(process.argv.slice(2), ['out', 'features', 'model', 'masks', 'mask-model', 'keypoints']);
   if (args.help) { console.log(USAGE); return 0; }
   if (!args.values.out) throw new InputError(`--out is required\n${USAGE}`);
   if (args.positional.length === 0) throw new InputError(`give the photos or a folder of them\n${USAGE}`);
-  const masks = args.values.masks ?? 'none';
-  if (masks === 'auto' || masks === 'model')
-    throw new InputError(`--masks ${masks}: automatic and model masks arrive with the masks stage (src/recon/masks), which is not in this build yet; use --masks none`);
-  if (masks !== 'none') throw new InputError(`--masks must be auto, model or none, got "${masks}"`);
+  const masks = (args.values.masks ?? 'none') as MaskMethod;
+  if (!['auto', 'model', 'none'].includes(masks)) throw new InputError(`--masks must be auto, model or none, got "${masks}"`);
   const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
 
   let features = args.values.features as FeatureSource | undefined;
@@ -84,9 +86,23 @@ async function main(): Promise<number> {
   console.error(`${images.length} photos, ${images[0].width}x${images[0].height}; focal: ${focals.every(Boolean) ? `EXIF (35 mm equivalent ${exif[0].focal35mm} mm -> ${focals[0]!.toFixed(1)} px)` : 'no EXIF 35 mm focal, estimated'}`);
   console.error(`features: ${features === 'none' ? 'OpenCV ORB (no model)' : `${features} (${modelPath})`}`);
 
+  let maskData: Uint8Array[] | undefined;
+  let masksMs = 0;
+  if (masks !== 'none') {
+    const tm = performance.now();
+    const maskModelPath = args.values['mask-model'] ?? resolve('../shared/models/isnet_small_quint8.onnx');
+    const maskModel = masks === 'model'
+      ? new Uint8Array(await readFile(maskModelPath).catch(() => { throw new InputError('cannot read the salient-object model (give --mask-model FILE, or --masks auto)', { file: maskModelPath }); }))
+      : undefined;
+    const mr = await estimateMasks(images, { method: masks, model: maskModel, names: scene.views.map((v) => v.image) });
+    maskData = mr.masks.map((m) => m.mask);
+    masksMs = performance.now() - tm;
+    mr.masks.forEach((m, i) => { if (m.warning) console.error(`warning: ${scene.views[i].image}: ${m.warning}`); });
+  }
+
   const tty = process.stderr.isTTY;
   const r = await estimatePoses(images, {
-    features, model, modelLabel: modelPath, maxKeypoints,
+    features, model, modelLabel: modelPath, maxKeypoints, masks: maskData,
     focalPx: focals.every(Boolean) ? (focals as number[]) : undefined,
     onProgress: (p) => { if (tty) process.stderr.write(`\r${p.stage} ${p.done}/${p.total}   `); },
   });
@@ -94,7 +110,7 @@ async function main(): Promise<number> {
 
   const ids = scene.views.map((v) => v.id);
   const placed = ids.filter((_, i) => r.views[i].registered);
-  console.log(`times: ingest ${(ingestMs / 1000).toFixed(2)} s, features ${(r.times.featuresMs / 1000).toFixed(2)} s, matching ${(r.times.matchingMs / 1000).toFixed(2)} s, SfM ${(r.times.sfmMs / 1000).toFixed(2)} s`);
+  console.log(`times: ingest ${(ingestMs / 1000).toFixed(2)} s, ${masks !== 'none' ? `masks (${masks}) ${(masksMs / 1000).toFixed(2)} s, ` : ''}features ${(r.times.featuresMs / 1000).toFixed(2)} s, matching ${(r.times.matchingMs / 1000).toFixed(2)} s, SfM ${(r.times.sfmMs / 1000).toFixed(2)} s`);
   console.log(`keypoints per photo: ${r.features.keypoints.join(', ')}; focal ${r.focalPx.toFixed(1)} px (${r.focalSource}); reprojection RMS ${r.finalRmsPx.toFixed(2)} px; ${r.points.count} points`);
   r.views.forEach((v, i) => console.log(v.registered ? `  placed      ${scene.views[i].image} (${v.observations} points)` : `  not placed  ${scene.views[i].image}: ${v.reason}`));
   console.log(`${placed.length} of ${ids.length} views placed`);
@@ -113,7 +129,9 @@ async function main(): Promise<number> {
       const image = `images/${rotated ? v.image.replace(/\.[^.]*$/, '') + '.png' : v.image}`;
       files2.set(image, rotated ? encodePng(v.rgba) : dropped.find((d) => d.name === v.image)!.bytes);
       const o = r.views[i];
-      return { id: v.id, image, ...(o.registered ? { camera: o.camera } : {}) };
+      const mask = maskData ? `masks/${v.id}.png` : undefined;
+      if (mask) files2.set(mask, encodeGreyPng(v.rgba.width, v.rgba.height, maskData![i].map((b) => (b ? 255 : 0))));
+      return { id: v.id, image, ...(mask ? { mask } : {}), ...(o.registered ? { camera: o.camera } : {}) };
     }),
     splits: { all: { train: placed, test: [] } },
     ...(r.bounds ? { bounds: r.bounds } : {}),
