@@ -37,7 +37,9 @@ export async function colmapPoses(images: readonly RGBAImage[], names: readonly 
     await c(['feature_extractor', '--database_path', db, '--image_path', join(dir, 'images'), '--ImageReader.single_camera', '1', '--SiftExtraction.use_gpu', '0']);
     await c(['exhaustive_matcher', '--database_path', db, '--SiftMatching.use_gpu', '0']);
     await mkdir(join(dir, 'sparse'));
-    await c(['mapper', '--database_path', db, '--image_path', join(dir, 'images'), '--output_path', join(dir, 'sparse')]);
+    // The mapper exits non-zero when it cannot start a model (too few views with enough inliers).
+    let mapperNote = '';
+    await c(['mapper', '--database_path', db, '--image_path', join(dir, 'images'), '--output_path', join(dir, 'sparse')]).catch(() => { mapperNote = 'mapper found no initial pair; '; });
     const models = existsSync(join(dir, 'sparse')) ? (await readdir(join(dir, 'sparse'))).sort() : [];
     let best: (Camera | null)[] = images.map(() => null);
     for (const m of models) {
@@ -54,7 +56,7 @@ export async function colmapPoses(images: readonly RGBAImage[], names: readonly 
       }
       if (placed.filter(Boolean).length > best.filter(Boolean).length) best = placed;
     }
-    return { cameras: best, seconds: (performance.now() - t0) / 1000, note: models.length ? `${models.length} model(s)` : 'no model' };
+    return { cameras: best, seconds: (performance.now() - t0) / 1000, note: mapperNote + (models.length ? `${models.length} model(s)` : 'no model') };
   } catch (e) {
     return { cameras: images.map(() => null), seconds: (performance.now() - t0) / 1000, note: `failed: ${String((e as Error).message).split('\n')[0]}` };
   } finally {
