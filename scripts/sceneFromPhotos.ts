@@ -111,7 +111,9 @@ async function main(): Promise<number> {
   const ids = scene.views.map((v) => v.id);
   const placed = ids.filter((_, i) => r.views[i].registered);
   console.log(`times: ingest ${(ingestMs / 1000).toFixed(2)} s, ${masks !== 'none' ? `masks (${masks}) ${(masksMs / 1000).toFixed(2)} s, ` : ''}features ${(r.times.featuresMs / 1000).toFixed(2)} s, matching ${(r.times.matchingMs / 1000).toFixed(2)} s, SfM ${(r.times.sfmMs / 1000).toFixed(2)} s`);
-  console.log(`keypoints per photo: ${r.features.keypoints.join(', ')}; focal ${r.focalPx.toFixed(1)} px (${r.focalSource}); reprojection RMS ${r.finalRmsPx.toFixed(2)} px; ${r.points.count} points`);
+  const firstCam = r.views.find((v) => v.registered) as { camera: { fx: number } } | undefined;
+  const focalText = firstCam ? `focal ${firstCam.camera.fx.toFixed(1)} px (${r.focalSource})` : 'no focal (no view placed)';
+  console.log(`keypoints per photo: ${r.features.keypoints.join(', ')}; ${focalText}; reprojection RMS ${r.finalRmsPx.toFixed(2)} px; ${r.points.count} points`);
   r.views.forEach((v, i) => console.log(v.registered ? `  placed      ${scene.views[i].image} (${v.observations} points)` : `  not placed  ${scene.views[i].image}: ${v.reason}`));
   console.log(`${placed.length} of ${ids.length} views placed`);
   if (placed.length < 2) {
