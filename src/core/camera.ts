@@ -441,3 +441,15 @@ export function orbitPoseOfCamera(cam: Camera): { pose: OrbitPose; aim: [number,
   const M = mat3Mul(mat3Mul(mat3Transpose(Q), cam.R), mat3Transpose(R0)); // Rz(roll)
   return { pose: { azimuth, elevation, roll: Math.atan2(M[3], M[0]), distance: d }, aim: [u, v] };
 }
+
+/**
+ * Focal length in pixels from EXIF's 35 mm-equivalent focal length (FocalLengthIn35mmFormat):
+ * f_px = f35 / 36 * max(width, height). Convention: the photo's long side is taken to span the
+ * 36 mm width of a full 36 x 24 mm frame (as COLMAP and OpenMVG do with a sensor width). CIPA
+ * defines the equivalent by the 43.3 mm diagonal instead; for 3:2 photos the two agree, for 4:3
+ * phone photos this gives a focal about 4% shorter than the diagonal rule, well inside what
+ * bundle adjustment refines. Independent of orientation (max of the two sides).
+ */
+export function focalPxFrom35mm(focal35mm: number, width: number, height: number): number {
+  return (focal35mm / 36) * Math.max(width, height);
+}

@@ -194,3 +194,33 @@ export function resizeImage(img: RGBAImage, width: number, height: number): RGBA
   }
   return out;
 }
+
+/**
+ * The upright image of a photo whose EXIF Orientation tag is `orientation` (1-8, TIFF/EXIF
+ * 2.32): the pixels as a viewer shows them. 1 (or anything unknown) returns the image itself;
+ * 5-8 swap width and height.
+ */
+export function orientImage(img: RGBAImage, orientation: number): RGBAImage {
+  if (!(orientation >= 2 && orientation <= 8)) return img;
+  const { width: w, height: h } = img;
+  const swap = orientation >= 5;
+  const W = swap ? h : w, H = swap ? w : h;
+  const out = createImage(W, H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      // Source pixel (sx, sy) shown at (x, y).
+      let sx: number, sy: number;
+      switch (orientation) {
+        case 2: sx = w - 1 - x; sy = y; break; // mirrored horizontally
+        case 3: sx = w - 1 - x; sy = h - 1 - y; break; // rotated 180
+        case 4: sx = x; sy = h - 1 - y; break; // mirrored vertically
+        case 5: sx = y; sy = x; break; // transposed
+        case 6: sx = y; sy = h - 1 - x; break; // stored rotated 90 CCW: rotate 90 CW to show
+        case 7: sx = w - 1 - y; sy = h - 1 - x; break; // transverse
+        default: sx = w - 1 - y; sy = x; break; // 8: stored rotated 90 CW: rotate 90 CCW to show
+      }
+      const s = (sy * w + sx) * 4, d = (y * W + x) * 4;
+      out.data[d] = img.data[s]; out.data[d + 1] = img.data[s + 1]; out.data[d + 2] = img.data[s + 2]; out.data[d + 3] = img.data[s + 3];
+    }
+  return out;
+}

@@ -14,7 +14,8 @@
  * InputError that names the file and says what to do, so the caller keeps what it had loaded.
  */
 import { InputError } from '../core/errors.ts';
-import { decodeImage, sniffImageFormat, type RGBAImage } from '../core/image.ts';
+import { decodeImage, orientImage, sniffImageFormat, type RGBAImage } from '../core/image.ts';
+import { readPhotoExif, type PhotoExif } from '../io/exif.ts';
 import { memorySource, normalizePath, zipSource, type FileSource } from '../io/fileSource.ts';
 import { loadScene, type LoadedScene, type LoadedView } from '../io/sceneFolder.ts';
 import { parseSceneManifest, SCENE_FILE, SCENE_VERSION, type SceneManifest } from '../io/sceneFormat.ts';
@@ -35,10 +36,12 @@ export interface IngestOptions {
  * `scene`: a scene folder (views may have cameras, masks and splits).
  * `photos`: a photo set, as a scene without cameras, masks or splits (view ids from file names).
  * `label` says where it came from (folder or zip name, or "3 photos").
+ * Photos are turned upright by their EXIF Orientation here, before anything else sees their
+ * pixels; `exif` keeps each photo's tags (the poses stage takes its focal length from them).
  */
 export type IngestResult =
   | { kind: 'scene'; label: string; scene: LoadedScene }
-  | { kind: 'photos'; label: string; scene: LoadedScene };
+  | { kind: 'photos'; label: string; scene: LoadedScene; exif?: PhotoExif[] };
 
 export const MIN_PHOTOS = 3;
 export const MAX_PHOTOS = 9;
@@ -165,17 +168,18 @@ async function ingestPhotos(files: DroppedFile[], opts: IngestOptions, fromZip: 
       `Use at most ${MAX_PHOTOS} photos (you gave ${n}${inZip}). Keep the ${MAX_PHOTOS} that best cover the object from different sides.`,
     );
 
-  const images: { file: DroppedFile; rgba: RGBAImage }[] = [];
+  const images: { file: DroppedFile; rgba: RGBAImage; exif: PhotoExif }[] = [];
   for (const file of sorted) {
     opts.signal?.throwIfAborted();
-    const rgba = decodeImage(file.bytes, fromZip ? `${fromZip}/${file.name}` : file.name);
+    const exif = await readPhotoExif(file.bytes);
+    const rgba = orientImage(decodeImage(file.bytes, fromZip ? `${fromZip}/${file.name}` : file.name), exif.orientation ?? 1);
     const first = images[0];
     if (first && (first.rgba.width !== rgba.width || first.rgba.height !== rgba.height))
       throw new InputError(
         `Photos must all be the same size: ${first.file.name} is ${first.rgba.width}x${first.rgba.height} but ` +
           `${file.name} is ${rgba.width}x${rgba.height}. Export them at one size and try again.`,
       );
-    images.push({ file, rgba });
+    images.push({ file, rgba, exif });
     opts.onProgress?.(images.length, n);
   }
 
@@ -187,7 +191,7 @@ async function ingestPhotos(files: DroppedFile[], opts: IngestOptions, fromZip: 
     views: views.map(({ id, image }) => ({ id, image })),
     splits: {},
   };
-  return { kind: 'photos', label: fromZip ?? `${n} photos`, scene: { manifest, views } };
+  return { kind: 'photos', label: fromZip ?? `${n} photos`, scene: { manifest, views }, exif: images.map((im) => im.exif) };
 }
 
 /** A short hint for common non-PNG/JPEG files, so the message says what to do about them. */

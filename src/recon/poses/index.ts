@@ -21,3 +21,9 @@ export {
   type ObjectView, type RelativeRotation, type ObjectCentredOptions, type ObjectCentredStart, type AzimuthSource,
   type SilhouetteOptions, type SilhouetteScore, type RefineOptions, type RefineResult, type CameraSource, type PlacedViews, type PlaceOptions,
 } from './objectCentred.ts';
+export { estimatePoses, matchPairs, pointBounds, ALL_PAIRS_UP_TO, type EstimatePosesOptions, type EstimatePosesResult, type FeatureSource, type PoseOutcome, type PosesProgress } from './estimatePoses.ts';
+export { loadLearnedDetector, alikeFeatures, xfeatFeatures, xfeatHeatmap, ALIKE_MANIFEST, XFEAT_MANIFEST, type LearnedDetector, type LearnedKind } from './features/learned.ts';
+export { detectOrb } from './features/orb.ts';
+export { matchFeatures, matchFloat, matchBinary, DEFAULT_RATIO } from './features/match.ts';
+export { nmsTopK, sampleDescriptors, dilateMask, paddedRgbPlanes } from './features/keypoints.ts';
+export type { Features } from './features/types.ts';

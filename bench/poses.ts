@@ -1,0 +1,117 @@
+/**
+ * npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles --methods alike,xfeat,orb,colmap --out f.md]
+ *
+ * Camera poses from the photos alone (the known cameras are hidden from every method and only
+ * used to score): DTU scan37 (3, 6, 9 of the standard inputs 25, 22, 28, 40, 44, 48, 0, 8, 13,
+ * at 400x300, the size the importer writes and the papers evaluate at), Blender lego (3 and 8 of
+ * r_26, r_86, r_2, r_55, r_75, r_93, r_16, r_73 at 400x400 on white) and the generated scenes
+ * (their 3- and 9-view splits, 400x300). Rows per feature source: ALIKE-N and XFeat (models from
+ * --models-dir, default ../shared/models) and the model-free ORB; COLMAP (CPU SIFT, exhaustive
+ * matching, mapper) as the baseline when the `colmap` binary is installed.
+ *
+ * Columns: views registered; median and max pairwise relative-rotation error and median
+ * relative-translation-direction error over all pairs of registered views (degrees; no
+ * alignment needed); seconds. No masks are given to any method.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Camera } from '../src/core/camera.ts';
+import type { RGBAImage } from '../src/core/image.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
+import { loadScene } from '../src/io/sceneFolder.ts';
+import { estimatePoses, pairwisePoseErrors, type FeatureSource } from '../src/recon/poses/index.ts';
+import { parseArgs } from '../scripts/lib/args.ts';
+import { runCli } from '../scripts/lib/runCli.ts';
+import { DATASETS, ensureImported } from './benchScenes.ts';
+import { colmapInstalled, colmapPoses } from './colmapBaseline.ts';
+
+interface Case { scene: string; dir: string; split: string; background?: [number, number, number] }
+type Method = 'alike' | 'xfeat' | 'orb' | 'colmap';
+
+/** Composites RGBA on a background colour (lego's transparent background -> white). */
+function flatten(img: RGBAImage, bg: [number, number, number]): RGBAImage {
+  const data = new Uint8ClampedArray(img.data.length);
+  for (let i = 0; i < img.width * img.height; i++) {
+    const a = img.data[4 * i + 3] / 255;
+    for (let c = 0; c < 3; c++) data[4 * i + c] = Math.round(img.data[4 * i + c] * a + bg[c] * (1 - a));
+    data[4 * i + 3] = 255;
+  }
+  return { width: img.width, height: img.height, data };
+}
+
+const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints']);
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,colmap --keypoints N --out f.md]'); return 0; }
+  const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
+  const only = args.values.only?.split(',');
+  const methods = (args.values.methods ?? 'alike,xfeat,orb,colmap').split(',') as Method[];
+  const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
+  const want = (name: string) => !only || only.some((o) => name.startsWith(o));
+
+  const cases: Case[] = [];
+  if (want('dtu')) {
+    const dtu = await ensureImported('dtu_scan37', resolve(DATASETS, 'dtu_scan37'));
+    if (dtu) for (const split of ['3', '6', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split });
+    else console.error(`DTU scan37 not found in ${DATASETS}: skipped`);
+  }
+  if (want('lego')) {
+    const lego = await ensureImported('lego', resolve(DATASETS, 'nerf_synthetic_lego'));
+    if (lego) for (const split of ['3', '8']) cases.push({ scene: 'lego', dir: lego, split, background: [255, 255, 255] });
+    else console.error(`lego not found in ${DATASETS}: skipped`);
+  }
+  for (const name of ['pebbles', 'patterned-cube', 'stool'])
+    if (want(name)) for (const split of ['3', '9']) cases.push({ scene: name, dir: resolve('scenes', name), split });
+
+  const models: Partial<Record<'alike' | 'xfeat', Uint8Array>> = {};
+  for (const [kind, file] of [['alike', 'alike_n.onnx'], ['xfeat', 'xfeat.onnx']] as const) {
+    if (!methods.includes(kind)) continue;
+    const p = resolve(modelsDir, file);
+    if (existsSync(p)) models[kind] = new Uint8Array(await readFile(p));
+    else console.error(`${file} not in ${modelsDir}: the ${kind} rows are skipped`);
+  }
+  const haveColmap = methods.includes('colmap') && (await colmapInstalled());
+  if (methods.includes('colmap') && !haveColmap) console.error('COLMAP not installed: apt-get install colmap');
+
+  const rows: string[] = [];
+  const header = '| scene | views | method | registered | rot. err. median (deg) | rot. err. max (deg) | transl. dir. err. median (deg) | seconds |';
+  rows.push(header, '|---|---:|---|---:|---:|---:|---:|---:|');
+  console.log(header);
+  for (const c of cases) {
+    const scene = await loadScene(fsSource(c.dir));
+    const ids = scene.manifest.splits[c.split].train;
+    const views = ids.map((id) => scene.views.find((v) => v.id === id)!);
+    const images = views.map((v) => (c.background ? flatten(v.rgba, c.background) : v.rgba));
+    const truth = views.map((v) => v.camera!);
+    for (const m of methods) {
+      if ((m === 'alike' || m === 'xfeat') && !models[m]) continue;
+      if (m === 'colmap' && !haveColmap) continue;
+      let cams: (Camera | null)[];
+      let seconds: number;
+      let note = '';
+      if (m === 'colmap') {
+        const r = await colmapPoses(images, ids);
+        cams = r.cameras; seconds = r.seconds; note = r.note;
+      } else {
+        const t0 = performance.now();
+        const source: FeatureSource = m === 'orb' ? 'none' : m;
+        const r = await estimatePoses(images, { features: source, model: models[m as 'alike' | 'xfeat'], maxKeypoints });
+        seconds = (performance.now() - t0) / 1000;
+        cams = r.views.map((v) => (v.registered ? v.camera : null));
+        const why = r.views.map((v, i) => (v.registered ? null : `${ids[i]}: ${v.reason}`)).filter(Boolean);
+        if (why.length) note = why.join('; ');
+      }
+      const placed = cams.map((cam, i) => (cam ? i : -1)).filter((i) => i >= 0);
+      const err = placed.length >= 2 ? pairwisePoseErrors(placed.map((i) => cams[i]!), placed.map((i) => truth[i])) : null;
+      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length}/${ids.length} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${seconds.toFixed(1)} |`;
+      rows.push(row);
+      console.log(row + (note ? `   <!-- ${note} -->` : ''));
+    }
+  }
+  if (args.values.out) await writeFile(args.values.out, rows.join('\n') + '\n');
+  return 0;
+}
+
+runCli(main);

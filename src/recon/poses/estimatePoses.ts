@@ -1,0 +1,205 @@
+/**
+ * The poses stage: photos in, cameras out. Features (ALIKE or XFeat from an ONNX model, or
+ * OpenCV.js ORB without one) -> matching (mutual nearest neighbours + Lowe's ratio, all pairs up
+ * to 12 views, inside the dilated object masks when given) -> incremental SfM
+ * (./incrementalSfm.ts). A plain async function over plain data: it runs in
+ * workers/poses.worker.ts in the app and in Node from the CLI (scripts/sceneFromPhotos.ts), the
+ * bench (bench/poses.ts) and the tests.
+ *
+ * The photos must already be upright (src/recon/ingest.ts applies EXIF orientation). Cameras are
+ * in the image's own pixels, in the project's one convention (src/core/camera.ts), in an arbitrary
+ * similarity frame (SfM fixes neither scale nor origin).
+ */
+import type { Camera } from '../../core/camera.ts';
+import { InputError } from '../../core/errors.ts';
+import { resizeImage, type RGBAImage } from '../../core/image.ts';
+import { incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
+import { dilateMask } from './features/keypoints.ts';
+import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
+import { allPairs, matchFeatures } from './features/match.ts';
+import { detectOrb } from './features/orb.ts';
+import { featureCount, type Features } from './features/types.ts';
+
+export type FeatureSource = 'alike' | 'xfeat' | 'none';
+
+export interface PosesProgress {
+  stage: 'features' | 'matching' | 'sfm';
+  done: number;
+  total: number;
+}
+
+export interface EstimatePosesOptions {
+  /** 'alike' / 'xfeat' need `model` (the ONNX file's bytes); 'none' uses OpenCV.js ORB. */
+  features: FeatureSource;
+  model?: Uint8Array;
+  /** Names the model file in messages. */
+  modelLabel?: string;
+  /** Object masks, 0/1 per pixel of each image (undefined entries: no mask for that view). */
+  masks?: readonly (Uint8Array | undefined)[];
+  /** Focal length in pixels (EXIF), one for all or one per view; unknown: estimated. */
+  focalPx?: number | readonly (number | undefined)[];
+  /** Keypoints per image (default 2048). */
+  maxKeypoints?: number;
+  /** Photos larger than this (longest side, px) are detected on a resized copy (default 1024). */
+  detectMaxSide?: number;
+  /** Photos smaller than this (longest side, px) are detected on an enlarged copy (default 800): more keypoints on small photos. */
+  detectMinSide?: number;
+  /** Lowe's ratio (default 0.9 for learned, 0.8 for ORB descriptors). */
+  ratio?: number;
+  /** Mask dilation before dropping keypoints, px (default 2% of the longest side, at least 4). */
+  maskDilatePx?: number;
+  sfm?: Partial<SfmOptions>;
+  signal?: AbortSignal;
+  onProgress?: (p: PosesProgress) => void;
+}
+
+export type PoseOutcome = { registered: true; camera: Camera; observations: number } | { registered: false; reason: string };
+
+export interface EstimatePosesResult {
+  /** Per input image, in order. */
+  views: PoseOutcome[];
+  /** Reconstructed points: xyz (N*3) and RGB bytes (N*3) from a photo that sees each. */
+  points: { positions: Float64Array; colors: Uint8Array; count: number };
+  /** Box around the points (2nd-98th percentile per axis, widened by 10%): scene.json bounds. Null with < 8 points. */
+  bounds: { min: [number, number, number]; max: [number, number, number] } | null;
+  times: { featuresMs: number; matchingMs: number; sfmMs: number; totalMs: number };
+  features: { source: FeatureSource; detector: string; model: { name: string; file: string; sha256: string } | null; keypoints: number[] };
+  pairs: { a: number; b: number; matches: number; inliers: number }[];
+  focalPx: number;
+  focalSource: SfmResult['diagnostics']['focalSource'];
+  finalRmsPx: number;
+  log: string[];
+}
+
+/** Up to this many views every pair is matched; beyond, pairs up to WINDOW apart in input order. */
+export const ALL_PAIRS_UP_TO = 12;
+const WINDOW = 6;
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** The pairs matched for n views (all pairs up to 12 views). */
+export function matchPairs(n: number): [number, number][] {
+  return n <= ALL_PAIRS_UP_TO ? allPairs(n) : allPairs(n).filter(([a, b]) => b - a <= WINDOW);
+}
+
+function nearestMask(mask: Uint8Array, w: number, h: number, W: number, H: number): Uint8Array {
+  if (w === W && h === H) return mask;
+  const out = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / H));
+    for (let x = 0; x < W; x++) out[y * W + x] = mask[sy * w + Math.min(w - 1, Math.floor(((x + 0.5) * w) / W))];
+  }
+  return out;
+}
+
+export async function estimatePoses(images: readonly RGBAImage[], opts: EstimatePosesOptions): Promise<EstimatePosesResult> {
+  const t0 = now();
+  const n = images.length;
+  if (n < 2) throw new InputError(`poses need at least 2 photos (got ${n})`);
+  const topK = opts.maxKeypoints ?? 2048;
+  const maxSide = opts.detectMaxSide ?? 1024;
+  const minSide = Math.min(maxSide, opts.detectMinSide ?? 800);
+  let detector: LearnedDetector | null = null;
+  if (opts.features !== 'none') {
+    if (!opts.model) throw new InputError(`features "${opts.features}" need the ${opts.features === 'alike' ? 'alike_n.onnx' : 'xfeat.onnx'} model file (or use features "none")`);
+    detector = await loadLearnedDetector(opts.features, opts.model, opts.modelLabel ?? `${opts.features} model`);
+  }
+
+  // 1. Features, on a copy no larger than maxSide; keypoints scaled back to the photo's pixels.
+  const features: Features[] = [];
+  try {
+    for (let v = 0; v < n; v++) {
+      opts.signal?.throwIfAborted();
+      const img = images[v];
+      const long = Math.max(img.width, img.height);
+      const s = Math.min(maxSide, Math.max(minSide, long)) / long;
+      const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
+      const small = resizeImage(img, w, h);
+      let mask: Uint8Array | undefined;
+      const full = opts.masks?.[v];
+      if (full) {
+        if (full.length !== img.width * img.height) throw new InputError(`mask ${v} has ${full.length} pixels, its photo ${img.width * img.height}`);
+        const r = opts.maskDilatePx ?? Math.max(4, Math.round(0.02 * Math.max(img.width, img.height)));
+        mask = dilateMask(nearestMask(full, img.width, img.height, w, h), w, h, Math.max(1, Math.round(r * s)));
+      }
+      const f = detector ? await detector.detect(small, { topK, mask }) : await detectOrb(small, { topK, mask });
+      if (s !== 1) {
+        const kx = img.width / w, ky = img.height / h;
+        for (let k = 0; k < f.keypoints.length; k += 2) { f.keypoints[k] *= kx; f.keypoints[k + 1] *= ky; }
+        f.width = img.width; f.height = img.height;
+      }
+      features.push(f);
+      opts.onProgress?.({ stage: 'features', done: v + 1, total: n });
+    }
+  } finally {
+    await detector?.dispose();
+  }
+  const t1 = now();
+
+  // 2. Matching.
+  const pairs = matchPairs(n);
+  const matches: SfmMatches[] = [];
+  for (const [k, [a, b]] of pairs.entries()) {
+    opts.signal?.throwIfAborted();
+    const m = matchFeatures(features[a], features[b], { ratio: opts.ratio });
+    matches.push({ a, b, pairs: Array.from(m) });
+    opts.onProgress?.({ stage: 'matching', done: k + 1, total: pairs.length });
+    // Let a worker see a cancel between pairs.
+    if (k % 4 === 3) await new Promise((r) => setTimeout(r, 0));
+  }
+  const t2 = now();
+
+  // 3. SfM.
+  opts.signal?.throwIfAborted();
+  const focalFor = (v: number) => (typeof opts.focalPx === 'number' ? opts.focalPx : opts.focalPx?.[v]);
+  const sfm = incrementalSfm(
+    images.map((img, v) => ({ width: img.width, height: img.height, keypoints: features[v].keypoints, focalPx: focalFor(v) })),
+    matches,
+    { essentialIterations: 5000, ...opts.sfm },
+  );
+  opts.onProgress?.({ stage: 'sfm', done: 1, total: 1 });
+  const t3 = now();
+
+  const count = sfm.points.length;
+  const positions = new Float64Array(3 * count), colors = new Uint8Array(3 * count);
+  sfm.points.forEach((p, i) => {
+    positions.set(p.X, 3 * i);
+    const o = p.track[0];
+    if (!o) return;
+    const img = images[o.view];
+    const u = Math.min(img.width - 1, Math.max(0, Math.floor(features[o.view].keypoints[2 * o.keypoint])));
+    const v = Math.min(img.height - 1, Math.max(0, Math.floor(features[o.view].keypoints[2 * o.keypoint + 1])));
+    for (let c = 0; c < 3; c++) colors[3 * i + c] = img.data[(v * img.width + u) * 4 + c];
+  });
+  return {
+    views: sfm.views.map((p) => (p.registered ? { registered: true, camera: p.camera, observations: p.observations } : { registered: false, reason: p.reason })),
+    points: { positions, colors, count },
+    bounds: pointBounds(positions),
+    times: { featuresMs: t1 - t0, matchingMs: t2 - t1, sfmMs: t3 - t2, totalMs: t3 - t0 },
+    features: {
+      source: opts.features,
+      detector: opts.features === 'none' ? 'OpenCV.js ORB' : opts.features === 'alike' ? 'ALIKE-N' : 'XFeat',
+      model: detector?.model ?? null,
+      keypoints: features.map(featureCount),
+    },
+    pairs: sfm.diagnostics.pairs.map((p) => ({ a: p.a, b: p.b, matches: p.matches, inliers: p.inliers })),
+    focalPx: sfm.diagnostics.focalPx,
+    focalSource: sfm.diagnostics.focalSource,
+    finalRmsPx: sfm.diagnostics.finalRmsPx,
+    log: sfm.diagnostics.log,
+  };
+}
+
+/** Robust box around xyz points: 2nd-98th percentile per axis, widened by 10% of its size. */
+export function pointBounds(positions: ArrayLike<number>): { min: [number, number, number]; max: [number, number, number] } | null {
+  const n = Math.floor(positions.length / 3);
+  if (n < 8) return null;
+  const min: [number, number, number] = [0, 0, 0], max: [number, number, number] = [0, 0, 0];
+  for (let a = 0; a < 3; a++) {
+    const v = Array.from({ length: n }, (_, i) => positions[3 * i + a]).sort((p, q) => p - q);
+    const lo = v[Math.floor(0.02 * (n - 1))], hi = v[Math.ceil(0.98 * (n - 1))];
+    const pad = 0.1 * (hi - lo);
+    min[a] = lo - pad; max[a] = hi + pad;
+  }
+  return { min, max };
+}
