@@ -29,6 +29,8 @@ import { NO_SCENE, useSceneLoader } from './useSceneLoader.ts';
 import { useShownCloud } from './useShownCloud.ts';
 import { useMasks, withMasks, type Masks } from './useMasks.ts';
 import { MasksPanel } from './MasksPanel.tsx';
+import { PosesPanel } from './PosesPanel.tsx';
+import { usePoses, withCameras, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { Viewport } from './Viewport.tsx';
 
@@ -64,18 +66,22 @@ export function App() {
 
   const scene = shown?.scene ?? null;
   useEffect(() => setSplit(scene ? defaultSplit(scene.manifest) : null), [scene]);
-  const roles = useMemo(() => (scene ? viewRoles(scene.manifest, split) : new Map()), [scene, split]);
   const thumbnails = useThumbnails(scene);
   const masks = useMasks(scene, { showError, showInfo });
-  // The scene as the later stages see it: the edited masks in place of the missing ones.
-  const workScene = useMemo(() => withMasks(scene, masks.edited), [scene, masks.edited]);
+  // The scene as the later stages see it: the edited masks in place of the missing ones, and the
+  // cameras the Poses stage found (it starts once the masks are settled).
+  const maskedScene = useMemo(() => withMasks(scene, masks.edited), [scene, masks.edited]);
+  const masksSettled = !masks.running && (masks.missing.length === 0 || masks.run?.status === 'done');
+  const poses = usePoses(maskedScene, masksSettled, { showError, showInfo }, scene);
+  const workScene = useMemo(() => withCameras(maskedScene, poses.poses), [maskedScene, poses.poses]);
+  const roles = useMemo(() => (workScene ? viewRoles(workScene.manifest, split) : new Map()), [workScene, split]);
   const training = useTraining(workScene, split, { showError, showInfo }, scene);
   const evaluation = useEvaluation(workScene, split, training, { showError, showInfo }, scene);
   const evalBlocked = evaluationBlocked(training);
-  const stageStatus = { masks: masksStatus(scene, masks), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
+  const stageStatus = { masks: masksStatus(scene, masks), poses: posesStatus(scene, poses), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
   const preview = previewOf(training);
   const viewer = useShownCloud(scene, training, { showError, showInfo });
-  const hasCameras = !!scene?.views.some((v) => v.camera);
+  const hasCameras = !!workScene?.views.some((v) => v.camera);
 
   // A cloud file is shown in the 3D view (in the scene's world when a scene is loaded, else alone)
   // and, with a scene with cameras, scored by the Evaluate stage.
@@ -130,7 +136,7 @@ export function App() {
       ? undefined
       : 'Drop 3 to 9 photos of an object, a scene folder, or a .zip of one to start; or a .ply, .spz or .splat cloud to look at.'
     : !hasCameras && !viewer.shown
-      ? NO_CAMERAS_NOTE
+      ? noCamerasNote(masks, poses)
       : undefined;
 
   return (
@@ -145,7 +151,7 @@ export function App() {
       <main className="main">
         <div className="workspace">
           <Viewport
-            scene={scene}
+            scene={workScene}
             roles={roles}
             thumbnails={thumbnails}
             highlight={hover}
@@ -166,13 +172,14 @@ export function App() {
             status={stageStatus}
             bodies={{
               masks: scene && <MasksPanel masks={masks} />,
+              poses: scene && <PosesPanel poses={poses} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               evaluate: scene && (
                 <EvaluatePanel
                   ev={evaluation}
                   blocked={evalBlocked?.message ?? null}
                   split={split}
-                  testViews={split ? (scene.manifest.splits[split]?.test.length ?? 0) : 0}
+                  testViews={split ? (workScene?.manifest.splits[split]?.test.length ?? 0) : 0}
                   onOpenCloud={(f) => void openCloud(f)}
                   readingCloud={viewer.job?.kind === 'read'}
                 />
@@ -186,7 +193,7 @@ export function App() {
       <footer className="footer">
         <div className="footer-bar">
           <h2>Views</h2>
-          {scene && <SplitSelector names={splitNames(scene.manifest)} value={split} onChange={setSplit} />}
+          {workScene && <SplitSelector names={splitNames(workScene.manifest)} value={split} onChange={setSplit} />}
           {scene && split && (
             <span className="legend">
               <i className="dot train" /> train <i className="dot test" /> test
@@ -194,12 +201,13 @@ export function App() {
           )}
         </div>
         <ThumbnailStrip
-          views={scene?.views ?? []}
+          views={workScene?.views ?? []}
           roles={roles}
           thumbnails={thumbnails}
           onHover={setHover}
           masks={masks.edited}
           maskActions={masks.running ? undefined : masks}
+          unplaced={poses.poses?.unplaced}
         />
       </footer>
       <DropOverlay onDrop={onDrop} />
@@ -207,8 +215,32 @@ export function App() {
   );
 }
 
-/** The 3D view's note for photos without cameras. */
-const NO_CAMERAS_NOTE = 'No cameras yet: these photos are not placed in 3D. The app finds their masks; to train, open a scene folder with cameras.';
+/** The 3D view's note for photos without cameras: what is happening to them now. */
+function noCamerasNote(masks: Masks, poses: Poses): string {
+  if (masks.running) return 'No cameras yet: finding the object in each photo, then placing the photos in 3D.';
+  if (poses.running) return 'No cameras yet: placing the photos in 3D (see the Poses stage).';
+  if (poses.poses) return 'No photo could be placed in 3D: see the Poses stage for why. Try photos with more overlap and texture.';
+  return 'No cameras yet: the photos are placed in 3D once their masks are found (the Poses stage).';
+}
+
+/** The Poses stage: places the photos without cameras, or the scene's own cameras. */
+function posesStatus(scene: LoadedScene | null, { missing, run, poses }: Poses): StageStatus {
+  if (!scene) return { state: 'blocked', label: 'needs photos', hint: 'Drop 3 to 9 photos of an object.' };
+  if (missing.length === 0) return { state: 'done', label: 'from the scene', hint: 'Every view has a camera in the scene folder.' };
+  if (run?.status === 'running') {
+    const p = run.progress;
+    return { state: 'running', label: p ? `${p.stage} · ${p.done} / ${p.total}` : 'starting…' };
+  }
+  if (run?.status === 'cancelled' || run?.status === 'failed') return { state: run.status, hint: run.message ?? undefined };
+  if (!poses) return { state: 'blocked', label: 'waits for masks', hint: 'Places the photos once their masks are found.' };
+  const n = poses.cameras.size, total = n + poses.unplaced.length;
+  if (n === 0) return { state: 'failed', label: 'no photo placed', hint: poses.unplaced.map((u) => `${u.image}: ${u.reason}`).join('\n') };
+  return {
+    state: 'done',
+    label: `done · ${n} / ${total} placed`,
+    hint: poses.unplaced.length ? `Not placed: ${poses.unplaced.map((u) => `${u.image} (${u.reason})`).join(', ')}` : 'Every photo placed.',
+  };
+}
 
 /** The Masks stage: estimated for the photos that have none, or the scene's own. */
 function masksStatus(scene: LoadedScene | null, { missing, run, edited }: Masks): StageStatus {

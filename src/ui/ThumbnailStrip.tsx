@@ -22,15 +22,18 @@ interface Props {
   /** Estimated masks by view id (views without one show their photo alone). */
   masks?: ReadonlyMap<string, EditedMask>;
   maskActions?: MaskActions;
+  /** Photos the Poses stage could not place, and why. */
+  unplaced?: { id: string; reason: string }[];
 }
 
-export function ThumbnailStrip({ views, roles, thumbnails, onHover, masks, maskActions }: Props) {
+export function ThumbnailStrip({ views, roles, thumbnails, onHover, masks, maskActions, unplaced }: Props) {
   if (views.length === 0) return <div className="strip-empty">No views loaded.</div>;
   return (
     <ol className="strip" data-testid="thumbnails">
       {views.map((v) => {
         const role = roles.get(v.id) ?? 'none';
         const m = masks?.get(v.id);
+        const notPlaced = unplaced?.find((u) => u.id === v.id);
         return (
           <li
             key={v.id}
@@ -40,6 +43,7 @@ export function ThumbnailStrip({ views, roles, thumbnails, onHover, masks, maskA
             data-role={role}
             data-mask-area={m ? m.area.toFixed(4) : undefined}
             data-mask-choice={m?.choice}
+            data-unplaced={notPlaced ? 'true' : undefined}
             title={`${v.image} — ${v.rgba.width}x${v.rgba.height}${v.camera ? '' : ', no camera'}${v.maskData ? ', with mask' : ''}`}
             onMouseEnter={() => onHover(v.id)}
             onMouseLeave={() => onHover(null)}
@@ -52,6 +56,11 @@ export function ThumbnailStrip({ views, roles, thumbnails, onHover, masks, maskA
             </span>
             <span className="thumb-label">
               <span className="thumb-id">{v.id}</span>
+              {notPlaced && (
+                <span className="thumb-unplaced" title={`Not placed: ${notPlaced.reason}`} data-testid="thumb-unplaced">
+                  not placed
+                </span>
+              )}
               {role !== 'none' && (
                 <span className="thumb-role" style={{ color: ROLE_COLORS[role] }}>
                   {ROLE_LABELS[role]}

@@ -46,10 +46,10 @@ export function planTraining(scene: LoadedScene | null, split: string | null): T
   const byId = new Map(scene.views.map((v) => [v.id, v]));
   const views = ids.map((id) => byId.get(id)).filter((v) => !!v);
   if (views.length === 0 || !views.some((v) => v.camera))
-    return { problem: 'Training needs photos with cameras; pose estimation is not available yet, so open a scene folder with cameras.', ...none };
+    return { problem: 'Training needs photos with cameras: the Poses stage places dropped photos once their masks are found (or open a scene folder with cameras).', ...none };
   const unposed = views.filter((v) => !v.camera).map((v) => v.id);
   if (unposed.length > 0)
-    return { problem: `Training views without a camera: ${unposed.join(', ')} (pose estimation is not available yet).`, ...none };
+    return { problem: `Training views without a camera: ${unposed.join(', ')} (the Poses stage has not placed them: see why there, or pick another split).`, ...none };
   const unmasked = views.filter((v) => !v.maskData).map((v) => v.id);
   const hullProblem = unmasked.length > 0 ? `The visual-hull start needs a mask for every training view (${unmasked.join(', ')} ha${unmasked.length === 1 ? 's' : 've'} none).` : null;
   const problem = hullProblem && !scene.manifest.bounds ? 'Training needs masks or object bounds in scene.json to know where the object is.' : null;

@@ -10,7 +10,8 @@
  * threshold change (which keeps the run) a new run carves a smaller hull: training uses the
  * masks as edited.
  *
- * The Poses stage is not in the app yet: this file covers the masks part of the flow.
+ * After the masks, the Poses stage places the dropped photos by itself: frustums appear for the
+ * placed ones, the others are named with the reason, and a short run trains on the placed ones.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -162,6 +163,39 @@ describe('photos without cameras or masks', () => {
     const after = await maskAreas();
     expect(Math.abs(after[0] - trueAreas[0])).toBeLessThan(0.03);
     expect(after.slice(1)).toEqual(before.slice(1));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('places the photos after the masks: frustums appear, unplaced photos say why, and the placed ones train', async () => {
+    // Poses started by itself once the masks were found (the tests above ran meanwhile).
+    await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('[data-testid="stage-poses"]')?.getAttribute('data-state') ?? ''), null, {
+      timeout: 240_000,
+    });
+    const label = (await stageLabel('poses')) ?? '';
+    const m = /^done · (\d+) \/ (\d+) placed$/.exec(label);
+    expect(m, label).not.toBeNull();
+    const placed = Number(m![1]);
+    expect(Number(m![2])).toBe(VIEWS);
+    expect(placed).toBeGreaterThanOrEqual(2);
+    // The 3D view draws a frustum per placed photo.
+    await page.waitForFunction((n) => document.querySelector('.viewport-legend')?.textContent?.startsWith(`${n} camera`), placed);
+    expect(await page.locator('[data-testid="viewport-note"]').count()).toBe(0);
+    // Each photo not placed is marked on its thumbnail and listed with the reason.
+    expect(await page.locator('[data-testid="thumb-unplaced"]').count()).toBe(VIEWS - placed);
+    const reasons = await page.locator('[data-testid="poses-unplaced"] li').allTextContents();
+    expect(reasons.length).toBe(VIEWS - placed);
+    for (const r of reasons) expect(r).toMatch(/^cube_v\d+\.png could not be placed: .+\.$/);
+    await page.screenshot({ path: resolve(SHOTS, 'appflow-poses.png') });
+
+    // Hull and Train run on the placed photos (bounds from the points, hull from the masks).
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 30_000 });
+    await page.fill('[data-testid="train-iterations"]', '3');
+    await page.selectOption('[data-testid="train-size"]', 'half');
+    await page.fill('[data-testid="train-splats"]', '500');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'finished', null, { timeout: 90_000 });
+    expect(await stageLabel('hull')).toMatch(/^done · [\d,]+ voxels$/);
+    console.log(`appflow e2e: ${placed} of ${VIEWS} photos placed; ${reasons.join(' | ')}`);
     expect(pageErrors).toEqual([]);
   });
 

@@ -97,8 +97,8 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     // WebGPU is found (in the worker) and the scene has cameras and masks: Train is ready.
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 20_000 });
     expect(await page.locator('[data-testid="stage-hull"]').getAttribute('data-state')).toBe('ready');
-    expect(await page.locator('[data-testid="stage-masks"]').getAttribute('data-state')).toBe('done');
-    for (const id of ['poses', 'compress'])
+    for (const id of ['masks', 'poses']) expect(await page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state')).toBe('done');
+    for (const id of ['compress'])
       expect(await page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state')).toBe('unavailable');
     expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs a cloud');
     expect(await page.locator('[data-testid="train-init"]').inputValue()).toBe('hull');

@@ -28,9 +28,9 @@ describe('planTraining (when the Train stage can run)', () => {
 
   it('needs cameras, and masks for the hull start', () => {
     expect(planTraining(null, null).problem).toBe('Open a scene first.');
-    expect(planTraining(scene([view('a', { camera: false })]), null).problem).toContain('pose estimation is not available yet');
+    expect(planTraining(scene([view('a', { camera: false })]), null).problem).toContain('the Poses stage places dropped photos');
     const unposed = planTraining(scene([view('a'), view('b', { camera: false })], { '2': { train: ['a', 'b'], test: [] } }), '2');
-    expect(unposed.problem).toBe('Training views without a camera: b (pose estimation is not available yet).');
+    expect(unposed.problem).toBe('Training views without a camera: b (the Poses stage has not placed them: see why there, or pick another split).');
     const noMask = planTraining(scene([view('a'), view('b', { mask: false })]), null);
     expect(noMask.problem).toBeNull();
     expect(noMask.hullProblem).toContain('(b has none)');

@@ -74,9 +74,9 @@ export interface EvalProblem {
 /** Why the Evaluate stage cannot run on this scene and split (whatever the cloud), or null. */
 export function evaluationProblem(scene: LoadedScene | null, split: string | null): EvalProblem | null {
   if (!scene) return { label: 'needs a scene', message: 'Open a scene first.' };
-  if (!scene.views.some((v) => v.camera)) return { label: 'needs cameras', message: 'Evaluation needs photos with cameras (pose estimation is not available yet).' };
+  if (!scene.views.some((v) => v.camera)) return { label: 'needs cameras', message: 'Evaluation needs photos with cameras: the Poses stage places dropped photos once their masks are found.' };
   const s = split ? scene.manifest.splits[split] : undefined;
-  if (!s) return { label: 'needs test views', message: 'Evaluation needs a split with held-out test views in scene.json ("splits").' };
+  if (!s) return { label: 'needs test views', message: 'Evaluation needs held-out test views: pick a split below (dropped photos get one that holds out a photo once 4 or more are placed), or add "splits" to scene.json.' };
   if (s.test.length === 0) return { label: 'needs test views', message: `Split ${split} has no test views: nothing to score.` };
   const byId = new Map(scene.views.map((v) => [v.id, v]));
   const unposed = [...s.train, ...s.test].filter((id) => !byId.get(id)?.camera);

@@ -1,0 +1,66 @@
+/**
+ * The Poses stage's controls: per-step progress with a time estimate and Cancel while it runs,
+ * Place again, and the photos that could not be placed, each with the reason.
+ */
+import { useEffect, useState } from 'react';
+import { posesProgressText, type Poses } from './usePoses.ts';
+
+export function PosesPanel({ poses: p }: { poses: Poses }) {
+  const { missing, run, running, poses, start, cancel } = p;
+  const now = useNow(running);
+  if (missing.length === 0) return null;
+  return (
+    <div className="masks" data-testid="poses-panel">
+      {run && running && (
+        <div className="masks-progress" data-testid="poses-progress">
+          <span>{posesProgressText(run, now)}</span>
+          <progress max={run.progress?.total || 1} value={run.progress ? run.progress.done : undefined} />
+        </div>
+      )}
+      {run && !running && run.message && (
+        <p className="train-note" data-testid="poses-message">
+          {run.status === 'cancelled' ? 'Placing the photos was cancelled.' : `Poses failed: ${run.message}`}
+        </p>
+      )}
+      {poses && (
+        <p className="train-note" data-testid="poses-summary">
+          {poses.cameras.size} of {poses.cameras.size + poses.unplaced.length} photos placed
+          {poses.cameras.size > 0 ? ` (focal ${poses.focalPx.toFixed(0)} px, reprojection error ${poses.rmsPx.toFixed(2)} px)` : ''}.
+        </p>
+      )}
+      {poses && poses.unplaced.length > 0 && (
+        <ul className="masks-warnings" data-testid="poses-unplaced">
+          {poses.unplaced.map((u) => (
+            <li key={u.id} data-view-id={u.id}>
+              {u.image} could not be placed: {u.reason}.
+            </li>
+          ))}
+        </ul>
+      )}
+      {!running && !run && (
+        <p className="train-note">Waits for the masks, then places the photos (features are matched inside the masks).</p>
+      )}
+      <div className="train-actions">
+        {running ? (
+          <button type="button" className="btn" onClick={cancel} data-testid="poses-cancel">
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="btn" onClick={() => void start()} data-testid="poses-start">
+            {run ? 'Place again' : 'Place photos'}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = window.setInterval(() => setNow(performance.now()), 500);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
