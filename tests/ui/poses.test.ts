@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { lookAtCamera } from '../../src/core/camera.ts';
+import { createImage } from '../../src/core/image.ts';
+import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
+import { evaluationProblem } from '../../src/ui/evaluate/useEvaluation.ts';
+import { planTraining } from '../../src/ui/useTraining.ts';
+import { posesProgressText, unposedViews, withCameras, type PlacedPoses, type PosesRun } from '../../src/ui/usePoses.ts';
+
+const cam = (x: number) => lookAtCamera([x, -3, 1], [0, 0, 0], [0, 0, 1], { fx: 50, fy: 50, cx: 40, cy: 30, width: 80, height: 60 });
+const view = (id: string): LoadedView => ({ id, image: `${id}.png`, rgba: createImage(80, 60), maskData: new Uint8Array(80 * 60).fill(1) }) as LoadedView;
+const photos = (ids: string[]): LoadedScene => ({ manifest: { version: 1, name: 'p', views: ids.map((id) => ({ id, image: `${id}.png` })), splits: {} }, views: ids.map(view) }) as unknown as LoadedScene;
+const bounds = { min: [-1, -1, -1], max: [1, 1, 1] } as PlacedPoses['bounds'];
+const placed = (ids: string[], unplaced: string[] = []): PlacedPoses => ({
+  cameras: new Map(ids.map((id, i) => [id, cam(i)])),
+  unplaced: unplaced.map((id) => ({ id, image: `${id}.png`, reason: 'too few matches' })),
+  bounds,
+  focalPx: 50,
+  rmsPx: 0.5,
+});
+
+describe('poses in the app (usePoses helpers)', () => {
+  it('gives the placed photos their cameras and the points\' bounds; the others stay without', () => {
+    const s = photos(['a', 'b', 'c']);
+    expect(unposedViews(s)).toEqual(['a', 'b', 'c']);
+    expect(withCameras(s, null)).toBe(s);
+    const out = withCameras(s, placed(['a', 'c'], ['b']))!;
+    expect(out.views.map((v) => !!v.camera)).toEqual([true, false, true]);
+    expect(out.manifest.views.map((v) => !!v.camera)).toEqual([true, false, true]);
+    expect(out.manifest.bounds).toEqual(bounds);
+    expect(out.manifest.splits).toEqual({});
+    expect(s.views[0].camera).toBeUndefined();
+    // Without a split, training uses every placed photo.
+    expect(planTraining(out, null)).toMatchObject({ problem: null, trainIds: ['a', 'c'] });
+    expect(evaluationProblem(out, null)?.label).toBe('needs test views');
+  });
+
+  it('holds out the last placed photo in a split once 4 or more are placed', () => {
+    const out = withCameras(photos(['a', 'b', 'c', 'd', 'e']), placed(['a', 'b', 'd', 'e'], ['c']))!;
+    expect(out.manifest.splits).toEqual({ '3': { train: ['a', 'b', 'd'], test: ['e'] } });
+    expect(evaluationProblem(out, '3')).toBeNull();
+    expect(planTraining(out, '3').trainIds).toEqual(['a', 'b', 'd']);
+  });
+
+  it('says which step runs, and how long it should still take', () => {
+    const run: PosesRun = { status: 'running', ids: [], progress: null, stageStartedAt: 1000, startedAt: 0, endedAt: null, message: null };
+    expect(posesProgressText(run, 2000)).toBe('Starting · 2 s');
+    expect(posesProgressText({ ...run, progress: { stage: 'matching', done: 2, total: 6 } }, 5000)).toBe('Matching photos 2 / 6 · 5 s, this step about 8 s more');
+    expect(posesProgressText({ ...run, progress: { stage: 'sfm', done: 0, total: 6 } }, 5000)).toBe('Placing cameras 0 / 6 · 5 s');
+  });
+});
