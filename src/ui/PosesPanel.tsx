@@ -19,7 +19,9 @@ export function PosesPanel({ poses: p }: { poses: Poses }) {
       )}
       {run && !running && run.message && (
         <p className="train-note" data-testid="poses-message">
-          {run.status === 'cancelled' ? 'Placing the photos was cancelled.' : `Poses failed: ${run.message}`}
+          {run.status === 'cancelled'
+            ? `Placing the photos was cancelled${poses ? '; the cameras found before are kept' : ''}.`
+            : `Poses failed: ${run.message}`}
         </p>
       )}
       {poses && (

@@ -102,6 +102,7 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
     const sc = sceneRef.current;
     const key = keyRef.current;
     if (!sc) return;
+    // Place again: every photo the scene itself has no camera for.
     const ids = unposedViews(sc);
     if (ids.length === 0) return;
     abortRef.current?.abort();
@@ -110,8 +111,8 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
     const views = ids.map((id) => sc.views.find((v) => v.id === id)!);
     const startedAt = performance.now();
     const mine = (f: (r: PosesRun) => PosesRun) => setRun((r) => (r && r.startedAt === startedAt ? f(r) : r));
+    // The cameras found before stay until new ones replace them (a cancel keeps them).
     setRun({ status: 'running', ids, progress: null, stageStartedAt: startedAt, startedAt, endedAt: null, message: null });
-    setPoses(null);
     try {
       const res = await getPosesClient().estimate(
         { features: 'none', images: views.map((v) => v.rgba), masks: views.map((v) => v.maskData) },

@@ -204,6 +204,12 @@ describe('photos without cameras or masks', () => {
       const db = Number(/^done · ([\d.]+) dB$/.exec((await stageLabel('evaluate')) ?? '')?.[1]);
       expect(db).toBeGreaterThan(5);
     } else expect(await stageLabel('evaluate')).toBe('needs test views');
+    // Place again, then Cancel: the stage says so and the cameras found before stay.
+    await page.click('[data-testid="poses-start"]');
+    await page.click('[data-testid="poses-cancel"]', { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-poses"]')?.getAttribute('data-state') === 'cancelled', null, { timeout: 60_000 });
+    expect(await page.locator('[data-testid="poses-message"]').textContent()).toBe('Placing the photos was cancelled; the cameras found before are kept.');
+    expect(await page.locator('.viewport-legend').textContent()).toMatch(new RegExp(`^${placed} camera`));
     console.log(`appflow e2e: ${placed} of ${VIEWS} photos placed${scored ? ', scored' : ', too few to hold one out: not scored'}; ${reasons.join(' | ')}`);
     expect(pageErrors).toEqual([]);
   });
