@@ -74,14 +74,17 @@ export function App() {
   const masksSettled = !masks.running && (masks.missing.length === 0 || masks.run?.status === 'done');
   const poses = usePoses(maskedScene, masksSettled, { showError, showInfo }, scene);
   const workScene = useMemo(() => withCameras(maskedScene, poses.poses), [maskedScene, poses.poses]);
-  const roles = useMemo(() => (workScene ? viewRoles(workScene.manifest, split) : new Map()), [workScene, split]);
+  // What the 3D view, the split and the thumbnails show: the scene with the cameras found. Without
+  // the edited masks, so that moving the threshold does not re-frame the 3D view.
+  const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
+  const roles = useMemo(() => (viewScene ? viewRoles(viewScene.manifest, split) : new Map()), [viewScene, split]);
   const training = useTraining(workScene, split, { showError, showInfo }, scene);
   const evaluation = useEvaluation(workScene, split, training, { showError, showInfo }, scene);
   const evalBlocked = evaluationBlocked(training);
   const stageStatus = { masks: masksStatus(scene, masks), poses: posesStatus(scene, poses), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
   const preview = previewOf(training);
   const viewer = useShownCloud(scene, training, { showError, showInfo });
-  const hasCameras = !!workScene?.views.some((v) => v.camera);
+  const hasCameras = !!viewScene?.views.some((v) => v.camera);
 
   // A cloud file is shown in the 3D view (in the scene's world when a scene is loaded, else alone)
   // and, with a scene with cameras, scored by the Evaluate stage.
@@ -151,7 +154,7 @@ export function App() {
       <main className="main">
         <div className="workspace">
           <Viewport
-            scene={workScene}
+            scene={viewScene}
             roles={roles}
             thumbnails={thumbnails}
             highlight={hover}
@@ -179,7 +182,7 @@ export function App() {
                   ev={evaluation}
                   blocked={evalBlocked?.message ?? null}
                   split={split}
-                  testViews={split ? (workScene?.manifest.splits[split]?.test.length ?? 0) : 0}
+                  testViews={split ? (viewScene?.manifest.splits[split]?.test.length ?? 0) : 0}
                   onOpenCloud={(f) => void openCloud(f)}
                   readingCloud={viewer.job?.kind === 'read'}
                 />
@@ -193,7 +196,7 @@ export function App() {
       <footer className="footer">
         <div className="footer-bar">
           <h2>Views</h2>
-          {workScene && <SplitSelector names={splitNames(workScene.manifest)} value={split} onChange={setSplit} />}
+          {viewScene && <SplitSelector names={splitNames(viewScene.manifest)} value={split} onChange={setSplit} />}
           {scene && split && (
             <span className="legend">
               <i className="dot train" /> train <i className="dot test" /> test
@@ -201,7 +204,7 @@ export function App() {
           )}
         </div>
         <ThumbnailStrip
-          views={workScene?.views ?? []}
+          views={viewScene?.views ?? []}
           roles={roles}
           thumbnails={thumbnails}
           onHover={setHover}

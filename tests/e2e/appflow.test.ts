@@ -245,8 +245,26 @@ describe('photos without cameras or masks', () => {
     };
     const voxels = await runOnce();
     expect(voxels).toBeGreaterThan(0);
-    // A tighter threshold: the run and its cloud stay; the next run carves from the smaller masks.
+    // A tighter threshold: the run and its cloud stay, and the 3D view stays where it was orbited
+    // to; the next run carves from the smaller masks.
+    const box = (await page.locator('[data-testid="viewport"]').boundingBox())!;
+    await page.mouse.move(box.x + 150, box.y + box.height * 0.6);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 280, box.y + box.height * 0.5, { steps: 6 });
+    await page.mouse.up();
+    const viewCamera = () => page.locator('[data-testid="splat-backend"]').getAttribute('data-camera');
+    // Let the orbit controls' damping come to rest: the same camera twice, a second apart.
+    let orbited = await viewCamera();
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(1000);
+      const now = await viewCamera();
+      if (now === orbited) break;
+      orbited = now;
+    }
+    expect(orbited).toBeTruthy();
     await setThreshold(0.9);
+    await page.waitForTimeout(500);
+    expect(await viewCamera()).toBe(orbited);
     expect(await page.locator('[data-testid="train-run"]').getAttribute('data-status')).toBe('finished');
     expect(await stageLabel('hull')).toBe(`done · ${voxels.toLocaleString('en')} voxels`);
     const tighter = await runOnce();
