@@ -3,7 +3,8 @@
  * the threshold slider (re-thresholds the kept probability maps, no new run), and the photos whose
  * masks look wrong, in plain words. Per-photo accept / redo / no mask are on the thumbnails.
  */
-import { useEffect, useState } from 'react';
+import { StageRunButton } from './StageRunButton.tsx';
+import { useNow } from './useNow.ts';
 import type { Masks } from './useMasks.ts';
 
 export function MasksPanel({ masks }: { masks: Masks }) {
@@ -60,27 +61,7 @@ export function MasksPanel({ masks }: { masks: Masks }) {
           shown.
         </p>
       )}
-      <div className="train-actions">
-        {running ? (
-          <button type="button" className="btn" onClick={cancel} data-testid="masks-cancel">
-            Cancel
-          </button>
-        ) : (
-          <button type="button" className="btn" onClick={() => void start()} data-testid="masks-start">
-            {edited.size > 0 ? 'Find masks again' : 'Find masks'}
-          </button>
-        )}
-      </div>
+      <StageRunButton stage="masks" running={running} onCancel={cancel} onStart={() => void start()} startLabel={edited.size > 0 ? 'Find masks again' : 'Find masks'} />
     </div>
   );
-}
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => performance.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = window.setInterval(() => setNow(performance.now()), 500);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
 }

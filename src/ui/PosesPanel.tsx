@@ -2,7 +2,8 @@
  * The Poses stage's controls: per-step progress with a time estimate and Cancel while it runs,
  * Place again, and the photos that could not be placed, each with the reason.
  */
-import { useEffect, useState } from 'react';
+import { StageRunButton } from './StageRunButton.tsx';
+import { useNow } from './useNow.ts';
 import { posesProgressText, type Poses } from './usePoses.ts';
 
 export function PosesPanel({ poses: p }: { poses: Poses }) {
@@ -42,27 +43,7 @@ export function PosesPanel({ poses: p }: { poses: Poses }) {
       {!running && !run && (
         <p className="train-note">Waits for the masks, then places the photos (features are matched inside the masks).</p>
       )}
-      <div className="train-actions">
-        {running ? (
-          <button type="button" className="btn" onClick={cancel} data-testid="poses-cancel">
-            Cancel
-          </button>
-        ) : (
-          <button type="button" className="btn" onClick={() => void start()} data-testid="poses-start">
-            {run ? 'Place again' : 'Place photos'}
-          </button>
-        )}
-      </div>
+      <StageRunButton stage="poses" running={running} onCancel={cancel} onStart={() => void start()} startLabel={run ? 'Place again' : 'Place photos'} />
     </div>
   );
-}
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => performance.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = window.setInterval(() => setNow(performance.now()), 500);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
 }

@@ -11,6 +11,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { getMasksClient, maskWarning, thresholdProbability } from './masksClient.ts';
+import { useLatest, type Notify } from './notify.ts';
 
 export type MaskChoice = 'auto' | 'accepted' | 'full';
 
@@ -50,11 +51,6 @@ export interface MasksRun {
   message: string | null;
 }
 
-interface Notify {
-  showError: (e: unknown) => void;
-  showInfo: (text: string) => void;
-}
-
 /** Views of the scene without a mask of their own. */
 export function unmaskedViews(scene: LoadedScene | null): string[] {
   return scene ? scene.views.filter((v) => !v.maskData).map((v) => v.id) : [];
@@ -82,10 +78,8 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
   const [threshold, setThreshold] = useState(DEFAULT_MASK_THRESHOLD);
   const abortRef = useRef<AbortController | null>(null);
   const redoAborts = useRef(new Map<string, AbortController>());
-  const notifyRef = useRef(notify);
-  notifyRef.current = notify;
-  const sceneRef = useRef(scene);
-  sceneRef.current = scene;
+  const notifyRef = useLatest(notify);
+  const sceneRef = useLatest(scene);
 
   const missing = useMemo(() => unmaskedViews(scene), [scene]);
 

@@ -13,6 +13,7 @@ import type { Camera } from '../core/camera.ts';
 import { describeError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { getPosesClient, type PosesProgress } from './posesClient.ts';
+import { useLatest, type Notify } from './notify.ts';
 
 export interface PlacedPoses {
   /** Cameras of the photos placed, by view id. */
@@ -35,11 +36,6 @@ export interface PosesRun {
   startedAt: number;
   endedAt: number | null;
   message: string | null;
-}
-
-interface Notify {
-  showError: (e: unknown) => void;
-  showInfo: (text: string) => void;
 }
 
 /** Views of the scene without a camera of their own. */
@@ -90,10 +86,8 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
   const [run, setRun] = useState<PosesRun | null>(null);
   const [poses, setPoses] = useState<PlacedPoses | null>(null);
   const abortRef = useRef<AbortController | null>(null);
-  const notifyRef = useRef(notify);
-  notifyRef.current = notify;
-  const sceneRef = useRef(scene);
-  sceneRef.current = scene;
+  const notifyRef = useLatest(notify);
+  const sceneRef = useLatest(scene);
   const keyRef = useRef(sceneKey);
   keyRef.current = sceneKey;
   const startedFor = useRef<unknown>(null);

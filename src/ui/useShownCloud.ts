@@ -14,6 +14,7 @@ import { SPLAT_FILE_EXTENSIONS, type SplatFileFormat } from '../io/splatFile.ts'
 import { downloadFile } from './download.ts';
 import { getSplatFileClient } from './splatFileClient.ts';
 import type { Training } from './useTraining.ts';
+import { useLatest, type Notify } from './notify.ts';
 
 export interface ShownCloud {
   /** Different for every cloud shown in this page. */
@@ -35,11 +36,6 @@ export interface CloudJob {
   total: number;
 }
 
-interface Notify {
-  showError: (e: unknown) => void;
-  showInfo: (text: string) => void;
-}
-
 let nextId = 1;
 const stem = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'cloud';
 const countText = (n: number) => n.toLocaleString('en');
@@ -47,8 +43,7 @@ const countText = (n: number) => n.toLocaleString('en');
 export function useShownCloud(scene: LoadedScene | null, training: Training, notify: Notify) {
   const [shown, setShown] = useState<ShownCloud | null>(null);
   const [job, setJob] = useState<CloudJob | null>(null);
-  const notifyRef = useRef(notify);
-  notifyRef.current = notify;
+  const notifyRef = useLatest(notify);
   /** The file read whose outcome is still wanted (bumped by every new read and scene). */
   const readRef = useRef(0);
   const jobSeq = useRef(0);

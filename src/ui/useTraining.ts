@@ -11,6 +11,7 @@ import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
+import { useLatest, type Notify } from './notify.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
@@ -83,11 +84,6 @@ export interface TrainRun {
   message: string | null;
 }
 
-interface Notify {
-  showError: (e: unknown) => void;
-  showInfo: (text: string) => void;
-}
-
 /** Training views with buffers of their own (they are transferred to the worker). */
 function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan, size: { width: number; height: number }): { views: TrainView[]; background: [number, number, number] } {
   const target = split && scene.manifest.splits[split] ? scene : { ...scene, manifest: { ...scene.manifest, splits: { all: { train: plan.trainIds, test: [] } } } };
@@ -118,8 +114,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const abortRef = useRef<AbortController | null>(null);
   const runRef = useRef<TrainRun | null>(null);
   runRef.current = run;
-  const notifyRef = useRef(notify);
-  notifyRef.current = notify;
+  const notifyRef = useLatest(notify);
   /** Id of the run whose outcome is still wanted (0: none), and the last run's promise. */
   const currentRun = useRef(0);
   const lastRun = useRef<Promise<unknown>>(Promise.resolve());

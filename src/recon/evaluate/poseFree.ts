@@ -19,7 +19,6 @@ import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
 import {
   applyCameraIncrement,
   cameraCenter,
-  mat3Det,
   mat3Mul,
   mat3MulVec,
   mat3Transpose,
@@ -37,7 +36,7 @@ import { createLoss, decodeLossTerms } from '../../gpu/loss/loss.ts';
 import { CAMERA_GRAD_STRIDE, createRasterizer } from '../../gpu/rasterizer.ts';
 import { resizeMask } from '../prepareViews.ts';
 import { applySimilarity, umeyama, type Similarity } from '../poses/alignSimilarity.ts';
-import { svd } from '../poses/linalg.ts';
+import { nearestRotation } from '../poses/linalg.ts';
 
 type Pose = Pick<Camera, 'R' | 't'>;
 
@@ -51,21 +50,6 @@ export interface SceneAlignment {
   residuals: { rotationDeg: number[]; centre: number[] };
   /** Spread of the estimated training centres (RMS distance to their mean), to read `centre` against. */
   centreSpread: number;
-}
-
-/** The rotation nearest (Frobenius) to a 3x3 matrix: U diag(1, 1, det(U V^T)) V^T. */
-function nearestRotation(M: ArrayLike<number>): Mat3 {
-  const { U, V } = svd(M, 3, 3);
-  if (U[2] === 0 && U[5] === 0 && U[8] === 0) {
-    U[2] = U[3] * U[7] - U[6] * U[4];
-    U[5] = U[6] * U[1] - U[0] * U[7];
-    U[8] = U[0] * U[4] - U[3] * U[1];
-  }
-  const d = mat3Det(U) * mat3Det(V) < 0 ? -1 : 1;
-  const R = new Array(9).fill(0) as Mat3;
-  for (let r = 0; r < 3; r++)
-    for (let c = 0; c < 3; c++) R[r * 3 + c] = U[r * 3] * V[c * 3] + U[r * 3 + 1] * V[c * 3 + 1] + d * U[r * 3 + 2] * V[c * 3 + 2];
-  return R;
 }
 
 /**
@@ -97,7 +81,7 @@ export function alignSceneToEstimate(estimatedTrain: readonly Pose[], knownTrain
       const Si = mat3Mul(mat3Transpose(estimatedTrain[i].R), knownTrain[i].R);
       for (let k = 0; k < 9; k++) M[k] += Si[k];
     }
-    const S = nearestRotation(M);
+    const S = nearestRotation(M).R;
     let num = 0, den = 0;
     for (let i = 0; i < n; i++) {
       const a = mat3MulVec(S, [ck[i][0] - mk[0], ck[i][1] - mk[1], ck[i][2] - mk[2]]);

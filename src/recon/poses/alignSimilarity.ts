@@ -4,8 +4,8 @@
  * Pose-free evaluation needs it too: a reconstruction from photos has its own frame and scale.
  */
 import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
-import { cameraCenter, mat3Det, mat3MulVec, transformCameraPose } from '../../core/camera.ts';
-import { svd } from './linalg.ts';
+import { cameraCenter, mat3MulVec, transformCameraPose } from '../../core/camera.ts';
+import { nearestRotation } from './linalg.ts';
 
 /** dst ~ s R src + t. */
 export interface Similarity {
@@ -33,17 +33,8 @@ export function umeyama(src: readonly ArrayLike<number>[], dst: readonly ArrayLi
     for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) cov[r * 3 + c] += (b[r] * a[c]) / n;
   }
   if (!(varS > 0)) return null;
-  const { U, S, V } = svd(cov, 3, 3);
-  // Complete U's third column where the covariance has rank 2 (coplanar points), as a right-handed basis.
-  if (U[2] === 0 && U[5] === 0 && U[8] === 0) {
-    U[2] = U[3] * U[7] - U[6] * U[4];
-    U[5] = U[6] * U[1] - U[0] * U[7];
-    U[8] = U[0] * U[4] - U[3] * U[1];
-  }
-  const d = mat3Det(U) * mat3Det(V) < 0 ? -1 : 1;
-  const R = new Array(9).fill(0) as Mat3;
-  for (let r = 0; r < 3; r++)
-    for (let c = 0; c < 3; c++) R[r * 3 + c] = U[r * 3] * V[c * 3] + U[r * 3 + 1] * V[c * 3 + 1] + d * U[r * 3 + 2] * V[c * 3 + 2];
+  // The rotation of the cross-covariance (coplanar points: rank 2, handled there), and the sign it flipped.
+  const { R, S, d } = nearestRotation(cov);
   const s = withScale ? (S[0] + S[1] + d * S[2]) / varS : 1;
   const rm = mat3MulVec(R, ms);
   return { s, R, t: [md[0] - s * rm[0], md[1] - s * rm[1], md[2] - s * rm[2]] };

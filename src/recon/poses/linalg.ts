@@ -206,7 +206,7 @@ export function invertSpd3(A: ArrayLike<number>): Float64Array | null {
  * The rotation nearest (in Frobenius norm) to a 3x3 matrix M: U diag(1, 1, det(U V^T)) V^T.
  * Also returns M's singular values, so callers can read off a scale.
  */
-export function nearestRotation(M: ArrayLike<number>): { R: Mat3; S: Float64Array } {
+export function nearestRotation(M: ArrayLike<number>): { R: Mat3; S: Float64Array; d: 1 | -1 } {
   const { U, S, V } = svd(M, 3, 3);
   // A zero third singular value leaves U's third column zero; complete it to a right-handed basis.
   if (U[2] === 0 && U[5] === 0 && U[8] === 0) {
@@ -220,7 +220,7 @@ export function nearestRotation(M: ArrayLike<number>): { R: Mat3; S: Float64Arra
   for (let r = 0; r < 3; r++)
     for (let c = 0; c < 3; c++)
       R[r * 3 + c] = U[r * 3] * V[c * 3] + U[r * 3 + 1] * V[c * 3 + 1] + d * U[r * 3 + 2] * V[c * 3 + 2];
-  return { R, S };
+  return { R, S, d };
 }
 
 /** A B^T for 3x3 row-major matrices. */

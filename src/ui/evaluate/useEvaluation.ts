@@ -27,6 +27,7 @@ import { reportCsv, reportJsonText } from '../../recon/evaluate/reportFormat.ts'
 import { downloadFile } from '../download.ts';
 import { trainSize, type Training } from '../useTraining.ts';
 import { getEvalClient, type EvaluateResult } from './evalClient.ts';
+import { useLatest, type Notify } from '../notify.ts';
 
 export interface CloudSource {
   kind: 'run' | 'file';
@@ -55,11 +56,6 @@ export interface FlyTarget {
   camera: Camera;
   /** Changes on every request, so clicking the same row again flies again. */
   seq: number;
-}
-
-interface Notify {
-  showError: (e: unknown) => void;
-  showInfo: (text: string) => void;
 }
 
 export const SPLAT_FILE_PATTERN = /\.(ply|spz|splat)$/i;
@@ -119,8 +115,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   const abortRef = useRef<AbortController | null>(null);
   /** The evaluation whose outcome is still wanted (bumped to forget one). */
   const jobRef = useRef(0);
-  const notifyRef = useRef(notify);
-  notifyRef.current = notify;
+  const notifyRef = useLatest(notify);
 
   const problem = useMemo(() => evaluationProblem(scene, split), [scene, split]);
   const size = useMemo(() => trainSize(training.plan, training.settings.size), [training.plan, training.settings.size]);
