@@ -18,6 +18,7 @@ import { dilateMask } from './features/keypoints.ts';
 import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
 import { allPairs, matchFeatures } from './features/match.ts';
 import { detectOrb } from './features/orb.ts';
+import { detectTurned, searchUprightAngles } from './features/uprightSearch.ts';
 import { featureCount, type Features } from './features/types.ts';
 
 export type FeatureSource = 'alike' | 'xfeat' | 'none';
@@ -44,6 +45,11 @@ export interface EstimatePosesOptions {
   detectMaxSide?: number;
   /** Photos smaller than this (longest side, px) are detected on an enlarged copy (default 800): more keypoints on small photos. */
   detectMinSide?: number;
+  /**
+   * Learned features only: search each photo's in-plane turn before detecting (default true), for
+   * photos taken at different rolls (./features/uprightSearch.ts). ORB descriptors are oriented already.
+   */
+  uprightSearch?: boolean;
   /** Lowe's ratio (default 0.9 for learned, 0.8 for ORB descriptors). */
   ratio?: number;
   /** Mask dilation before dropping keypoints, px (default 2% of the longest side, at least 4). */
@@ -92,7 +98,19 @@ function nearestMask(mask: Uint8Array, w: number, h: number, W: number, H: numbe
   return out;
 }
 
-export async function estimatePoses(images: readonly RGBAImage[], opts: EstimatePosesOptions): Promise<EstimatePosesResult> {
+/** What the features and matching steps hand SfM (exported for benches and diagnostics). */
+export interface PhotoMatches {
+  features: Features[];
+  matches: SfmMatches[];
+  /** Per photo: the in-plane turn its features were detected at, degrees. */
+  turns: number[];
+  model: { name: string; file: string; sha256: string } | null;
+  times: { featuresMs: number; matchingMs: number };
+  log: string[];
+}
+
+/** Steps 1-2 of the poses stage: features (after the upright search) and pairwise matches. */
+export async function matchPhotos(images: readonly RGBAImage[], opts: EstimatePosesOptions): Promise<PhotoMatches> {
   const t0 = now();
   const n = images.length;
   if (n < 2) throw new InputError(`poses need at least 2 photos (got ${n})`);
@@ -106,25 +124,43 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
   }
 
   // 1. Features, on a copy no larger than maxSide; keypoints scaled back to the photo's pixels.
+  const copies: { small: RGBAImage; mask?: Uint8Array; s: number }[] = images.map((img, v) => {
+    const long = Math.max(img.width, img.height);
+    const s = Math.min(maxSide, Math.max(minSide, long)) / long;
+    const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
+    let mask: Uint8Array | undefined;
+    const full = opts.masks?.[v];
+    if (full) {
+      if (full.length !== img.width * img.height) throw new InputError(`mask ${v} has ${full.length} pixels, its photo ${img.width * img.height}`);
+      const r = opts.maskDilatePx ?? Math.max(4, Math.round(0.02 * Math.max(img.width, img.height)));
+      mask = dilateMask(nearestMask(full, img.width, img.height, w, h), w, h, Math.max(1, Math.round(r * s)));
+    }
+    return { small: resizeImage(img, w, h), mask, s };
+  });
   const features: Features[] = [];
+  let turns: number[] = images.map(() => 0);
+  const log: string[] = [];
   try {
+    if (detector && (opts.uprightSearch ?? true) && n > 1) {
+      // Learned descriptors are not rotation invariant: find each photo's turn first.
+      const d = detector;
+      const up = await searchUprightAngles(copies.map((c) => c.small), copies.map((c) => c.mask), (img, o) => d.detect(img, o), {
+        signal: opts.signal,
+        onProgress: (done, total) => opts.onProgress?.({ stage: 'features', done, total: total + n }),
+      });
+      turns = up.degrees;
+      log.push(`upright search: turns ${turns.map((t) => `${t}`).join(', ')} deg; ` +
+        up.pairs.map((p) => `${p.a}-${p.b} ${p.degrees} deg ${p.matches} (unturned ${p.matchesUnturned})`).join(', '));
+    }
     for (let v = 0; v < n; v++) {
       opts.signal?.throwIfAborted();
       const img = images[v];
-      const long = Math.max(img.width, img.height);
-      const s = Math.min(maxSide, Math.max(minSide, long)) / long;
-      const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
-      const small = resizeImage(img, w, h);
-      let mask: Uint8Array | undefined;
-      const full = opts.masks?.[v];
-      if (full) {
-        if (full.length !== img.width * img.height) throw new InputError(`mask ${v} has ${full.length} pixels, its photo ${img.width * img.height}`);
-        const r = opts.maskDilatePx ?? Math.max(4, Math.round(0.02 * Math.max(img.width, img.height)));
-        mask = dilateMask(nearestMask(full, img.width, img.height, w, h), w, h, Math.max(1, Math.round(r * s)));
-      }
-      const f = detector ? await detector.detect(small, { topK, mask }) : await detectOrb(small, { topK, mask });
+      const { small, mask, s } = copies[v];
+      const f = detector
+        ? await detectTurned((im, o) => detector!.detect(im, o), small, turns[v], topK, mask)
+        : await detectOrb(small, { topK, mask });
       if (s !== 1) {
-        const kx = img.width / w, ky = img.height / h;
+        const kx = img.width / small.width, ky = img.height / small.height;
         for (let k = 0; k < f.keypoints.length; k += 2) { f.keypoints[k] *= kx; f.keypoints[k + 1] *= ky; }
         f.width = img.width; f.height = img.height;
       }
@@ -148,7 +184,14 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     if (k % 4 === 3) await new Promise((r) => setTimeout(r, 0));
   }
   const t2 = now();
+  return { features, matches, turns, model: detector?.model ?? null, times: { featuresMs: t1 - t0, matchingMs: t2 - t1 }, log };
+}
 
+
+export async function estimatePoses(images: readonly RGBAImage[], opts: EstimatePosesOptions): Promise<EstimatePosesResult> {
+  const t0 = now();
+  const { features, matches, model, times, log } = await matchPhotos(images, opts);
+  const t2 = now();
   // 3. SfM.
   opts.signal?.throwIfAborted();
   const focalFor = (v: number) => (typeof opts.focalPx === 'number' ? opts.focalPx : opts.focalPx?.[v]);
@@ -175,18 +218,18 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     views: sfm.views.map((p) => (p.registered ? { registered: true, camera: p.camera, observations: p.observations } : { registered: false, reason: p.reason })),
     points: { positions, colors, count },
     bounds: pointBounds(positions),
-    times: { featuresMs: t1 - t0, matchingMs: t2 - t1, sfmMs: t3 - t2, totalMs: t3 - t0 },
+    times: { ...times, sfmMs: t3 - t2, totalMs: t3 - t0 },
     features: {
       source: opts.features,
       detector: opts.features === 'none' ? 'OpenCV.js ORB' : opts.features === 'alike' ? 'ALIKE-N' : 'XFeat',
-      model: detector?.model ?? null,
+      model,
       keypoints: features.map(featureCount),
     },
     pairs: sfm.diagnostics.pairs.map((p) => ({ a: p.a, b: p.b, matches: p.matches, inliers: p.inliers })),
     focalPx: sfm.diagnostics.focalPx,
     focalSource: sfm.diagnostics.focalSource,
     finalRmsPx: sfm.diagnostics.finalRmsPx,
-    log: sfm.diagnostics.log,
+    log: [...log, ...sfm.diagnostics.log],
   };
 }
 
