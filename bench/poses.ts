@@ -1,5 +1,5 @@
 /**
- * npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles --methods alike,xfeat,orb,colmap --out f.md]
+ * npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles --methods alike,xfeat,orb,alike-masked,colmap --out f.md]
  *
  * Camera poses from the photos alone (the known cameras are hidden from every method and only
  * used to score): DTU scan37 (3, 6, 9 of the standard inputs 25, 22, 28, 40, 44, 48, 0, 8, 13,
@@ -11,7 +11,10 @@
  *
  * Columns: views registered; median and max pairwise relative-rotation error and median
  * relative-translation-direction error over all pairs of registered views (degrees; no
- * alignment needed); seconds. No masks are given to any method.
+ * alignment needed); seconds. No masks are given to any method but 'alike-masked': ALIKE-N with
+ * the masks the masks stage makes from the photos (model-free path), which keep keypoints on the
+ * object and let the object-centred start place what SfM cannot (counted as registered; the note
+ * after the row says which views it guessed).
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -20,6 +23,7 @@ import type { Camera } from '../src/core/camera.ts';
 import type { RGBAImage } from '../src/core/image.ts';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
+import { estimateMasks } from '../src/recon/masks/index.ts';
 import { estimatePoses, pairwisePoseErrors, type FeatureSource } from '../src/recon/poses/index.ts';
 import { parseArgs } from '../scripts/lib/args.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
@@ -27,7 +31,7 @@ import { DATASETS, ensureImported } from './benchScenes.ts';
 import { colmapInstalled, colmapPoses } from './colmapBaseline.ts';
 
 interface Case { scene: string; dir: string; split: string; background?: [number, number, number] }
-type Method = 'alike' | 'xfeat' | 'orb' | 'colmap';
+type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'colmap';
 
 /** Composites RGBA on a background colour (lego's transparent background -> white). */
 function flatten(img: RGBAImage, bg: [number, number, number]): RGBAImage {
@@ -44,10 +48,10 @@ const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints']);
-  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,colmap --keypoints N --out f.md]'); return 0; }
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,colmap --keypoints N --out f.md]'); return 0; }
   const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
   const only = args.values.only?.split(',');
-  const methods = (args.values.methods ?? 'alike,xfeat,orb,colmap').split(',') as Method[];
+  const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,colmap').split(',') as Method[];
   const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
   const want = (name: string) => !only || only.some((o) => name.startsWith(o));
 
@@ -67,7 +71,7 @@ async function main(): Promise<number> {
 
   const models: Partial<Record<'alike' | 'xfeat', Uint8Array>> = {};
   for (const [kind, file] of [['alike', 'alike_n.onnx'], ['xfeat', 'xfeat.onnx']] as const) {
-    if (!methods.includes(kind)) continue;
+    if (!methods.includes(kind) && !(kind === 'alike' && methods.includes('alike-masked'))) continue;
     const p = resolve(modelsDir, file);
     if (existsSync(p)) models[kind] = new Uint8Array(await readFile(p));
     else console.error(`${file} not in ${modelsDir}: the ${kind} rows are skipped`);
@@ -87,6 +91,7 @@ async function main(): Promise<number> {
     const truth = views.map((v) => v.camera!);
     for (const m of methods) {
       if ((m === 'alike' || m === 'xfeat') && !models[m]) continue;
+      if (m === 'alike-masked' && !models.alike) continue;
       if (m === 'colmap' && !haveColmap) continue;
       let cams: (Camera | null)[];
       let seconds: number;
@@ -96,16 +101,17 @@ async function main(): Promise<number> {
         cams = r.cameras; seconds = r.seconds; note = r.note;
       } else {
         const t0 = performance.now();
-        const source: FeatureSource = m === 'orb' ? 'none' : m;
-        const r = await estimatePoses(images, { features: source, model: models[m as 'alike' | 'xfeat'], maxKeypoints });
+        const source: FeatureSource = m === 'orb' ? 'none' : m === 'alike-masked' ? 'alike' : m;
+        const masks = m === 'alike-masked' ? (await estimateMasks(images, { method: 'auto' })).masks.map((x) => x.mask) : undefined;
+        const r = await estimatePoses(images, { features: source, model: models[source as 'alike' | 'xfeat'], maxKeypoints, masks });
         seconds = (performance.now() - t0) / 1000;
         cams = r.views.map((v) => (v.registered ? v.camera : null));
-        const why = r.views.map((v, i) => (v.registered ? null : `${ids[i]}: ${v.reason}`)).filter(Boolean);
+        const why = r.views.map((v, i) => (v.registered ? (v.source === 'object-centred' ? `${ids[i]}: object-centred start` : null) : `${ids[i]}: ${v.reason}`)).filter(Boolean);
         if (why.length) note = why.join('; ');
       }
       const placed = cams.map((cam, i) => (cam ? i : -1)).filter((i) => i >= 0);
       const err = placed.length >= 2 ? pairwisePoseErrors(placed.map((i) => cams[i]!), placed.map((i) => truth[i])) : null;
-      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length}/${ids.length} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${seconds.toFixed(1)} |`;
+      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length}/${ids.length} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${seconds.toFixed(1)} |`;
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
     }

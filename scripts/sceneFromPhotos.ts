@@ -114,7 +114,9 @@ async function main(): Promise<number> {
   const firstCam = r.views.find((v) => v.registered) as { camera: { fx: number } } | undefined;
   const focalText = firstCam ? `focal ${firstCam.camera.fx.toFixed(1)} px (${r.focalSource})` : 'no focal (no view placed)';
   console.log(`keypoints per photo: ${r.features.keypoints.join(', ')}; ${focalText}; reprojection RMS ${r.finalRmsPx.toFixed(2)} px; ${r.points.count} points`);
-  r.views.forEach((v, i) => console.log(v.registered ? `  placed      ${scene.views[i].image} (${v.observations} points)` : `  not placed  ${scene.views[i].image}: ${v.reason}`));
+  r.views.forEach((v, i) => console.log(!v.registered ? `  not placed  ${scene.views[i].image}: ${v.reason}`
+    : v.source === 'sfm' ? `  placed      ${scene.views[i].image} (${v.observations} points)`
+    : `  guessed     ${scene.views[i].image} by the object-centred start from its mask (matches could not place it: ${v.sfmReason}); refine it photometrically`));
   console.log(`${placed.length} of ${ids.length} views placed`);
   if (placed.length < 2) {
     console.error('error: fewer than 2 views placed: no scene written. Try more photos with more overlap, or another --features.');

@@ -13,6 +13,7 @@
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
+import { placeWithObjectCentredStart } from './objectCentred.ts';
 import { incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
 import { dilateMask } from './features/keypoints.ts';
 import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
@@ -55,11 +56,23 @@ export interface EstimatePosesOptions {
   /** Mask dilation before dropping keypoints, px (default 2% of the longest side, at least 4). */
   maskDilatePx?: number;
   sfm?: Partial<SfmOptions>;
+  /**
+   * When SfM leaves views unplaced and every view has a mask: place them by the object-centred
+   * start refined by silhouettes (./objectCentred.ts), marked source 'object-centred' (default true).
+   */
+  objectCentred?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: PosesProgress) => void;
 }
 
-export type PoseOutcome = { registered: true; camera: Camera; observations: number } | { registered: false; reason: string };
+/**
+ * A view's camera, or why it has none. `source`: 'sfm' when the matches placed it; 'object-centred'
+ * when SfM could not and the object-centred start did (a guess from the masks: the trainer's camera
+ * refinement should follow); `sfmReason` then says why SfM could not.
+ */
+export type PoseOutcome =
+  | { registered: true; camera: Camera; observations: number; source: 'sfm' | 'object-centred'; sfmReason?: string }
+  | { registered: false; reason: string };
 
 export interface EstimatePosesResult {
   /** Per input image, in order. */
@@ -200,6 +213,15 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     matches,
     { essentialIterations: 5000, ...opts.sfm },
   );
+  let views: PoseOutcome[] = sfm.views.map((p) => (p.registered ? { registered: true, camera: p.camera, observations: p.observations, source: 'sfm' } : { registered: false, reason: p.reason }));
+  const masks = opts.masks;
+  if ((opts.objectCentred ?? true) && views.some((v) => !v.registered) && masks && images.every((_, v) => masks[v])) {
+    opts.signal?.throwIfAborted();
+    const placed = await placeWithObjectCentredStart(sfm, images.map((img, v) => ({ width: img.width, height: img.height, mask: masks[v]!, focalPx: focalFor(v) ?? sfm.diagnostics.focalPx, name: `photo ${v + 1}` })));
+    views = views.map((v, i): PoseOutcome => (v.registered ? v : { registered: true, camera: placed.cameras[i], observations: 0, source: 'object-centred', sfmReason: v.reason }));
+    log.push(`object-centred start placed ${placed.source.filter((s) => s === 'object-centred').length} view(s) SfM could not` +
+      (placed.refinement ? `; silhouette consistency ${placed.refinement.before.iou.toFixed(3)} -> ${placed.refinement.after.iou.toFixed(3)}` : ''));
+  }
   opts.onProgress?.({ stage: 'sfm', done: 1, total: 1 });
   const t3 = now();
 
@@ -215,7 +237,7 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     for (let c = 0; c < 3; c++) colors[3 * i + c] = img.data[(v * img.width + u) * 4 + c];
   });
   return {
-    views: sfm.views.map((p) => (p.registered ? { registered: true, camera: p.camera, observations: p.observations } : { registered: false, reason: p.reason })),
+    views,
     points: { positions, colors, count },
     bounds: pointBounds(positions),
     times: { ...times, sfmMs: t3 - t2, totalMs: t3 - t0 },

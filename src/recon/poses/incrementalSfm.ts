@@ -54,7 +54,7 @@ export interface SfmOptions {
    * Phone main cameras are near 0.75, telephoto lenses 1.5-2.5.
    */
   focalFallbackFactors: number[];
-  /** Reruns from the refined focal (no EXIF) while it moves by more than 2%. */
+  /** Reruns from the refined focal (no EXIF) while it moves by more than 3%. */
   focalReruns: number;
   /** Most essential-matrix RANSAC iterations per pair (8-point samples: 2000 copes with ~50% inliers, 20000 with ~35%). */
   essentialIterations: number;
@@ -72,7 +72,7 @@ export const DEFAULT_SFM_OPTIONS: SfmOptions = {
   focalGuessFactor: 1.2,
   focalFallbackFactors: [0.8, 1.8],
   essentialIterations: 2000,
-  focalReruns: 4,
+  focalReruns: 3,
 };
 
 export type ViewPlacement =
@@ -128,22 +128,27 @@ export function incrementalSfm(views: readonly SfmView[], matches: readonly SfmM
   // can still place every view (a two-view start absorbs the focal error), so the starts compete on
   // views placed, then on the final reprojection RMS, which only the right focal brings down
   // with three views or more.
+  // A start whose first run refines to a focal another start settled at (within 3%) would settle
+  // there too: it is not rerun.
   let best: SfmResult | null = null;
+  const settled: number[] = [];
   for (const factor of [opt.focalGuessFactor, ...opt.focalFallbackFactors]) {
-    const run = settleFocal(views, matches, opt, factor * side);
+    const run = settleFocal(views, matches, opt, factor * side, settled);
+    settled.push(run.diagnostics.focalPx);
     if (!best || better(run, best)) best = run;
   }
   return best!;
 }
 
-function settleFocal(views: readonly SfmView[], matches: readonly SfmMatches[], opt: SfmOptions, guess: number): SfmResult {
+function settleFocal(views: readonly SfmView[], matches: readonly SfmMatches[], opt: SfmOptions, guess: number, settledElsewhere: readonly number[]): SfmResult {
   const placed = (r: SfmResult) => r.views.filter((v) => v.registered).length;
   let best = runSfm(views, matches, opt, false, guess);
   const trail = [guess];
   for (let round = 0; round < opt.focalReruns; round++) {
     const refined = best.diagnostics.focalPx;
     const last = trail[trail.length - 1];
-    if (!Number.isFinite(refined) || Math.abs(refined / last - 1) < 0.02) break;
+    if (!Number.isFinite(refined) || Math.abs(refined / last - 1) < 0.03) break;
+    if (settledElsewhere.some((f) => Math.abs(refined / f - 1) < 0.03)) break;
     trail.push(refined);
     const next = runSfm(views, matches, opt, false, refined);
     if (placed(next) < placed(best)) break;
@@ -333,23 +338,27 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
   // focal guess's error, which views seen from far around the object feel most.
   const failedAt = new Map<number, { registered: number; reason: string }>();
   // Rotations of view v implied by its two-view geometry with each placed view (strongest first).
-  const rotationPriors = (v: number): Mat3[] => {
-    const out: { R: Mat3; w: number }[] = [];
+  // `trusted`: the pair's geometry is sound enough to place v from fewer points than PnP needs (a
+  // wide enough baseline and most of its matches inliers); measured on DTU 6 views, a pair with a
+  // 1.1 degree median angle and 30 of 78 matches inliers placed a view 25 degrees off.
+  const rotationPriors = (v: number): { R: Mat3; trusted: boolean }[] => {
+    const out: { R: Mat3; w: number; trusted: boolean }[] = [];
     for (const p of pairs) {
       const rel = pairPoses.get(`${p.a},${p.b}`);
       if (!rel) continue;
-      if (p.b === v && cameras.has(p.a)) out.push({ R: mat3Mul(rel.R, cameras.get(p.a)!.R), w: p.inliers });
-      else if (p.a === v && cameras.has(p.b)) out.push({ R: mat3Mul(mat3Transpose(rel.R), cameras.get(p.b)!.R), w: p.inliers });
+      const trusted = p.medianAngleDeg >= opt.minInitialAngleDeg && p.inliers >= 0.5 * p.matches;
+      if (p.b === v && cameras.has(p.a)) out.push({ R: mat3Mul(rel.R, cameras.get(p.a)!.R), w: p.inliers, trusted });
+      else if (p.a === v && cameras.has(p.b)) out.push({ R: mat3Mul(mat3Transpose(rel.R), cameras.get(p.b)!.R), w: p.inliers, trusted });
     }
-    return out.sort((x, y) => y.w - x.w).slice(0, 3).map((x) => x.R);
+    return out.sort((x, y) => y.w - x.w).slice(0, 3);
   };
   const seen = (v: number) => {
     let count = 0;
     for (const t of tracks) if (t.X && t.obs.some((o) => o.view === v)) count++;
     return count;
   };
-  // A view with a rotation prior needs fewer points: only its translation is unknown.
-  const pointsNeeded = (v: number) => (rotationPriors(v).length ? Math.min(opt.minPnpPoints, opt.minPriorPnpPoints) : opt.minPnpPoints);
+  // A view with a trusted rotation prior needs fewer points: only its translation is unknown.
+  const pointsNeeded = (v: number) => (rotationPriors(v).some((p) => p.trusted) ? Math.min(opt.minPnpPoints, opt.minPriorPnpPoints) : opt.minPnpPoints);
   for (;;) {
     let best = -1, bestCount = -1;
     for (let v = 0; v < views.length; v++) {
@@ -382,9 +391,9 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
     const intr = intrinsics(best);
     let pnp = ransacPnp(points, pixels, intr, { thresholdPx: opt.reprojectionThresholdPx, seed: opt.seed + 104729 * best });
     let need = opt.minPnpPoints;
-    for (const R of rotationPriors(best)) {
-      const known = ransacPnpKnownRotation(points, pixels, intr, R, { thresholdPx: opt.reprojectionThresholdPx, seed: opt.seed + 15485863 * best });
-      if (known && known.inlierCount > (pnp?.inlierCount ?? 0)) { pnp = known; need = pointsNeeded(best); }
+    for (const prior of rotationPriors(best)) {
+      const known = ransacPnpKnownRotation(points, pixels, intr, prior.R, { thresholdPx: opt.reprojectionThresholdPx, seed: opt.seed + 15485863 * best });
+      if (known && known.inlierCount > (pnp?.inlierCount ?? 0)) { pnp = known; need = prior.trusted ? pointsNeeded(best) : opt.minPnpPoints; }
     }
     if (!pnp || pnp.inlierCount < need) {
       failedAt.set(best, { registered: cameras.size, reason: `PnP failed: ${pnp?.inlierCount ?? 0} inliers of ${corr.length} (need ${need})` });

@@ -44,3 +44,33 @@ describe('ORB features + matching + SfM on a generated scene', () => {
     expect(good / n).toBeGreaterThan(0.25);
   });
 });
+
+describe('object-centred start for a photo the matches cannot place', () => {
+  it('with masks, the unplaceable photo gets a guessed camera marked object-centred and the reason SfM gave; without, it stays unplaced', async () => {
+    const obj = buildPatternedCube();
+    const rig = dtuLikeRig(obj.center, obj.radius, obj.bounds, 200, 150);
+    const ring1 = rig.filter((v) => v.ring === 1);
+    // Two neighbours SfM can place, and the far end of the rig's arc, which shares nothing with them.
+    const views = [ring1[2], ring1[3], ring1[ring1.length - 1]];
+    const rendered = views.map((v) => renderView(obj, v.camera));
+    const images = rendered.map((r) => r.image);
+    const masks = rendered.map((r) => r.mask);
+    const withStart = await estimatePoses(images, { features: 'none', masks, sfm: { seed: 2 } });
+    const bare = await estimatePoses(images, { features: 'none', masks, objectCentred: false, sfm: { seed: 2 } });
+    const placedBySfm = bare.views.filter((v) => v.registered).length;
+    expect(placedBySfm).toBeLessThan(3);
+    expect(withStart.views.every((v) => v.registered)).toBe(true);
+    bare.views.forEach((v, i) => {
+      const w = withStart.views[i];
+      if (!w.registered) throw new Error('unreachable');
+      if (v.registered) {
+        expect(w.source).toBe('sfm');
+        expect(w.camera).toEqual(v.camera);
+      } else {
+        expect(w.source).toBe('object-centred');
+        expect(w.sfmReason).toBe(v.reason);
+      }
+    });
+    expect(withStart.log.some((l) => l.startsWith('object-centred start placed'))).toBe(true);
+  }, 120_000);
+});
