@@ -1,5 +1,5 @@
 /**
- * npm run bench:recon [-- --iters N --size WxH | --downscale K --only name,name --splits 3,9 --out file.md]
+ * npm run bench:recon [-- --iters N --size WxH | --downscale K --only name,name --splits 3,9 --unposed none --models-dir DIR --out file.md]
  *
  * --iters: training steps per run (default 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  *
@@ -13,6 +13,11 @@
  * masked metrics on the 25 standard test views) and Blender lego (8 views, 400x400, white
  * background, the 25 standard test views). Prints one markdown table (and writes it with --out).
  * Datasets are imported into out/bench-scenes/ (gitignored) on first use.
+ *
+ * Unposed (the dataset cases; --unposed none skips them): the same split from its training photos
+ * alone, masks and cameras estimated (ALIKE-N from --models-dir when alike_n.onnx is there, else
+ * ORB), trained with the hull start, scored by the pose-free protocol beside the known-pose hull
+ * row (bench/unposedRecon.ts): a second table.
  */
 import { DATASETS, ensureImported } from './benchScenes.ts';
 import { existsSync } from 'node:fs';
@@ -27,11 +32,15 @@ import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
 import { BENCH_TRAIN_OPTIONS } from './benchTrain.ts';
+import { reconstructUnposed } from './unposedRecon.ts';
+import { readFile } from 'node:fs/promises';
 
 interface Case {
   scene: string;
   dir: string;
   split: string;
+  /** A dataset case: also reconstructed from its photos alone (unposed). */
+  dataset?: boolean;
   size?: { width: number; height: number };
   /** Which mean to report as PSNR/SSIM: DTU's masked convention or the full image. */
   metric: 'masked' | 'full';
@@ -54,7 +63,7 @@ const INITS: Record<string, Partial<Pick<TrainOptions, 'init' | 'hullVoxels' | '
 
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'size', 'downscale', 'only', 'splits', 'out', 'inits']);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'size', 'downscale', 'only', 'splits', 'out', 'inits', 'unposed', 'models-dir']);
   const train = parseTrainFlags(args, ['iterations'], BENCH_TRAIN_OPTIONS);
   const size = args.values.size ? parseSize(args.values.size) : undefined;
   const downscale = args.int('downscale', 1, 1, 16);
@@ -68,13 +77,17 @@ async function main(): Promise<void> {
     for (const split of splits) cases.push({ scene: name, dir: resolve('scenes', name), split, size, metric: 'masked' });
   if (existsSync(DATASETS)) {
     const dtu = await ensureImported('dtu_scan37', resolve(DATASETS, 'dtu_scan37'));
-    if (dtu) for (const split of ['3', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked' });
+    if (dtu) for (const split of ['3', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked', dataset: true });
     const lego = await ensureImported('lego', resolve(DATASETS, 'nerf_synthetic_lego'));
-    if (lego) cases.push({ scene: 'lego', dir: lego, split: '8', metric: 'full' });
+    if (lego) cases.push({ scene: 'lego', dir: lego, split: '8', metric: 'full', dataset: true });
   } else console.error(`note: ${DATASETS} does not exist: benchmarking the generated scenes only`);
   const selected = cases.filter((c) => !only || only.includes(c.scene));
 
+  const unposed = args.values.unposed !== 'none';
+  const alikePath = resolve(args.values['models-dir'] ?? '../shared/models', 'alike_n.onnx');
+  const alike = unposed && existsSync(alikePath) ? new Uint8Array(await readFile(alikePath)) : undefined;
   const gpu = await nodeGpu();
+  const unposedRows: string[] = [];
   const rows: string[] = [];
   const header = '| scene | views | init | PSNR | SSIM | metric | splats | iterations | seconds |\n|---|---|---|---:|---:|---|---:|---:|---:|';
   const byKey = new Map<string, number>();
@@ -99,13 +112,28 @@ async function main(): Promise<void> {
       console.error(row);
       console.error(`  (init ${(r.train.initMs / 1000).toFixed(1)} s, densify ${(r.train.densifyMs / 1000).toFixed(1)} s, ${r.train.initialSplats} initial splats)`);
     }
+    if (c.dataset && unposed) {
+      const u = await reconstructUnposed(gpu.device, scene, c.split, caseSize, c.metric, { ...train, ...INITS.hull }, alike);
+      const known = byKey.get(`${c.scene}/${c.split}/hull`);
+      const f = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(2));
+      const gap = known !== undefined && u.psnrRefined !== null ? f(u.psnrRefined - known) : '-';
+      const row = `| ${c.scene} | ${u.views} | ${alike ? 'ALIKE-N' : 'ORB'} | ${u.placed}/${u.views}${u.guessed ? ` (${u.guessed} object-centred)` : ''} | ${f(known)} | ${f(u.psnrAligned)} | ${f(u.psnrRefined)} | ${gap} | ${u.splats} | ${u.seconds.masks.toFixed(0)} / ${u.seconds.poses.toFixed(0)} / ${u.seconds.train.toFixed(0)} / ${u.seconds.eval.toFixed(0)} |`;
+      unposedRows.push(row);
+      console.error(row);
+    }
   }
   const deltas: string[] = [];
   for (const c of selected) {
     const h = byKey.get(`${c.scene}/${c.split}/hull`), r = byKey.get(`${c.scene}/${c.split}/random`);
     if (h !== undefined && r !== undefined) deltas.push(`${c.scene} ${c.split} views: hull - random = ${(h - r >= 0 ? '+' : '') + (h - r).toFixed(2)} dB`);
   }
-  const table = [`GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run`, '', header, ...rows, '', ...deltas].join('\n');
+  const unposedTable = unposedRows.length ? [
+    '', 'Unposed: from the training photos alone (masks and cameras estimated), hull start; PSNR (the case\'s metric) by the pose-free protocol: test cameras aligned by a similarity on the training views, then refined per view against the frozen cloud.', '',
+    '| scene | views | features | placed | PSNR known poses | PSNR unposed, aligned | PSNR unposed, refined | refined - known | splats | seconds masks / poses / train / eval |',
+    '|---|---:|---|---|---:|---:|---:|---:|---:|---|',
+    ...unposedRows,
+  ] : [];
+  const table = [`GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run`, '', header, ...rows, '', ...deltas, ...unposedTable].join('\n');
   console.log(table);
   if (args.values.out) {
     await mkdir(dirname(resolve(args.values.out)), { recursive: true });

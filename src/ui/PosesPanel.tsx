@@ -1,6 +1,7 @@
 /**
  * The Poses stage's controls: per-step progress with a time estimate and Cancel while it runs,
- * Place again, and the photos that could not be placed, each with the reason.
+ * Place again, the photos that could not be placed, each with the reason, and those placed only
+ * roughly from their outlines by the object-centred start.
  */
 import { StageRunButton } from './StageRunButton.tsx';
 import { useNow } from './useNow.ts';
@@ -36,6 +37,15 @@ export function PosesPanel({ poses: p }: { poses: Poses }) {
           {poses.unplaced.map((u) => (
             <li key={u.id} data-view-id={u.id}>
               {u.image} could not be placed: {u.reason}.
+            </li>
+          ))}
+        </ul>
+      )}
+      {poses && poses.guessed.length > 0 && (
+        <ul className="masks-warnings" data-testid="poses-guessed">
+          {poses.guessed.map((u) => (
+            <li key={u.id} data-view-id={u.id} title="The object-centred start: the camera is put on a circle around the object, turned so that the object sits where its outline is, and adjusted until the outlines of all photos agree. A rough guess: training refines it only if camera refinement is on.">
+              {u.image} was placed roughly, from its outline (the matches could not: {u.reason}).
             </li>
           ))}
         </ul>

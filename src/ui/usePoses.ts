@@ -20,6 +20,11 @@ export interface PlacedPoses {
   cameras: ReadonlyMap<string, Camera>;
   /** Photos that could not be placed, and why. */
   unplaced: { id: string; image: string; reason: string }[];
+  /**
+   * Photos the matches could not place but the object-centred start did (a guess from the masks,
+   * included in `cameras`), and why the matches could not.
+   */
+  guessed: { id: string; image: string; reason: string }[];
   bounds: { min: [number, number, number]; max: [number, number, number] } | null;
   focalPx: number;
   rmsPx: number;
@@ -121,16 +126,20 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
       if (ac.signal.aborted || keyRef.current !== key) return;
       const cameras = new Map<string, Camera>();
       const unplaced: PlacedPoses['unplaced'] = [];
+      const guessed: PlacedPoses['guessed'] = [];
       res.views.forEach((o, i) => {
         if (o.registered) cameras.set(ids[i], o.camera);
         else unplaced.push({ id: ids[i], image: views[i].image, reason: o.reason });
+        if (o.registered && o.source === 'object-centred') guessed.push({ id: ids[i], image: views[i].image, reason: o.sfmReason ?? 'no reason given' });
       });
-      setPoses({ cameras, unplaced, bounds: res.bounds, focalPx: res.focalPx, rmsPx: res.finalRmsPx });
+      setPoses({ cameras, unplaced, guessed, bounds: res.bounds, focalPx: res.focalPx, rmsPx: res.finalRmsPx });
       mine((r) => ({ ...r, status: 'done', endedAt: performance.now() }));
       const secs = (res.times.totalMs / 1000).toFixed(1);
       if (cameras.size === 0) notifyRef.current.showError(`No photo could be placed (${secs} s): ${unplaced.map((u) => `${u.image}: ${u.reason}`).join('; ')}.`);
       else if (unplaced.length > 0)
         notifyRef.current.showInfo(`Placed ${cameras.size} of ${ids.length} photos in ${secs} s; ${unplaced.map((u) => u.image).join(', ')} could not be placed (see the Poses stage).`);
+      else if (guessed.length > 0)
+        notifyRef.current.showInfo(`Placed all ${cameras.size} photos in ${secs} s; ${guessed.map((u) => u.image).join(', ')} only roughly, from the outline (see the Poses stage).`);
       else notifyRef.current.showInfo(`Placed all ${cameras.size} photos in ${secs} s. Reconstruct trains on them.`);
     } catch (e) {
       if (keyRef.current !== key) return;

@@ -13,6 +13,7 @@ const bounds = { min: [-1, -1, -1], max: [1, 1, 1] } as PlacedPoses['bounds'];
 const placed = (ids: string[], unplaced: string[] = []): PlacedPoses => ({
   cameras: new Map(ids.map((id, i) => [id, cam(i)])),
   unplaced: unplaced.map((id) => ({ id, image: `${id}.png`, reason: 'too few matches' })),
+  guessed: [],
   bounds,
   focalPx: 50,
   rmsPx: 0.5,

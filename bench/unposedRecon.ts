@@ -1,0 +1,63 @@
+/**
+ * bench:recon's unposed rows: a dataset split reconstructed from its training photos alone (masks
+ * and cameras estimated, the dataset's cameras hidden), then scored by the pose-free protocol
+ * (src/recon/evaluate/poseFree.ts): the dataset's cameras aligned to the estimated ones by a
+ * similarity on the training views, each held-out pose refined against the frozen cloud; the
+ * scores before and after that test-time refinement.
+ */
+import type { Camera } from '../src/core/camera.ts';
+import type { LoadedScene } from '../src/io/sceneFolder.ts';
+import { estimateMasks } from '../src/recon/masks/index.ts';
+import { evaluateCloud } from '../src/recon/evaluate/protocol.ts';
+import { estimatePoses } from '../src/recon/poses/index.ts';
+import { prepareSplit } from '../src/recon/prepareViews.ts';
+import { trainGaussians, type TrainRunOptions } from '../src/recon/train/trainer.ts';
+
+export interface UnposedResult {
+  placed: number;
+  views: number;
+  /** Views the object-centred start guessed (SfM could not place them). */
+  guessed: number;
+  /** Mean over the test views (masked PSNR when `metric` is 'masked'), or null when not every view got a camera. */
+  psnrAligned: number | null;
+  psnrRefined: number | null;
+  splats: number;
+  stepsDone: number;
+  seconds: { masks: number; poses: number; train: number; eval: number };
+}
+
+export async function reconstructUnposed(
+  device: GPUDevice, scene: LoadedScene, split: string, size: { width: number; height: number } | undefined,
+  metric: 'masked' | 'full', train: TrainRunOptions, model: Uint8Array | undefined,
+): Promise<UnposedResult> {
+  const prepared = prepareSplit(scene, split, size);
+  const photos = prepared.train.map((v) => v.rgba);
+  const t0 = performance.now();
+  const masks = (await estimateMasks(photos, { method: 'auto' })).masks.map((m) => m.mask);
+  const t1 = performance.now();
+  const poses = await estimatePoses(photos, { features: model ? 'alike' : 'none', model, masks });
+  const t2 = performance.now();
+  const cams = poses.views.map((v) => (v.registered ? v.camera : null));
+  const placed = cams.filter(Boolean).length;
+  const guessed = poses.views.filter((v) => v.registered && v.source === 'object-centred').length;
+  const base = { placed, views: photos.length, guessed, splats: 0, stepsDone: 0 };
+  if (placed < photos.length)
+    return { ...base, psnrAligned: null, psnrRefined: null, seconds: { masks: (t1 - t0) / 1000, poses: (t2 - t1) / 1000, train: 0, eval: 0 } };
+  const views = prepared.train.map((v, i) => ({ ...v, camera: cams[i] as Camera, mask: masks[i] }));
+  const result = await trainGaussians(device, views, { ...train });
+  const t3 = performance.now();
+  const report = await evaluateCloud(device, scene, result.cloud, {
+    split, size,
+    poseFree: { estimatedTrain: new Map(prepared.train.map((v, i) => [v.id, cams[i] as Camera])) },
+  });
+  const t4 = performance.now();
+  const pick = (m: { psnrMasked: number | null; psnr: number }) => (metric === 'masked' ? m.psnrMasked ?? NaN : m.psnr);
+  return {
+    ...base,
+    psnrAligned: pick(report.poseFree!.before.mean),
+    psnrRefined: pick(report.mean),
+    splats: result.cloud.count,
+    stepsDone: result.stepsDone,
+    seconds: { masks: (t1 - t0) / 1000, poses: (t2 - t1) / 1000, train: (t3 - t2) / 1000, eval: (t4 - t3) / 1000 },
+  };
+}
