@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   const alike = unposed && existsSync(alikePath) ? new Uint8Array(await readFile(alikePath)) : undefined;
   const gpu = await nodeGpu();
   const unposedRows: string[] = [];
+  const unposedNotes: string[] = [];
   const rows: string[] = [];
   const header = '| scene | views | init | PSNR | SSIM | metric | splats | iterations | seconds |\n|---|---|---|---:|---:|---|---:|---:|---:|';
   const byKey = new Map<string, number>();
@@ -119,7 +120,8 @@ async function main(): Promise<void> {
       const gap = known !== undefined && u.psnrRefined !== null ? f(u.psnrRefined - known) : '-';
       const row = `| ${c.scene} | ${u.views} | ${alike ? 'ALIKE-N' : 'ORB'} | ${u.placed}/${u.views}${u.guessed ? ` (${u.guessed} object-centred)` : ''} | ${f(known)} | ${f(u.psnrAligned)} | ${f(u.psnrRefined)} | ${gap} | ${u.splats} | ${u.seconds.masks.toFixed(0)} / ${u.seconds.poses.toFixed(0)} / ${u.seconds.train.toFixed(0)} / ${u.seconds.eval.toFixed(0)} |`;
       unposedRows.push(row);
-      console.error(row);
+      console.error(row + (u.failure ? `   <!-- ${u.failure} -->` : ''));
+      if (u.failure) unposedNotes.push(`${c.scene} ${c.split} views: ${u.failure}`);
     }
   }
   const deltas: string[] = [];
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
     '| scene | views | features | placed | PSNR known poses | PSNR unposed, aligned | PSNR unposed, refined | refined - known | splats | seconds masks / poses / train / eval |',
     '|---|---:|---|---|---:|---:|---:|---:|---:|---|',
     ...unposedRows,
+    ...(unposedNotes.length ? ['', ...unposedNotes] : []),
   ] : [];
   const table = [`GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run`, '', header, ...rows, '', ...deltas, ...unposedTable].join('\n');
   console.log(table);
