@@ -26,11 +26,14 @@ export function trainedSizeFromComments(comments: readonly string[]): TrainedSiz
     if (m) return size(m[1], m[2]);
   }
   for (const c of comments) {
-    const m = /^sparse-splat:.*?\b(\d+)x(\d+)\b/.exec(c.trim());
+    const m = /^sparse-splat: \d+ steps, \w+ start, (\d+)x(\d+)\b/.exec(c.trim());
     if (m) return size(m[1], m[2]);
   }
   return null;
 }
+
+/** How many bytes of a file plyTrainedSize needs at most (a PLY header's limit). */
+export const PLY_HEADER_BYTES = 64 * 1024;
 
 /** The trained size a PLY file records (only its header is read), or null: not a PLY, none recorded, or a damaged header. */
 export function plyTrainedSize(bytes: Uint8Array): TrainedSize | null {

@@ -5,7 +5,6 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { InputError } from '../core/errors.ts';
-import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { CloudPanel } from './CloudPanel.tsx';
 import { fetchBundledScenes, type BundledScene } from './bundledScenes.ts';
@@ -81,9 +80,15 @@ export function App() {
   const training = useTraining(workScene, split, { showError, showInfo }, scene);
   const evaluation = useEvaluation(workScene, split, training, { showError, showInfo }, scene);
   const evalBlocked = evaluationBlocked(training);
+  const evalReady = !evalBlocked && !evaluation.problem;
   const stageStatus = { masks: masksStatus(scene, masks), poses: posesStatus(scene, poses), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
-  const preview = previewOf(training);
   const viewer = useShownCloud(scene, training, { showError, showInfo });
+  // The preview describes the run: shown while it trains and while its cloud is the one on view
+  // (an opened file replaces it), until closed (a new run brings it back).
+  const [closedPreview, setClosedPreview] = useState<number | null>(null);
+  const previewRun = training.run?.startedAt ?? null;
+  const preview = (training.running || viewer.shown?.kind === 'run') && previewRun !== closedPreview ? previewOf(training) : null;
+  const closePreview = useCallback(() => setClosedPreview(previewRun), [previewRun]);
   const hasCameras = !!viewScene?.views.some((v) => v.camera);
 
   // A cloud file is shown in the 3D view (in the scene's world when a scene is loaded, else alone)
@@ -92,18 +97,19 @@ export function App() {
   const { setFileCloud } = evaluation;
   const openCloud = useCallback(
     async (file: File) => {
-      const cloud: GaussianCloud | null = await readCloudFile(file);
-      if (!cloud) return;
+      const read = await readCloudFile(file);
+      if (!read) return;
+      const { cloud, trainedSize } = read;
       const what = `Opened ${file.name}: ${cloud.count.toLocaleString('en')} splats (SH degree ${cloud.shDegree})`;
       if (!hasCameras) return showInfo(`${what}, shown on their own.`);
       try {
-        setFileCloud(cloud, file.name);
-        showInfo(`${what}, shown with the scene's cameras and ready to evaluate.`);
+        setFileCloud(cloud, file.name, trainedSize);
+        showInfo(`${what}, shown with the scene's cameras${evalReady ? ' and ready to evaluate' : ''}${trainedSize ? ` (trained at ${trainedSize.width}×${trainedSize.height})` : ''}.`);
       } catch (e) {
         showError(e);
       }
     },
-    [readCloudFile, setFileCloud, hasCameras, showInfo, showError],
+    [readCloudFile, setFileCloud, hasCameras, evalReady, showInfo, showError],
   );
   const pickScene = useCallback(
     (s: BundledScene | null) => {
@@ -160,6 +166,7 @@ export function App() {
             highlight={hover}
             note={note}
             preview={preview}
+            onClosePreview={closePreview}
             onViewCamera={training.onViewCamera}
             flyTo={evaluation.flyTo}
             cloud={viewer.shown}
@@ -266,6 +273,8 @@ function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, S
   const hullHint = 'Carved from the masks on the CPU as the start of Train (Start from: visual hull)';
   const hull: StageStatus = needs
     ? { state: 'blocked', label: needs, hint: plan.problem ?? undefined }
+    : gpu && !gpu.ok
+      ? { state: 'blocked', label: 'needs WebGPU', hint: 'The visual hull is carved as the first part of Train, and Train needs WebGPU, which this browser does not give.' }
     : plan.hullProblem
       ? { state: 'blocked', label: 'needs masks', hint: plan.hullProblem }
       : run?.status === 'starting' && run.settings.init === 'hull'
@@ -287,10 +296,18 @@ function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, S
   return { hull, train };
 }
 
+/**
+ * Why evaluation needs WebGPU although the viewer can draw with WebGL2: scores must be the ones
+ * `npm run eval` gives, so the test views are rendered by the same rasterizer as training.
+ */
+export const EVAL_NEEDS_WEBGPU =
+  'Evaluation needs WebGPU: it renders the test views with the same rasterizer as training, so that its scores match `npm run eval` and the papers. ' +
+  'The WebGL2 viewer draws the splats another, approximate way, and its pictures would give different scores. Open the page in a browser with WebGPU (see the Train stage).';
+
 /** Why evaluation cannot start because of the GPU or a running training, or null. */
 function evaluationBlocked({ gpu, running }: Training): EvalProblem | null {
   if (!gpu) return { label: 'checking WebGPU…', message: 'Checking WebGPU…' };
-  if (!gpu.ok) return { label: 'needs WebGPU', message: gpu.message };
+  if (!gpu.ok) return { label: 'needs WebGPU', message: EVAL_NEEDS_WEBGPU };
   if (running) return { label: 'waits for Train', message: 'Training is running: evaluate when it has ended.' };
   return null;
 }

@@ -1,10 +1,8 @@
 /**
  * The Train stage's controls: settings, Reconstruct / Cancel, progress, live loss and PSNR,
- * splat count, elapsed time, Save PLY. Without WebGPU it explains which browsers and flags work.
+ * splat count, elapsed time (the Cloud panel saves the result). Without WebGPU it explains which browsers and flags work.
  */
-import { downloadFile } from './download.ts';
 import { useEffect, useState } from 'react';
-import { writePly } from '../io/ply.ts';
 import { Sparkline } from './Sparkline.tsx';
 import { TRAIN_OPTION_SPECS, type IntSpec } from '../recon/train/trainOptions.ts';
 import { trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
@@ -54,7 +52,6 @@ export function TrainPanel({ training, sceneName }: Props) {
     const { width, height } = trainSize(plan, s);
     return `${s === 'full' ? 'full' : s === 'half' ? '½' : '¼'} (${width}×${height})`;
   };
-  const cloud = run?.result?.cloud;
 
   return (
     <div className="train" data-testid="train-panel">
@@ -92,11 +89,16 @@ export function TrainPanel({ training, sceneName }: Props) {
             data-testid="train-size"
             onChange={(e) => setSettings((s) => ({ ...s, size: e.target.value as TrainSize }))}
           >
-            {plan.width > 0 && (['full', 'half', 'quarter'] as const).map((s) => (
-              <option key={s} value={s}>
-                {sizeLabel(s)}
-              </option>
-            ))}
+            {plan.width > 0 ? (
+              (['full', 'half', 'quarter'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {sizeLabel(s)}
+                </option>
+              ))
+            ) : (
+              // Without cameras there is no training view to take the size from yet.
+              <option value={settings.size}>set by the photos, once placed</option>
+            )}
           </select>
         </label>
         <label className="train-field">
@@ -130,11 +132,6 @@ export function TrainPanel({ training, sceneName }: Props) {
             title={!gpu ? 'Checking WebGPU…' : (plan.problem ?? 'Train 3D Gaussians on the training views')}
           >
             {run ? 'Reconstruct again' : 'Reconstruct'}
-          </button>
-        )}
-        {cloud && cloud.count > 0 && !running && (
-          <button type="button" className="btn" onClick={() => savePly(cloud, `${sceneName}-${run.result!.stepsDone}steps.ply`, run)} data-testid="train-save">
-            Save PLY
           </button>
         )}
         {!gpu && <span className="train-checking">Checking WebGPU…</span>}
@@ -195,15 +192,6 @@ export function TrainPanel({ training, sceneName }: Props) {
       )}
     </div>
   );
-}
-
-function savePly(cloud: Parameters<typeof writePly>[0], name: string, run: NonNullable<Training['run']>) {
-  const bytes = writePly(cloud, {
-    comments: [
-      `sparse-splat: ${run.result?.stepsDone ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
-    ],
-  });
-  downloadFile(name, bytes, 'application/octet-stream');
 }
 
 /**

@@ -36,6 +36,8 @@ interface Props {
   note?: string;
   /** The training preview or final render to show over the view, with its caption. */
   preview?: { frame: PreviewFrame; caption: string } | null;
+  /** Closes the preview (its × button). */
+  onClosePreview?: () => void;
   /** The orbit camera as an OpenCV camera in the data's world, framed for a preview (see previewCamera.ts). */
   onViewCamera?: (camera: Camera) => void;
   /** A view's camera to fly the orbit camera to (the Evaluate table's selected test view). */
@@ -52,7 +54,7 @@ interface Props {
 
 const FOV = 45;
 
-export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError }: Props) {
+export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onClosePreview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError }: Props) {
   const cams = useMemo(() => (scene?.views ?? []).filter((v) => v.camera), [scene]);
   const bounds = scene?.manifest.bounds;
   // Without cameras, a shown cloud is framed on its own bounds.
@@ -143,7 +145,7 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
         <CameraFlight target={flyTo} rotation={rotation} offset={offset} onArrive={onArrive} />
         {onViewCamera && <ViewCameraReporter frame={frame} rotation={rotation} offset={offset} bounds={bounds} onChange={onViewCamera} />}
       </Canvas>
-      {preview && <PreviewPanel frame={preview.frame} caption={preview.caption} />}
+      {preview && <PreviewPanel frame={preview.frame} caption={preview.caption} onClose={onClosePreview} />}
       {cams.length > 0 && (
         <div className="viewport-legend">
           <span>
@@ -241,7 +243,7 @@ function ViewCameraReporter({ frame, rotation, offset, bounds, onChange }: {
 }
 
 /** The training preview (or final render) over the 3D view, always captioned with what it is. */
-function PreviewPanel({ frame, caption }: { frame: PreviewFrame; caption: string }) {
+function PreviewPanel({ frame, caption, onClose }: { frame: PreviewFrame; caption: string; onClose?: () => void }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = ref.current;
@@ -253,7 +255,14 @@ function PreviewPanel({ frame, caption }: { frame: PreviewFrame; caption: string
   return (
     <figure className="preview-panel" data-testid="train-preview-panel" data-final={frame.final}>
       <canvas ref={ref} data-testid="train-preview" style={{ aspectRatio: `${frame.width} / ${frame.height}` }} />
-      <figcaption data-testid="train-preview-label">{caption}</figcaption>
+      <figcaption>
+        <span data-testid="train-preview-label">{caption}</span>
+        {onClose && (
+          <button type="button" className="preview-close" aria-label="Close the preview" title="Close the preview (the next run shows it again)" onClick={onClose} data-testid="train-preview-close">
+            ×
+          </button>
+        )}
+      </figcaption>
     </figure>
   );
 }

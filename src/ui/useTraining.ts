@@ -11,7 +11,7 @@ import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
-import { useLatest, type Notify } from './notify.ts';
+import { useLatest, type Notify, logUnexpected } from './notify.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
@@ -195,7 +195,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       if (!wanted()) return;
       const splats = res.cloud?.count ?? 0;
       const secs = (res.wallMs / 1000).toFixed(1);
-      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). Save PLY keeps them.`);
+      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). The Cloud panel's Save buttons keep them.`);
       else if (status === 'cancelled')
         notifyRef.current.showInfo(
           res.cloud ? `Training cancelled after step ${res.stepsDone}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
@@ -203,10 +203,10 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       else
         notifyRef.current.showError(
           `Training stopped at step ${res.stepsDone}: ${res.stopped}.` +
-            (res.cloud && splats > 0 ? ` The last good cloud (${splats.toLocaleString('en')} splats) is kept: Save PLY saves it.` : ''),
+            (res.cloud && splats > 0 ? ` The last good cloud (${splats.toLocaleString('en')} splats) is kept: the Cloud panel's Save PLY saves it.` : ''),
         );
     } catch (e) {
-      console.error(e);
+      logUnexpected(e);
       mine((r) => ({ ...r, status: 'failed', endedAt: performance.now(), message: describeError(e) }));
       if (wanted()) notifyRef.current.showError(e);
     } finally {

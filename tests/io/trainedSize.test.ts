@@ -18,6 +18,8 @@ describe('trained size in a PLY header', () => {
     expect(trainedSizeFromComments(['sparse-splat: 8 steps, 50x40', 'trained_size 200x150'])).toEqual({ width: 200, height: 150 });
     expect(plyTrainedSize(writePly(allocateCloud(2, 0), { comments: ['exported by another tool'] }))).toBeNull();
     expect(trainedSizeFromComments(['trained_size 0x10'])).toBeNull();
+    // A file name with a size in it (the app's comment for an opened file) is not a trained size.
+    expect(trainedSizeFromComments(['sparse-splat: scan-1920x1080.ply'])).toBeNull();
   });
 
   it('is null for bytes that are not a PLY', () => {

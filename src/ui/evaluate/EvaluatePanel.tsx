@@ -24,7 +24,7 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
   const cloudInput = useRef<HTMLInputElement>(null);
   const modelInput = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
-  const { source, lpips, evaluation, report, problem, size, poseFree } = ev;
+  const { source, lpips, evaluation, report, problem, size, sizeFrom, poseFree } = ev;
   const pf = report?.poseFree;
   const running = evaluation?.status === 'running';
   const why = problem?.message ?? blocked ?? (!source ? 'Reconstruct first, or open a cloud file.' : null);
@@ -76,7 +76,10 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
         <input type="checkbox" checked={poseFree} disabled={running} onChange={(e) => ev.setPoseFree(e.target.checked)} data-testid="eval-pose-free" /> pose-free (align + refine test poses)
       </label>
       <p className="train-note" data-testid="eval-note">
-        {why ?? `${testViews} held-out test view${testViews === 1 ? '' : 's'} of split ${split}, at ${size.width}×${size.height} (the training size).`}
+        {why ??
+          `${testViews} held-out test view${testViews === 1 ? '' : 's'} of split ${split}, at ${size.width}×${size.height} (${
+            sizeFrom === 'panel' ? "the training size: the file does not say what size it was trained at, so the Train panel's size" : source?.kind === 'file' ? 'the training size, as the file records it' : 'the training size'
+          }).`}
       </p>
       {pf && (
         <p className="train-note" data-testid="eval-pose-free-summary">
