@@ -32,6 +32,8 @@ import { PosesPanel } from './PosesPanel.tsx';
 import { usePoses, withCameras, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { Viewport } from './Viewport.tsx';
+import { Term } from './Term.tsx';
+import { GLOSSARY } from './glossary.ts';
 
 const RENDERER = rendererChoice(location.search);
 const START_WITHOUT_SCENE = new URLSearchParams(location.search).get('scene') === NO_SCENE;
@@ -159,6 +161,8 @@ export function App() {
       />
       <main className="main">
         <div className="workspace">
+          {/* Over the 3D view, not in the sidebar: the sidebar keeps its height for the stages. */}
+          <Messages status={status} onDismiss={dismiss} />
           <Viewport
             scene={viewScene}
             roles={roles}
@@ -176,13 +180,13 @@ export function App() {
           />
           <EvaluationView ev={evaluation} history={evaluation.source?.kind === 'run' ? (training.run?.history ?? null) : null} />
         </div>
-        <aside className="sidebar">
-          <Messages status={status} onDismiss={dismiss} />
+        <aside className="sidebar" data-testid="sidebar">
           <PipelinePanel
             status={stageStatus}
             bodies={{
-              masks: scene && <MasksPanel masks={masks} />,
-              poses: scene && <PosesPanel poses={poses} />,
+              // Nothing to show for masks and cameras that came with the scene.
+              masks: scene && masks.missing.length > 0 && <MasksPanel masks={masks} />,
+              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               evaluate: scene && (
                 <EvaluatePanel
@@ -207,6 +211,12 @@ export function App() {
           {scene && split && (
             <span className="legend">
               <i className="dot train" /> train <i className="dot test" /> test
+              {[...roles.values()].includes('unused') && (
+                <>
+                  {' '}
+                  <i className="dot unused" /> <Term id="notInSplit">not in split</Term>
+                </>
+              )}
             </span>
           )}
         </div>
@@ -280,7 +290,7 @@ function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, S
       : run?.status === 'starting' && run.settings.init === 'hull'
         ? { state: 'running', hint: hullHint }
         : run?.result?.hullVoxels
-          ? { state: 'done', label: `done · ${run.result.hullVoxels.toLocaleString('en')} voxels`, hint: hullHint }
+          ? { state: 'done', label: `done · ${run.result.hullVoxels.toLocaleString('en')} voxels`, hint: `${hullHint}. ${GLOSSARY.voxels.plain}` }
           : { state: 'ready', label: 'runs with Train', hint: hullHint };
   const train: StageStatus = !gpu
     ? { state: 'blocked', label: 'checking WebGPU…' }
@@ -321,7 +331,7 @@ function evaluateStatus(ev: EvaluationState, blocked: EvalProblem | null): Stage
   if (!ev.source) return { state: 'blocked', label: 'needs a cloud', hint: 'Reconstruct first, or open / drop a .ply, .spz or .splat cloud.' };
   if (s?.status === 'done' && s.result) {
     const m = s.result.report.mean;
-    return { state: 'done', label: `done · ${(m.psnrMasked ?? m.psnr).toFixed(2)} dB`, hint: `Mean ${m.psnrMasked !== null ? 'masked ' : ''}PSNR over the test views` };
+    return { state: 'done', label: `done · ${(m.psnrMasked ?? m.psnr).toFixed(2)} dB`, hint: `Mean ${m.psnrMasked !== null ? 'masked ' : ''}PSNR over the test views. ${GLOSSARY.psnr.plain}` };
   }
   if (s?.status === 'failed' || s?.status === 'cancelled') return { state: s.status, hint: s.message ?? undefined };
   return { state: 'ready' };

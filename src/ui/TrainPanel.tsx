@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Sparkline } from './Sparkline.tsx';
+import { Term } from './Term.tsx';
 import { TRAIN_OPTION_SPECS, type IntSpec } from '../recon/train/trainOptions.ts';
 import { trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
@@ -55,9 +56,18 @@ export function TrainPanel({ training, sceneName }: Props) {
 
   return (
     <div className="train" data-testid="train-panel">
+      {running && run ? (
+        // While it runs the settings cannot change: one line says what they are, so the progress and plots fit.
+        <p className="train-note" data-testid="train-settings-summary">
+          {run.settings.iterations.toLocaleString('en')} steps · {run.settings.init === 'hull' ? 'visual hull' : 'random'} start · {run.width}×{run.height} ·{' '}
+          {run.settings.initSplats.toLocaleString('en')} start splats
+        </p>
+      ) : (
       <div className="train-settings">
         <label className="train-field">
-          <span>Steps</span>
+          <span>
+            <Term id="steps">Steps</Term>
+          </span>
           <NumberField
             spec={TRAIN_OPTION_SPECS.iterations}
             min={MIN_APP_STEPS}
@@ -68,7 +78,9 @@ export function TrainPanel({ training, sceneName }: Props) {
           />
         </label>
         <label className="train-field">
-          <span>Start from</span>
+          <span>
+            <Term id="startFrom">Start from</Term>
+          </span>
           <select
             value={init}
             disabled={running}
@@ -82,7 +94,9 @@ export function TrainPanel({ training, sceneName }: Props) {
           </select>
         </label>
         <label className="train-field">
-          <span>Training size</span>
+          <span>
+            <Term id="trainingSize">Training size</Term>
+          </span>
           <select
             value={settings.size}
             disabled={running || !plan.width}
@@ -102,7 +116,9 @@ export function TrainPanel({ training, sceneName }: Props) {
           </select>
         </label>
         <label className="train-field">
-          <span>Start splats</span>
+          <span>
+            <Term id="startSplats">Start splats</Term>
+          </span>
           <NumberField
             spec={TRAIN_OPTION_SPECS.initSplats}
             step={100}
@@ -113,10 +129,13 @@ export function TrainPanel({ training, sceneName }: Props) {
           />
         </label>
       </div>
+      )}
+      {!running && (
       <p className="train-note">
         {plan.problem ??
-          `${plan.trainIds.length} training view${plan.trainIds.length === 1 ? '' : 's'} (${plan.trainIds.join(', ')}) of the split chosen below.`}
+          `Trains on ${plan.trainIds.length} view${plan.trainIds.length === 1 ? '' : 's'}: ${plan.trainIds.join(', ')} (the split below).`}
       </p>
+      )}
       <div className="train-actions">
         {running ? (
           <button type="button" className="btn" onClick={cancel} data-testid="train-cancel">
@@ -125,7 +144,8 @@ export function TrainPanel({ training, sceneName }: Props) {
         ) : (
           <button
             type="button"
-            className="btn primary"
+            // The page's next step is the primary button: once a run has made a cloud, that is Evaluate.
+            className={run?.result?.cloud ? 'btn' : 'btn primary'}
             onClick={() => void start()}
             disabled={!canStart}
             data-testid="train-start"
@@ -172,7 +192,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           </dl>
           <div className="train-plots" data-testid="train-plot">
             <Sparkline
-              title="Loss"
+              title="Loss (lower is better)"
               testId="train-plot-loss"
               points={run.history.map((p) => [p.step, p.loss])}
               maxStep={iterations}
@@ -180,7 +200,8 @@ export function TrainPanel({ training, sceneName }: Props) {
               color="#ffa94d"
             />
             <Sparkline
-              title="Train PSNR"
+              title="Train PSNR ↑"
+              term="psnr"
               testId="train-plot-psnr"
               points={run.history.map((p) => [p.step, p.psnr])}
               maxStep={iterations}

@@ -5,11 +5,12 @@
  * - 2: the preview of a run leaves when another cloud is opened, and has a close button;
  * - 4: Evaluate's progress advances view by view;
  * - 5: without WebGPU nothing says "ready" for what cannot run, and the help is about browsers;
+ * - 7: the layout at 1280x720, 1600x1000 and in a narrow window, checked by element bounds;
  * - 8: small things (the training size menu, one Save PLY, the trained size a PLY records, input
  *   errors not logged as console errors, the truncated-PLY advice, no THREE.Clock warning).
  * Runs are tiny (a few steps at a quarter of the size); nothing here asserts a time.
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   requireChromium();
   ({ server, baseUrl } = await buildAndPreview(OUT_DIR));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: [...GPU_FLAGS, ...QUIET_FLAGS] });
+  await mkdir(resolve(ROOT, 'out'), { recursive: true });
 });
 
 afterAll(async () => {
@@ -84,6 +86,38 @@ async function shortRun(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'finished', null, { timeout: 90_000 });
 }
 
+/** Every primary button shown: inside the window, and not covered by anything else where it is clicked. */
+async function primaryButtons(page: Page): Promise<{ name: string; inside: boolean; onTop: boolean }[]> {
+  return page.$$eval('button.primary', (els) =>
+    els
+      .filter((e) => e.getClientRects().length > 0)
+      .map((e) => {
+        const r = e.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return {
+          name: e.getAttribute('data-testid') ?? e.textContent ?? '',
+          inside: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight,
+          onTop: !!hit && (hit === e || e.contains(hit)),
+        };
+      }),
+  );
+}
+
+async function expectPrimaryButtonsShown(page: Page, at: string): Promise<void> {
+  const buttons = await primaryButtons(page);
+  expect(buttons.length, at).toBeGreaterThanOrEqual(2);
+  for (const b of buttons) expect(b, `${at}: ${b.name}`).toEqual({ name: b.name, inside: true, onTop: true });
+}
+
+/** The element's box lies inside the window and inside the sidebar's visible part (no scrolling needed). */
+async function visibleInSidebar(page: Page, testId: string): Promise<boolean> {
+  return page.evaluate((id) => {
+    const e = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
+    const s = document.querySelector('[data-testid="sidebar"]')!.getBoundingClientRect();
+    return e.height > 0 && e.top >= s.top && e.bottom <= s.bottom && e.bottom <= innerHeight && e.right <= innerWidth;
+  }, testId);
+}
+
 // ---- tests ----------------------------------------------------------------------------------
 
 describe('a newcomer in the app (issue 12)', () => {
@@ -117,11 +151,25 @@ describe('a newcomer in the app (issue 12)', () => {
     await page.close();
   });
 
-  it('4 and 8: a PLY is evaluated at the size it records, and the progress advances view by view', async () => {
+  it('4, 6 and 8: a PLY is evaluated at the size it records, the progress advances view by view, every term is explained', async () => {
     const { page, log } = await newPage(browser!);
     await openScene(page);
     await openCloudFile(page, 'trained.ply', plyBytes);
     await page.waitForFunction(() => document.querySelector('[data-testid="eval-cloud"]')?.getAttribute('data-kind') === 'file');
+    // 6: the terms of the stages, the Train settings, the split, the cloud and Evaluate, each with its explanation.
+    for (const id of ['masks', 'poses', 'visualHull', 'train', 'evaluate', 'steps', 'startFrom', 'trainingSize', 'startSplats', 'split', 'shDegree', 'lpips', 'poseFree'])
+      expect((await page.locator(`[data-testid="term-${id}"]`).first().textContent())?.length ?? 0, id).toBeGreaterThan(60);
+    // Shown on hover (and on keyboard focus), inside the window.
+    await page.locator('[data-term="visualHull"]').first().hover();
+    const pop = page.locator('[data-testid="term-visualHull"]');
+    expect(await pop.isVisible()).toBe(true);
+    const box = (await pop.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+    await page.mouse.move(5, 5);
+    expect(await pop.isVisible()).toBe(false);
+    await page.locator('[data-term="split"]').focus();
+    expect(await page.locator('[data-testid="term-split"]').isVisible()).toBe(true);
     expect(await text(page, 'message-info')).toContain(`ready to evaluate (trained at ${TRAINED.width}×${TRAINED.height})`);
     expect(await text(page, 'eval-note')).toContain(`at ${TRAINED.width}×${TRAINED.height} (the training size, as the file records it)`);
 
@@ -143,6 +191,13 @@ describe('a newcomer in the app (issue 12)', () => {
     // Never backwards.
     for (let i = 1; i < steps.length; i++) expect(steps[i][0]).toBeGreaterThanOrEqual(steps[i - 1][0]);
     expect(await page.locator(`[data-testid="eval-row"]`).count()).toBeGreaterThanOrEqual(total);
+    // 6: the metrics say which way is better, and explain what a good value is.
+    expect(await text(page, 'eval-caption')).toContain('↑ higher is better · ↓ lower is better');
+    const better = await page.locator('[data-testid="eval-table"] thead th[data-better]').evaluateAll((ths) => ths.map((t) => [t.textContent, t.getAttribute('data-better')]));
+    expect(better.length).toBe(5);
+    for (const [head, way] of better) expect(way, head ?? '').toBe(/LPIPS/.test(head ?? '') ? 'lower' : 'higher');
+    for (const [id, way] of [['psnr', 'Higher'], ['ssim', 'Higher'], ['lpips', 'Lower'], ['masked', '']] as const)
+      expect(await page.locator(`[data-testid="eval-table"] [data-testid="term-${id}"]`).first().textContent(), id).toContain(way ? `${way} is better` : 'mask');
     expect(log.pageErrors).toEqual([]);
     await page.close();
   });
@@ -188,5 +243,70 @@ describe('a newcomer in the app (issue 12)', () => {
     } finally {
       await noGpu.close();
     }
+  });
+  for (const size of [{ width: 1280, height: 720 }, { width: 1600, height: 1000 }]) {
+    it(`7: at ${size.width}x${size.height} every primary button is in the window, the training plot needs no scrolling, Evaluate keeps the 3D view big`, async () => {
+      const { page, log } = await newPage(browser!, size);
+      const at = `${size.width}x${size.height}`;
+      await openScene(page);
+      await expectPrimaryButtonsShown(page, `${at} loaded`);
+      expect(await page.locator('[data-testid="train-start"]').getAttribute('class')).toContain('primary');
+      // Descriptions of the stages shown are whole (not cut with an ellipsis).
+      const cut = await page.$$eval('.stage-what', (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1).length);
+      expect(cut).toBe(0);
+      await page.screenshot({ path: resolve(ROOT, `out/e2e-layout-${at}.png`) });
+
+      // A long run: while it trains, its progress and plots are in view.
+      await page.fill('[data-testid="train-iterations"]', '3000');
+      await page.selectOption('[data-testid="train-size"]', 'quarter');
+      await page.selectOption('[data-testid="train-init"]', 'random');
+      await page.fill('[data-testid="train-splats"]', '500');
+      await page.click('[data-testid="train-start"]');
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-step"]')?.getAttribute('data-step') ?? 0) >= 1, null, { timeout: 60_000 });
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-plot-psnr"]')?.getAttribute('data-points')) >= 1);
+      expect(await visibleInSidebar(page, 'train-plot'), 'training plots').toBe(true);
+      expect(await visibleInSidebar(page, 'train-cancel'), 'Cancel').toBe(true);
+      await page.screenshot({ path: resolve(ROOT, `out/e2e-layout-${at}-training.png`) });
+      await page.click('[data-testid="train-cancel"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'cancelled', null, { timeout: 30_000 });
+
+      // The cloud of the run is the next thing to score: Evaluate is the primary button, in view.
+      await page.waitForFunction(() => document.querySelector('[data-testid="eval-cloud"]')?.getAttribute('data-kind') === 'run');
+      expect(await page.locator('[data-testid="train-start"]').getAttribute('class')).not.toContain('primary');
+      await page.waitForFunction(() => {
+        const r = document.querySelector('[data-testid="eval-start"]')!.getBoundingClientRect();
+        return r.bottom <= innerHeight && r.top >= 0;
+      });
+      await expectPrimaryButtonsShown(page, `${at} after the run`);
+      await page.click('[data-testid="eval-start"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="stage-evaluate"]')?.getAttribute('data-state') === 'done', null, { timeout: 90_000 });
+      const view = (await page.locator('[data-testid="viewport"]').boundingBox())!;
+      const main = (await page.locator('main').boundingBox())!;
+      expect(view.height / main.height, 'the 3D view after Evaluate').toBeGreaterThanOrEqual(0.5);
+      await expectPrimaryButtonsShown(page, `${at} after Evaluate`);
+      await page.screenshot({ path: resolve(ROOT, `out/e2e-layout-${at}-evaluated.png`) });
+      expect(log.pageErrors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('7: in a narrow window the sidebar goes under the 3D view, nothing runs off the side', async () => {
+    const { page, log } = await newPage(browser!, { width: 760, height: 900 });
+    await openScene(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(760);
+    const view = (await page.locator('[data-testid="viewport"]').boundingBox())!;
+    const side = (await page.locator('[data-testid="sidebar"]').boundingBox())!;
+    expect(view.height).toBeGreaterThanOrEqual(300);
+    expect(view.width).toBeGreaterThanOrEqual(700);
+    expect(side.y).toBeGreaterThanOrEqual(view.y + view.height - 1);
+    // Reached by scrolling the page: then inside the window.
+    await page.locator('[data-testid="train-start"]').scrollIntoViewIfNeeded();
+    const b = (await page.locator('[data-testid="train-start"]').boundingBox())!;
+    expect(b.x + b.width).toBeLessThanOrEqual(760);
+    expect(b.y + b.height).toBeLessThanOrEqual(900);
+    expect(b.y).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: resolve(ROOT, 'out/e2e-layout-narrow.png'), fullPage: true });
+    expect(log.pageErrors).toEqual([]);
+    await page.close();
   });
 });
