@@ -161,8 +161,6 @@ export function App() {
       />
       <main className="main">
         <div className="workspace">
-          {/* Over the 3D view, not in the sidebar: the sidebar keeps its height for the stages. */}
-          <Messages status={status} onDismiss={dismiss} />
           <Viewport
             scene={viewScene}
             roles={roles}
@@ -219,6 +217,8 @@ export function App() {
               )}
             </span>
           )}
+          {/* One line at the right of the views bar: neither the sidebar nor the 3D view changes size for it. */}
+          <Messages status={status} onDismiss={dismiss} />
         </div>
         <ThumbnailStrip
           views={viewScene?.views ?? []}

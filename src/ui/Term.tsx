@@ -1,10 +1,12 @@
 /**
  * A term with its plain explanation at hand (GLOSSARY): the word is shown with a dotted underline
  * and a small "?" mark; hovering it, tapping it or moving the keyboard focus onto it shows the
- * explanation in a popover placed inside the window (fixed, so scrolling panels do not clip it).
- * The explanation is also the term's accessible description.
+ * explanation in a popover placed inside the window (in document.body, so scrolling panels do
+ * not clip it). The explanation is also the term's accessible description. Neither the mark (CSS)
+ * nor the popover (a portal) is part of the text around the term.
  */
 import { useCallback, useId, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { GLOSSARY, type TermId } from './glossary.ts';
 
 const POP_WIDTH = 280;
@@ -40,12 +42,12 @@ export function Term({ id, children }: { id: TermId; children?: ReactNode }) {
       }}
     >
       <span className="term-word">{children ?? term}</span>
-      <span className="term-mark" aria-hidden>
-        ?
-      </span>
-      <span className="term-pop" role="tooltip" id={popId} data-testid={`term-${id}`} hidden={!at} style={at ? { left: at.left, top: at.top, width: POP_WIDTH } : undefined}>
-        <b>{term}</b> {plain}
-      </span>
+      {createPortal(
+        <span className="term-pop" role="tooltip" id={popId} data-testid={`term-${id}`} hidden={!at} style={at ? { left: at.left, top: at.top, width: POP_WIDTH } : undefined}>
+          <b>{term}</b> {plain}
+        </span>,
+        document.body,
+      )}
     </span>
   );
 }

@@ -1,7 +1,7 @@
 /**
  * The 3D view: the shown cloud as splats (<Splats>: WebGPU, or WebGL2 when WebGPU is missing or
  * asked away), camera frustums of the loaded views, the object bounds when known, a floor grid,
- * orbit controls, framed on the rig (on the cloud's bounds when there are no cameras). The world
+ * orbit controls (helpers and splats composite by depth: SplatOccluder.tsx), framed on the rig (on the cloud's bounds when there are no cameras). The world
  * is rotated so the rig's up is three.js's +Y and the looked-at point is the origin (display
  * only; the data keeps its own coordinates). Bottom right: the splat renderer in use and toggles
  * for the splats and the helpers.
@@ -15,6 +15,7 @@ import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import type { FrameStats } from '../render/splatRenderer.ts';
 import { Splats, type SplatBackendInfo } from './Splats.tsx';
+import { SplatOccluder } from './SplatOccluder.tsx';
 import { BoundsBox } from './BoundsBox.tsx';
 import { cloudFrame } from './cloudFrame.ts';
 import { CameraFlight, type FlightRequest } from './CameraFlight.tsx';
@@ -115,6 +116,8 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
           {cloud && (
             <Splats cloud={cloud.cloud} backend={renderer} visible={showSplats} onBackend={onBackend} onFrame={onFrame} onError={onError} />
           )}
+          {/* The splats' depth, so that the helpers behind the object are hidden by it. */}
+          {cloud && showHelpers && <SplatOccluder cloud={cloud.cloud} visible={showSplats} />}
           {showHelpers && cams.map((v) => (
             <CameraFrustum
               key={v.id}

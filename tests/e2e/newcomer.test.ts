@@ -15,11 +15,14 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allocateCloud, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
+import { SH_C0 } from '../../src/core/sh.ts';
 import { writePly } from '../../src/io/ply.ts';
 import { trainedSizeComment } from '../../src/io/trainedSize.ts';
 import { CHROMIUM, GPU_FLAGS, QUIET_FLAGS } from '../chromium.ts';
 import { buildAndPreview, requireChromium, ROOT } from './harness.ts';
 import { knownCloud } from './otherToolFiles.ts';
+import { decodeShot, project, waitForDrawnCloud, waitForFrameAfter } from './viewerPixels.ts';
 
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-newcomer-dist');
 /** The size the cloud file says it was trained at (small: evaluation at it is quick). */
@@ -42,6 +45,22 @@ afterAll(async () => {
   await server?.close();
   await rm(OUT_DIR, { recursive: true, force: true });
 });
+
+/** An opaque red wall of splats, 1 x 1 in the plane z = 0 (the 3DGS frame: y down; seen from -z). */
+function wallCloud(): GaussianCloud {
+  const n = 41;
+  const cloud = allocateCloud(n * n, 0);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j;
+      cloud.means.set([-0.5 + i / (n - 1), -0.5 + j / (n - 1), 0], 3 * k);
+      cloud.logScales.set([Math.log(0.02), Math.log(0.02), Math.log(0.005)], 3 * k);
+      cloud.quats.set([1, 0, 0, 0], 4 * k);
+      cloud.opacityLogits[k] = 6;
+      cloud.sh.set([(0.9 - 0.5) / SH_C0, (0.1 - 0.5) / SH_C0, (0.1 - 0.5) / SH_C0], 3 * k);
+    }
+  return cloud;
+}
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -196,8 +215,10 @@ describe('a newcomer in the app (issue 12)', () => {
     const better = await page.locator('[data-testid="eval-table"] thead th[data-better]').evaluateAll((ths) => ths.map((t) => [t.textContent, t.getAttribute('data-better')]));
     expect(better.length).toBe(5);
     for (const [head, way] of better) expect(way, head ?? '').toBe(/LPIPS/.test(head ?? '') ? 'lower' : 'higher');
-    for (const [id, way] of [['psnr', 'Higher'], ['ssim', 'Higher'], ['lpips', 'Lower'], ['masked', '']] as const)
-      expect(await page.locator(`[data-testid="eval-table"] [data-testid="term-${id}"]`).first().textContent(), id).toContain(way ? `${way} is better` : 'mask');
+    for (const [id, way] of [['psnr', 'Higher'], ['ssim', 'Higher'], ['lpips', 'Lower'], ['masked', '']] as const) {
+      expect(await page.locator(`[data-testid="eval-table"] [data-term="${id}"]`).count(), id).toBeGreaterThanOrEqual(1);
+      expect(await page.locator(`[data-testid="term-${id}"]`).first().textContent(), id).toContain(way ? `${way} is better` : 'mask');
+    }
     expect(log.pageErrors).toEqual([]);
     await page.close();
   });
@@ -306,6 +327,51 @@ describe('a newcomer in the app (issue 12)', () => {
     expect(b.y + b.height).toBeLessThanOrEqual(900);
     expect(b.y).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: resolve(ROOT, 'out/e2e-layout-narrow.png'), fullPage: true });
+    expect(log.pageErrors).toEqual([]);
+    await page.close();
+  });
+  it('1: a solid object hides the grid behind it (splats and helpers composite by depth)', async () => {
+    const { page, log } = await newPage(browser!);
+    await page.goto(`${baseUrl}?scene=none`);
+    await page.waitForSelector('[data-testid="viewport-note"]');
+    await openCloudFile(page, 'wall.ply', writePly(wallCloud()));
+    const drawn = await waitForDrawnCloud(page);
+    expect(await page.locator('[data-testid="show-helpers"]').isChecked()).toBe(true);
+    const withHelpers = decodeShot(await page.locator('[data-testid="viewport"]').screenshot({ path: resolve(ROOT, 'out/e2e-grid-behind-splats.png') }));
+    const frames = Number(await page.locator('[data-testid="splat-backend"]').getAttribute('data-frames'));
+    await page.uncheck('[data-testid="show-helpers"]');
+    await waitForFrameAfter(page, frames);
+    const without = decodeShot(await page.locator('[data-testid="viewport"]').screenshot());
+
+    // The wall's inner part on the screen (a margin inside its edges, where its splats are opaque).
+    const s = withHelpers.width / drawn.camera.width;
+    const corners = [[-0.4, -0.4], [0.4, -0.4], [0.4, 0.4], [-0.4, 0.4]].map(([x, y]) => project(drawn.camera, [x, y, 0])).map((p) => [p.x * s, p.y * s]);
+    const inside = (x: number, y: number) =>
+      corners.every(([ax, ay], i) => {
+        const [bx, by] = corners[(i + 1) % 4];
+        return (bx - ax) * (y - ay) - (by - ay) * (x - ax) >= 0;
+      }) ||
+      corners.every(([ax, ay], i) => {
+        const [bx, by] = corners[(i + 1) % 4];
+        return (bx - ax) * (y - ay) - (by - ay) * (x - ax) <= 0;
+      });
+    let wall = 0, wallChanged = 0, elsewhereChanged = 0;
+    for (let y = 40; y < withHelpers.height - 40; y++)
+      for (let x = 0; x < withHelpers.width; x++) {
+        const a = withHelpers.at(x, y), b = without.at(x, y);
+        const changed = Math.max(...a.map((v, c) => Math.abs(v - b[c]))) > 24;
+        if (inside(x, y)) {
+          wall++;
+          if (changed) wallChanged++;
+        } else if (changed) elsewhereChanged++;
+      }
+    // The wall is big on the screen and red (its splats drawn), the grid shows around it...
+    expect(wall).toBeGreaterThan(5000);
+    const mid = withHelpers.at((corners[0][0] + corners[2][0]) / 2, (corners[0][1] + corners[2][1]) / 2);
+    expect(mid[0]).toBeGreaterThan(150);
+    expect(elsewhereChanged).toBeGreaterThan(500);
+    // ...but not across it: the grid behind the wall is hidden by it.
+    expect(wallChanged / wall).toBeLessThan(0.003);
     expect(log.pageErrors).toEqual([]);
     await page.close();
   });
