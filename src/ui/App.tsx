@@ -278,7 +278,7 @@ function masksStatus(scene: LoadedScene | null, { missing, run, edited }: Masks)
 }
 
 /** What the pipeline panel says about Hull, Train (the stages that run in the Train worker). */
-function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, StageStatus>> {
+function pipelineStatus({ gpu, plan, run, probing }: Training): Partial<Record<StageId, StageStatus>> {
   const needs = plan.problem ? (plan.trainIds.length === 0 ? 'needs cameras' : 'needs masks or bounds') : null;
   const hullHint = 'Carved from the masks on the CPU as the start of Train (Start from: visual hull)';
   const hull: StageStatus = needs
@@ -298,7 +298,9 @@ function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, S
       ? { state: 'blocked', label: 'needs WebGPU', hint: gpu.message }
       : needs
         ? { state: 'blocked', label: needs, hint: plan.problem ?? undefined }
-        : !run
+        : probing
+          ? { state: 'running', label: 'timing a few steps…', hint: 'A few steps are timed to say how long a run takes here.' }
+          : !run
           ? { state: 'ready' }
           : run.status === 'starting' || run.status === 'running'
             ? { state: 'running' }

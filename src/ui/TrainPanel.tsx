@@ -5,8 +5,9 @@
 import { useEffect, useState } from 'react';
 import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
+import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
 import { TRAIN_OPTION_SPECS, type IntSpec } from '../recon/train/trainOptions.ts';
-import { trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
+import { FIRST_RUN_BUDGET_MS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
 interface Props {
   training: Training;
@@ -25,7 +26,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
 };
 
 export function TrainPanel({ training, sceneName }: Props) {
-  const { gpu, plan, settings, setSettings, run, running, start, cancel } = training;
+  const { gpu, plan, settings, setSettings, run, running, start, cancel, probing } = training;
   const now = useNow(running);
 
   if (gpu && !gpu.ok) {
@@ -41,7 +42,10 @@ export function TrainPanel({ training, sceneName }: Props) {
     );
   }
 
-  const canStart = !!gpu?.ok && !plan.problem && !running;
+  const canStart = !!gpu?.ok && !plan.problem && !running && !probing;
+  const chosen = plan.width > 0 ? trainSize(plan, settings.size) : null;
+  const estimateMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, settings.iterations) : null;
+  const leftMs = running && run ? timeLeftMs(run.history, run.settings.iterations) : null;
   const hullOk = !plan.hullProblem;
   const init = settings.init === 'hull' && !hullOk ? 'random' : settings.init;
   const last = run?.history.at(-1);
@@ -72,7 +76,7 @@ export function TrainPanel({ training, sceneName }: Props) {
             spec={TRAIN_OPTION_SPECS.iterations}
             min={MIN_APP_STEPS}
             value={settings.iterations}
-            disabled={running}
+            disabled={running || probing}
             testId="train-iterations"
             onValue={(v) => setSettings((s) => ({ ...s, iterations: v }))}
           />
@@ -83,7 +87,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           </span>
           <select
             value={init}
-            disabled={running}
+            disabled={running || probing}
             data-testid="train-init"
             onChange={(e) => setSettings((s) => ({ ...s, init: e.target.value as 'hull' | 'random' }))}
           >
@@ -99,7 +103,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           </span>
           <select
             value={settings.size}
-            disabled={running || !plan.width}
+            disabled={running || probing || !plan.width}
             data-testid="train-size"
             onChange={(e) => setSettings((s) => ({ ...s, size: e.target.value as TrainSize }))}
           >
@@ -123,14 +127,17 @@ export function TrainPanel({ training, sceneName }: Props) {
             spec={TRAIN_OPTION_SPECS.initSplats}
             step={100}
             value={settings.initSplats}
-            disabled={running}
+            disabled={running || probing}
             testId="train-splats"
             onValue={(v) => setSettings((s) => ({ ...s, initSplats: v }))}
           />
         </label>
       </div>
       )}
-      {!running && (
+      {/* Before a run: how long it takes (once steps were timed), else which views it trains on. */}
+      {!running && canEstimate(training) && (probing || estimateMs !== null) ? (
+        <EstimateLine training={training} estimateMs={estimateMs} />
+      ) : !running && (
       <p className="train-note">
         {plan.problem ??
           `Trains on ${plan.trainIds.length} view${plan.trainIds.length === 1 ? '' : 's'}: ${plan.trainIds.join(', ')} (the split below).`}
@@ -154,6 +161,18 @@ export function TrainPanel({ training, sceneName }: Props) {
             {run ? 'Reconstruct again' : 'Reconstruct'}
           </button>
         )}
+        {!running && !probing && canEstimate(training) && !training.speed && (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void training.estimate()}
+            data-testid="train-estimate-start"
+            title="Runs a few training steps at two sizes (seconds to a minute), then says how long a run takes here and picks a size and step count that finish in a few minutes"
+          >
+            How long?
+          </button>
+        )}
+        {training.probe?.message && !probing && <span className="train-checking">Timing {training.probe.message}.</span>}
         {!gpu && <span className="train-checking">Checking WebGPU…</span>}
       </div>
       {run && (
@@ -163,6 +182,11 @@ export function TrainPanel({ training, sceneName }: Props) {
             <span data-testid="train-step" data-step={step}>
               step {step} / {iterations}
             </span>
+            {running && (
+              <span className="train-left" data-testid="train-time-left" data-ms={leftMs === null ? '' : Math.round(leftMs)}>
+                {leftMs !== null ? `about ${formatDuration(leftMs)} left` : 'timing…'}
+              </span>
+            )}
           </div>
           <div className="train-status" data-testid="train-status">
             <span className={`train-badge train-${run.status}`}>{STATUS_TEXT[run.status]}</span>
@@ -213,6 +237,42 @@ export function TrainPanel({ training, sceneName }: Props) {
       )}
     </div>
   );
+}
+
+/** The estimate can be shown or measured: WebGPU works and the scene can train. */
+function canEstimate({ gpu, plan }: Training): boolean {
+  return !!gpu?.ok && !plan.problem && plan.width > 0;
+}
+
+/**
+ * Before a run: how long it would take at these settings (from timed steps: a timing run, or the
+ * last run), or, while steps are timed, at which sizes (with Cancel). The "How long?" button
+ * that starts the timing sits next to Reconstruct.
+ */
+function EstimateLine({ training, estimateMs }: { training: Training; estimateMs: number | null }) {
+  const { probe, probing, cancel, speed, plan, settings } = training;
+  if (probing)
+    return (
+      <div className="train-estimate" data-testid="train-estimate-line" data-state="running">
+        <span>Timing a few steps at {probe!.sizes.map((s) => `${s.width}×${s.height}`).join(' and ')}…</span>
+        <button type="button" className="btn small" onClick={cancel} data-testid="train-estimate-cancel">
+          Cancel
+        </button>
+      </div>
+    );
+  if (speed && estimateMs !== null) {
+    const px = trainSize(plan, settings.size);
+    const perStep = msPerStepAt(speed, px.width * px.height);
+    const picked = probe?.status === 'done' && probe.picked;
+    return (
+      <p className="train-note train-estimate" data-testid="train-estimate-line" data-state="done" data-ms={Math.round(estimateMs)}>
+        <b data-testid="train-estimate">About {formatDuration(estimateMs)}</b> at these settings · {perStep < 10 ? perStep.toFixed(1) : perStep.toFixed(0)} ms a step
+        {probe?.model ? ' (timed here)' : ' (last run)'}, more as splats are added.
+        {picked && ` Size and steps picked to take at most ${formatDuration(FIRST_RUN_BUDGET_MS)}.`}
+      </p>
+    );
+  }
+  return null;
 }
 
 /**

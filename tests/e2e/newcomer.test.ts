@@ -3,6 +3,7 @@
  * headless Chromium as a person would, on the default bundled scene and a small cloud file made
  * here. Each test is one numbered item of the issue:
  * - 2: the preview of a run leaves when another cloud is opened, and has a close button;
+ * - 3: a few timed steps say how long a run takes and pick settings; the time left during a run;
  * - 4: Evaluate's progress advances view by view;
  * - 5: without WebGPU nothing says "ready" for what cannot run, and the help is about browsers;
  * - 7: the layout at 1280x720, 1600x1000 and in a narrow window, checked by element bounds;
@@ -372,6 +373,40 @@ describe('a newcomer in the app (issue 12)', () => {
     expect(elsewhereChanged).toBeGreaterThan(500);
     // ...but not across it: the grid behind the wall is hidden by it.
     expect(wallChanged / wall).toBeLessThan(0.003);
+    expect(log.pageErrors).toEqual([]);
+    await page.close();
+  });
+  it('3: before a run, a few timed steps say how long it takes and pick settings that finish in minutes; during it, the time left', async () => {
+    const { page, log } = await newPage(browser!);
+    await openScene(page);
+    await page.selectOption('[data-testid="train-init"]', 'random');
+    await page.fill('[data-testid="train-splats"]', '500');
+    await page.selectOption('[data-testid="train-size"]', 'quarter');
+    await page.click('[data-testid="train-estimate-start"]');
+    expect(await text(page, 'stage-train-label')).toBe('timing a few steps…');
+    expect(await page.locator('[data-testid="train-start"]').isDisabled()).toBe(true);
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-estimate-line"]')?.getAttribute('data-state') === 'done', null, { timeout: 120_000 });
+    const estimateMs = async () => Number(await page.locator('[data-testid="train-estimate-line"]').getAttribute('data-ms'));
+    const picked = { ms: await estimateMs(), steps: Number(await page.inputValue('[data-testid="train-iterations"]')), size: await page.inputValue('[data-testid="train-size"]') };
+    expect(await text(page, 'train-estimate')).toMatch(/^About \d+ (s|min)|^About \d+ h \d+ min/);
+    expect(await text(page, 'train-estimate-line')).toContain('picked to take at most 3 min');
+    // Picked to fit 3 minutes, or the least there is when nothing fits.
+    expect(picked.ms <= 180_000 || (picked.steps === 200 && picked.size === 'quarter'), JSON.stringify(picked)).toBe(true);
+    // The estimate follows the settings: more steps, longer.
+    await page.fill('[data-testid="train-iterations"]', '100');
+    const few = await estimateMs();
+    await page.fill('[data-testid="train-iterations"]', '5000');
+    expect(await estimateMs()).toBeGreaterThan(few);
+    expect(await text(page, 'stage-train-label')).toBe('ready');
+
+    // During a run: the time left, from the steps so far.
+    await page.fill('[data-testid="train-iterations"]', '3000');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="train-time-left"]')?.getAttribute('data-ms') ?? '') !== '', null, { timeout: 60_000 });
+    expect(Number(await page.locator('[data-testid="train-time-left"]').getAttribute('data-ms'))).toBeGreaterThan(0);
+    expect(await text(page, 'train-time-left')).toMatch(/^about \d+.* left$/);
+    await page.click('[data-testid="train-cancel"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'cancelled', null, { timeout: 30_000 });
     expect(log.pageErrors).toEqual([]);
     await page.close();
   });
