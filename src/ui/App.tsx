@@ -33,6 +33,7 @@ import { usePoses, withCameras, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { Viewport } from './Viewport.tsx';
 import { Term } from './Term.tsx';
+import { GUIDE_STEPS, guideStep, useGuideDone } from './guide.ts';
 import { GLOSSARY } from './glossary.ts';
 
 const RENDERER = rendererChoice(location.search);
@@ -92,6 +93,28 @@ export function App() {
   const preview = (training.running || viewer.shown?.kind === 'run') && previewRun !== closedPreview ? previewOf(training) : null;
   const closePreview = useCallback(() => setClosedPreview(previewRun), [previewRun]);
   const hasCameras = !!viewScene?.views.some((v) => v.camera);
+
+  // The guided first run: what to do next, until a cloud is saved (or the guide is closed).
+  const [guideDone, finishGuide] = useGuideDone();
+  const [lookedAt, setLookedAt] = useState<number | null>(null);
+  const shownId = viewer.shown?.id ?? null;
+  const onLook = useCallback(() => setLookedAt(shownId), [shownId]);
+  const guide = guideDone
+    ? null
+    : guideStep({
+        scene: !!scene,
+        cameras: hasCameras,
+        preparing: masks.running || poses.running || status.busy !== undefined,
+        training: training.running,
+        cloud: !!viewer.shown,
+        looked: shownId !== null && lookedAt === shownId,
+        evaluating: evaluation.evaluation?.status === 'running',
+        evaluated: evaluation.evaluation?.status === 'done',
+        saved: viewer.saved > 0,
+      });
+  useEffect(() => {
+    if (!guideDone && viewer.saved > 0) finishGuide();
+  }, [guideDone, viewer.saved, finishGuide]);
 
   // A cloud file is shown in the 3D view (in the scene's world when a scene is loaded, else alone)
   // and, with a scene with cameras, scored by the Evaluate stage.
@@ -158,6 +181,7 @@ export function App() {
         droppedLabel={shown && !shown.bundled ? shown.title : null}
         onPickScene={pickScene}
         onFiles={onFiles}
+        guide={guide && { ...guide, of: GUIDE_STEPS, onClose: finishGuide }}
       />
       <main className="main">
         <div className="workspace">
@@ -175,6 +199,7 @@ export function App() {
             job={viewer.job}
             renderer={RENDERER.choice}
             onSplatError={showError}
+            onInteract={onLook}
           />
           <EvaluationView ev={evaluation} history={evaluation.source?.kind === 'run' ? (training.run?.history ?? null) : null} />
         </div>

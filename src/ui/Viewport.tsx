@@ -51,11 +51,13 @@ interface Props {
   renderer?: RendererChoice;
   /** The splat renderer failed to start or to draw. */
   onSplatError?: (e: Error) => void;
+  /** The person moved the view (drag, wheel or touch in it). */
+  onInteract?: () => void;
 }
 
 const FOV = 45;
 
-export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onClosePreview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError }: Props) {
+export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onClosePreview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError, onInteract }: Props) {
   const cams = useMemo(() => (scene?.views ?? []).filter((v) => v.camera), [scene]);
   const bounds = scene?.manifest.bounds;
   // Without cameras, a shown cloud is framed on its own bounds.
@@ -109,6 +111,8 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
       data-testid="viewport"
       data-flown-to={arrived?.id}
       data-camera-center={arrived?.center.map((x) => x.toFixed(5)).join(',')}
+      onPointerDown={onInteract}
+      onWheel={onInteract}
     >
       <Canvas frameloop="demand" dpr={[1, 2]} camera={{ fov: FOV, near: 0.01, far: 1000, position: [3, 2, 3] }}>
         <color attach="background" args={['#0e1116']} />

@@ -47,6 +47,8 @@ const countText = (n: number) => n.toLocaleString('en');
 export function useShownCloud(scene: LoadedScene | null, training: Training, notify: Notify) {
   const [shown, setShown] = useState<ShownCloud | null>(null);
   const [job, setJob] = useState<CloudJob | null>(null);
+  /** Clouds saved so far on this page. */
+  const [saved, setSaved] = useState(0);
   const notifyRef = useLatest(notify);
   /** The file read whose outcome is still wanted (bumped by every new read and scene). */
   const readRef = useRef(0);
@@ -120,6 +122,7 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
       });
       const name = `${s.saveName}${ext}`;
       downloadFile(name, bytes, 'application/octet-stream');
+      setSaved((n) => n + 1);
       notifyRef.current.showInfo(`Saved ${name}: ${countText(s.cloud.count)} splats, ${(bytes.length / 2 ** 20).toFixed(2)} MB.`);
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).replace(/^write\w*: /, '');
@@ -130,7 +133,7 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
     }
   }, [shown, job]);
 
-  return { shown, job, openFile, save };
+  return { shown, job, openFile, save, saved };
 }
 
 export type ShownCloudState = ReturnType<typeof useShownCloud>;

@@ -7,6 +7,7 @@
  * - 4: Evaluate's progress advances view by view;
  * - 5: without WebGPU nothing says "ready" for what cannot run, and the help is about browsers;
  * - 7: the layout at 1280x720, 1600x1000 and in a narrow window, checked by element bounds;
+ * - the guided first run, step by step until a cloud is saved;
  * - 8: small things (the training size menu, one Save PLY, the trained size a PLY records, input
  *   errors not logged as console errors, the truncated-PLY advice, no THREE.Clock warning).
  * Runs are tiny (a few steps at a quarter of the size); nothing here asserts a time.
@@ -409,5 +410,52 @@ describe('a newcomer in the app (issue 12)', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'cancelled', null, { timeout: 30_000 });
     expect(log.pageErrors).toEqual([]);
     await page.close();
+  });
+  it('guided first run: one line says what to do next at each step, and goes away for good once a cloud is saved', async () => {
+    const { page, log } = await newPage(browser!);
+    const step = async () => Number(await page.locator('[data-testid="guide"]').getAttribute('data-step'));
+    await page.goto(`${baseUrl}?scene=none`);
+    await page.waitForSelector('[data-testid="guide"]');
+    expect(await step()).toBe(1);
+    expect(await text(page, 'guide-text')).toMatch(/photos.*sample/);
+    // The line is whole on the screen (not cut off).
+    expect(await page.locator('[data-testid="guide-text"]').evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+
+    await page.selectOption('[data-testid="scene-picker"]', { index: 0 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="guide"]')?.getAttribute('data-step') === '2', null, { timeout: 30_000 });
+    expect(await text(page, 'guide-text')).toContain('Reconstruct');
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 30_000 });
+    await shortRun(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid="guide"]')?.getAttribute('data-step') === '3');
+    expect(await text(page, 'guide-text')).toContain('Drag in the 3D view');
+    const box = (await page.locator('[data-testid="viewport"]').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector('[data-testid="guide"]')?.getAttribute('data-step') === '4');
+    expect(await text(page, 'guide-text')).toContain('Evaluate');
+    await page.click('[data-testid="eval-start"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="guide"]')?.getAttribute('data-step') === '5', null, { timeout: 90_000 });
+    expect(await text(page, 'guide-text')).toContain('Save PLY');
+    await Promise.all([page.waitForEvent('download'), page.click('[data-testid="cloud-save-ply"]')]);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="guide"]'));
+    // Done for good: not back after a reload.
+    await page.reload();
+    await page.waitForSelector('[data-testid="scene-picker"]');
+    await page.waitForTimeout(300);
+    expect(await page.locator('[data-testid="guide"]').count()).toBe(0);
+    expect(log.pageErrors).toEqual([]);
+    await page.close();
+
+    // Closing it early also keeps it away.
+    const other = await newPage(browser!);
+    await other.page.goto(`${baseUrl}?scene=none`);
+    await other.page.click('[data-testid="guide-close"]');
+    expect(await other.page.locator('[data-testid="guide"]').count()).toBe(0);
+    await other.page.reload();
+    await other.page.waitForSelector('[data-testid="scene-picker"]');
+    expect(await other.page.locator('[data-testid="guide"]').count()).toBe(0);
+    await other.page.close();
   });
 });
