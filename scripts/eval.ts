@@ -16,6 +16,7 @@ import { InputError } from '../src/core/errors.ts';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
+import { plyTrainedSize } from '../src/io/trainedSize.ts';
 import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';
 import { matchEstimatedCameras } from '../src/recon/evaluate/poseFree.ts';
 import { assertEvaluableCloud, evaluateCloud, type PoseFreeOptions } from '../src/recon/evaluate/protocol.ts';
@@ -28,7 +29,8 @@ const USAGE = `usage: npm run eval -- --scene <dir> --cloud <file> [options]
   --scene DIR          scene folder (scene.json + images/ + masks/)
   --cloud FILE         the cloud to score: 3DGS .ply, Niantic .spz or antimatter15 .splat
   --split NAME         split whose test views are scored: "3", "9", ... (default 3)
-  --size WxH           evaluation resolution (default: the size of the split's training photos)
+  --size WxH           evaluation resolution (default: the size the cloud was trained at when its
+                       PLY header records it, as the app's PLYs do; else the split's training photos')
   --lpips-model FILE   LPIPS AlexNet ONNX model, a path or an http(s) URL (contract: models/lpips.json);
                        without it the LPIPS columns say "no model"
   --out DIR            where to write eval.json and eval.csv (default: the cloud's folder)
@@ -64,7 +66,7 @@ async function main(): Promise<number> {
   if (args.positional.length > 0) throw new InputError(`unexpected argument "${args.positional[0]}" (options take the form --name value)`);
   const cloudPath = args.values.cloud!;
   const split = args.values.split ?? '3';
-  const size = args.values.size ? parseSize(args.values.size) : undefined;
+  const askedSize = args.values.size ? parseSize(args.values.size) : undefined;
   const out = args.values.out ?? dirname(cloudPath);
   for (const k of ['reference', 'refine-steps', 'align'] as const)
     if (!poseFree && args.values[k] !== undefined) throw new InputError(`--${k} needs --pose-free`);
@@ -83,7 +85,11 @@ async function main(): Promise<number> {
     const estimatedTrain = matchEstimatedCameras(given.manifest.views, scene.manifest.views, train);
     poseFreeOptions = { estimatedTrain, refineSteps, align };
   }
-  const cloud = readSplatFile(await readInput(cloudPath, 'cloud file'), cloudPath);
+  const cloudBytes = await readInput(cloudPath, 'cloud file');
+  const cloud = readSplatFile(cloudBytes, cloudPath);
+  // Scores compare at the size the cloud was trained at: the PLY's record of it, unless --size says otherwise.
+  const trained = askedSize ? null : plyTrainedSize(cloudBytes);
+  const size = askedSize ?? trained ?? undefined;
   try {
     assertEvaluableCloud(cloud);
   } catch (e) {
@@ -96,6 +102,7 @@ async function main(): Promise<number> {
   try {
     const gpu = await nodeGpu();
     console.error(`GPU: ${gpu.description} (${gpu.driver})`);
+    if (trained) console.error(`size: ${trained.width}x${trained.height}, the size the cloud was trained at (its PLY header says so; --size overrides)`);
     const report = await evaluateCloud(gpu.device, scene, cloud, { split, size, lpips, ...(poseFreeOptions ? { poseFree: poseFreeOptions } : {}) });
     await mkdir(out, { recursive: true });
     await writeFile(join(out, 'eval.json'), reportJsonText(report, cloudPath));

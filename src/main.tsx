@@ -2,6 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
 import './ui/app.css';
+import { quietThreeConsole } from './ui/threeConsole.ts';
+
+quietThreeConsole();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -23,7 +23,22 @@ export interface BlenderTransforms {
   cy?: number;
   w?: number;
   h?: number;
+  /**
+   * OpenCV (radial-tangential) lens distortion of the instant-ngp / nerfstudio variant, at every
+   * frame: k1, k2, k3 radial, p1, p2 tangential; absent when the file has none (or all zero).
+   */
+  distortion?: Distortion;
+  /** Distortion terms of another lens model that are not undone (k4, fisheye models), by name. */
+  otherDistortion?: string[];
   frames: BlenderFrame[];
+}
+
+export interface Distortion {
+  k1: number;
+  k2: number;
+  k3: number;
+  p1: number;
+  p2: number;
 }
 
 export function parseBlenderTransforms(input: Uint8Array | string | unknown, file = 'transforms.json'): BlenderTransforms {
@@ -57,6 +72,11 @@ export function parseBlenderTransforms(input: Uint8Array | string | unknown, fil
     h: num('h'),
     frames: [],
   };
+  const d = { k1: num('k1', false) ?? 0, k2: num('k2', false) ?? 0, k3: num('k3', false) ?? 0, p1: num('p1', false) ?? 0, p2: num('p2', false) ?? 0 };
+  if (Object.values(d).some((v) => v !== 0)) t.distortion = d;
+  const model = typeof o.camera_model === 'string' ? o.camera_model : '';
+  const other = [...(num('k4', false) ? ['k4'] : []), ...(/FISHEYE|EQUIRECT/i.test(model) ? [`camera_model ${model}`] : [])];
+  if (other.length) t.otherDistortion = other;
   if (t.cameraAngleX === undefined && t.flX === undefined)
     throw new InputError('is missing (need "camera_angle_x" or "fl_x" for the focal length)', { file, field: 'camera_angle_x' });
   if (t.cameraAngleX !== undefined && !(t.cameraAngleX < Math.PI))

@@ -8,7 +8,8 @@
 import { cameraToWorld, type Camera, type Vec3 } from '../core/camera.ts';
 import { InputError } from '../core/errors.ts';
 import { decodeImage, encodeGreyPng, encodePng, maskFromImage, sniffImageFormat, type RGBAImage } from '../core/image.ts';
-import { blenderFrameCamera, frameImagePath, frameName, parseBlenderTransforms, type BlenderFrame, type BlenderTransforms } from './blenderTransforms.ts';
+import { blenderFrameCamera, frameImagePath, frameName, parseBlenderTransforms, type BlenderFrame, type BlenderTransforms, type Distortion } from './blenderTransforms.ts';
+import { maxDistortionShift, undistortImage } from './undistort.ts';
 import { colmapViews, parseColmapCameras, parseColmapImages, parseColmapPoints } from './colmapText.ts';
 import {
   BLENDER_TEST,
@@ -63,7 +64,7 @@ const IMAGE_RE = /\.(png|jpe?g)$/i;
 const LAYOUTS = [
   'DTU / IDR:     cameras_sphere.npz + image/ (or images/) + mask/',
   'NeRF Blender:  transforms_train.json (+ transforms_test.json) + the frames\' images',
-  'LLFF:          poses_bounds.npy + images_8/ (or images_N/, images/)',
+  'LLFF:          poses_bounds.npy + images_8/ (or images_N/, images/) (+ masks/ or masks_8/, view_imgs.txt)',
   'COLMAP text:   sparse/0/{cameras,images,points3D}.txt (or cameras.txt, images.txt at the top) + images/',
 ];
 
@@ -175,7 +176,7 @@ function putImage(ctx: Ctx, id: string, bytes: Uint8Array, img: RGBAImage): stri
 }
 
 /** Stores a 0/255 greyscale mask; `maskImg` is thresholded at 128 after box-filtering. */
-function putMask(ctx: Ctx, id: string, maskImg: RGBAImage, source: 'alpha' | 'luma'): string {
+function putMask(ctx: Ctx, id: string, maskImg: RGBAImage, source: 'alpha' | 'luma' | 'auto'): string {
   const small = downscaleImage(maskImg, ctx.scale);
   const m = maskFromImage(small, source);
   for (let i = 0; i < m.length; i++) m[i] *= 255;
@@ -258,6 +259,8 @@ async function importBlender(ctx: Ctx, det: Extract<DetectedDataset, { kind: 'bl
 
   type Pick = { subset: 'train' | 'test'; tr: BlenderTransforms; json: string; frame: BlenderFrame };
   let picks: Pick[];
+  /** View ids from the frame names (a single transforms.json: no train/test subsets to tell apart). */
+  let plainIds: string[] | null = null;
   let splits: Record<string, SceneSplit>;
   const stdTrain = BLENDER_TRAIN.map((n) => find(train, n));
   const stdTest = BLENDER_TEST.map((n) => find(test, n));
@@ -274,44 +277,83 @@ async function importBlender(ctx: Ctx, det: Extract<DetectedDataset, { kind: 'bl
     const avail = (tr: BlenderTransforms | undefined, json: string | undefined, subset: 'train' | 'test') =>
       tr && json ? tr.frames.filter((f) => present(f, json)).map((frame) => ({ subset, tr, json, frame })) : [];
     picks = [...avail(train, det.train, 'train'), ...avail(test, det.test, 'test')];
-    const ids = (s: string) => picks.filter((p) => p.subset === s).map((p) => blenderViewId(p.subset, frameName(p.frame.filePath)));
-    if (ids('train').length === 0)
+    const idsOf = (s: string) => picks.filter((p) => p.subset === s).map((p) => blenderViewId(p.subset, frameName(p.frame.filePath)));
+    if (idsOf('train').length === 0)
       throw new InputError(`none of the frames in ${det.train} has its image file (looked for e.g. ${imagePath(det.train, train.frames[0])})`, {
         file: ctx.src.label,
       });
-    splits = { all: { train: ids('train'), test: ids('test') } };
-    ctx.warnings.push(
-      `the standard 8 + 25 few-shot views are not all present: imported every frame that has an image (${ids('train').length} train, ${ids('test').length} test) as split "all"`,
-    );
+    if (test) {
+      splits = { all: { train: idsOf('train'), test: idsOf('test') } };
+      ctx.warnings.push(
+        `the standard 8 + 25 few-shot views are not all present: imported every frame that has an image (${idsOf('train').length} train, ${idsOf('test').length} test) as split "all"`,
+      );
+    } else {
+      // One transforms.json (instant-ngp, nerfstudio): no test set of its own. As for LLFF, the
+      // frames in name order, every 8th held out for testing, 3/6/9-view splits of the rest.
+      picks.sort((a, b) => (frameName(a.frame.filePath) < frameName(b.frame.filePath) ? -1 : frameName(a.frame.filePath) > frameName(b.frame.filePath) ? 1 : 0));
+      plainIds = uniqueIds(picks.map((p) => frameName(p.frame.filePath)));
+      splits = llffSplits(plainIds);
+      ctx.warnings.push(`${det.train} has no test set: every 8th of its ${picks.length} frames (in name order) is held out for testing, as for LLFF`);
+    }
   }
+  const ids = plainIds ?? picks.map((p) => blenderViewId(p.subset, frameName(p.frame.filePath)));
 
   const views: SceneView[] = [];
   let noAlpha = 0;
   let minDist = Infinity;
+  let maxShift = 0;
   for (const [k, p] of picks.entries()) {
     ctx.opts.signal?.throwIfAborted();
-    const id = blenderViewId(p.subset, frameName(p.frame.filePath));
+    const id = ids[k];
     ctx.progress(`  [${k + 1}/${picks.length}] ${id}`);
-    const { bytes, img } = await readImage(ctx, imagePath(p.json, p.frame));
-    const camera = downscaleCamera(blenderFrameCamera(p.tr, p.frame, img.width, img.height), ctx.scale);
+    const read = await readImage(ctx, imagePath(p.json, p.frame));
+    let { img } = read;
+    const full = blenderFrameCamera(p.tr, p.frame, img.width, img.height);
+    // Lens distortion (instant-ngp style k1 k2 k3 p1 p2): the photos are undistorted here, so the
+    // pinhole camera kept is true for them.
+    const d = p.tr.distortion;
+    if (d) {
+      maxShift = Math.max(maxShift, maxDistortionShift(full, d));
+      img = undistortImage(img, full, d);
+    }
+    const camera = downscaleCamera(full, ctx.scale);
     minDist = Math.min(minDist, Math.hypot(p.frame.c2w[3], p.frame.c2w[7], p.frame.c2w[11]));
     // The RGBA image is kept as is (transparent background); its alpha is the mask.
-    const view: SceneView = { id, image: putImage(ctx, id, bytes, img), camera };
+    const view: SceneView = { id, image: d ? putDecoded(ctx, id, img) : putImage(ctx, id, read.bytes, img), camera };
     if (hasTransparency(img)) view.mask = putMask(ctx, id, img, 'alpha');
     else noAlpha++;
     views.push(view);
   }
-  if (noAlpha) ctx.warnings.push(`${noAlpha} image(s) have no transparency, so they have no mask`);
+  if (maxShift > 0)
+    ctx.warnings.push(`the cameras have lens distortion (${distortionText(train.distortion ?? test?.distortion)}), moving pixels by up to ${maxShift.toFixed(1)} px: the photos were undistorted on import`);
+  const other = [...new Set([...(train.otherDistortion ?? []), ...(test?.otherDistortion ?? [])])];
+  if (other.length) ctx.warnings.push(`lens terms that are not undone (${other.join(', ')}) are ignored: straight lines may not line up near the image edges`);
+  // Photos with a transparent background are composited on white (the NeRF-synthetic convention);
+  // opaque photos keep their own background.
+  const transparent = noAlpha < views.length;
+  if (noAlpha && transparent) ctx.warnings.push(`${noAlpha} image(s) have no transparency, so they have no mask`);
+  if (!transparent) ctx.warnings.push('the photos are opaque (no alpha channel to take masks from): the scene has no masks');
   // NeRF-synthetic objects sit inside [-1.5, 1.5]^3; shrink it if the cameras are closer than that.
   const half = Math.min(1.5, 0.5 * minDist);
   return {
-    description: `NeRF Blender dataset imported from ${det.train}${det.test ? ` and ${det.test}` : ''}, ${views[0].camera!.width}x${views[0].camera!.height}, composite on white`,
+    description: `NeRF Blender dataset imported from ${det.train}${det.test ? ` and ${det.test}` : ''}, ${views[0].camera!.width}x${views[0].camera!.height}${transparent ? ', composite on white' : ''}`,
     views,
     splits,
     bounds: cube(half),
-    background: [255, 255, 255],
-    source: { dataset: 'blender', format: 'nerf-transforms', scale: ctx.scale, standardSplits: useStandard },
+    ...(transparent ? { background: [255, 255, 255] as [number, number, number] } : {}),
+    source: { dataset: 'blender', format: 'nerf-transforms', scale: ctx.scale, standardSplits: useStandard, ...(maxShift > 0 ? { undistorted: true } : {}) },
   };
+}
+
+function distortionText(d: Distortion | undefined): string {
+  return d ? (Object.entries(d) as [string, number][]).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${v}`).join(', ') : '';
+}
+
+/** Stores a decoded (changed) image: downsampled and PNG-encoded. */
+function putDecoded(ctx: Ctx, id: string, img: RGBAImage): string {
+  const path = `images/${id}.png`;
+  ctx.files.set(path, encodePng(downscaleImage(img, ctx.scale)));
+  return path;
 }
 
 function hasTransparency(img: RGBAImage): boolean {
@@ -337,33 +379,92 @@ function uniqueIds(names: string[]): string[] {
   });
 }
 
+/**
+ * Which row of poses_bounds.npy each photo of `imageDir` is. One to one when the counts match
+ * (both in name order, as LLFF writes them). A folder that keeps only some photos of a capture
+ * is matched by name: through `view_imgs.txt` (LLFF's imgs2poses writes it: the registered
+ * photos, one name per line, in the rows' order), else through the original photos in `images/`
+ * (all of them, in name order, one per row). Photos are matched by name without extension, so
+ * images_8/IMG_3.png finds IMG_3.JPG.
+ */
+async function llffRows(ctx: Ctx, files: string[], imageDir: string, names: string[], rows: number, posesName: string): Promise<number[]> {
+  if (names.length === rows) return names.map((_, i) => i);
+  const stem = (f: string) => f.split('/').pop()!.replace(/\.[^.]*$/, '').toLowerCase();
+  let order: string[] | null = null;
+  let via = '';
+  if (files.includes('view_imgs.txt')) {
+    order = new TextDecoder().decode(await ctx.src.read('view_imgs.txt')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    via = 'view_imgs.txt';
+    if (order.length !== rows)
+      throw new InputError(`lists ${order.length} photos but ${posesName} has ${rows} rows: it must name the photo of each row, in order`, { file: label(ctx, 'view_imgs.txt') });
+  } else if (imageDir !== 'images' && imagesIn(files, 'images').length === rows) {
+    order = imagesIn(files, 'images');
+    via = 'the original photos in images/';
+  }
+  if (!order)
+    throw new InputError(
+      `${imageDir}/ has ${names.length} images but ${posesName} has ${rows} rows, and nothing says which row is which photo. ` +
+        `Keep every photo, or add view_imgs.txt (one photo name per line, in the rows' order, as LLFF's imgs2poses writes it), ` +
+        `or keep the original photos in images/ (one per row, in name order)`,
+      { file: ctx.src.label },
+    );
+  const rowOf = new Map<string, number>();
+  order.forEach((n, i) => rowOf.set(stem(n), i));
+  const missing = names.filter((n) => !rowOf.has(stem(n)));
+  if (missing.length)
+    throw new InputError(`${missing.map((n) => n.split('/').pop()).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not among the ${rows} photos of ${via}, so ${missing.length === 1 ? 'its' : 'their'} row of ${posesName} is unknown`, {
+      file: ctx.src.label,
+    });
+  ctx.warnings.push(`${imageDir}/ keeps ${names.length} of the ${rows} photos of ${posesName}: rows matched by name through ${via}`);
+  return names.map((n) => rowOf.get(stem(n))!);
+}
+
+/** The mask folder next to an LLFF image folder (masks_8/ for images_8/, else masks/ or mask/), or null. */
+function llffMaskDir(files: string[], imageDir: string): string | null {
+  const scaled = /^images_(\d+)$/.exec(imageDir)?.[1];
+  const dirs = [...(scaled ? [`masks_${scaled}`, `mask_${scaled}`] : []), 'masks', 'mask'];
+  return dirs.find((d) => imagesIn(files, d).length > 0) ?? null;
+}
+
 async function importLlff(ctx: Ctx, det: Extract<DetectedDataset, { kind: 'llff' }>): Promise<Omit<SceneManifest, 'version' | 'name'>> {
   const posesFile = label(ctx, det.poses);
   const poses = parseLlffPosesBounds(parseNpy(await ctx.src.read(det.poses), posesFile), posesFile);
-  const names = imagesIn(await listFiles(ctx.src), det.imageDir);
-  if (names.length !== poses.length)
-    throw new InputError(`${det.imageDir}/ has ${names.length} images but ${det.poses} has ${poses.length} rows; they must match one to one (sorted by name)`, {
-      file: ctx.src.label,
-    });
+  const files = await listFiles(ctx.src);
+  const names = imagesIn(files, det.imageDir);
+  const rows = await llffRows(ctx, files, det.imageDir, names, poses.length, det.poses);
+  const used = rows.map((r) => poses[r]);
+  // Masks: matched to the photos by name without extension (IMG_3.png for IMG_3.JPG).
+  const maskDir = llffMaskDir(files, det.imageDir);
+  const maskByStem = new Map((maskDir ? imagesIn(files, maskDir) : []).map((f) => [f.split('/').pop()!.replace(IMAGE_RE, '').toLowerCase(), f]));
+  const unmasked: string[] = [];
   const ids = uniqueIds(names);
   const views: SceneView[] = [];
   for (const [i, name] of names.entries()) {
     ctx.opts.signal?.throwIfAborted();
     ctx.progress(`  [${i + 1}/${names.length}] ${ids[i]}`);
     const { bytes, img } = await readImage(ctx, name);
-    const [h, w] = poses[i].hwf;
+    const [h, w] = used[i].hwf;
     if (i === 0 && Math.abs((img.width / w) * (h / img.height) - 1) > 0.01)
       ctx.warnings.push(`${name} is ${img.width}x${img.height} but poses_bounds.npy says ${w}x${h}: the aspect ratios differ, so the images may be cropped`);
-    const camera = downscaleCamera(llffCamera(poses[i], img.width, img.height), ctx.scale);
-    views.push({ id: ids[i], image: putImage(ctx, ids[i], bytes, img), camera });
+    const camera = downscaleCamera(llffCamera(used[i], img.width, img.height), ctx.scale);
+    const view: SceneView = { id: ids[i], image: putImage(ctx, ids[i], bytes, img), camera };
+    const maskPath = maskByStem.get(name.split('/').pop()!.replace(IMAGE_RE, '').toLowerCase());
+    if (maskPath) view.mask = putMask(ctx, ids[i], await readMaskAt(ctx, maskPath, img), 'auto');
+    else if (maskDir) unmasked.push(ids[i]);
+    views.push(view);
+  }
+  if (maskDir) {
+    const n = views.length - unmasked.length;
+    ctx.progress(`  masks from ${maskDir}/: ${n} of ${views.length} views`);
+    if (unmasked.length) ctx.warnings.push(`${unmasked.length} of ${views.length} views have no mask in ${maskDir}/ (${unmasked.join(', ')}): the scene has masks for some views only`);
   }
   const bounds = frustumBounds(
     views.map((v) => v.camera!),
-    poses.map((p) => [p.near, p.far]),
+    used.map((p) => [p.near, p.far]),
   );
   if (!bounds) ctx.warnings.push('near/far bounds in poses_bounds.npy are not usable; the scene has no bounds');
   return {
-    description: `LLFF dataset imported from ${det.poses} + ${det.imageDir}/, ${views[0].camera!.width}x${views[0].camera!.height}, forward-facing`,
+    description: `LLFF dataset imported from ${det.poses} + ${det.imageDir}/${maskDir ? ` + ${maskDir}/` : ''}, ${views[0].camera!.width}x${views[0].camera!.height}, forward-facing`,
     views,
     splits: llffSplits(ids),
     ...(bounds ? { bounds } : {}),
@@ -372,10 +473,24 @@ async function importLlff(ctx: Ctx, det: Extract<DetectedDataset, { kind: 'llff'
       format: 'poses_bounds',
       scale: ctx.scale,
       imageDir: det.imageDir,
-      near: Math.min(...poses.map((p) => p.near)),
-      far: Math.max(...poses.map((p) => p.far)),
+      ...(maskDir ? { maskDir } : {}),
+      ...(names.length !== poses.length ? { rows } : {}),
+      near: Math.min(...used.map((p) => p.near)),
+      far: Math.max(...used.map((p) => p.far)),
     },
   };
+}
+
+/**
+ * A mask image for a photo: the same size, or a whole multiple of it (masks kept at full size
+ * next to images_8/: box-filtered down), else refused with both sizes.
+ */
+async function readMaskAt(ctx: Ctx, path: string, photo: RGBAImage): Promise<RGBAImage> {
+  const mask = (await readImage(ctx, path)).img;
+  if (mask.width === photo.width && mask.height === photo.height) return mask;
+  const f = mask.width / photo.width;
+  if (Number.isInteger(f) && f > 1 && Math.floor(mask.height / f) === photo.height) return downscaleImage(mask, f);
+  throw new InputError(`mask is ${mask.width}x${mask.height} but its photo is ${photo.width}x${photo.height}`, { file: label(ctx, path) });
 }
 
 /** Axis-aligned box around every view frustum between its near and far depth, or null when the depths make no sense. */

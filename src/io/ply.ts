@@ -31,6 +31,9 @@ export interface WritePlyOptions {
 
 const PROGRESS_EVERY = 1 << 16;
 
+/** What to do about a PLY that ends too early (said after every "truncated" message). */
+export const TRUNCATED_ADVICE = 'The file is incomplete (an interrupted download or copy, or a disk that filled up while it was written): download, copy or export it again';
+
 /** Header comment marking a cloud trained with the Mip-Splatting 2D filter. */
 export const ANTIALIASED_COMMENT = 'antialiased';
 
@@ -115,7 +118,7 @@ export function readPly(data: Uint8Array | ArrayBuffer, opts: ReadPlyOptions = {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   const file = opts.file ?? 'file.ply';
   const fail = (msg: string): never => {
-    throw new InputError(msg, { file });
+    throw new InputError(/^truncated/.test(msg) ? `${msg}. ${TRUNCATED_ADVICE}` : msg, { file });
   };
   const header = parsePlyHeader(bytes, file);
   const vertexIndex = header.elements.findIndex((e) => e.name === 'vertex');

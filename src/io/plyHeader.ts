@@ -65,7 +65,7 @@ export function parsePlyHeader(bytes: Uint8Array, file = 'file.ply'): PlyHeader 
   if (end < 0) {
     fail(
       bytes.length < MAX_HEADER_BYTES
-        ? 'truncated: the file ends before "end_header"'
+        ? 'truncated: the file ends before "end_header". The file is incomplete (an interrupted download or copy): download, copy or export it again'
         : `no "end_header" in the first ${MAX_HEADER_BYTES / 1024} KB: not a PLY file, or a damaged header`,
     );
   }

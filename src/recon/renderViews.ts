@@ -16,12 +16,16 @@ export function rgbToImage(width: number, height: number, rgb: ArrayLike<number>
   return img;
 }
 
-/** One rasterizer per image size, reused across cameras of that size. */
-export async function renderCloudViews(device: GPUDevice, cloud: GaussianCloud, cameras: readonly Camera[], background: Rgb): Promise<RGBAImage[]> {
+/** Renders one cloud from camera after camera (one rasterizer per image size, kept until destroy). */
+export interface ViewRenderer {
+  render(camera: Camera): Promise<RGBAImage>;
+  destroy(): void;
+}
+
+export function createViewRenderer(device: GPUDevice, cloud: GaussianCloud, background: Rgb): ViewRenderer {
   const bySize = new Map<string, Rasterizer>();
-  const out: RGBAImage[] = [];
-  try {
-    for (const cam of cameras) {
+  return {
+    async render(cam) {
       const key = `${cam.width}x${cam.height}`;
       let r = bySize.get(key);
       if (!r) {
@@ -31,10 +35,23 @@ export async function renderCloudViews(device: GPUDevice, cloud: GaussianCloud, 
       }
       await r.forward(cam, background as [number, number, number]);
       const img = await r.readImage();
-      out.push(rgbToImage(cam.width, cam.height, img.rgb));
-    }
+      return rgbToImage(cam.width, cam.height, img.rgb);
+    },
+    destroy() {
+      for (const r of bySize.values()) r.destroy();
+      bySize.clear();
+    },
+  };
+}
+
+/** Every camera's render, in order (one rasterizer per image size, reused across cameras of that size). */
+export async function renderCloudViews(device: GPUDevice, cloud: GaussianCloud, cameras: readonly Camera[], background: Rgb): Promise<RGBAImage[]> {
+  const renderer = createViewRenderer(device, cloud, background);
+  try {
+    const out: RGBAImage[] = [];
+    for (const cam of cameras) out.push(await renderer.render(cam));
+    return out;
   } finally {
-    for (const r of bySize.values()) r.destroy();
+    renderer.destroy();
   }
-  return out;
 }

@@ -5,7 +5,6 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { InputError } from '../core/errors.ts';
-import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { CloudPanel } from './CloudPanel.tsx';
 import { fetchBundledScenes, type BundledScene } from './bundledScenes.ts';
@@ -33,6 +32,9 @@ import { PosesPanel } from './PosesPanel.tsx';
 import { usePoses, withCameras, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { Viewport } from './Viewport.tsx';
+import { Term } from './Term.tsx';
+import { GUIDE_STEPS, guideStep, useGuideDone } from './guide.ts';
+import { GLOSSARY } from './glossary.ts';
 
 const RENDERER = rendererChoice(location.search);
 const START_WITHOUT_SCENE = new URLSearchParams(location.search).get('scene') === NO_SCENE;
@@ -81,10 +83,38 @@ export function App() {
   const training = useTraining(workScene, split, { showError, showInfo }, scene);
   const evaluation = useEvaluation(workScene, split, training, { showError, showInfo }, scene);
   const evalBlocked = evaluationBlocked(training);
+  const evalReady = !evalBlocked && !evaluation.problem;
   const stageStatus = { masks: masksStatus(scene, masks), poses: posesStatus(scene, poses), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
-  const preview = previewOf(training);
   const viewer = useShownCloud(scene, training, { showError, showInfo });
+  // The preview describes the run: shown while it trains and while its cloud is the one on view
+  // (an opened file replaces it), until closed (a new run brings it back).
+  const [closedPreview, setClosedPreview] = useState<number | null>(null);
+  const previewRun = training.run?.startedAt ?? null;
+  const preview = (training.running || viewer.shown?.kind === 'run') && previewRun !== closedPreview ? previewOf(training) : null;
+  const closePreview = useCallback(() => setClosedPreview(previewRun), [previewRun]);
   const hasCameras = !!viewScene?.views.some((v) => v.camera);
+
+  // The guided first run: what to do next, until a cloud is saved (or the guide is closed).
+  const [guideDone, finishGuide] = useGuideDone();
+  const [lookedAt, setLookedAt] = useState<number | null>(null);
+  const shownId = viewer.shown?.id ?? null;
+  const onLook = useCallback(() => setLookedAt(shownId), [shownId]);
+  const guide = guideDone
+    ? null
+    : guideStep({
+        scene: !!scene,
+        cameras: hasCameras,
+        preparing: masks.running || poses.running || status.busy !== undefined,
+        training: training.running,
+        cloud: !!viewer.shown,
+        looked: shownId !== null && lookedAt === shownId,
+        evaluating: evaluation.evaluation?.status === 'running',
+        evaluated: evaluation.evaluation?.status === 'done',
+        saved: viewer.saved > 0,
+      });
+  useEffect(() => {
+    if (!guideDone && viewer.saved > 0) finishGuide();
+  }, [guideDone, viewer.saved, finishGuide]);
 
   // A cloud file is shown in the 3D view (in the scene's world when a scene is loaded, else alone)
   // and, with a scene with cameras, scored by the Evaluate stage.
@@ -92,18 +122,19 @@ export function App() {
   const { setFileCloud } = evaluation;
   const openCloud = useCallback(
     async (file: File) => {
-      const cloud: GaussianCloud | null = await readCloudFile(file);
-      if (!cloud) return;
+      const read = await readCloudFile(file);
+      if (!read) return;
+      const { cloud, trainedSize } = read;
       const what = `Opened ${file.name}: ${cloud.count.toLocaleString('en')} splats (SH degree ${cloud.shDegree})`;
       if (!hasCameras) return showInfo(`${what}, shown on their own.`);
       try {
-        setFileCloud(cloud, file.name);
-        showInfo(`${what}, shown with the scene's cameras and ready to evaluate.`);
+        setFileCloud(cloud, file.name, trainedSize);
+        showInfo(`${what}, shown with the scene's cameras${evalReady ? ' and ready to evaluate' : ''}${trainedSize ? ` (trained at ${trainedSize.width}×${trainedSize.height})` : ''}.`);
       } catch (e) {
         showError(e);
       }
     },
-    [readCloudFile, setFileCloud, hasCameras, showInfo, showError],
+    [readCloudFile, setFileCloud, hasCameras, evalReady, showInfo, showError],
   );
   const pickScene = useCallback(
     (s: BundledScene | null) => {
@@ -150,6 +181,7 @@ export function App() {
         droppedLabel={shown && !shown.bundled ? shown.title : null}
         onPickScene={pickScene}
         onFiles={onFiles}
+        guide={guide && { ...guide, of: GUIDE_STEPS, onClose: finishGuide }}
       />
       <main className="main">
         <div className="workspace">
@@ -160,22 +192,24 @@ export function App() {
             highlight={hover}
             note={note}
             preview={preview}
+            onClosePreview={closePreview}
             onViewCamera={training.onViewCamera}
             flyTo={evaluation.flyTo}
             cloud={viewer.shown}
             job={viewer.job}
             renderer={RENDERER.choice}
             onSplatError={showError}
+            onInteract={onLook}
           />
           <EvaluationView ev={evaluation} history={evaluation.source?.kind === 'run' ? (training.run?.history ?? null) : null} />
         </div>
-        <aside className="sidebar">
-          <Messages status={status} onDismiss={dismiss} />
+        <aside className="sidebar" data-testid="sidebar">
           <PipelinePanel
             status={stageStatus}
             bodies={{
-              masks: scene && <MasksPanel masks={masks} />,
-              poses: scene && <PosesPanel poses={poses} />,
+              // Nothing to show for masks and cameras that came with the scene.
+              masks: scene && masks.missing.length > 0 && <MasksPanel masks={masks} />,
+              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               evaluate: scene && (
                 <EvaluatePanel
@@ -200,8 +234,16 @@ export function App() {
           {scene && split && (
             <span className="legend">
               <i className="dot train" /> train <i className="dot test" /> test
+              {[...roles.values()].includes('unused') && (
+                <>
+                  {' '}
+                  <i className="dot unused" /> <Term id="notInSplit">not in split</Term>
+                </>
+              )}
             </span>
           )}
+          {/* One line at the right of the views bar: neither the sidebar nor the 3D view changes size for it. */}
+          <Messages status={status} onDismiss={dismiss} />
         </div>
         <ThumbnailStrip
           views={viewScene?.views ?? []}
@@ -261,17 +303,19 @@ function masksStatus(scene: LoadedScene | null, { missing, run, edited }: Masks)
 }
 
 /** What the pipeline panel says about Hull, Train (the stages that run in the Train worker). */
-function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, StageStatus>> {
+function pipelineStatus({ gpu, plan, run, probing }: Training): Partial<Record<StageId, StageStatus>> {
   const needs = plan.problem ? (plan.trainIds.length === 0 ? 'needs cameras' : 'needs masks or bounds') : null;
   const hullHint = 'Carved from the masks on the CPU as the start of Train (Start from: visual hull)';
   const hull: StageStatus = needs
     ? { state: 'blocked', label: needs, hint: plan.problem ?? undefined }
+    : gpu && !gpu.ok
+      ? { state: 'blocked', label: 'needs WebGPU', hint: 'The visual hull is carved as the first part of Train, and Train needs WebGPU, which this browser does not give.' }
     : plan.hullProblem
       ? { state: 'blocked', label: 'needs masks', hint: plan.hullProblem }
       : run?.status === 'starting' && run.settings.init === 'hull'
         ? { state: 'running', hint: hullHint }
         : run?.result?.hullVoxels
-          ? { state: 'done', label: `done · ${run.result.hullVoxels.toLocaleString('en')} voxels`, hint: hullHint }
+          ? { state: 'done', label: `done · ${run.result.hullVoxels.toLocaleString('en')} voxels`, hint: `${hullHint}. ${GLOSSARY.voxels.plain}` }
           : { state: 'ready', label: 'runs with Train', hint: hullHint };
   const train: StageStatus = !gpu
     ? { state: 'blocked', label: 'checking WebGPU…' }
@@ -279,7 +323,9 @@ function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, S
       ? { state: 'blocked', label: 'needs WebGPU', hint: gpu.message }
       : needs
         ? { state: 'blocked', label: needs, hint: plan.problem ?? undefined }
-        : !run
+        : probing
+          ? { state: 'running', label: 'timing a few steps…', hint: 'A few steps are timed to say how long a run takes here.' }
+          : !run
           ? { state: 'ready' }
           : run.status === 'starting' || run.status === 'running'
             ? { state: 'running' }
@@ -287,10 +333,18 @@ function pipelineStatus({ gpu, plan, run }: Training): Partial<Record<StageId, S
   return { hull, train };
 }
 
+/**
+ * Why evaluation needs WebGPU although the viewer can draw with WebGL2: scores must be the ones
+ * `npm run eval` gives, so the test views are rendered by the same rasterizer as training.
+ */
+export const EVAL_NEEDS_WEBGPU =
+  'Evaluation needs WebGPU: it renders the test views with the same rasterizer as training, so that its scores match `npm run eval` and the papers. ' +
+  'The WebGL2 viewer draws the splats another, approximate way, and its pictures would give different scores. Open the page in a browser with WebGPU (see the Train stage).';
+
 /** Why evaluation cannot start because of the GPU or a running training, or null. */
 function evaluationBlocked({ gpu, running }: Training): EvalProblem | null {
   if (!gpu) return { label: 'checking WebGPU…', message: 'Checking WebGPU…' };
-  if (!gpu.ok) return { label: 'needs WebGPU', message: gpu.message };
+  if (!gpu.ok) return { label: 'needs WebGPU', message: EVAL_NEEDS_WEBGPU };
   if (running) return { label: 'waits for Train', message: 'Training is running: evaluate when it has ended.' };
   return null;
 }
@@ -304,7 +358,7 @@ function evaluateStatus(ev: EvaluationState, blocked: EvalProblem | null): Stage
   if (!ev.source) return { state: 'blocked', label: 'needs a cloud', hint: 'Reconstruct first, or open / drop a .ply, .spz or .splat cloud.' };
   if (s?.status === 'done' && s.result) {
     const m = s.result.report.mean;
-    return { state: 'done', label: `done · ${(m.psnrMasked ?? m.psnr).toFixed(2)} dB`, hint: `Mean ${m.psnrMasked !== null ? 'masked ' : ''}PSNR over the test views` };
+    return { state: 'done', label: `done · ${(m.psnrMasked ?? m.psnr).toFixed(2)} dB`, hint: `Mean ${m.psnrMasked !== null ? 'masked ' : ''}PSNR over the test views. ${GLOSSARY.psnr.plain}` };
   }
   if (s?.status === 'failed' || s?.status === 'cancelled') return { state: s.status, hint: s.message ?? undefined };
   return { state: 'ready' };

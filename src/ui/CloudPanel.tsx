@@ -6,6 +6,7 @@
 import { useRef } from 'react';
 import { ACCEPTED_SPLAT_FILES, type SplatFileFormat } from '../io/splatFile.ts';
 import { HiddenFileInput } from './HiddenFileInput.tsx';
+import { Term } from './Term.tsx';
 import type { CloudJob, ShownCloud } from './useShownCloud.ts';
 
 interface Props {
@@ -30,7 +31,14 @@ export function CloudPanel({ shown, job, onOpen, onSave }: Props) {
       <dl className="facts">
         <dt>Shown</dt>
         <dd data-testid="cloud-shown" data-kind={shown?.kind ?? 'none'} data-id={shown?.id ?? ''} data-count={shown?.cloud.count ?? 0}>
-          {shown ? `${shown.label} · ${shown.cloud.count.toLocaleString('en')} splats · SH degree ${sh}` : 'none: reconstruct, or open a cloud file'}
+          {shown ? (
+            <>
+              {`${shown.label} · ${shown.cloud.count.toLocaleString('en')} splats · `}
+              <Term id="shDegree">SH degree</Term> {sh}
+            </>
+          ) : (
+            'none: reconstruct, or open a cloud file'
+          )}
         </dd>
       </dl>
       <div className="train-actions">

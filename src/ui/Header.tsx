@@ -10,13 +10,15 @@ interface Props {
   /** A bundled scene, or null for none (a cloud alone). */
   onPickScene: (scene: BundledScene | null) => void;
   onFiles: (files: FileList) => void;
+  /** The guided first run's line (in place of the tagline), or null when it is done. */
+  guide?: { step: number; of: number; text: string; onClose: () => void } | null;
 }
 
 /** The picker's values for "no scene" and "your files" (no bundled scene is named so). */
 const NONE = '\u0000none';
 const DROPPED = '\u0000dropped';
 
-export function Header({ scenes, selected, droppedLabel, onPickScene, onFiles }: Props) {
+export function Header({ scenes, selected, droppedLabel, onPickScene, onFiles, guide = null }: Props) {
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
   const take = (input: HTMLInputElement) => {
@@ -30,7 +32,21 @@ export function Header({ scenes, selected, droppedLabel, onPickScene, onFiles }:
           ◆
         </span>
         <span className="brand-name">Sparse Splat</span>
-        <span className="brand-tag">3–9 photos → 3D Gaussians, in your browser</span>
+        {guide ? (
+          <span className="guide" data-testid="guide" data-step={guide.step} role="status">
+            <span className="guide-step">
+              {guide.step}/{guide.of}
+            </span>
+            <span className="guide-text" data-testid="guide-text" title={guide.text}>
+              {guide.text}
+            </span>
+            <button type="button" className="guide-close" aria-label="Close the guide" title="Close the guide (it will not come back)" onClick={guide.onClose} data-testid="guide-close">
+              ×
+            </button>
+          </span>
+        ) : (
+          <span className="brand-tag">3–9 photos → 3D Gaussians, in your browser</span>
+        )}
       </div>
       <div className="header-actions">
         <label className="field">

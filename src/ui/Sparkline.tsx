@@ -1,6 +1,11 @@
 /** A small line chart of one training curve (loss, PSNR): SVG, no library. */
+import type { TermId } from './glossary.ts';
+import { Term } from './Term.tsx';
+
 interface Props {
   title: string;
+  /** The glossary entry that explains the plotted value, if any. */
+  term?: TermId;
   /** [step, value] pairs in step order. */
   points: [number, number][];
   /** Total steps of the run, so the x axis does not jump as points arrive. */
@@ -15,7 +20,7 @@ const H = 64;
 const PAD = 2;
 const MAX_DRAWN = 400;
 
-export function Sparkline({ title, points, maxStep, format, color, testId }: Props) {
+export function Sparkline({ title, term, points, maxStep, format, color, testId }: Props) {
   const finite = points.filter(([, v]) => Number.isFinite(v));
   const drawn = thin(finite, MAX_DRAWN);
   const lo = Math.min(...finite.map(([, v]) => v));
@@ -27,7 +32,7 @@ export function Sparkline({ title, points, maxStep, format, color, testId }: Pro
   return (
     <figure className="spark" data-testid={testId} data-points={finite.length}>
       <figcaption>
-        <span>{title}</span>
+        <span>{term ? <Term id={term}>{title}</Term> : title}</span>
         <span className="spark-value">{last ? format(last[1]) : '–'}</span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${title} over training steps`}>

@@ -9,8 +9,8 @@
  * that frame (converted to the OpenCV camera of the data's world, taking the transform of the
  * group <Splats> sits in into account). The scene's background colour, if any, becomes the splat
  * layer's background and is removed from the three.js scene while <Splats> is mounted, so the
- * layer shows through. Three.js content is therefore always drawn over the splats (no depth test
- * between the two).
+ * layer shows through. Three.js content is drawn over the splats; for it to be hidden behind
+ * them, add <SplatOccluder> (SplatOccluder.tsx: the splats' depth, written before the helpers).
  *
  * Each splat frame is drawn with an order sorted for its own camera (FrameStats.orderAge 0 on
  * both backends). A splat frame takes GPU (or sort-worker) time; while one is in flight, newer r3f

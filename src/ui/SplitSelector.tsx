@@ -1,4 +1,6 @@
 /** Chooses which named split ("3", "9") marks the views as train or test. */
+import { Term } from './Term.tsx';
+
 interface Props {
   names: string[];
   value: string | null;
@@ -9,7 +11,9 @@ export function SplitSelector({ names, value, onChange }: Props) {
   if (names.length === 0) return null;
   return (
     <div className="split-selector" role="radiogroup" aria-label="Train/test split" data-testid="split-selector">
-      <span className="split-caption">Split</span>
+      <span className="split-caption">
+        <Term id="split">Split</Term>
+      </span>
       {names.map((n) => (
         <button
           key={n}

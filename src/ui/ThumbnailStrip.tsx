@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import type { LoadedView } from '../io/sceneFolder.ts';
 import { ROLE_COLORS, ROLE_LABELS } from './roleColors.ts';
+import { GLOSSARY } from './glossary.ts';
 import type { ViewRole } from './splits.ts';
 import type { EditedMask, MaskChoice } from './useMasks.ts';
 
@@ -62,7 +63,7 @@ export function ThumbnailStrip({ views, roles, thumbnails, onHover, masks, maskA
                 </span>
               )}
               {role !== 'none' && (
-                <span className="thumb-role" style={{ color: ROLE_COLORS[role] }}>
+                <span className="thumb-role" style={{ color: ROLE_COLORS[role] }} title={role === 'unused' ? GLOSSARY.notInSplit.plain : undefined}>
                   {ROLE_LABELS[role]}
                 </span>
               )}

@@ -1,13 +1,13 @@
 /**
  * The Train stage's controls: settings, Reconstruct / Cancel, progress, live loss and PSNR,
- * splat count, elapsed time, Save PLY. Without WebGPU it explains which browsers and flags work.
+ * splat count, elapsed time (the Cloud panel saves the result). Without WebGPU it explains which browsers and flags work.
  */
-import { downloadFile } from './download.ts';
 import { useEffect, useState } from 'react';
-import { writePly } from '../io/ply.ts';
 import { Sparkline } from './Sparkline.tsx';
+import { Term } from './Term.tsx';
+import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
 import { TRAIN_OPTION_SPECS, type IntSpec } from '../recon/train/trainOptions.ts';
-import { trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
+import { FIRST_RUN_BUDGET_MS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
 interface Props {
   training: Training;
@@ -26,7 +26,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
 };
 
 export function TrainPanel({ training, sceneName }: Props) {
-  const { gpu, plan, settings, setSettings, run, running, start, cancel } = training;
+  const { gpu, plan, settings, setSettings, run, running, start, cancel, probing } = training;
   const now = useNow(running);
 
   if (gpu && !gpu.ok) {
@@ -42,7 +42,10 @@ export function TrainPanel({ training, sceneName }: Props) {
     );
   }
 
-  const canStart = !!gpu?.ok && !plan.problem && !running;
+  const canStart = !!gpu?.ok && !plan.problem && !running && !probing;
+  const chosen = plan.width > 0 ? trainSize(plan, settings.size) : null;
+  const estimateMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, settings.iterations) : null;
+  const leftMs = running && run ? timeLeftMs(run.history, run.settings.iterations) : null;
   const hullOk = !plan.hullProblem;
   const init = settings.init === 'hull' && !hullOk ? 'random' : settings.init;
   const last = run?.history.at(-1);
@@ -54,27 +57,37 @@ export function TrainPanel({ training, sceneName }: Props) {
     const { width, height } = trainSize(plan, s);
     return `${s === 'full' ? 'full' : s === 'half' ? '½' : '¼'} (${width}×${height})`;
   };
-  const cloud = run?.result?.cloud;
 
   return (
     <div className="train" data-testid="train-panel">
+      {running && run ? (
+        // While it runs the settings cannot change: one line says what they are, so the progress and plots fit.
+        <p className="train-note" data-testid="train-settings-summary">
+          {run.settings.iterations.toLocaleString('en')} steps · {run.settings.init === 'hull' ? 'visual hull' : 'random'} start · {run.width}×{run.height} ·{' '}
+          {run.settings.initSplats.toLocaleString('en')} start splats
+        </p>
+      ) : (
       <div className="train-settings">
         <label className="train-field">
-          <span>Steps</span>
+          <span>
+            <Term id="steps">Steps</Term>
+          </span>
           <NumberField
             spec={TRAIN_OPTION_SPECS.iterations}
             min={MIN_APP_STEPS}
             value={settings.iterations}
-            disabled={running}
+            disabled={running || probing}
             testId="train-iterations"
             onValue={(v) => setSettings((s) => ({ ...s, iterations: v }))}
           />
         </label>
         <label className="train-field">
-          <span>Start from</span>
+          <span>
+            <Term id="startFrom">Start from</Term>
+          </span>
           <select
             value={init}
-            disabled={running}
+            disabled={running || probing}
             data-testid="train-init"
             onChange={(e) => setSettings((s) => ({ ...s, init: e.target.value as 'hull' | 'random' }))}
           >
@@ -85,36 +98,51 @@ export function TrainPanel({ training, sceneName }: Props) {
           </select>
         </label>
         <label className="train-field">
-          <span>Training size</span>
+          <span>
+            <Term id="trainingSize">Training size</Term>
+          </span>
           <select
             value={settings.size}
-            disabled={running || !plan.width}
+            disabled={running || probing || !plan.width}
             data-testid="train-size"
             onChange={(e) => setSettings((s) => ({ ...s, size: e.target.value as TrainSize }))}
           >
-            {plan.width > 0 && (['full', 'half', 'quarter'] as const).map((s) => (
-              <option key={s} value={s}>
-                {sizeLabel(s)}
-              </option>
-            ))}
+            {plan.width > 0 ? (
+              (['full', 'half', 'quarter'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {sizeLabel(s)}
+                </option>
+              ))
+            ) : (
+              // Without cameras there is no training view to take the size from yet.
+              <option value={settings.size}>set by the photos, once placed</option>
+            )}
           </select>
         </label>
         <label className="train-field">
-          <span>Start splats</span>
+          <span>
+            <Term id="startSplats">Start splats</Term>
+          </span>
           <NumberField
             spec={TRAIN_OPTION_SPECS.initSplats}
             step={100}
             value={settings.initSplats}
-            disabled={running}
+            disabled={running || probing}
             testId="train-splats"
             onValue={(v) => setSettings((s) => ({ ...s, initSplats: v }))}
           />
         </label>
       </div>
+      )}
+      {/* Before a run: how long it takes (once steps were timed), else which views it trains on. */}
+      {!running && canEstimate(training) && (probing || estimateMs !== null) ? (
+        <EstimateLine training={training} estimateMs={estimateMs} />
+      ) : !running && (
       <p className="train-note">
         {plan.problem ??
-          `${plan.trainIds.length} training view${plan.trainIds.length === 1 ? '' : 's'} (${plan.trainIds.join(', ')}) of the split chosen below.`}
+          `Trains on ${plan.trainIds.length} view${plan.trainIds.length === 1 ? '' : 's'}: ${plan.trainIds.join(', ')} (the split below).`}
       </p>
+      )}
       <div className="train-actions">
         {running ? (
           <button type="button" className="btn" onClick={cancel} data-testid="train-cancel">
@@ -123,7 +151,8 @@ export function TrainPanel({ training, sceneName }: Props) {
         ) : (
           <button
             type="button"
-            className="btn primary"
+            // The page's next step is the primary button: once a run has made a cloud, that is Evaluate.
+            className={run?.result?.cloud ? 'btn' : 'btn primary'}
             onClick={() => void start()}
             disabled={!canStart}
             data-testid="train-start"
@@ -132,11 +161,18 @@ export function TrainPanel({ training, sceneName }: Props) {
             {run ? 'Reconstruct again' : 'Reconstruct'}
           </button>
         )}
-        {cloud && cloud.count > 0 && !running && (
-          <button type="button" className="btn" onClick={() => savePly(cloud, `${sceneName}-${run.result!.stepsDone}steps.ply`, run)} data-testid="train-save">
-            Save PLY
+        {!running && !probing && canEstimate(training) && !training.speed && (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void training.estimate()}
+            data-testid="train-estimate-start"
+            title="Runs a few training steps at two sizes (seconds to a minute), then says how long a run takes here and picks a size and step count that finish in a few minutes"
+          >
+            How long?
           </button>
         )}
+        {training.probe?.message && !probing && <span className="train-checking">Timing {training.probe.message}.</span>}
         {!gpu && <span className="train-checking">Checking WebGPU…</span>}
       </div>
       {run && (
@@ -146,6 +182,11 @@ export function TrainPanel({ training, sceneName }: Props) {
             <span data-testid="train-step" data-step={step}>
               step {step} / {iterations}
             </span>
+            {running && (
+              <span className="train-left" data-testid="train-time-left" data-ms={leftMs === null ? '' : Math.round(leftMs)}>
+                {leftMs !== null ? `about ${formatDuration(leftMs)} left` : 'timing…'}
+              </span>
+            )}
           </div>
           <div className="train-status" data-testid="train-status">
             <span className={`train-badge train-${run.status}`}>{STATUS_TEXT[run.status]}</span>
@@ -175,7 +216,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           </dl>
           <div className="train-plots" data-testid="train-plot">
             <Sparkline
-              title="Loss"
+              title="Loss (lower is better)"
               testId="train-plot-loss"
               points={run.history.map((p) => [p.step, p.loss])}
               maxStep={iterations}
@@ -183,7 +224,8 @@ export function TrainPanel({ training, sceneName }: Props) {
               color="#ffa94d"
             />
             <Sparkline
-              title="Train PSNR"
+              title="Train PSNR ↑"
+              term="psnr"
               testId="train-plot-psnr"
               points={run.history.map((p) => [p.step, p.psnr])}
               maxStep={iterations}
@@ -197,13 +239,40 @@ export function TrainPanel({ training, sceneName }: Props) {
   );
 }
 
-function savePly(cloud: Parameters<typeof writePly>[0], name: string, run: NonNullable<Training['run']>) {
-  const bytes = writePly(cloud, {
-    comments: [
-      `sparse-splat: ${run.result?.stepsDone ?? 0} steps, ${run.settings.init} start, ${run.width}x${run.height}, ${run.views} views${run.split ? `, split ${run.split}` : ''}`,
-    ],
-  });
-  downloadFile(name, bytes, 'application/octet-stream');
+/** The estimate can be shown or measured: WebGPU works and the scene can train. */
+function canEstimate({ gpu, plan }: Training): boolean {
+  return !!gpu?.ok && !plan.problem && plan.width > 0;
+}
+
+/**
+ * Before a run: how long it would take at these settings (from timed steps: a timing run, or the
+ * last run), or, while steps are timed, at which sizes (with Cancel). The "How long?" button
+ * that starts the timing sits next to Reconstruct.
+ */
+function EstimateLine({ training, estimateMs }: { training: Training; estimateMs: number | null }) {
+  const { probe, probing, cancel, speed, plan, settings } = training;
+  if (probing)
+    return (
+      <div className="train-estimate" data-testid="train-estimate-line" data-state="running">
+        <span>Timing a few steps at {probe!.sizes.map((s) => `${s.width}×${s.height}`).join(' and ')}…</span>
+        <button type="button" className="btn small" onClick={cancel} data-testid="train-estimate-cancel">
+          Cancel
+        </button>
+      </div>
+    );
+  if (speed && estimateMs !== null) {
+    const px = trainSize(plan, settings.size);
+    const perStep = msPerStepAt(speed, px.width * px.height);
+    const picked = probe?.status === 'done' && probe.picked;
+    return (
+      <p className="train-note train-estimate" data-testid="train-estimate-line" data-state="done" data-ms={Math.round(estimateMs)}>
+        <b data-testid="train-estimate">About {formatDuration(estimateMs)}</b> at these settings · {perStep < 10 ? perStep.toFixed(1) : perStep.toFixed(0)} ms a step
+        {probe?.model ? ' (timed here)' : ' (last run)'}, more as splats are added.
+        {picked && ` Size and steps picked to take at most ${formatDuration(FIRST_RUN_BUDGET_MS)}.`}
+      </p>
+    );
+  }
+  return null;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The 3D view: the shown cloud as splats (<Splats>: WebGPU, or WebGL2 when WebGPU is missing or
  * asked away), camera frustums of the loaded views, the object bounds when known, a floor grid,
- * orbit controls, framed on the rig (on the cloud's bounds when there are no cameras). The world
+ * orbit controls (helpers and splats composite by depth: SplatOccluder.tsx), framed on the rig (on the cloud's bounds when there are no cameras). The world
  * is rotated so the rig's up is three.js's +Y and the looked-at point is the origin (display
  * only; the data keeps its own coordinates). Bottom right: the splat renderer in use and toggles
  * for the splats and the helpers.
@@ -15,6 +15,7 @@ import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import type { FrameStats } from '../render/splatRenderer.ts';
 import { Splats, type SplatBackendInfo } from './Splats.tsx';
+import { SplatOccluder } from './SplatOccluder.tsx';
 import { BoundsBox } from './BoundsBox.tsx';
 import { cloudFrame } from './cloudFrame.ts';
 import { CameraFlight, type FlightRequest } from './CameraFlight.tsx';
@@ -36,6 +37,8 @@ interface Props {
   note?: string;
   /** The training preview or final render to show over the view, with its caption. */
   preview?: { frame: PreviewFrame; caption: string } | null;
+  /** Closes the preview (its × button). */
+  onClosePreview?: () => void;
   /** The orbit camera as an OpenCV camera in the data's world, framed for a preview (see previewCamera.ts). */
   onViewCamera?: (camera: Camera) => void;
   /** A view's camera to fly the orbit camera to (the Evaluate table's selected test view). */
@@ -48,11 +51,13 @@ interface Props {
   renderer?: RendererChoice;
   /** The splat renderer failed to start or to draw. */
   onSplatError?: (e: Error) => void;
+  /** The person moved the view (drag, wheel or touch in it). */
+  onInteract?: () => void;
 }
 
 const FOV = 45;
 
-export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError }: Props) {
+export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onClosePreview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError, onInteract }: Props) {
   const cams = useMemo(() => (scene?.views ?? []).filter((v) => v.camera), [scene]);
   const bounds = scene?.manifest.bounds;
   // Without cameras, a shown cloud is framed on its own bounds.
@@ -106,6 +111,8 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
       data-testid="viewport"
       data-flown-to={arrived?.id}
       data-camera-center={arrived?.center.map((x) => x.toFixed(5)).join(',')}
+      onPointerDown={onInteract}
+      onWheel={onInteract}
     >
       <Canvas frameloop="demand" dpr={[1, 2]} camera={{ fov: FOV, near: 0.01, far: 1000, position: [3, 2, 3] }}>
         <color attach="background" args={['#0e1116']} />
@@ -113,6 +120,8 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
           {cloud && (
             <Splats cloud={cloud.cloud} backend={renderer} visible={showSplats} onBackend={onBackend} onFrame={onFrame} onError={onError} />
           )}
+          {/* The splats' depth, so that the helpers behind the object are hidden by it. */}
+          {cloud && showHelpers && <SplatOccluder cloud={cloud.cloud} visible={showSplats} />}
           {showHelpers && cams.map((v) => (
             <CameraFrustum
               key={v.id}
@@ -143,7 +152,7 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
         <CameraFlight target={flyTo} rotation={rotation} offset={offset} onArrive={onArrive} />
         {onViewCamera && <ViewCameraReporter frame={frame} rotation={rotation} offset={offset} bounds={bounds} onChange={onViewCamera} />}
       </Canvas>
-      {preview && <PreviewPanel frame={preview.frame} caption={preview.caption} />}
+      {preview && <PreviewPanel frame={preview.frame} caption={preview.caption} onClose={onClosePreview} />}
       {cams.length > 0 && (
         <div className="viewport-legend">
           <span>
@@ -241,7 +250,7 @@ function ViewCameraReporter({ frame, rotation, offset, bounds, onChange }: {
 }
 
 /** The training preview (or final render) over the 3D view, always captioned with what it is. */
-function PreviewPanel({ frame, caption }: { frame: PreviewFrame; caption: string }) {
+function PreviewPanel({ frame, caption, onClose }: { frame: PreviewFrame; caption: string; onClose?: () => void }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = ref.current;
@@ -253,7 +262,14 @@ function PreviewPanel({ frame, caption }: { frame: PreviewFrame; caption: string
   return (
     <figure className="preview-panel" data-testid="train-preview-panel" data-final={frame.final}>
       <canvas ref={ref} data-testid="train-preview" style={{ aspectRatio: `${frame.width} / ${frame.height}` }} />
-      <figcaption data-testid="train-preview-label">{caption}</figcaption>
+      <figcaption>
+        <span data-testid="train-preview-label">{caption}</span>
+        {onClose && (
+          <button type="button" className="preview-close" aria-label="Close the preview" title="Close the preview (the next run shows it again)" onClick={onClose} data-testid="train-preview-close">
+            ×
+          </button>
+        )}
+      </figcaption>
     </figure>
   );
 }

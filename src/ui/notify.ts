@@ -4,6 +4,7 @@
  * with no deps, worker callbacks) read `.current` instead of capturing a stale value.
  */
 import { useRef, type MutableRefObject } from 'react';
+import { isInputError } from '../core/errors.ts';
 
 export interface Notify {
   showError: (e: unknown) => void;
@@ -14,4 +15,12 @@ export function useLatest<T>(value: T): MutableRefObject<T> {
   const ref = useRef(value);
   ref.current = value;
   return ref;
+}
+
+/**
+ * Logs an error to the console only when it is unexpected (a bug, a crash in a worker): a
+ * person's input error (InputError) is shown in the page and needs no stack trace.
+ */
+export function logUnexpected(e: unknown): void {
+  if (!isInputError(e)) console.error(e);
 }

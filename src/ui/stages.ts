@@ -1,4 +1,5 @@
 /** The pipeline's stages as the app shows them. A stage is only "ready" once it really runs. */
+import type { TermId } from './glossary.ts';
 export type StageState = 'unavailable' | 'blocked' | 'ready' | 'running' | 'done' | 'cancelled' | 'failed';
 
 export type StageId = 'masks' | 'poses' | 'hull' | 'train' | 'compress' | 'evaluate';
@@ -8,6 +9,8 @@ export interface StageInfo {
   title: string;
   what: string;
   state: StageState;
+  /** The glossary entry that explains the stage (its title shows it). */
+  term?: TermId;
 }
 
 /** What the app knows about a stage right now: its state, and optionally a label and a tooltip. */
@@ -27,12 +30,12 @@ export interface ShownStage extends StageInfo {
 const NOT_YET = 'unavailable' as const;
 
 export const PIPELINE_STAGES: readonly StageInfo[] = [
-  { id: 'masks', title: 'Masks', what: 'Find the object in each photo', state: NOT_YET },
-  { id: 'poses', title: 'Poses', what: 'Work out where each photo was taken from', state: NOT_YET },
-  { id: 'hull', title: 'Visual hull', what: 'Carve a first 3D shape from the silhouettes', state: NOT_YET },
-  { id: 'train', title: 'Train', what: 'Optimise 3D Gaussians on the GPU until renders match the photos', state: NOT_YET },
+  { id: 'masks', title: 'Masks', what: 'Find the object in each photo', state: NOT_YET, term: 'masks' },
+  { id: 'poses', title: 'Poses', what: 'Work out where each photo was taken from', state: NOT_YET, term: 'poses' },
+  { id: 'hull', title: 'Visual hull', what: 'Carve a first 3D shape from the silhouettes', state: NOT_YET, term: 'visualHull' },
+  { id: 'train', title: 'Train', what: 'Fit a cloud of 3D Gaussians (splats) on the GPU until its pictures match the photos', state: NOT_YET, term: 'train' },
   { id: 'compress', title: 'Compress', what: 'Pack the cloud into a small progressive stream', state: NOT_YET },
-  { id: 'evaluate', title: 'Evaluate', what: 'Score renders against held-out photos (PSNR / SSIM / LPIPS)', state: NOT_YET },
+  { id: 'evaluate', title: 'Evaluate', what: 'Score pictures of the cloud against held-out photos (PSNR / SSIM / LPIPS)', state: NOT_YET, term: 'evaluate' },
 ];
 
 export const STATE_LABELS: Record<StageState, string> = {

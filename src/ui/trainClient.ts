@@ -5,7 +5,6 @@
  * it had, like any other early end.
  */
 import type { Camera } from '../core/camera.ts';
-import { WebGpuUnavailableError } from '../gpu/device.ts';
 import { proxy, transferring, workerClient } from '../worker/workerClient.ts';
 import type { GpuStatus, PreviewFrame, TrainCallbacks, TrainRequest, TrainRunResult, TrainWorkerApi } from '../../workers/train.worker.ts';
 
@@ -28,6 +27,20 @@ export function getTrainClient(): TrainClient {
   return (shared ??= createTrainClient());
 }
 
+/**
+ * What a person reads when WebGPU is missing: the reason (the first line of the error), then
+ * which browsers and flags work, and what still works without it (no Node or driver details:
+ * those are for the command line).
+ */
+export const BROWSER_WEBGPU_HELP =
+  'WebGPU is needed for training. It works in Chrome/Edge 113+ (Windows, macOS, ChromeOS, Android), Safari 26+ and Firefox 141+ on Windows. ' +
+  'On Linux, start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan (or turn on chrome://flags/#enable-unsafe-webgpu). ' +
+  'Without it you can still open photos, find the masks and poses, and look at, open and save clouds.';
+
+export function browserGpuMessage(message: string): string {
+  return `${message.split('\n')[0]}\n${BROWSER_WEBGPU_HELP}`;
+}
+
 /** The page's own check, before starting a worker: is there a navigator.gpu at all? */
 function pageHasWebGpu(): boolean {
   return typeof navigator !== 'undefined' && !!(navigator as Navigator & { gpu?: unknown }).gpu;
@@ -45,12 +58,13 @@ export function createTrainClient(): TrainClient {
   return {
     async gpuStatus() {
       if (!pageHasWebGpu()) {
-        return { ok: false, message: new WebGpuUnavailableError('This browser does not expose WebGPU (navigator.gpu is missing).').message };
+        return { ok: false, message: browserGpuMessage('This browser does not expose WebGPU (navigator.gpu is missing).') };
       }
       try {
-        return await worker.call((r) => r.gpuStatus() as Promise<GpuStatus>);
+        const s = await worker.call((r) => r.gpuStatus() as Promise<GpuStatus>);
+        return s.ok ? s : { ...s, message: browserGpuMessage(s.message) };
       } catch (e) {
-        return { ok: false, message: new WebGpuUnavailableError(`WebGPU could not be started (${(e as Error).message}).`).message };
+        return { ok: false, message: browserGpuMessage(`WebGPU could not be started (${(e as Error).message}).`) };
       }
     },
 

@@ -11,7 +11,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { getMasksClient, maskWarning, thresholdProbability } from './masksClient.ts';
-import { useLatest, type Notify } from './notify.ts';
+import { useLatest, type Notify, logUnexpected } from './notify.ts';
 
 export type MaskChoice = 'auto' | 'accepted' | 'full';
 
@@ -122,7 +122,7 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
         mine((r) => ({ ...r, status: 'cancelled', endedAt: performance.now(), message: `cancelled after ${r.done} of ${r.total} photos` }));
         return;
       }
-      console.error(e);
+      logUnexpected(e);
       mine((r) => ({ ...r, status: 'failed', endedAt: performance.now(), message: describeError(e) }));
       notifyRef.current.showError(e);
     } finally {

@@ -13,7 +13,7 @@ import type { Camera } from '../core/camera.ts';
 import { describeError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { getPosesClient, type PosesProgress } from './posesClient.ts';
-import { useLatest, type Notify } from './notify.ts';
+import { useLatest, type Notify, logUnexpected } from './notify.ts';
 
 export interface PlacedPoses {
   /** Cameras of the photos placed, by view id. */
@@ -147,7 +147,7 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
         mine((r) => ({ ...r, status: 'cancelled', endedAt: performance.now(), message: 'cancelled' }));
         return;
       }
-      console.error(e);
+      logUnexpected(e);
       mine((r) => ({ ...r, status: 'failed', endedAt: performance.now(), message: describeError(e) }));
       notifyRef.current.showError(e);
     } finally {

@@ -10,6 +10,7 @@ import type { DroppedFile } from '../recon/ingest.ts';
 import type { BundledScene } from './bundledScenes.ts';
 import { getIngestClient } from './ingestClient.ts';
 import type { Status } from './Messages.tsx';
+import { logUnexpected } from './notify.ts';
 
 /** `?scene=none`: start without a scene (to look at a cloud file alone). */
 export const NO_SCENE = 'none';
@@ -50,7 +51,7 @@ export function useSceneLoader() {
     } catch (e) {
       settled = true;
       if (ac.signal.aborted) return;
-      console.error(e);
+      logUnexpected(e);
       setStatus({ error: describeError(e) });
     } finally {
       if (job.current === ac) job.current = null;

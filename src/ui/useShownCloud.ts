@@ -4,13 +4,15 @@
  * dropped (read in the file worker, with progress). The newest of the two is shown. A new run
  * or another scene takes the run's cloud away; opening another scene forgets an opened file too
  * (as the Evaluate stage does), closing the scene keeps it. A file that cannot be read shows the
- * reader's message and changes nothing. Save writes the shown cloud as PLY, SPZ or .splat.
+ * reader's message and changes nothing. Save writes the shown cloud as PLY, SPZ or .splat (a PLY
+ * records the size the cloud was trained at, when known: src/io/trainedSize.ts).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { InputError } from '../core/errors.ts';
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { SPLAT_FILE_EXTENSIONS, type SplatFileFormat } from '../io/splatFile.ts';
+import { PLY_HEADER_BYTES, plyTrainedSize, trainedSizeComment, type TrainedSize } from '../io/trainedSize.ts';
 import { downloadFile } from './download.ts';
 import { getSplatFileClient } from './splatFileClient.ts';
 import type { Training } from './useTraining.ts';
@@ -25,6 +27,8 @@ export interface ShownCloud {
   label: string;
   /** File name to save as, without extension. */
   saveName: string;
+  /** The size it was trained at (a run's, or what the file records), or null when unknown. */
+  trainedSize: TrainedSize | null;
 }
 
 /** A file being read or a cloud being written. */
@@ -43,6 +47,8 @@ const countText = (n: number) => n.toLocaleString('en');
 export function useShownCloud(scene: LoadedScene | null, training: Training, notify: Notify) {
   const [shown, setShown] = useState<ShownCloud | null>(null);
   const [job, setJob] = useState<CloudJob | null>(null);
+  /** Clouds saved so far on this page. */
+  const [saved, setSaved] = useState(0);
   const notifyRef = useLatest(notify);
   /** The file read whose outcome is still wanted (bumped by every new read and scene). */
   const readRef = useRef(0);
@@ -67,11 +73,17 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
       return;
     }
     const steps = run.result.stepsDone;
-    setShown({ id: nextId++, kind: 'run', cloud: runCloud, label: `run: ${steps} steps, ${run.settings.init} start`, saveName: `${sceneName}-${steps}steps` });
+    setShown({
+      id: nextId++, kind: 'run', cloud: runCloud, label: `run: ${steps} steps, ${run.settings.init} start`, saveName: `${sceneName}-${steps}steps`,
+      trainedSize: { width: run.width, height: run.height },
+    });
   }, [runCloud, sceneName]);
 
-  /** Reads a cloud file and shows it; resolves to the cloud, or null when it failed or was superseded. */
-  const openFile = useCallback(async (file: File): Promise<GaussianCloud | null> => {
+  /**
+   * Reads a cloud file and shows it; resolves to the cloud and the size it was trained at (when
+   * its PLY header records it), or null when it failed or was superseded.
+   */
+  const openFile = useCallback(async (file: File): Promise<{ cloud: GaussianCloud; trainedSize: TrainedSize | null } | null> => {
     const read = ++readRef.current;
     const id = ++jobSeq.current;
     const label = `Reading ${file.name}`;
@@ -84,9 +96,10 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
         if (settled || readRef.current !== read) return;
         setJob({ id, kind: 'read', label: phase === 'reading' ? label : `Decoding ${file.name}`, done, total });
       });
+      const trainedSize = plyTrainedSize(new Uint8Array(await file.slice(0, PLY_HEADER_BYTES).arrayBuffer()));
       if (readRef.current !== read) return null;
-      setShown({ id: nextId++, kind: 'file', cloud, label: file.name, saveName: stem(file.name) });
-      return cloud;
+      setShown({ id: nextId++, kind: 'file', cloud, label: file.name, saveName: stem(file.name), trainedSize });
+      return { cloud, trainedSize };
     } catch (e) {
       if (readRef.current === read) notifyRef.current.showError(e);
       return null;
@@ -104,11 +117,12 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
     setJob({ id, kind: 'write', label: `Writing ${ext}`, done: 0, total: s.cloud.count });
     let settled = false;
     try {
-      const bytes = await getSplatFileClient().write(s.cloud, format, { ply: { comments: [`sparse-splat: ${s.label}`] } }, (_phase, done, total) => {
+      const bytes = await getSplatFileClient().write(s.cloud, format, { ply: { comments: [`sparse-splat: ${s.label}`, ...(s.trainedSize ? [trainedSizeComment(s.trainedSize)] : [])] } }, (_phase, done, total) => {
         if (!settled) setJob((j) => (j?.id === id ? { id, kind: 'write', label: `Writing ${ext}`, done, total } : j));
       });
       const name = `${s.saveName}${ext}`;
       downloadFile(name, bytes, 'application/octet-stream');
+      setSaved((n) => n + 1);
       notifyRef.current.showInfo(`Saved ${name}: ${countText(s.cloud.count)} splats, ${(bytes.length / 2 ** 20).toFixed(2)} MB.`);
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).replace(/^write\w*: /, '');
@@ -119,7 +133,7 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
     }
   }, [shown, job]);
 
-  return { shown, job, openFile, save };
+  return { shown, job, openFile, save, saved };
 }
 
 export type ShownCloudState = ReturnType<typeof useShownCloud>;

@@ -11,7 +11,8 @@ import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
-import { useLatest, type Notify } from './notify.ts';
+import { useLatest, type Notify, logUnexpected } from './notify.ts';
+import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
@@ -69,6 +70,22 @@ export function progressEvery(iterations: number): number {
 
 export type RunStatus = 'starting' | 'running' | 'finished' | 'cancelled' | 'failed';
 
+/** Steps of each timing run (the first one carries the start; the others are timed). */
+export const PROBE_STEPS = 5;
+/** What a first run should take at most: the settings picked from the timed steps fit this. */
+export const FIRST_RUN_BUDGET_MS = 3 * 60_000;
+
+/** A few timed steps before the first run (estimate()), and what was picked from them. */
+export interface SpeedProbe {
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  /** The sizes being (or that were) timed. */
+  sizes: { width: number; height: number }[];
+  model: SpeedModel | null;
+  /** The settings picked to fit FIRST_RUN_BUDGET_MS, when done. */
+  picked: { size: TrainSize; iterations: number; ms: number } | null;
+  message: string | null;
+}
+
 export interface TrainRun {
   status: RunStatus;
   settings: TrainSettings;
@@ -111,6 +128,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
   const [run, setRun] = useState<TrainRun | null>(null);
   const [preview, setPreview] = useState<PreviewFrame | null>(null);
+  const [probe, setProbe] = useState<SpeedProbe | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   const runRef = useRef<TrainRun | null>(null);
   runRef.current = run;
@@ -138,6 +156,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     currentRun.current = 0;
     setRun(null);
     setPreview(null);
+    setProbe(null);
     getTrainClient().forget();
   }, [sceneKey]);
 
@@ -195,7 +214,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       if (!wanted()) return;
       const splats = res.cloud?.count ?? 0;
       const secs = (res.wallMs / 1000).toFixed(1);
-      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). Save PLY keeps them.`);
+      if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). The Cloud panel's Save buttons keep them.`);
       else if (status === 'cancelled')
         notifyRef.current.showInfo(
           res.cloud ? `Training cancelled after step ${res.stepsDone}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
@@ -203,10 +222,10 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       else
         notifyRef.current.showError(
           `Training stopped at step ${res.stepsDone}: ${res.stopped}.` +
-            (res.cloud && splats > 0 ? ` The last good cloud (${splats.toLocaleString('en')} splats) is kept: Save PLY saves it.` : ''),
+            (res.cloud && splats > 0 ? ` The last good cloud (${splats.toLocaleString('en')} splats) is kept: the Cloud panel's Save PLY saves it.` : ''),
         );
     } catch (e) {
-      console.error(e);
+      logUnexpected(e);
       mine((r) => ({ ...r, status: 'failed', endedAt: performance.now(), message: describeError(e) }));
       if (wanted()) notifyRef.current.showError(e);
     } finally {
@@ -216,6 +235,66 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   }, [scene, split, plan, gpu, settings]);
 
   const cancel = useCallback(() => abortRef.current?.abort(), []);
+
+  /**
+   * Times a few steps at the smallest training size and at the chosen one (two short runs whose
+   * clouds are thrown away), fits the time per step against the size, and picks the size and
+   * steps that finish within FIRST_RUN_BUDGET_MS: the settings a first run is offered.
+   */
+  const estimate = useCallback(async () => {
+    if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
+    const ac = new AbortController();
+    abortRef.current = ac;
+    const init = settings.init === 'hull' && plan.hullProblem ? ('random' as const) : settings.init;
+    const names: TrainSize[] = settings.size === 'quarter' ? ['quarter', 'half'] : ['quarter', settings.size];
+    const sizes = names.map((n) => trainSize(plan, n));
+    setProbe({ status: 'running', sizes, model: null, picked: null, message: null });
+    let settled: () => void = () => {};
+    const previous = lastRun.current;
+    lastRun.current = new Promise<void>((ok) => (settled = ok));
+    try {
+      await previous;
+      const points: TimedSteps[] = [];
+      for (const size of sizes) {
+        if (ac.signal.aborted) break;
+        const { views, background } = prepareViews(scene, split, plan, size);
+        const res = await getTrainClient().train(
+          { views, background, options: { iterations: PROBE_STEPS, init, initSplats: settings.initSplats, bounds: scene.manifest.bounds, progressEvery: 1 } },
+          ac.signal,
+          { onProgress: () => {}, onPreview: () => {} },
+        );
+        if (res.stopped !== null) throw new Error(res.stopped.startsWith('cancelled') ? 'cancelled' : res.stopped);
+        const t = timedSteps(res.history, size.width * size.height);
+        if (t) points.push(t);
+      }
+      // The timing runs' clouds are not results: the worker forgets them.
+      getTrainClient().forget();
+      const model = fitSpeed(points);
+      if (!model) throw new Error('too few steps were timed');
+      const choices = (['full', 'half', 'quarter'] as const).map((s) => {
+        const px = trainSize(plan, s);
+        return { size: s, pixels: px.width * px.height };
+      });
+      const fit = fitBudget(model, choices, settings.iterations, FIRST_RUN_BUDGET_MS, Math.min(settings.iterations, 200));
+      setSettings((s) => ({ ...s, size: fit.size, iterations: fit.steps }));
+      setProbe({ status: 'done', sizes, model, picked: { size: fit.size, iterations: fit.steps, ms: fit.ms }, message: null });
+    } catch (e) {
+      const cancelled = ac.signal.aborted || (e instanceof Error && e.message === 'cancelled');
+      setProbe((p) => ({ ...(p ?? { sizes, model: null, picked: null }), status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'cancelled' : describeError(e) }));
+      if (!cancelled) logUnexpected(e);
+    } finally {
+      if (abortRef.current === ac) abortRef.current = null;
+      settled();
+    }
+  }, [scene, split, plan, gpu, settings]);
+
+  /** The speed the estimates use: the timing runs', else the last run's steps (at its size). */
+  const speed = useMemo<SpeedModel | null>(() => {
+    if (probe?.model) return probe.model;
+    const t = run && run.status !== 'starting' ? timedSteps(run.history, run.width * run.height) : null;
+    return t ? fitSpeed([t]) : null;
+  }, [probe, run]);
+  const probing = probe?.status === 'running';
 
   // The orbit camera, as previews need it: sent to the worker at most every 150 ms; after a
   // run, the final cloud is re-rendered from it (one render at a time, the latest camera wins).
@@ -257,7 +336,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     if (sendTimer.current !== null) clearTimeout(sendTimer.current);
   }, []);
 
-  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera };
+  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera, probe, probing, estimate, speed };
 }
 
 export type Training = ReturnType<typeof useTraining>;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writePly } from '../../src/io/ply.ts';
+import { trainedSizeComment } from '../../src/io/trainedSize.ts';
 import { loadLpips } from '../../src/recon/evaluate/lpips.ts';
 import { evaluateCloud } from '../../src/recon/evaluate/protocol.ts';
 import { METRIC_COLUMNS, reportJson } from '../../src/recon/evaluate/reportFormat.ts';
@@ -53,6 +54,8 @@ beforeAll(async () => {
   await mkdir(join(dir, 'run'));
   await writeFile(join(dir, 'run', 'cloud.ply'), writePly(evalCloud(1)));
   await writeFile(join(dir, 'empty.ply'), writePly(emptyCloud()));
+  await mkdir(join(dir, 'trained'));
+  await writeFile(join(dir, 'trained', 'cloud.ply'), writePly(evalCloud(1), { comments: [trainedSizeComment({ width: 32, height: 24 })] }));
   await writeFile(join(dir, 'mse.onnx'), mseModelBytes());
 }, 60_000);
 
@@ -76,6 +79,19 @@ describe('npm run eval', () => {
     const expected = reportJson(await evaluateCloud(device, masked.scene, evalCloud(1), { split: '3', lpips }));
     await lpips.dispose();
     expect(json).toEqual({ cloud: join(dir, 'run', 'cloud.ply'), ...JSON.parse(JSON.stringify(expected)) });
+  }, 60_000);
+
+  it('without --size, scores a PLY at the size it was trained at (its header says so); --size overrides', async () => {
+    const [byHeader, asked] = await Promise.all([
+      evalCli('--scene', join(dir, 'masked'), '--cloud', join(dir, 'trained', 'cloud.ply'), '--split', '3'),
+      evalCli('--scene', join(dir, 'masked'), '--cloud', join(dir, 'trained', 'cloud.ply'), '--split', '3', '--size', '64x48', '--out', join(dir, 'trained', 'asked')),
+    ]);
+    expect(byHeader.code, byHeader.stderr).toBe(0);
+    expect(byHeader.stderr).toMatch(/size: 32x24, the size the cloud was trained at/);
+    expect(JSON.parse(await readFile(join(dir, 'trained', 'eval.json'), 'utf8')).size).toEqual({ width: 32, height: 24 });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stderr).not.toMatch(/the size the cloud was trained at/);
+    expect(JSON.parse(await readFile(join(dir, 'trained', 'asked', 'eval.json'), 'utf8')).size).toEqual({ width: 64, height: 48 });
   }, 60_000);
 
   it('refuses an empty cloud, a missing file and a bad flag with one line and exit code 2', async () => {

@@ -184,7 +184,7 @@ describe('evaluation view (headless Chromium, SwiftShader WebGPU)', () => {
     const tTrain = Date.now();
 
     // The cloud both sides score: the one the app just made, saved as PLY.
-    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="train-save"]')]);
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="cloud-save-ply"]')]);
     cloudPath = resolve(WORK, 'cloud.ply');
     await saved.saveAs(cloudPath);
     const note = (await page.locator('[data-testid="eval-note"]').textContent()) ?? '';

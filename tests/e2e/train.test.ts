@@ -146,8 +146,9 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     await page.locator('[data-testid="train-plot"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: resolve(SHOTS, 'app-train.png') });
 
-    // Save PLY: a standard 3DGS .ply with the splats shown.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="train-save"]')]);
+    // Save PLY (the Cloud panel's, the one Save PLY of the page): a standard 3DGS .ply with the splats shown.
+    expect(await page.getByRole('button', { name: 'Save PLY' }).count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="cloud-save-ply"]')]);
     expect(download.suggestedFilename()).toMatch(/\.ply$/);
     const bytes = await readFile((await download.path())!);
     const header = bytes.subarray(0, 2000).toString('latin1');
@@ -173,7 +174,7 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     // Usable: the settings and the button are back, the cloud of the cancelled run can be saved.
     expect(await page.locator('[data-testid="train-start"]').isEnabled()).toBe(true);
     expect(await page.locator('[data-testid="train-iterations"]').isEnabled()).toBe(true);
-    expect(await page.locator('[data-testid="train-save"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="cloud-save-ply"]').isEnabled()).toBe(true);
     await page.waitForFunction(() => document.querySelector('[data-testid="train-preview-panel"]')?.getAttribute('data-final') === 'true', null, { timeout: 20_000 });
     expect(await page.locator('[data-testid="train-preview-label"]').textContent()).toContain('render of the cloud at cancel');
     await page.screenshot({ path: resolve(SHOTS, 'app-train-cancelled.png') });

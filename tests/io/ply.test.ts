@@ -221,6 +221,9 @@ describe('PLY errors', () => {
 
   it('truncated data, and a count larger than the data, without allocating for it', () => {
     expectInputError(() => readPly(good.subarray(0, good.length - 1)), /truncated: the header declares 4 "vertex" entries \(\d+ bytes\) but only \d+ bytes/);
+    // And what to do about it.
+    expectInputError(() => readPly(good.subarray(0, good.length - 1)), /The file is incomplete .*: download, copy or export it again$/);
+    expectInputError(() => readPly(good.subarray(0, 20)), /ends before "end_header"\. The file is incomplete .*again$/);
     expectInputError(() => readPly(withHeader(header.replace('element vertex 4', 'element vertex 99000000'))), /truncated: the header declares 99000000/);
     const ascii = writePly(randomCloud(2, 0), { format: 'ascii' });
     expectInputError(() => readPly(new TextEncoder().encode(new TextDecoder().decode(ascii).replace('element vertex 2', 'element vertex 90000000'))), /truncated: the header declares 90000000 "vertex" entries, which need at least/);

@@ -109,4 +109,35 @@ describe('evaluateCloud', () => {
     expect(isInputError(split)).toBe(true);
     expect(split.message).toMatch(/no split "9" \(it has: 3\)/);
   });
+
+  it('reports progress view by view: each view is rendered just before it is scored, not all first', async () => {
+    // Counts the GPU submissions made before each progress report: rendering every view first
+    // (then scoring) would put nearly all of them before the first report.
+    const queue = device.queue;
+    const submit = queue.submit;
+    let submits = 0;
+    queue.submit = function (this: GPUQueue, ...args: Parameters<GPUQueue['submit']>) {
+      submits++;
+      return submit.apply(this, args);
+    };
+    const seen: { done: number; total: number; submits: number; views: number }[] = [];
+    let views = 0;
+    try {
+      await evaluateCloud(device, masked.scene, masked.truth, {
+        split: '3',
+        onView: () => views++,
+        onProgress: (done, total) => seen.push({ done, total, submits, views }),
+      });
+    } finally {
+      queue.submit = submit;
+    }
+    const n = TEST_IDS.length;
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(seen.map((p) => p.done)).toEqual(TEST_IDS.map((_, i) => i + 1));
+    expect(seen.every((p) => p.total === n)).toBe(true);
+    expect(seen.map((p) => p.views)).toEqual(TEST_IDS.map((_, i) => i + 1));
+    // Submissions grow between reports, and the first report comes before most of the work.
+    for (let i = 1; i < n; i++) expect(seen[i].submits).toBeGreaterThan(seen[i - 1].submits);
+    expect(seen[0].submits).toBeLessThan(seen[n - 1].submits / 2);
+  });
 });

@@ -27,7 +27,7 @@ import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
 import { applyMaskBlack } from '../../core/metrics/index.ts';
 import type { LoadedScene } from '../../io/sceneFolder.ts';
 import { prepareSplit } from '../prepareViews.ts';
-import { renderCloudViews } from '../renderViews.ts';
+import { createViewRenderer, type ViewRenderer } from '../renderViews.ts';
 import type { LpipsScorer } from './lpips.ts';
 import { alignSceneToEstimate, mapCamerasToEstimate, refineTestPose, type AlignMethod, type RefinePoseOptions } from './poseFree.ts';
 import { scoreView, type ViewScore } from './scoreView.ts';
@@ -205,8 +205,7 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
     });
     const alignment = alignSceneToEstimate(estimated, prepared.train.map((v) => v.camera), pf.align);
     cameras = mapCamerasToEstimate(alignment, cameras);
-    const beforeRenders = await renderCloudViews(device, cloud, cameras, prepared.background);
-    const beforeViews = await scoreRows(prepared.test, beforeRenders, opts);
+    const beforeViews = await withRenderer(device, cloud, prepared.background, (r) => scoreRows(prepared.test, cameras, r, opts));
     const steps = pf.refineSteps ?? 100;
     const refinement: PoseFreeReport['refinement'] = [];
     const refined: Camera[] = [];
@@ -229,9 +228,10 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
     };
   }
 
-  const renders = await renderCloudViews(device, cloud, cameras, prepared.background);
-  // Pose-free: progress counts the refinements first, then the final scoring (2 x the test views).
-  const views = await scoreRows(prepared.test, renders, opts, true, poseFree ? prepared.test.length : 0);
+  // Each view is rendered just before it is scored, so progress moves view by view. Pose-free:
+  // progress counts the refinements first, then the final scoring (2 x the test views).
+  const final = cameras;
+  const views = await withRenderer(device, cloud, prepared.background, (r) => scoreRows(prepared.test, final, r, opts, true, poseFree ? prepared.test.length : 0));
   return {
     scene: scene.manifest.name,
     split: opts.split,
@@ -248,18 +248,31 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
   };
 }
 
-/** One row per test view of its render (LPIPS with a model); `report` calls onView and onProgress. */
-async function scoreRows(test: readonly TrainView[], renders: readonly RGBAImage[], opts: EvaluateOptions, report = false, progressOffset = 0): Promise<ViewRow[]> {
+async function withRenderer<T>(device: GPUDevice, cloud: GaussianCloud, background: readonly [number, number, number], f: (r: ViewRenderer) => Promise<T>): Promise<T> {
+  const r = createViewRenderer(device, cloud, background);
+  try {
+    return await f(r);
+  } finally {
+    r.destroy();
+  }
+}
+
+/**
+ * One row per test view: rendered from its camera, then scored (LPIPS with a model); `report`
+ * calls onView and onProgress after each view.
+ */
+async function scoreRows(test: readonly TrainView[], cameras: readonly Camera[], renderer: ViewRenderer, opts: EvaluateOptions, report = false, progressOffset = 0): Promise<ViewRow[]> {
   const views: ViewRow[] = [];
   for (const [i, v] of test.entries()) {
     opts.signal?.throwIfAborted();
-    const s: ViewScore = scoreView(v.id, renders[i], v.rgba, v.mask);
+    const render = await renderer.render(cameras[i]);
+    const s: ViewScore = scoreView(v.id, render, v.rgba, v.mask);
     let lpips: number | null = null, lpipsMasked: number | null = null;
     if (opts.lpips) {
-      lpips = await opts.lpips.score(renders[i], v.rgba);
-      if (v.mask) lpipsMasked = await opts.lpips.score(applyMaskBlack(renders[i], v.mask), applyMaskBlack(v.rgba, v.mask));
+      lpips = await opts.lpips.score(render, v.rgba);
+      if (v.mask) lpipsMasked = await opts.lpips.score(applyMaskBlack(render, v.mask), applyMaskBlack(v.rgba, v.mask));
     }
-    if (report) opts.onView?.({ id: v.id, render: renders[i], photo: v.rgba, mask: v.mask });
+    if (report) opts.onView?.({ id: v.id, render, photo: v.rgba, mask: v.mask });
     views.push({ id: v.id, psnrMasked: s.psnrMasked, psnr: s.psnr, ssimMasked: s.ssimMasked, ssim: s.ssim, psnrInMask: s.psnrInMask, lpips, lpipsMasked });
     if (report) opts.onProgress?.(progressOffset + i + 1, progressOffset + test.length);
   }

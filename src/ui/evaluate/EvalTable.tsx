@@ -5,17 +5,20 @@
  */
 import type { EvaluationReport, MetricRow } from '../../recon/evaluate/protocol.ts';
 import { exactNumber, formatCell, METRIC_COLUMNS, type MetricKey } from '../../recon/evaluate/reportFormat.ts';
+import type { TermId } from '../glossary.ts';
+import { Term } from '../Term.tsx';
 
 /** The columns shown: PSNR and SSIM masked and full, LPIPS. */
 export const TABLE_KEYS: readonly MetricKey[] = ['psnrMasked', 'psnr', 'ssimMasked', 'ssim', 'lpips'];
 const COLUMNS = METRIC_COLUMNS.filter((c) => TABLE_KEYS.includes(c.key));
 
-const HEADINGS: Partial<Record<MetricKey, [string, string]>> = {
-  psnrMasked: ['PSNR', 'mask'],
-  psnr: ['PSNR', 'full'],
-  ssimMasked: ['SSIM', 'mask'],
-  ssim: ['SSIM', 'full'],
-  lpips: ['LPIPS', 'full'],
+/** Heading, which part of the picture, its glossary entry, and which way is better. */
+const HEADINGS: Partial<Record<MetricKey, [string, string, TermId, '↑' | '↓']>> = {
+  psnrMasked: ['PSNR', 'mask', 'psnr', '↑'],
+  psnr: ['PSNR', 'full', 'psnr', '↑'],
+  ssimMasked: ['SSIM', 'mask', 'ssim', '↑'],
+  ssim: ['SSIM', 'full', 'ssim', '↑'],
+  lpips: ['LPIPS', 'full', 'lpips', '↓'],
 };
 
 interface Props {
@@ -36,12 +39,15 @@ export function EvalTable({ report, selected, onSelect }: Props) {
     });
   return (
     <table className="eval-table" data-testid="eval-table">
+      <caption className="eval-caption" data-testid="eval-caption">
+        ↑ higher is better · ↓ lower is better · <Term id="masked">mask / full</Term>
+      </caption>
       <thead>
         <tr>
           <th scope="col">view</th>
           {COLUMNS.map((c) => (
-            <th key={c.key} scope="col" title={c.title}>
-              {HEADINGS[c.key]?.[0]}
+            <th key={c.key} scope="col" data-better={HEADINGS[c.key]?.[3] === '↑' ? 'higher' : 'lower'}>
+              <Term id={HEADINGS[c.key]![2]}>{`${HEADINGS[c.key]?.[0]} ${HEADINGS[c.key]?.[3]}`}</Term>
               <small>{HEADINGS[c.key]?.[1]}</small>
             </th>
           ))}

@@ -1,11 +1,13 @@
 /**
- * The Evaluate stage's controls: which cloud is scored (the last run's, or a .ply/.spz/.splat
+ * The Evaluate stage's controls (the cloud, LPIPS and pose-free options once there is a cloud to
+ * score, so that the stage stays short before): which cloud is scored (the last run's, or a .ply/.spz/.splat
  * file, opened through the app's cloud loader so the 3D view shows it too), the optional LPIPS model (a file or a URL; none: "no model"), what will be scored (split,
  * test views, size), Evaluate / Cancel, and Export JSON / CSV (the same files as `npm run eval`).
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ACCEPTED_SPLAT_FILES } from '../../io/splatFile.ts';
 import { HiddenFileInput } from '../HiddenFileInput.tsx';
+import { Term } from '../Term.tsx';
 import type { EvaluationState } from './useEvaluation.ts';
 
 interface Props {
@@ -24,19 +26,28 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
   const cloudInput = useRef<HTMLInputElement>(null);
   const modelInput = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
-  const { source, lpips, evaluation, report, problem, size, poseFree } = ev;
+  const { source, lpips, evaluation, report, problem, size, sizeFrom, poseFree } = ev;
   const pf = report?.poseFree;
   const running = evaluation?.status === 'running';
   const why = problem?.message ?? blocked ?? (!source ? 'Reconstruct first, or open a cloud file.' : null);
+  // A new cloud to score: bring the Evaluate button into the sidebar's view (the next step).
+  const actions = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (source) actions.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [source]);
 
   return (
     <div className="evaluate" data-testid="eval-panel">
+      {source && (
+      <>
       <dl className="facts eval-facts">
         <dt>Cloud</dt>
-        <dd data-testid="eval-cloud" data-kind={source?.kind ?? 'none'}>
-          {source ? `${source.label} · ${source.cloud.count.toLocaleString('en')} splats` : 'none yet'}
+        <dd data-testid="eval-cloud" data-kind={source.kind}>
+          {`${source.label} · ${source.cloud.count.toLocaleString('en')} splats`}
         </dd>
-        <dt>LPIPS</dt>
+        <dt>
+          <Term id="lpips">LPIPS</Term>
+        </dt>
         <dd data-testid="eval-lpips">
           {lpips ? (
             <>
@@ -51,13 +62,9 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
         </dd>
       </dl>
       <div className="eval-actions">
-        <button type="button" className="btn" onClick={() => cloudInput.current?.click()} disabled={running || readingCloud} title={`Open a ${ACCEPTED_SPLAT_FILES} cloud to score (or drop it on the page)`} data-testid="eval-open-cloud">
-          {readingCloud ? 'Reading…' : 'Open cloud…'}
-        </button>
         <button type="button" className="btn" onClick={() => modelInput.current?.click()} disabled={running} title="An LPIPS (AlexNet) ONNX model, as described in models/lpips.json (or drop the .onnx on the page)" data-testid="eval-open-model">
           LPIPS model…
         </button>
-        <HiddenFileInput ref={cloudInput} accept=".ply,.spz,.splat" testId="eval-cloud-input" onFile={onOpenCloud} />
         <HiddenFileInput ref={modelInput} accept=".onnx" testId="eval-model-input" onFile={(f) => void ev.openLpipsFile(f)} />
       </div>
       <form
@@ -73,17 +80,22 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
         </button>
       </form>
       <label className="eval-pose-free" title="Align the test cameras to the training cameras by a similarity, then refine each test view's pose against the frozen cloud before scoring (the pose-free protocol; scores before and after the refinement)">
-        <input type="checkbox" checked={poseFree} disabled={running} onChange={(e) => ev.setPoseFree(e.target.checked)} data-testid="eval-pose-free" /> pose-free (align + refine test poses)
+        <input type="checkbox" checked={poseFree} disabled={running} onChange={(e) => ev.setPoseFree(e.target.checked)} data-testid="eval-pose-free" /> <Term id="poseFree">pose-free</Term> (align + refine test poses)
       </label>
+      </>
+      )}
       <p className="train-note" data-testid="eval-note">
-        {why ?? `${testViews} held-out test view${testViews === 1 ? '' : 's'} of split ${split}, at ${size.width}×${size.height} (the training size).`}
+        {why ??
+          `${testViews} held-out test view${testViews === 1 ? '' : 's'} of split ${split}, at ${size.width}×${size.height} (${
+            sizeFrom === 'panel' ? "the training size: the file does not say what size it was trained at, so the Train panel's size" : source?.kind === 'file' ? 'the training size, as the file records it' : 'the training size'
+          }).`}
       </p>
       {pf && (
         <p className="train-note" data-testid="eval-pose-free-summary">
           Pose-free: mean PSNR {pf.before.mean.psnr.toFixed(2)} dB before test-time pose refinement, {report.mean.psnr.toFixed(2)} dB after ({pf.refineSteps} steps a view; the table shows after).
         </p>
       )}
-      <div className="train-actions">
+      <div className="train-actions" ref={actions}>
         {running ? (
           <button type="button" className="btn" onClick={ev.cancel} data-testid="eval-cancel">
             Cancel
@@ -93,6 +105,10 @@ export function EvaluatePanel({ ev, blocked, testViews, split, onOpenCloud, read
             {report ? 'Evaluate again' : 'Evaluate'}
           </button>
         )}
+        <button type="button" className="btn" onClick={() => cloudInput.current?.click()} disabled={running || readingCloud} title={`Open a ${ACCEPTED_SPLAT_FILES} cloud to score (or drop it on the page)`} data-testid="eval-open-cloud">
+          {readingCloud ? 'Reading…' : 'Open cloud…'}
+        </button>
+        <HiddenFileInput ref={cloudInput} accept=".ply,.spz,.splat" testId="eval-cloud-input" onFile={onOpenCloud} />
         {report && !running && (
           <>
             <button type="button" className="btn" onClick={ev.exportJson} data-testid="eval-export-json">

@@ -3,7 +3,9 @@
  * file the user opened: read by the app's cloud loader, src/ui/useShownCloud.ts, and handed here
  * with setFileCloud), the optional LPIPS model (a file or a URL), one evaluation at a time in the
  * evaluation worker (the current split's test views at the training size), its report and
- * images, the selected test view and the camera the 3D view flies to.
+ * images, the selected test view and the camera the 3D view flies to. A cloud is scored at the size
+ * it was trained at (a run's size, or the size a PLY records); a file that does not say is scored
+ * at the Train panel's size.
  *
  * Pose-free (a checkbox): the pose-free protocol of protocol.ts (align the test cameras by a
  * similarity fitted on the training views, refine each against the frozen cloud, score before and
@@ -27,13 +29,15 @@ import { reportCsv, reportJsonText } from '../../recon/evaluate/reportFormat.ts'
 import { downloadFile } from '../download.ts';
 import { trainSize, type Training } from '../useTraining.ts';
 import { getEvalClient, type EvaluateResult } from './evalClient.ts';
-import { useLatest, type Notify } from '../notify.ts';
+import { useLatest, type Notify, logUnexpected } from '../notify.ts';
 
 export interface CloudSource {
   kind: 'run' | 'file';
   cloud: GaussianCloud;
   /** What the cloud is, for the panel and the exported JSON's "cloud" field. */
   label: string;
+  /** The size it was trained at (a run's, or what a PLY records): it is scored at that size. Null: unknown. */
+  trainedSize: Size | null;
 }
 
 export type LpipsChoice = { kind: 'file'; name: string; bytes: Uint8Array } | { kind: 'url'; url: string };
@@ -118,7 +122,12 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   const notifyRef = useLatest(notify);
 
   const problem = useMemo(() => evaluationProblem(scene, split), [scene, split]);
-  const size = useMemo(() => trainSize(training.plan, training.settings.size), [training.plan, training.settings.size]);
+  // Scores compare at the size the cloud was trained at; when unknown (a file from another tool), the Train panel's size.
+  const panelSize = useMemo(() => trainSize(training.plan, training.settings.size), [training.plan, training.settings.size]);
+  const trained = source?.trainedSize ?? null;
+  const size = useMemo<Size>(() => trained ?? panelSize, [trained, panelSize]);
+  /** Where the evaluation size comes from, for the panel. */
+  const sizeFrom: 'cloud' | 'panel' = trained ? 'cloud' : 'panel';
 
   const forgetReport = useCallback(() => {
     jobRef.current++;
@@ -147,7 +156,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
     const run = runRef.current;
     if (!runCloud || runCloud.count === 0 || !run?.result) return;
     const what = run.status === 'finished' ? 'run' : run.status === 'cancelled' ? 'cancelled run' : 'last good cloud of a failed run';
-    setSource({ kind: 'run', cloud: runCloud, label: `${what}: ${run.result.stepsDone} steps, ${run.settings.init} start, ${run.width}x${run.height}` });
+    setSource({ kind: 'run', cloud: runCloud, label: `${what}: ${run.result.stepsDone} steps, ${run.settings.init} start, ${run.width}x${run.height}`, trainedSize: { width: run.width, height: run.height } });
   }, [runCloud, training.running]);
 
   // A report describes one cloud, split and size.
@@ -155,17 +164,17 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   useEffect(() => forgetReport(), [source, split, sizeKey, poseFree, forgetReport]);
 
   /**
-   * Scores `cloud` (read from the file `name`) from now on; throws an InputError naming the file
+   * Scores `cloud` (read from the file `name`, trained at `trainedSize` when known) from now on; throws an InputError naming the file
    * when it cannot be scored (no scene with cameras, no splats, NaN), leaving the source as it was.
    */
-  const setFileCloud = useCallback((cloud: GaussianCloud, name: string) => {
+  const setFileCloud = useCallback((cloud: GaussianCloud, name: string, trainedSize: Size | null = null) => {
     if (!scene || !scene.views.some((v) => v.camera)) throw new InputError('open a scene with cameras first: a cloud is scored against its photos', { file: name });
     try {
       assertEvaluableCloud(cloud);
     } catch (e) {
       throw e instanceof InputError ? new InputError(e.message, { file: name }) : e;
     }
-    setSource({ kind: 'file', cloud, label: name });
+    setSource({ kind: 'file', cloud, label: name, trainedSize });
   }, [scene]);
 
   const openLpipsFile = useCallback(async (file: File) => {
@@ -226,7 +235,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
         mine((x) => ({ ...x, status: 'cancelled', message: 'cancelled' }));
         return;
       }
-      console.error(e);
+      logUnexpected(e);
       mine((x) => ({ ...x, status: 'failed', message: e instanceof Error ? e.message : String(e) }));
       notifyRef.current.showError(e);
     } finally {
@@ -255,7 +264,7 @@ export function useEvaluation(scene: LoadedScene | null, split: string | null, t
   }, [report, baseName]);
 
   return {
-    problem, size, source, lpips, setLpips, poseFree, setPoseFree, setFileCloud, openLpipsFile, setLpipsUrl,
+    problem, size, sizeFrom, source, lpips, setLpips, poseFree, setPoseFree, setFileCloud, openLpipsFile, setLpipsUrl,
     evaluation, report, evaluate, cancel, selected, select, flyTo, exportJson, exportCsv,
   };
 }
