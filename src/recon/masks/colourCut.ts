@@ -10,7 +10,10 @@
  *    else on it (a plain object cut by one edge).
  * 2. Seeds for the graph cut: pixels far from every background colour are probable object,
  *    the rest probable background, the outer ring definite background (except where the
- *    object crosses it).
+ *    object crosses it). With a prior (a salient-object model's map), what it calls object is
+ *    probable object too, and what it is sure of is object for certain where the photo agrees
+ *    (see PRIOR_SURE): the model knows what the object is, the border colours find the parts
+ *    of it the model leaves out (DTU's brick where the frame cuts it).
  * 3. OpenCV.js grabCut (GMM colour models refined by a min-cut, GC_INIT_WITH_MASK).
  * 4. Clean-up: a morphological open then close, then the connected component that is largest
  *    and nearest the centre is kept (with any component at least half its size).
@@ -26,6 +29,12 @@ import type { Cv, CvMat } from './opencv.ts';
 export interface ColourCutOptions {
   /** grabCut iterations. Default 5. */
   iterations?: number;
+  /**
+   * A foreground probability from elsewhere (a salient-object model's map at this image's size):
+   * pixels it gives at least 0.5 are seeded as probable object and are never taken for
+   * background on the border; at least PRIOR_SURE, object for certain (see colourCut).
+   */
+  prior?: Float32Array;
 }
 
 export interface ColourCutResult {
@@ -284,10 +293,21 @@ export function borderColourScore(img: RGBAImage): Float32Array {
 /** Object seeds: score above this (distance > 2 tau). */
 const SEED_SCORE = 0.5;
 
+/**
+ * A prior (ColourCutOptions.prior) at least this sure is object for certain in the cut, where the
+ * photo shows something there: a colour unlike the background's, or texture. On plain,
+ * background-coloured pixels the prior's confidence alone decides nothing: the quantised IS-Net
+ * speckles lego's plain white background with confident blobs (made certain object, they would
+ * survive the cut), while the thin shiny blades it is sure of on DTU's white table are textured.
+ */
+const PRIOR_SURE = 0.9;
+
 export function colourCut(cv: Cv, img: RGBAImage, opts: ColourCutOptions = {}): ColourCutResult {
   const { width: W, height: H, data: d } = img;
   const model = borderModel(img);
   const score = model.score;
+  const prior = opts.prior;
+  if (prior && prior.length !== W * H) throw new RangeError(`prior has ${prior.length} values, expected ${W}x${H}`);
   const ring = Math.max(1, Math.round(0.01 * Math.min(W, H)));
   const mats: CvMat[] = [];
   const keep = <T extends CvMat>(m: T) => (mats.push(m), m);
@@ -304,9 +324,13 @@ export function colourCut(cv: Cv, img: RGBAImage, opts: ColourCutOptions = {}): 
       for (let x = 0; x < W; x++) {
         const p = y * W + x;
         // The outer ring is background, except where the object crosses the border.
-        const onRing = (x < ring || y < ring || x >= W - ring || y >= H - ring) && model.background[segmentOf(x, y, W, H, ring)] && model.texture[p] < model.textureLimit;
+        const pr = prior ? prior[p] : 0;
+        const onRing = (x < ring || y < ring || x >= W - ring || y >= H - ring) && model.background[segmentOf(x, y, W, H, ring)] && model.texture[p] < model.textureLimit && pr < 0.5;
         if (onRing) gc.data[p] = cv.GC_BGD;
-        else if (score[p] > SEED_SCORE) {
+        else if (pr >= PRIOR_SURE && (score[p] > SEED_SCORE || model.texture[p] >= model.textureLimit)) {
+          gc.data[p] = cv.GC_FGD;
+          seeds++;
+        } else if (score[p] > SEED_SCORE || pr >= 0.5) {
           gc.data[p] = cv.GC_PR_FGD;
           seeds++;
         } else gc.data[p] = cv.GC_PR_BGD;
@@ -324,7 +348,10 @@ export function colourCut(cv: Cv, img: RGBAImage, opts: ColourCutOptions = {}): 
     cv.morphologyEx(bin, bin, cv.MORPH_OPEN, kernel);
     cv.morphologyEx(bin, bin, cv.MORPH_CLOSE, kernel);
     const kept = centralComponents(cv, bin, keep);
-    for (let p = 0; p < W * H; p++) probability[p] = kept[p] ? 0.5 + 0.5 * score[p] : 0.5 * score[p];
+    for (let p = 0; p < W * H; p++) {
+      const v = prior ? Math.max(score[p], prior[p]) : score[p];
+      probability[p] = kept[p] ? 0.5 + 0.5 * v : 0.5 * v;
+    }
     return { width: W, height: H, probability, seeds };
   } finally {
     for (const m of mats) m.delete();

@@ -1,12 +1,13 @@
 /**
  * The model-free cut's border model on small synthetic photos: a textured object that crosses
  * the frame on opposite sides (as DTU's brick does) is not taken for background, although its
- * colours are seen on two far-apart stretches of the border; a plain background is.
+ * colours are seen on two far-apart stretches of the border; a plain background is. And the
+ * cut seeded by a salient-object model's map (a stand-in here: a map the test draws).
  */
 import { describe, expect, it } from 'vitest';
 import { createImage, type RGBAImage } from '../../../src/core/image.ts';
-import { borderModel, textureMap } from '../../../src/recon/masks/colourCut.ts';
-import { estimateMasks, maskIoU } from '../../../src/recon/masks/index.ts';
+import { borderModel, colourCut, textureMap } from '../../../src/recon/masks/colourCut.ts';
+import { estimateMasks, loadOpenCv, maskIoU, type SalientModel } from '../../../src/recon/masks/index.ts';
 
 const W = 96, H = 72;
 
@@ -89,5 +90,72 @@ describe('borderModel and the model-free cut', () => {
     expect(model.background.every(Boolean)).toBe(true);
     const res = await estimateMasks([img]);
     expect(maskIoU(res.masks[0].mask, truth)).toBeGreaterThan(0.9);
+  });
+});
+
+/** A stand-in salient-object model whose map is `map` (at the photo's size). */
+function fakeModel(map: Float32Array): SalientModel {
+  return {
+    model: { name: 'fake', file: 'fake.onnx', sha256: '' },
+    inputWidth: W,
+    inputHeight: H,
+    probability: async () => map.slice(),
+    dispose: async () => {},
+  };
+}
+
+describe('the cut seeded by a model map (prior)', () => {
+  const WHITE = [240, 240, 235];
+
+  it("finds the part of the object the model leaves out, and the model's map alone does not", async () => {
+    // A red box (x 20..75, y 16..55) on white; the model sees only its top half.
+    const img = createImage(W, H);
+    const truth = new Uint8Array(W * H);
+    const map = new Float32Array(W * H);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const p = y * W + x;
+        const box = x >= 20 && x < 76 && y >= 16 && y < 56;
+        truth[p] = box ? 1 : 0;
+        map[p] = box && y < 36 ? 0.97 : 0.02;
+        img.data.set(box ? [190, 40, 35, 255] : [...WHITE, 255], p * 4);
+      }
+    const alone = await estimateMasks([img], { method: 'model', model: fakeModel(map), refine: false });
+    const refined = await estimateMasks([img], { method: 'model', model: fakeModel(map) });
+    expect(maskIoU(alone.masks[0].mask, truth)).toBeLessThan(0.6);
+    expect(maskIoU(refined.masks[0].mask, truth)).toBeGreaterThan(0.95);
+  });
+
+  it("trusts the model's sure pixels where the photo shows texture, not on plain background", async () => {
+    const { cv } = await loadOpenCv();
+    // White wall over a grey table (from row 40); a red box x 20..49, y 20..51; right of it,
+    // x 50..69, y 24..47, a patch striped in the wall's and the table's colours (shiny metal:
+    // every colour of it is a background colour); above the box, y 6..19, plain wall the
+    // model is wrongly sure of.
+    const GREY = [200, 200, 196];
+    const img = createImage(W, H);
+    const map = new Float32Array(W * H);
+    const box = (x: number, y: number) => x >= 20 && x < 50 && y >= 20 && y < 52;
+    const metal = (x: number, y: number) => x >= 50 && x < 70 && y >= 24 && y < 48;
+    const wrong = (x: number, y: number) => x >= 20 && x < 50 && y >= 6 && y < 20;
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const p = y * W + x;
+        const c = box(x, y) ? [190, 40, 35] : metal(x, y) ? (Math.floor(x / 2) % 2 ? GREY : WHITE) : y < 40 ? WHITE : GREY;
+        img.data.set([...c, 255], p * 4);
+        map[p] = box(x, y) || metal(x, y) || wrong(x, y) ? 0.97 : 0.02;
+      }
+    const model = borderModel(img);
+    // Preconditions: the stripes are textured, and their colours are the background's.
+    expect(model.texture[36 * W + 60]).toBeGreaterThanOrEqual(model.textureLimit);
+    expect(model.score[36 * W + 60]).toBeLessThan(0.3);
+    expect(model.score[36 * W + 62]).toBeLessThan(0.3);
+    const cut = colourCut(cv, img, { prior: map });
+    const inMask = (x: number, y: number) => cut.probability[y * W + x] >= 0.5;
+    expect(inMask(35, 36)).toBe(true);
+    for (const x of [55, 60, 65]) expect(inMask(x, 36), `stripes at x ${x}`).toBe(true);
+    for (const y of [8, 12, 16]) expect(inMask(35, y), `plain wall at y ${y}`).toBe(false);
+    // Without the model the stripes are background.
+    expect(colourCut(cv, img).probability[36 * W + 60]).toBeLessThan(0.5);
   });
 });
