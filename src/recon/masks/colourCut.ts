@@ -15,8 +15,9 @@
  *    (see PRIOR_SURE): the model knows what the object is, the border colours find the parts
  *    of it the model leaves out (DTU's brick where the frame cuts it).
  * 3. OpenCV.js grabCut (GMM colour models refined by a min-cut, GC_INIT_WITH_MASK).
- * 4. Clean-up: a morphological open then close, then the connected component that is largest
- *    and nearest the centre is kept (with any component at least half its size).
+ * 4. Clean-up: a morphological open (with the thin parts attached to what survives it given
+ *    back) then close, then the connected component that is largest and nearest the centre is
+ *    kept (with any component at least half its size).
  *
  * Runs on a copy at most `maxPixels` large (big photos are downscaled first: grabCut's cost grows
  * with the pixel count); the caller upsamples the probability map. The probability map is the
@@ -340,12 +341,19 @@ export function colourCut(cv: Cv, img: RGBAImage, opts: ColourCutOptions = {}): 
     // grabCut needs both classes; with no seeds there is nothing to cut.
     if (seeds < 16 || bg < 16) return { width: W, height: H, probability, seeds };
     const bgd = keep(new cv.Mat()), fgd = keep(new cv.Mat());
+    // grabCut's GMMs start from k-means on OpenCV's global RNG: seed it, so a photo's mask does
+    // not depend on which photos were cut before it in this thread.
+    cv.setRNGSeed(0x12345);
     cv.grabCut(rgb, gc, new cv.Rect(0, 0, W, H), bgd, fgd, opts.iterations ?? 5, cv.GC_INIT_WITH_MASK);
     const bin = keep(new cv.Mat(H, W, cv.CV_8UC1));
     for (let p = 0; p < W * H; p++) bin.data[p] = gc.data[p] === cv.GC_FGD || gc.data[p] === cv.GC_PR_FGD ? 255 : 0;
     const k = Math.max(3, 2 * Math.round(0.006 * Math.min(W, H)) + 1);
     const kernel = keep(cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(k, k)));
+    // Open then reconstruct: specks the open removes stay removed, but thin parts joined to
+    // what survives it (a stool's legs, scissor blades, 2 px wide at 400x300) come back.
+    const raw = Uint8Array.from(bin.data);
     cv.morphologyEx(bin, bin, cv.MORPH_OPEN, kernel);
+    reconstruct(cv, raw, bin, keep);
     cv.morphologyEx(bin, bin, cv.MORPH_CLOSE, kernel);
     const kept = centralComponents(cv, bin, keep);
     for (let p = 0; p < W * H; p++) {
@@ -356,6 +364,21 @@ export function colourCut(cv: Cv, img: RGBAImage, opts: ColourCutOptions = {}): 
   } finally {
     for (const m of mats) m.delete();
   }
+}
+
+/**
+ * Morphological reconstruction: `opened` (0/255, in place) becomes every 8-connected component
+ * of `raw` (0/255) that keeps at least one pixel in `opened`.
+ */
+function reconstruct(cv: Cv, raw: Uint8Array, opened: CvMat, keep: (m: CvMat) => CvMat): void {
+  const W = opened.cols, H = opened.rows;
+  const src = keep(cv.matFromArray(H, W, cv.CV_8UC1, raw));
+  const labels = keep(new cv.Mat()), stats = keep(new cv.Mat()), centroids = keep(new cv.Mat());
+  const n = cv.connectedComponentsWithStats(src, labels, stats, centroids, 8);
+  const lab = labels.data32S;
+  const hit = new Uint8Array(n);
+  for (let p = 0; p < W * H; p++) if (opened.data[p]) hit[lab[p]] = 1;
+  for (let p = 0; p < W * H; p++) opened.data[p] = lab[p] > 0 && hit[lab[p]] ? 255 : 0;
 }
 
 /**
