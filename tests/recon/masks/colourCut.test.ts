@@ -174,7 +174,7 @@ describe('clean-up and repeatability', () => {
         img.data.set(on ? [150, 100, 60, 255] : [10, 10, 12, 255], (y * w + x) * 4);
       }
     const cut = colourCut(cv, img);
-    const mask = cut.probability.map((v) => (v >= 0.5 ? 1 : 0));
+    const mask = Uint8Array.from(cut.probability, (v) => (v >= 0.5 ? 1 : 0));
     for (const y of [75, 85, 95]) expect(mask[y * w + 79] || mask[y * w + 80], `leg at row ${y}`).toBe(1);
     expect(maskIoU(mask, truth)).toBeGreaterThan(0.97);
   });
