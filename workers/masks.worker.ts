@@ -4,7 +4,8 @@
  * it through src/ui/masksClient.ts.
  *
  * - Photos arrive copied (the page keeps its own); masks and probability maps come back transferred.
- * - OpenCV.js loads on the first 'auto' run and stays; a model (bytes of a picked or dropped
+ * - OpenCV.js loads on the first 'auto' or 'model' run (the model's map seeds the same graph
+ *   cut) and stays; a model (bytes of a picked or dropped
  *   file) is loaded once and kept while the same file is asked for again.
  * - `estimate` is a job: the page cancels it by job id. Bad input (InputError) is rethrown as it
  *   is for the page to show.

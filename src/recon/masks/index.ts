@@ -1,8 +1,9 @@
 /**
  * Masks stage (issue 11): a foreground mask per photo, from the photos alone ('auto': border
  * colour model + OpenCV.js grabCut, ./colourCut.ts) or from a salient-object ONNX model
- * ('model': ./salient.ts, manifest models/isnet.json), and, once cameras exist, a check of the
- * masks against each other (./consistency.ts).
+ * ('model': ./salient.ts, manifest models/isnet.json; by default its map seeds the same graph
+ * cut, which finds the parts of the object the model leaves out), and, once cameras exist, a
+ * check of the masks against each other (./consistency.ts).
  *
  * A plain async function over typed arrays: runs in workers/masks.worker.ts in the app and in
  * Node from the CLI, the benchmark and the tests. Masks follow the project's convention
@@ -11,8 +12,8 @@
  * the stage again, the fraction of the frame it covers, a confidence, and a warning when it
  * looks wrong (empty, the full frame, touching all four borders).
  *
- * Big photos: 'auto' works on a copy of at most `maxPixels` (default 120k: about 400x300) and
- * upsamples the probability map; the model path resizes to the model's input anyway.
+ * Big photos: the graph cut works on a copy of at most `maxPixels` (default 120k: about 400x300)
+ * and upsamples the probability map; the model itself resizes to its input anyway.
  */
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
@@ -55,7 +56,13 @@ export interface EstimateMasksOptions {
   manifest?: ModelManifest;
   /** Names of the photos for messages (default "photo 1", "photo 2", ...). */
   names?: readonly string[];
-  /** 'auto' downsizes photos larger than this many pixels before the graph cut. Default 120 000. */
+  /**
+   * 'model': refine the model's map with the model-free cut (./colourCut.ts: the map seeds the
+   * object, the border's plain colours the background). Default true; false gives the model's
+   * map as it is.
+   */
+  refine?: boolean;
+  /** 'auto' (and 'model' refined) downsizes photos larger than this many pixels before the graph cut. Default 120 000. */
   maxPixels?: number;
   /**
    * Posed cameras (one per photo, at the photo's size): with at least 3, the masks are checked
@@ -142,7 +149,8 @@ export async function estimateMasks(images: readonly RGBAImage[], opts: Estimate
       ownModel = true;
     } else salient = opts.model!;
   }
-  const cv = method === 'auto' ? (await loadOpenCv()).cv : null;
+  const refine = method === 'model' && (opts.refine ?? true);
+  const cv = method === 'auto' || refine ? (await loadOpenCv()).cv : null;
 
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const masks: PhotoMask[] = [];
@@ -154,10 +162,11 @@ export async function estimateMasks(images: readonly RGBAImage[], opts: Estimate
       const { width: W, height: H } = img;
       let probability: Uint8Array;
       if (method === 'none') probability = new Uint8Array(W * H).fill(255);
-      else if (salient) probability = quantizeProbability(await salient.probability(img));
+      else if (salient && !refine) probability = quantizeProbability(await salient.probability(img));
       else {
         const ws = workingSize(W, H, maxPixels);
-        const cut = colourCut(cv!, resizeImage(img, ws.width, ws.height));
+        const prior = salient ? resizeFloatMap(await salient.probability(img), W, H, ws.width, ws.height) : undefined;
+        const cut = colourCut(cv!, resizeImage(img, ws.width, ws.height), { prior });
         probability = quantizeProbability(resizeFloatMap(cut.probability, ws.width, ws.height, W, H));
       }
       const mask = thresholdProbability(probability, threshold);

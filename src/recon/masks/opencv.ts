@@ -37,6 +37,7 @@ export interface Cv {
   morphologyEx(src: CvMat, dst: CvMat, op: number, kernel: CvMat): void;
   connectedComponentsWithStats(src: CvMat, labels: CvMat, stats: CvMat, centroids: CvMat, connectivity: number): number;
   matFromArray(rows: number, cols: number, type: number, array: ArrayLike<number>): CvMat;
+  setRNGSeed(seed: number): void;
 }
 
 /** How long the wasm runtime may take to start before we give up (it takes < 1 s in Node here). */

@@ -57,9 +57,9 @@ describe('salient-object model path', () => {
         for (let c = 0; c < 3; c++) expect(input[c * S * S + j * S + i]).toBe(Math.fround((blockColour(i, j)[c] - 128) / 256));
   });
 
-  it('resizes the output back to the photo (bilinear, pixel-centre aligned) and thresholds it', async () => {
+  it('resizes the output back to the photo (bilinear, pixel-centre aligned) and thresholds it (refine: false, the map as it is)', async () => {
     const model = await loadSalientModel(tinyModel, { manifest, label: 'tiny.onnx' });
-    const res = await estimateMasks([blockPhoto()], { method: 'model', model, threshold: 0.55 });
+    const res = await estimateMasks([blockPhoto()], { method: 'model', model, threshold: 0.55, refine: false });
     await model.dispose();
     const out = expectedModelOutput();
     const m = res.masks[0];
