@@ -1,0 +1,138 @@
+/**
+ * Photometric camera refinement inside the trainer (the `refineCameras` option, trainOptions.ts):
+ * each view's pose is optimised together with the splats, from the camera gradient the
+ * rasterizer's backward sums for the view it rendered (projectBackwardCamera; the float64
+ * reference and its finite-difference check: projectReference.ts, tests/gpu/referenceGradients).
+ *
+ * - Parameterisation: a rotation about a pivot (the object's centre or the camera's) and a move
+ *   (applyCameraIncrementAboutCentre, core/camera.ts), so a rotation step does not also swing
+ *   the camera about the world origin; the gradient is the rasterizer's (omega, dt) gradient
+ *   chained by cameraGradAboutCentre. Optionally log focal (fx and fy together).
+ * - Optimiser: Adam per view on the CPU (7 numbers a view; the gradient comes back with the
+ *   step's one small read-back, so it is applied one step late). Rotation steps are `lr` radians,
+ *   centre steps `lrTranslation` x the camera's distance to the object (a sideways move of that
+ *   size shifts the object in the image about as much as a rotation of the same number of
+ *   radians), both decaying tenfold from `startStep` to `endStep`. Refinement starts only at
+ *   `startStep`, once the splats have settled on the given cameras.
+ * - Gauge: the splats and cameras together are defined up to a similarity. The first view is held
+ *   (rotation and centre: the frame), and the second camera's centre is kept at its start distance
+ *   from the first (the scale), by putting it back on that sphere after each of its steps.
+ */
+import {
+  applyCameraIncrementAboutPoint,
+  cameraCenter,
+  cameraGradAboutPoint,
+  translationFromCenter,
+  type Camera,
+  type Vec3,
+} from '../../core/camera.ts';
+
+export interface CameraRefineSettings {
+  /** Rotation step at startStep (radians). */
+  lr: number;
+  /** Centre step at startStep, as a fraction of the camera's start distance to `centre`; also the log-focal step. */
+  lrTranslation: number;
+  refineFocal: boolean;
+  /** First step that moves a camera. */
+  startStep: number;
+  /** Step by which the rates have decayed tenfold (the run's last). */
+  endStep: number;
+  /** The object's centre (the bounds' centre), for the centre step's scale. */
+  centre: Vec3;
+  /** What a rotation turns about: the camera's centre, or the object's centre. */
+  pivot: 'camera' | 'object';
+}
+
+const B1 = 0.9, B2 = 0.999, EPS = 1e-15;
+const DIMS = 7;
+
+export class CameraRefiner {
+  private readonly cams: Camera[];
+  private readonly m1: Float64Array[];
+  private readonly m2: Float64Array[];
+  private readonly updates: number[];
+  private readonly distance: number[];
+  private readonly baseline: number;
+  /** Gradients skipped because they were not finite. */
+  skipped = 0;
+
+  constructor(cameras: readonly Camera[], private readonly s: CameraRefineSettings) {
+    this.cams = cameras.map((c) => ({ ...c }));
+    this.m1 = cameras.map(() => new Float64Array(DIMS));
+    this.m2 = cameras.map(() => new Float64Array(DIMS));
+    this.updates = cameras.map(() => 0);
+    this.distance = cameras.map((c) => {
+      const p = cameraCenter(c);
+      return Math.hypot(p[0] - s.centre[0], p[1] - s.centre[1], p[2] - s.centre[2]) || 1;
+    });
+    this.baseline = cameras.length > 1 ? dist(cameraCenter(cameras[0]), cameraCenter(cameras[1])) : 0;
+  }
+
+  /** Whether view `i`'s camera is refined at `step` (never the first view: it holds the gauge). */
+  refines(i: number, step: number): boolean {
+    return i > 0 && i < this.cams.length && step >= this.s.startStep;
+  }
+
+  /** The camera view `i` is rendered with now. */
+  camera(i: number): Camera {
+    return this.cams[i];
+  }
+
+  /** Every view's current camera (copies), in the order given. */
+  cameras(): Camera[] {
+    return this.cams.map((c) => ({ ...c, R: [...c.R] as Camera['R'], t: [...c.t] as Vec3 }));
+  }
+
+  /**
+   * One Adam step of view `i` from the rasterizer's camera gradient (CAMERA_GRAD_FLOATS numbers:
+   * dL/d omega, dL/d dt, dL/d log f of applyCameraIncrement), taken at `step`, with the camera the
+   * gradient was computed at. A gradient that is not finite is skipped (and counted).
+   */
+  update(i: number, grad: ArrayLike<number>, step: number): void {
+    if (!this.refines(i, step)) return;
+    const cam = this.cams[i];
+    const pivot = this.s.pivot === 'object' ? this.s.centre : cameraCenter(cam);
+    const g = cameraGradAboutPoint(cam, grad, pivot);
+    if (!this.s.refineFocal) g[6] = 0;
+    if (!g.every(Number.isFinite)) {
+      this.skipped++;
+      return;
+    }
+    const { startStep, endStep } = this.s;
+    const decay = Math.pow(0.1, Math.min(1, Math.max(0, (step - startStep) / Math.max(1, endStep - startStep))));
+    const rates = [this.s.lr, this.s.lrTranslation * this.distance[i], this.s.lrTranslation].map((r) => r * decay);
+    const k = ++this.updates[i];
+    const m1 = this.m1[i], m2 = this.m2[i];
+    const d = new Float64Array(DIMS);
+    // Adam with one second moment per group (rotation, translation, focal): the group's mean
+    // square. Per-coordinate Adam would step every direction by about the rate, so a direction the
+    // photos barely determine (its gradient mostly noise) would random-walk as fast as a
+    // well-determined one converges; per group, weak directions move in proportion to their signal.
+    for (const [lo, hi, rate] of [[0, 3, rates[0]], [3, 6, rates[1]], [6, 7, rates[2]]]) {
+      let sq = 0;
+      for (let j = lo; j < hi; j++) sq += g[j] * g[j];
+      m2[lo] = B2 * m2[lo] + ((1 - B2) * sq) / (hi - lo);
+      const vh = m2[lo] / (1 - B2 ** k);
+      for (let j = lo; j < hi; j++) {
+        m1[j] = B1 * m1[j] + (1 - B1) * g[j];
+        d[j] = (-rate * m1[j]) / (1 - B1 ** k) / (Math.sqrt(vh) + EPS);
+      }
+    }
+    let next = applyCameraIncrementAboutPoint(cam, [d[0], d[1], d[2]], [d[3], d[4], d[5]], d[6], pivot);
+    if (i === 1 && this.baseline > 0) {
+      // Scale gauge: back onto the sphere of the start baseline about the first camera.
+      const c0 = cameraCenter(this.cams[0]), c1 = cameraCenter(next);
+      const r = dist(c0, c1);
+      if (r > 0) {
+        const k1 = this.baseline / r;
+        const c: Vec3 = [c0[0] + (c1[0] - c0[0]) * k1, c0[1] + (c1[1] - c0[1]) * k1, c0[2] + (c1[2] - c0[2]) * k1];
+        next = { ...next, t: translationFromCenter(next.R, c) };
+      }
+    }
+    this.cams[i] = next;
+  }
+}
+
+function dist(a: Vec3, b: Vec3): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
