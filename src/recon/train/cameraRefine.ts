@@ -15,8 +15,9 @@
  *   radians), both decaying tenfold from `startStep` to `endStep`. Refinement starts only at
  *   `startStep`, once the splats have settled on the given cameras.
  * - Gauge: the splats and cameras together are defined up to a similarity. The first view is held
- *   (rotation and centre: the frame), and the second camera's centre is kept at its start distance
- *   from the first (the scale), by putting it back on that sphere after each of its steps.
+ *   (rotation and centre: the frame), and the root mean square distance of the other centres from
+ *   the first one is kept at its start value (the scale), by scaling the centres about the first
+ *   after each step.
  */
 import {
   applyCameraIncrementAboutPoint,
@@ -52,7 +53,8 @@ export class CameraRefiner {
   private readonly m2: Float64Array[];
   private readonly updates: number[];
   private readonly distance: number[];
-  private readonly baseline: number;
+  /** Root mean square distance of the centres from the first camera's at the start (the scale gauge). */
+  private readonly spread: number;
   /** Gradients skipped because they were not finite. */
   skipped = 0;
 
@@ -65,7 +67,7 @@ export class CameraRefiner {
       const p = cameraCenter(c);
       return Math.hypot(p[0] - s.centre[0], p[1] - s.centre[1], p[2] - s.centre[2]) || 1;
     });
-    this.baseline = cameras.length > 1 ? dist(cameraCenter(cameras[0]), cameraCenter(cameras[1])) : 0;
+    this.spread = cameras.length > 1 ? rmsDistance(cameras.map((c) => cameraCenter(c)), cameraCenter(cameras[0])) : 0;
   }
 
   /** Whether view `i`'s camera is refined at `step` (never the first view: it holds the gauge). */
@@ -119,20 +121,31 @@ export class CameraRefiner {
       }
     }
     let next = applyCameraIncrementAboutPoint(cam, [d[0], d[1], d[2]], [d[3], d[4], d[5]], d[6], pivot);
-    if (i === 1 && this.baseline > 0) {
-      // Scale gauge: back onto the sphere of the start baseline about the first camera.
-      const c0 = cameraCenter(this.cams[0]), c1 = cameraCenter(next);
-      const r = dist(c0, c1);
-      if (r > 0) {
-        const k1 = this.baseline / r;
-        const c: Vec3 = [c0[0] + (c1[0] - c0[0]) * k1, c0[1] + (c1[1] - c0[1]) * k1, c0[2] + (c1[2] - c0[2]) * k1];
-        next = { ...next, t: translationFromCenter(next.R, c) };
-      }
-    }
     this.cams[i] = next;
+    this.holdScale();
+  }
+
+  /**
+   * Scale gauge: the root mean square distance of the cameras' centres from the first one stays
+   * at its start value (all centres scaled about the first; rotations untouched). Holding it by
+   * many cameras rather than by one baseline spreads the given cameras' own errors over them.
+   */
+  private holdScale(): void {
+    if (!(this.spread > 0)) return;
+    const c0 = cameraCenter(this.cams[0]);
+    const centres = this.cams.map((c) => cameraCenter(c));
+    const k = this.spread / rmsDistance(centres, c0);
+    if (!Number.isFinite(k) || Math.abs(k - 1) < 1e-12) return;
+    for (let j = 1; j < this.cams.length; j++) {
+      const c = centres[j];
+      this.cams[j] = { ...this.cams[j], t: translationFromCenter(this.cams[j].R, [c0[0] + k * (c[0] - c0[0]), c0[1] + k * (c[1] - c0[1]), c0[2] + k * (c[2] - c0[2])]) };
+    }
   }
 }
 
-function dist(a: Vec3, b: Vec3): number {
-  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+/** RMS distance of `points` (all but the first) from `c`. */
+function rmsDistance(points: readonly Vec3[], c: Vec3): number {
+  let s = 0;
+  for (let j = 1; j < points.length; j++) s += (points[j][0] - c[0]) ** 2 + (points[j][1] - c[1]) ** 2 + (points[j][2] - c[2]) ** 2;
+  return Math.sqrt(s / Math.max(1, points.length - 1));
 }

@@ -78,16 +78,16 @@ export const TRAIN_OPTION_SPECS = {
   // Photometric camera refinement (src/recon/train/cameraRefine.ts).
   refineCameras: {
     kind: 'boolean', flag: 'refine-cameras', default: false,
-    doc: 'refine every view\'s camera pose with the splats (Adam on a rotation about its centre and a move of the centre); the first view and the distance from the first to the second camera stay fixed (the gauge); the result has the refined cameras',
+    doc: 'refine every view\'s camera pose with the splats (Adam on a rotation about its centre and a move of the centre); the first view and the mean distance of the other cameras from it stay fixed (the gauge); the result has the refined cameras',
   },
   refineFocal: { kind: 'boolean', flag: 'refine-focal', default: false, doc: 'with --refine-cameras, refine one shared-ratio focal length per view too (fx and fy scaled together)' },
-  cameraLr: { kind: 'number', flag: 'camera-lr', default: 2e-3, min: 0, max: 0.1, doc: 'camera rotation step (radians) when refinement starts; decays tenfold by the last step' },
+  cameraLr: { kind: 'number', flag: 'camera-lr', default: 1e-2, min: 0, max: 0.1, doc: 'camera rotation step (radians) when refinement starts; decays tenfold by the last step' },
   cameraLrTranslation: {
-    kind: 'number', flag: 'camera-lr-translation', default: 5e-4, min: 0, max: 0.1,
+    kind: 'number', flag: 'camera-lr-translation', default: 1e-3, min: 0, max: 0.1,
     doc: 'camera centre step, as a fraction of the camera\'s distance to the object, when refinement starts (also the log-focal step); decays tenfold',
   },
   cameraPivot: {
-    kind: 'choice', flag: 'camera-pivot', default: 'object', choices: ['object', 'camera'],
+    kind: 'choice', flag: 'camera-pivot', default: 'camera', choices: ['camera', 'object'],
     doc: 'what a camera-refinement rotation turns about: the object\'s centre (an orbit: the object stays in place in the image) or the camera\'s centre',
   },
   cameraStart: {

@@ -11,7 +11,7 @@
  *
  * With refineCameras, each step's backward also sums the rendered view's camera gradient, which
  * rides on the same read-back (32 more bytes) and moves that view's camera on the CPU
- * (cameraRefine.ts: Adam, gauge held by the first view and the first-to-second camera distance);
+ * (cameraRefine.ts: Adam, gauge held by the first view and the cameras' mean distance from it);
  * the refined cameras come back in the result.
  *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
