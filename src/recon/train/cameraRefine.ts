@@ -4,16 +4,20 @@
  * rasterizer's backward sums for the view it rendered (projectBackwardCamera; the float64
  * reference and its finite-difference check: projectReference.ts, tests/gpu/referenceGradients).
  *
- * - Parameterisation: a rotation about a pivot (the object's centre or the camera's) and a move
- *   (applyCameraIncrementAboutCentre, core/camera.ts), so a rotation step does not also swing
- *   the camera about the world origin; the gradient is the rasterizer's (omega, dt) gradient
- *   chained by cameraGradAboutCentre. Optionally log focal (fx and fy together).
- * - Optimiser: Adam per view on the CPU (7 numbers a view; the gradient comes back with the
- *   step's one small read-back, so it is applied one step late). Rotation steps are `lr` radians,
- *   centre steps `lrTranslation` x the camera's distance to the object (a sideways move of that
- *   size shifts the object in the image about as much as a rotation of the same number of
- *   radians), both decaying tenfold from `startStep` to `endStep`. Refinement starts only at
- *   `startStep`, once the splats have settled on the given cameras.
+ * - Parameterisation: a rotation about a pivot (by default the camera's own centre, so a rotation
+ *   step turns the camera where it stands instead of swinging it about the world origin; or the
+ *   object's centre) and a translation in the camera's axes (applyCameraIncrementAboutPoint,
+ *   core/camera.ts); the gradient is the rasterizer's (omega, dt) gradient chained by
+ *   cameraGradAboutPoint. Optionally log focal (fx and fy together).
+ * - Optimiser: Adam per view on the CPU with one second moment per group (rotation, translation,
+ *   focal), 7 numbers a view; the gradient comes back with the step's one small read-back, so it
+ *   is applied one step late. Rotation steps are `lr` radians, translation steps `lrTranslation` x
+ *   the camera's distance to the object (a sideways move of that size shifts the object in the
+ *   image about as much as a rotation of the same number of radians), both decaying tenfold from
+ *   `startStep` to `endStep`. Measured (bench/camRefine.ts, tests/recon/cameraRefine.test.ts): the
+ *   cameras must move faster than the splats absorb their error (a rotation step of 1e-2, not
+ *   2e-3), and the translation step must be small: for an object seen from afar a sideways move
+ *   and a rotation look nearly alike, and the translation's gradient is mostly noise.
  * - Gauge: the splats and cameras together are defined up to a similarity. The first view is held
  *   (rotation and centre: the frame), and the root mean square distance of the other centres from
  *   the first one is kept at its start value (the scale), by scaling the centres about the first
