@@ -72,10 +72,12 @@ async function main(): Promise<number> {
     history: t.history.map((h) => ({ step: h.step, loss: h.loss, psnr: h.psnr, splats: h.splats })),
   };
   await writeFile(join(out, 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
+  // --refine-cameras: the refined training cameras (OpenCV, at the trained size), as scene.json writes cameras.
+  if (t.cameras) await writeFile(join(out, 'cameras.json'), JSON.stringify(res.trainIds.map((id, i) => ({ id, camera: t.cameras![i] })), null, 1) + '\n');
   const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
   console.log(`${scene.manifest.name} split ${args.values.views} (${init}): ${res.testIds.length} test views`);
   console.log(`  PSNR ${f(res.mean.psnr)}  SSIM ${f(res.mean.ssim)}  masked PSNR ${f(res.mean.psnrMasked)}  masked SSIM ${f(res.mean.ssimMasked)}`);
-  console.log(`  ${t.cloud.count} splats, ${t.stepsDone} steps, ${(t.wallMs / 1000).toFixed(1)} s; wrote ${out}/cloud.ply, renders/, metrics.json`);
+  console.log(`  ${t.cloud.count} splats, ${t.stepsDone} steps, ${(t.wallMs / 1000).toFixed(1)} s; wrote ${out}/cloud.ply, renders/, metrics.json${t.cameras ? ', cameras.json' : ''}`);
   return t.stopped && t.stopped !== 'cancelled' ? 2 : 0;
 }
 

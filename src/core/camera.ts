@@ -373,6 +373,34 @@ export function applyCameraIncrement<T extends Camera>(cam: T, omega: ArrayLike<
   return { ...cam, R, t: add(cam.t, dt), fx: cam.fx * k, fy: cam.fy * k };
 }
 
+/**
+ * The camera moved by a pose and focal increment whose rotation turns it about a world point
+ * `pivot`, as the trainer's camera refinement (src/recon/train/cameraRefine.ts) parameterises it:
+ * R' = exp([omega]x) R, and the pivot keeps its camera coordinates up to dt:
+ * t' = t + R pivot - R' pivot + dt (dt in camera axes); fx' = e^logFocal fx, fy' = e^logFocal fy.
+ * With the pivot at the camera's centre the rotation turns the camera where it stands (the
+ * image shifts); with the pivot at the object's centre it orbits the object (the object stays
+ * put in the image, its sides turn). applyCameraIncrement is the pivot at the world origin.
+ */
+export function applyCameraIncrementAboutPoint<T extends Camera>(cam: T, omega: ArrayLike<number>, dt: ArrayLike<number>, logFocal: number, pivot: ArrayLike<number>): T {
+  const R = mat3Mul(rotationFromAxisAngle(omega), cam.R);
+  const k = Math.exp(logFocal);
+  const a = mat3MulVec(cam.R, pivot), b = mat3MulVec(R, pivot);
+  return { ...cam, R, t: [cam.t[0] + a[0] - b[0] + dt[0], cam.t[1] + a[1] - b[1] + dt[1], cam.t[2] + a[2] - b[2] + dt[2]], fx: cam.fx * k, fy: cam.fy * k };
+}
+
+/**
+ * A gradient with respect to applyCameraIncrement's increment (omega, dt, log f at zero: the 7
+ * numbers of CAMERA_GRAD_FLOATS, projectReference.ts) turned into the gradient with respect to
+ * applyCameraIncrementAboutPoint's (omega, dt, log f) about `pivot`, at zero. To first order
+ * t' = t - omega x (R pivot) + dt, so dL/d omega = dL/d omega_origin - (R pivot) x dL/dt; dt and
+ * focal unchanged. Returns 7 numbers.
+ */
+export function cameraGradAboutPoint(cam: Pick<Camera, 'R' | 't'>, grad: ArrayLike<number>, pivot: ArrayLike<number>): number[] {
+  const w = cross(mat3MulVec(cam.R, pivot), [grad[3], grad[4], grad[5]]);
+  return [grad[0] - w[0], grad[1] - w[1], grad[2] - w[2], grad[3], grad[4], grad[5], grad[6]];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Orbit cameras: a camera on a sphere around the world origin, looking at it (the object-centred
 // pose start, src/recon/poses/objectCentred.ts).

@@ -75,6 +75,25 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'int', flag: 'floater-every', default: 500, min: 0, max: 30_000,
     doc: 'remove floaters at densification steps that are multiples of this and at the last one (0: off)',
   },
+  // Photometric camera refinement (src/recon/train/cameraRefine.ts).
+  refineCameras: {
+    kind: 'boolean', flag: 'refine-cameras', default: false,
+    doc: 'refine every view\'s camera pose with the splats (Adam on a rotation about its centre and a move of the centre); the first view and the mean distance of the other cameras from it stay fixed (the gauge); the result has the refined cameras',
+  },
+  refineFocal: { kind: 'boolean', flag: 'refine-focal', default: false, doc: 'with --refine-cameras, refine one shared-ratio focal length per view too (fx and fy scaled together)' },
+  cameraLr: { kind: 'number', flag: 'camera-lr', default: 1e-2, min: 0, max: 0.1, doc: 'camera rotation step (radians) when refinement starts; decays tenfold by the last step' },
+  cameraLrTranslation: {
+    kind: 'number', flag: 'camera-lr-translation', default: 1e-3, min: 0, max: 0.1,
+    doc: 'camera centre step, as a fraction of the camera\'s distance to the object, when refinement starts (also the log-focal step); decays tenfold',
+  },
+  cameraPivot: {
+    kind: 'choice', flag: 'camera-pivot', default: 'camera', choices: ['camera', 'object'],
+    doc: 'what a camera-refinement rotation turns about: the object\'s centre (an orbit: the object stays in place in the image) or the camera\'s centre',
+  },
+  cameraStart: {
+    kind: 'number', flag: 'camera-start', default: 0.2, min: 0, max: 1,
+    doc: 'fraction of the steps trained before the cameras start moving (the splats settle first)',
+  },
   progressEvery: { kind: 'int', flag: 'progress-every', default: 10, min: 1, max: 30_000, doc: 'steps between progress reports' },
 } as const satisfies Record<string, TrainOptionSpec>;
 

@@ -9,6 +9,11 @@
  * hull, floaters) and opacity resets run on the CPU every few hundred steps over a read-back
  * of the cloud, following src/recon/train/schedule.ts.
  *
+ * With refineCameras, each step's backward also sums the rendered view's camera gradient, which
+ * rides on the same read-back (32 more bytes) and moves that view's camera on the CPU
+ * (cameraRefine.ts: Adam, gauge held by the first view and the cameras' mean distance from it);
+ * the refined cameras come back in the result.
+ *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
  * or any error ends the run with the last good cloud and a message.
@@ -19,10 +24,11 @@ import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
-import { createRangeReadback } from '../../gpu/buffers.ts';
-import { createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
+import { createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
+import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
+import { CameraRefiner } from './cameraRefine.ts';
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
@@ -87,6 +93,11 @@ export interface TrainResult {
   stopped: string | null;
   /** Recoverable problems seen (skipped steps, rolled-back clouds), for the report. */
   faults: string[];
+  /**
+   * With refineCameras: every view's camera as refined (in the order of the views; the first view's
+   * is its own, it holds the gauge), also when the run stopped early. Absent without refinement.
+   */
+  cameras?: Camera[];
 }
 
 function checkViews(views: readonly TrainView[]): void {
@@ -161,7 +172,17 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let adam: GpuAdam | null = null;
   let extras: TrainExtras | null = null;
   const targets: LossTarget[] = [];
-  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status)', 48);
+  // Photometric camera refinement (cameraRefine.ts): a camera-gradient slot per view, read back
+  // with the step's loss terms and Adam status.
+  const boundsCentre: [number, number, number] = [0, 1, 2].map((k) => (bounds.min[k] + bounds.max[k]) / 2) as [number, number, number];
+  const refiner = o.refineCameras && views.length > 1
+    ? new CameraRefiner(views.map((v) => v.camera), {
+      lr: o.cameraLr, lrTranslation: o.cameraLrTranslation, refineFocal: o.refineFocal,
+      startStep: Math.max(1, Math.round(o.cameraStart * o.iterations)), endStep: o.iterations, centre: boundsCentre, pivot: o.cameraPivot,
+    })
+    : null;
+  const cameraGrads = refiner ? storageBuffer(device, 'cameraGradFromView', 4 * CAMERA_GRAD_STRIDE * views.length) : null;
+  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status + camera gradient)', 48 + 4 * CAMERA_GRAD_STRIDE);
   let stepsDone = 0;
   let densifyMs = 0;
   try {
@@ -186,11 +207,13 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     let order: number[] = [];
     let zeroVisibleRun = 0;
     // The step whose loss terms and Adam status are still on the GPU (read with the next forward).
-    let pending: { step: number; count: number; elapsedMs: number; report: boolean } | null = null;
+    // cameraView: the view whose camera gradient this step's backward summed (-1: none).
+    let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number } | null = null;
     let badStepsSeen = 0;
     const piggyback = (): PiggybackRange[] => [
       { buffer: loss!.outputs.lossTerms, size: 32 },
       { buffer: adam!.buffers.status, size: 16 },
+      ...(pending && pending.cameraView >= 0 ? [{ buffer: cameraGrads!, offset: 4 * CAMERA_GRAD_STRIDE * pending.cameraView, size: 4 * CAMERA_GRAD_STRIDE }] : []),
     ];
     const readDirect = async (): Promise<ArrayBuffer> => (pending ? readback.read(piggyback()) : new ArrayBuffer(48));
     /** Records the pending step's faults and, on report steps, its progress. */
@@ -202,6 +225,11 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const status = decodeAdamStatus(new Uint32Array(bytes, 32, 4));
       if (status.badSteps > badStepsSeen) faults.push(`step ${p.step}: ${status.nonFinite} non-finite gradients, step skipped`);
       badStepsSeen = status.badSteps;
+      if (refiner && p.cameraView >= 0) {
+        const skipped = refiner.skipped;
+        refiner.update(p.cameraView, new Float32Array(bytes, 48, CAMERA_GRAD_STRIDE), p.step);
+        if (refiner.skipped > skipped) faults.push(`step ${p.step}: non-finite camera gradient of view "${views[p.cameraView].id}", camera step skipped`);
+      }
       if (!p.report) return;
       const progress: TrainProgress = {
         step: p.step, iterations: o.iterations, loss: t[0], l1: t[1], ssim: t[2], psnr: t[4] > 0 ? -10 * Math.log10(t[4]) : Infinity,
@@ -223,7 +251,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const view = views[vi];
       const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : [0, 0, 0];
 
-      const fwd = await rasterizer.forward(view.camera, bg, pending ? piggyback() : []);
+      const camera = refiner ? refiner.camera(vi) : view.camera;
+      const fwd = await rasterizer.forward(camera, bg, pending ? piggyback() : []);
       if (pending) await settle(fwd.piggyback);
       if (fwd.visibleSplats === 0) {
         // Nothing to learn from this view; a cloud that is invisible everywhere is a dead end.
@@ -235,14 +264,15 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const count = cloud.count;
       const bufs = rasterizer.buffers;
       const out = loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: view.mask ? o.maskWeight : 0 });
-      rasterizer.backward(out.dLdRgb, view.mask ? out.dLdAlpha : null);
+      const refineView = refiner?.refines(vi, step) ? vi : -1;
+      rasterizer.backward(out.dLdRgb, view.mask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null);
       extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg, aniso: o.anisoReg, anisoMaxRatio: o.anisoMaxRatio });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
       adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent, rates));
 
       // This step's loss terms and Adam status reach the CPU with the next step's forward read.
-      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations };
+      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations, cameraView: refineView };
 
       const doDensify = o.densify && actions.densify;
       if (doDensify || (o.densify && actions.resetOpacity)) {
@@ -295,11 +325,12 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     adam?.destroy();
     extras?.destroy();
     rasterizer?.destroy();
+    cameraGrads?.destroy();
     readback.destroy();
   }
   return {
     cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, stepsDone, wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
-    history, bounds, hull, stopped, faults,
+    history, bounds, hull, stopped, faults, ...(refiner ? { cameras: refiner.cameras() } : {}),
   };
 }
 

@@ -1,0 +1,155 @@
+/**
+ * Photometric camera refinement inside the trainer (the `refineCameras` option, trainOptions.ts):
+ * each view's pose is optimised together with the splats, from the camera gradient the
+ * rasterizer's backward sums for the view it rendered (projectBackwardCamera; the float64
+ * reference and its finite-difference check: projectReference.ts, tests/gpu/referenceGradients).
+ *
+ * - Parameterisation: a rotation about a pivot (by default the camera's own centre, so a rotation
+ *   step turns the camera where it stands instead of swinging it about the world origin; or the
+ *   object's centre) and a translation in the camera's axes (applyCameraIncrementAboutPoint,
+ *   core/camera.ts); the gradient is the rasterizer's (omega, dt) gradient chained by
+ *   cameraGradAboutPoint. Optionally log focal (fx and fy together).
+ * - Optimiser: Adam per view on the CPU with one second moment per group (rotation, translation,
+ *   focal), 7 numbers a view; the gradient comes back with the step's one small read-back, so it
+ *   is applied one step late. Rotation steps are `lr` radians, translation steps `lrTranslation` x
+ *   the camera's distance to the object (a sideways move of that size shifts the object in the
+ *   image about as much as a rotation of the same number of radians), both decaying tenfold from
+ *   `startStep` to `endStep`. Measured (bench/camRefine.ts, tests/recon/cameraRefine.test.ts): the
+ *   cameras must move faster than the splats absorb their error (a rotation step of 1e-2, not
+ *   2e-3), and the translation step must be small: for an object seen from afar a sideways move
+ *   and a rotation look nearly alike, and the translation's gradient is mostly noise.
+ * - Gauge: the splats and cameras together are defined up to a similarity. The first view is held
+ *   (rotation and centre: the frame), and the root mean square distance of the other centres from
+ *   the first one is kept at its start value (the scale), by scaling the centres about the first
+ *   after each step.
+ */
+import {
+  applyCameraIncrementAboutPoint,
+  cameraCenter,
+  cameraGradAboutPoint,
+  translationFromCenter,
+  type Camera,
+  type Vec3,
+} from '../../core/camera.ts';
+
+export interface CameraRefineSettings {
+  /** Rotation step at startStep (radians). */
+  lr: number;
+  /** Centre step at startStep, as a fraction of the camera's start distance to `centre`; also the log-focal step. */
+  lrTranslation: number;
+  refineFocal: boolean;
+  /** First step that moves a camera. */
+  startStep: number;
+  /** Step by which the rates have decayed tenfold (the run's last). */
+  endStep: number;
+  /** The object's centre (the bounds' centre), for the centre step's scale. */
+  centre: Vec3;
+  /** What a rotation turns about: the camera's centre, or the object's centre. */
+  pivot: 'camera' | 'object';
+}
+
+const B1 = 0.9, B2 = 0.999, EPS = 1e-15;
+const DIMS = 7;
+
+export class CameraRefiner {
+  private readonly cams: Camera[];
+  private readonly m1: Float64Array[];
+  private readonly m2: Float64Array[];
+  private readonly updates: number[];
+  private readonly distance: number[];
+  /** Root mean square distance of the centres from the first camera's at the start (the scale gauge). */
+  private readonly spread: number;
+  /** Gradients skipped because they were not finite. */
+  skipped = 0;
+
+  constructor(cameras: readonly Camera[], private readonly s: CameraRefineSettings) {
+    this.cams = cameras.map((c) => ({ ...c }));
+    this.m1 = cameras.map(() => new Float64Array(DIMS));
+    this.m2 = cameras.map(() => new Float64Array(DIMS));
+    this.updates = cameras.map(() => 0);
+    this.distance = cameras.map((c) => {
+      const p = cameraCenter(c);
+      return Math.hypot(p[0] - s.centre[0], p[1] - s.centre[1], p[2] - s.centre[2]) || 1;
+    });
+    this.spread = cameras.length > 1 ? rmsDistance(cameras.map((c) => cameraCenter(c)), cameraCenter(cameras[0])) : 0;
+  }
+
+  /** Whether view `i`'s camera is refined at `step` (never the first view: it holds the gauge). */
+  refines(i: number, step: number): boolean {
+    return i > 0 && i < this.cams.length && step >= this.s.startStep;
+  }
+
+  /** The camera view `i` is rendered with now. */
+  camera(i: number): Camera {
+    return this.cams[i];
+  }
+
+  /** Every view's current camera (copies), in the order given. */
+  cameras(): Camera[] {
+    return this.cams.map((c) => ({ ...c, R: [...c.R] as Camera['R'], t: [...c.t] as Vec3 }));
+  }
+
+  /**
+   * One Adam step of view `i` from the rasterizer's camera gradient (CAMERA_GRAD_FLOATS numbers:
+   * dL/d omega, dL/d dt, dL/d log f of applyCameraIncrement), taken at `step`, with the camera the
+   * gradient was computed at. A gradient that is not finite is skipped (and counted).
+   */
+  update(i: number, grad: ArrayLike<number>, step: number): void {
+    if (!this.refines(i, step)) return;
+    const cam = this.cams[i];
+    const pivot = this.s.pivot === 'object' ? this.s.centre : cameraCenter(cam);
+    const g = cameraGradAboutPoint(cam, grad, pivot);
+    if (!this.s.refineFocal) g[6] = 0;
+    if (!g.every(Number.isFinite)) {
+      this.skipped++;
+      return;
+    }
+    const { startStep, endStep } = this.s;
+    const decay = Math.pow(0.1, Math.min(1, Math.max(0, (step - startStep) / Math.max(1, endStep - startStep))));
+    const rates = [this.s.lr, this.s.lrTranslation * this.distance[i], this.s.lrTranslation].map((r) => r * decay);
+    const k = ++this.updates[i];
+    const m1 = this.m1[i], m2 = this.m2[i];
+    const d = new Float64Array(DIMS);
+    // Adam with one second moment per group (rotation, translation, focal): the group's mean
+    // square. Per-coordinate Adam would step every direction by about the rate, so a direction the
+    // photos barely determine (its gradient mostly noise) would random-walk as fast as a
+    // well-determined one converges; per group, weak directions move in proportion to their signal.
+    for (const [lo, hi, rate] of [[0, 3, rates[0]], [3, 6, rates[1]], [6, 7, rates[2]]]) {
+      let sq = 0;
+      for (let j = lo; j < hi; j++) sq += g[j] * g[j];
+      m2[lo] = B2 * m2[lo] + ((1 - B2) * sq) / (hi - lo);
+      const vh = m2[lo] / (1 - B2 ** k);
+      for (let j = lo; j < hi; j++) {
+        m1[j] = B1 * m1[j] + (1 - B1) * g[j];
+        d[j] = (-rate * m1[j]) / (1 - B1 ** k) / (Math.sqrt(vh) + EPS);
+      }
+    }
+    let next = applyCameraIncrementAboutPoint(cam, [d[0], d[1], d[2]], [d[3], d[4], d[5]], d[6], pivot);
+    this.cams[i] = next;
+    this.holdScale();
+  }
+
+  /**
+   * Scale gauge: the root mean square distance of the cameras' centres from the first one stays
+   * at its start value (all centres scaled about the first; rotations untouched). Holding it by
+   * many cameras rather than by one baseline spreads the given cameras' own errors over them.
+   */
+  private holdScale(): void {
+    if (!(this.spread > 0)) return;
+    const c0 = cameraCenter(this.cams[0]);
+    const centres = this.cams.map((c) => cameraCenter(c));
+    const k = this.spread / rmsDistance(centres, c0);
+    if (!Number.isFinite(k) || Math.abs(k - 1) < 1e-12) return;
+    for (let j = 1; j < this.cams.length; j++) {
+      const c = centres[j];
+      this.cams[j] = { ...this.cams[j], t: translationFromCenter(this.cams[j].R, [c0[0] + k * (c[0] - c0[0]), c0[1] + k * (c[1] - c0[1]), c0[2] + k * (c[2] - c0[2])]) };
+    }
+  }
+}
+
+/** RMS distance of `points` (all but the first) from `c`. */
+function rmsDistance(points: readonly Vec3[], c: Vec3): number {
+  let s = 0;
+  for (let j = 1; j < points.length; j++) s += (points[j][0] - c[0]) ** 2 + (points[j][1] - c[1]) ** 2 + (points[j][2] - c[2]) ** 2;
+  return Math.sqrt(s / Math.max(1, points.length - 1));
+}
