@@ -5,13 +5,13 @@
  * similarity on the training views, each held-out pose refined against the frozen cloud; the
  * scores before and after that test-time refinement.
  */
-import type { Camera } from '../src/core/camera.ts';
+import { resizeCamera, type Camera } from '../src/core/camera.ts';
 import { InputError } from '../src/core/errors.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 import { estimateMasks } from '../src/recon/masks/index.ts';
 import { evaluateCloud } from '../src/recon/evaluate/protocol.ts';
 import { estimatePoses } from '../src/recon/poses/index.ts';
-import { prepareSplit } from '../src/recon/prepareViews.ts';
+import { prepareSplit, resizeMask } from '../src/recon/prepareViews.ts';
 import { trainGaussians, type TrainRunOptions } from '../src/recon/train/trainer.ts';
 
 export interface UnposedResult {
@@ -33,8 +33,9 @@ export async function reconstructUnposed(
   device: GPUDevice, scene: LoadedScene, split: string, size: { width: number; height: number } | undefined,
   metric: 'masked' | 'full', train: TrainRunOptions, model: Uint8Array | undefined,
 ): Promise<UnposedResult> {
+  // Masks and cameras from the photos at their own size; training at `size` (cameras resized).
   const prepared = prepareSplit(scene, split, size);
-  const photos = prepared.train.map((v) => v.rgba);
+  const photos = prepareSplit(scene, split).train.map((v) => v.rgba);
   const t0 = performance.now();
   const masks = (await estimateMasks(photos, { method: 'auto' })).masks.map((m) => m.mask);
   const t1 = performance.now();
@@ -51,7 +52,8 @@ export async function reconstructUnposed(
   const base = { placed, views: photos.length, guessed, splats: 0, stepsDone: 0 };
   if (placed < photos.length)
     return { ...base, psnrAligned: null, psnrRefined: null, failure: `${photos.length - placed} view(s) not placed`, seconds: { masks: (t1 - t0) / 1000, poses: (t2 - t1) / 1000, train: 0, eval: 0 } };
-  const views = prepared.train.map((v, i) => ({ ...v, camera: cams[i] as Camera, mask: masks[i] }));
+  const W = prepared.train[0].rgba.width, H = prepared.train[0].rgba.height;
+  const views = prepared.train.map((v, i) => ({ ...v, camera: resizeCamera(cams[i] as Camera, W, H), mask: resizeMask(masks[i], photos[i].width, photos[i].height, W, H) }));
   const result = await trainGaussians(device, views, { ...train });
   const t3 = performance.now();
   let report;

@@ -32,7 +32,7 @@ beforeAll(async () => {
   split = prepareSplit(scene, '9', { width: 64, height: 48 });
   const b = scene.manifest.bounds!;
   centre = [0, 1, 2].map((k) => (b.min[k] + b.max[k]) / 2) as Vec3;
-  trained = (await trainGaussians(device, split.train, { iterations: 300, initSplats: 3000, densify: false, bounds: b, seed: 1 })).cloud;
+  trained = (await trainGaussians(device, split.train, { iterations: 200, initSplats: 2000, densify: false, bounds: b, seed: 1 })).cloud;
 }, 180_000);
 
 function rmsFromFirst(cams: readonly Camera[]): number {
@@ -49,7 +49,7 @@ describe('trainGaussians with refineCameras', () => {
     const truth = split.train.map((v) => v.camera);
     const perturbed = perturbCameras(truth, centre, [ROT_DEG, ROT_DEG], 0.01, 7);
     const views = split.train.map((v, i) => ({ ...v, camera: perturbed[i] }));
-    const common = { iterations: 300, densify: false, bounds: scene.manifest.bounds, seed: 2, initialCloud: trained, progressEvery: 50 };
+    const common = { iterations: 200, densify: false, bounds: scene.manifest.bounds, seed: 2, initialCloud: trained, progressEvery: 50 };
     const start = cameraErrors(perturbed, truth, centre);
     const plain = await trainGaussians(device, views, common);
     expect(plain.cameras, 'no cameras in the result without refinement').toBeUndefined();
