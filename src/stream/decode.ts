@@ -15,8 +15,8 @@
 import { inflateSync } from 'fflate';
 import { allocateCloud, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { crc32 } from './crc32.ts';
-import { ChunkKind, colourDims, FLAG_ANTIALIASED, parseStreamHeader, totalStreamBytes, type ChunkEntry, type StreamHeader } from './format.ts';
-import { dequantiseLogScale, dequantiseOpacity, dequantisePosition, positionStep, unpackSmallestThree } from './quantize.ts';
+import { BASE_FIXED_BYTES_PER_SPLAT, ChunkKind, colourDims, FLAG_ANTIALIASED, parseStreamHeader, totalStreamBytes, type ChunkEntry, type StreamHeader } from './format.ts';
+import { dequantiseLogScale, dequantiseOpacity, dequantisePosition, mortonDecode, positionStep, readVarints, unpackSmallestThree } from './quantize.ts';
 import { codebookFromBytes, dequantiseCodebook } from './rvq.ts';
 
 export interface StreamWarning {
@@ -82,8 +82,13 @@ export function createStreamDecoder(header: StreamHeader): StreamDecoder {
     return false;
   };
 
-  function decodeBase(c: ChunkEntry, raw: Uint8Array): DecodedGroup {
+  const cellLimit = 2 ** (3 * bits);
+
+  function decodeBase(c: ChunkEntry, raw: Uint8Array): DecodedGroup | string {
     const n = c.splatCount;
+    const fixedAt = raw.length - BASE_FIXED_BYTES_PER_SPLAT * n;
+    const deltas = new Float64Array(n);
+    if (!readVarints(raw.subarray(0, fixedAt), n, deltas)) return 'has position codes that do not fill their bytes';
     const g: DecodedGroup = {
       start: c.splatStart,
       count: n,
@@ -93,11 +98,15 @@ export function createStreamDecoder(header: StreamHeader): StreamDecoder {
       opacityLogits: new Float32Array(n),
       indices: new Array(header.stageCount).fill(undefined),
     };
-    const plane = (p: number) => p * n;
+    const plane = (p: number) => fixedAt + (p - 6) * n;
+    const cell = [0, 0, 0];
+    let code = 0;
     for (let j = 0; j < n; j++) {
+      code += deltas[j];
+      if (code >= cellLimit) return `has a position code past the ${bits}-bit grid`;
+      mortonDecode(code, cell, 0);
       for (let a = 0; a < 3; a++) {
-        const q = (raw[plane(2 * a) + j] << 8) | raw[plane(2 * a + 1) + j];
-        g.means[3 * j + a] = dequantisePosition(q, header.boundsMin[a], steps[a]);
+        g.means[3 * j + a] = dequantisePosition(cell[a], header.boundsMin[a], steps[a]);
         g.logScales[3 * j + a] = dequantiseLogScale(raw[plane(10 + a) + j], header.logScaleMin[a], header.logScaleMax[a]);
       }
       const rot = ((raw[plane(6) + j] << 24) | (raw[plane(7) + j] << 16) | (raw[plane(8) + j] << 8) | raw[plane(9) + j]) >>> 0;
@@ -127,6 +136,7 @@ export function createStreamDecoder(header: StreamHeader): StreamDecoder {
         codebookEntries[c.stage] = cb.entries;
       } else if (c.kind === ChunkKind.base) {
         const g = decodeBase(c, raw);
+        if (typeof g === 'string') return warn(index, g);
         const waiting = pending.get(c.splatStart);
         if (waiting) for (const [s, idx] of waiting) g.indices[s] = idx;
         pending.delete(c.splatStart);

@@ -16,13 +16,13 @@ import { deflateSync } from 'fflate';
 import type { Camera } from '../core/camera.ts';
 import { assertCloudShape, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { crc32 } from './crc32.ts';
-import { BASE_BYTES_PER_SPLAT, CHUNK_ENTRY_BYTES, ChunkKind, HEADER_FIXED_BYTES, colourDims, FLAG_ANTIALIASED, MAX_STAGES, MAX_STREAM_SPLATS, writeStreamHeader, type ChunkEntry } from './format.ts';
+import { BASE_FIXED_BYTES_PER_SPLAT, CHUNK_ENTRY_BYTES, ChunkKind, HEADER_FIXED_BYTES, colourDims, FLAG_ANTIALIASED, MAX_STAGES, MAX_STREAM_SPLATS, writeStreamHeader, type ChunkEntry } from './format.ts';
 import { importanceOrder, splatImportance } from './importance.ts';
-import { mortonCode, packSmallestThree, positionBitsFor, positionStep, quantiseLogScale, quantiseOpacity, quantisePosition } from './quantize.ts';
+import { mortonCode, packSmallestThree, positionBitsFor, positionStep, quantiseLogScale, quantiseOpacity, quantisePosition, writeVarint } from './quantize.ts';
 import { codebookToBytes, residualVq } from './rvq.ts';
 
 export interface EncodeStreamOptions {
-  /** Largest position error wanted, in world units (default: extent / 2^17, which gives the finest grid, 16 bits per axis). */
+  /** Largest position error wanted, in world units (default: defaultPositionError, from the splats' sizes). */
   positionError?: number;
   /** Residual-VQ stages of colour + SH (1..8, default 3): stage 0 plus stages - 1 refinement layers. */
   stages?: number;
@@ -53,6 +53,20 @@ export function groupSizes(n: number, first: number): number[] {
     size *= 2;
   }
   return out;
+}
+
+/**
+ * 1/20 of the smallest axis of the 1st-percentile thinnest splat: a shift no render can see
+ * (at least extent / 2^17, which gives the finest, 16-bit, grid).
+ */
+export function defaultPositionError(cloud: GaussianCloud): number {
+  const n = cloud.count;
+  if (n === 0) return 1;
+  const thin = new Float64Array(n);
+  for (let i = 0; i < n; i++) thin[i] = Math.exp(Math.min(cloud.logScales[3 * i], cloud.logScales[3 * i + 1], cloud.logScales[3 * i + 2]));
+  thin.sort();
+  const v = thin[Math.floor(0.01 * (n - 1))] / 20;
+  return Number.isFinite(v) && v > 0 ? v : 1e-9;
 }
 
 export function encodeStream(cloud: GaussianCloud, opts: EncodeStreamOptions = {}): Uint8Array {
@@ -101,7 +115,7 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
     smax[a] = Math.fround(smax[a]);
   }
   const extent = Math.max(bmax[0] - bmin[0], bmax[1] - bmin[1], bmax[2] - bmin[2]);
-  const bits = positionBitsFor(extent, opts.positionError ?? extent / 2 ** 17);
+  const bits = positionBitsFor(extent, opts.positionError ?? defaultPositionError(cloud));
   const steps = [0, 1, 2].map((a) => positionStep(bmin[a], bmax[a], bits));
 
   // Quantised grid cells, importance order, groups, Morton order inside each group.
@@ -111,13 +125,13 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
   const byImportance = importanceOrder(splatImportance(cloud, opts.cameras));
   const sizes = groupSizes(n, opts.firstChunkSplats ?? Math.max(256, Math.ceil(n / 32)));
   const order = new Uint32Array(n);
+  const morton = new Float64Array(n);
+  for (let i = 0; i < n; i++) morton[i] = mortonCode(cell[3 * i], cell[3 * i + 1], cell[3 * i + 2]);
   {
     let start = 0;
     for (const size of sizes) {
       const group = Array.from(byImportance.subarray(start, start + size));
-      const codes = new Map<number, number>();
-      for (const i of group) codes.set(i, mortonCode(cell[3 * i], cell[3 * i + 1], cell[3 * i + 2], bits));
-      group.sort((a, b) => codes.get(a)! - codes.get(b)! || a - b);
+      group.sort((a, b) => morton[a] - morton[b] || a - b);
       order.set(group, start);
       start += size;
     }
@@ -148,15 +162,19 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
   addCodebook(0);
   let start = 0;
   for (const size of sizes) {
-    const raw = new Uint8Array(BASE_BYTES_PER_SPLAT * size);
-    const plane = (p: number) => p * size;
+    // Positions: the deltas of the group's sorted Morton codes, as varints; then fixed planes.
+    const varints: number[] = [];
+    let prev = 0;
+    for (let j = 0; j < size; j++) {
+      const code = morton[order[start + j]];
+      writeVarint(code - prev, varints);
+      prev = code;
+    }
+    const raw = new Uint8Array(varints.length + BASE_FIXED_BYTES_PER_SPLAT * size);
+    raw.set(varints);
+    const plane = (p: number) => varints.length + (p - 6) * size;
     for (let j = 0; j < size; j++) {
       const i = order[start + j];
-      for (let a = 0; a < 3; a++) {
-        const q = cell[3 * i + a];
-        raw[plane(2 * a) + j] = q >>> 8;
-        raw[plane(2 * a + 1) + j] = q & 0xff;
-      }
       const rot = packSmallestThree(cloud.quats[4 * i], cloud.quats[4 * i + 1], cloud.quats[4 * i + 2], cloud.quats[4 * i + 3]);
       for (let b = 0; b < 4; b++) raw[plane(6 + b) + j] = (rot >>> (24 - 8 * b)) & 0xff;
       for (let a = 0; a < 3; a++) raw[plane(10 + a) + j] = quantiseLogScale(cloud.logScales[3 * i + a], smin[a], smax[a]);

@@ -23,8 +23,11 @@ export const MAX_INFLATE_RATIO = 1032;
 export const FLAG_ANTIALIASED = 0x1;
 const KNOWN_FLAGS = FLAG_ANTIALIASED;
 
-/** Bytes per splat of a base chunk before deflate: position 6, rotation 4, scales 3, opacity 1, stage-0 colour index 1. */
-export const BASE_BYTES_PER_SPLAT = 15;
+/** Fixed bytes per splat of a base chunk before deflate: rotation 4, scales 3, opacity 1, stage-0 colour index 1. */
+export const BASE_FIXED_BYTES_PER_SPLAT = 9;
+/** Morton-code deltas take 1 to 7 varint bytes a splat: a base chunk's raw size is 10n..16n. */
+export const MIN_BASE_BYTES_PER_SPLAT = BASE_FIXED_BYTES_PER_SPLAT + 1;
+export const MAX_BASE_BYTES_PER_SPLAT = BASE_FIXED_BYTES_PER_SPLAT + 7;
 
 export const ChunkKind = { codebook: 0, base: 1, refine: 2 } as const;
 export type ChunkKind = (typeof ChunkKind)[keyof typeof ChunkKind];
@@ -161,7 +164,7 @@ export function parseStreamHeader(bytes: Uint8Array): StreamHeader {
     } else if (c.kind === ChunkKind.base) {
       if (c.stage !== 0) bad(`${where} is a base chunk with a stage`);
       if (c.splatStart !== nextBase || c.splatCount < 1 || c.splatStart + c.splatCount > h.splatCount) bad(`${where} covers splats ${c.splatStart}..${c.splatStart + c.splatCount} out of order`);
-      if (c.rawLength !== BASE_BYTES_PER_SPLAT * c.splatCount) bad(`${where} has ${c.rawLength} bytes for ${c.splatCount} splats`);
+      if (c.rawLength < MIN_BASE_BYTES_PER_SPLAT * c.splatCount || c.rawLength > MAX_BASE_BYTES_PER_SPLAT * c.splatCount) bad(`${where} has ${c.rawLength} bytes for ${c.splatCount} splats`);
       nextBase += c.splatCount;
       baseRanges.add(`${c.splatStart}:${c.splatCount}`);
     } else if (c.kind === ChunkKind.refine) {

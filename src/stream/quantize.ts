@@ -28,20 +28,68 @@ export function dequantisePosition(q: number, min: number, step: number): number
   return min + q * step;
 }
 
-/** Spreads the low 10 bits of v so that there are two zero bits between each (for 30-bit Morton codes). */
-function spread10(v: number): number {
-  let x = v & 0x3ff;
-  x = (x | (x << 16)) & 0x030000ff;
-  x = (x | (x << 8)) & 0x0300f00f;
-  x = (x | (x << 4)) & 0x030c30c3;
-  x = (x | (x << 2)) & 0x09249249;
+/** Spreads the low 8 bits of v so that there are two zero bits between each (24 bits). */
+function spread8(v: number): number {
+  let x = v & 0xff;
+  x = (x | (x << 8)) & 0x00f00f;
+  x = (x | (x << 4)) & 0x0c30c3;
+  x = (x | (x << 2)) & 0x249249;
   return x;
 }
 
-/** 30-bit Morton (Z-order) code of grid cell (x, y, z) from the top 10 of `bits` bits of each. */
-export function mortonCode(x: number, y: number, z: number, bits: number): number {
-  const shift = Math.max(0, bits - 10);
-  return ((spread10(x >>> shift) << 2) | (spread10(y >>> shift) << 1) | spread10(z >>> shift)) >>> 0;
+/** The inverse of spread8: every third bit of a 24-bit value, packed. */
+function compact8(v: number): number {
+  let x = v & 0x249249;
+  x = (x | (x >>> 2)) & 0x0c30c3;
+  x = (x | (x >>> 4)) & 0x00f00f;
+  x = (x | (x >>> 8)) & 0xff;
+  return x;
+}
+
+const TWO_24 = 16777216;
+
+/**
+ * Morton (Z-order) code of grid cell (x, y, z), each < 2^16: bit k of x, y, z goes to bits
+ * 3k + 2, 3k + 1, 3k. Up to 48 bits, held exactly in a double (high 24 bits x 2^24 + low 24 bits).
+ */
+export function mortonCode(x: number, y: number, z: number): number {
+  const lo = (spread8(x) << 2) | (spread8(y) << 1) | spread8(z);
+  const hi = (spread8(x >>> 8) << 2) | (spread8(y >>> 8) << 1) | spread8(z >>> 8);
+  return hi * TWO_24 + (lo >>> 0);
+}
+
+/** The grid cell of a Morton code (the inverse of mortonCode), into out[at..at+2]. */
+export function mortonDecode(code: number, out: Uint16Array | number[], at: number): void {
+  const hi = Math.floor(code / TWO_24);
+  const lo = code - hi * TWO_24;
+  for (let a = 0; a < 3; a++) out[at + a] = (compact8(hi >>> (2 - a)) << 8) | compact8(lo >>> (2 - a));
+}
+
+/** Appends the LEB128 varint of a non-negative integer below 2^53 (7 bits a byte, low first). */
+export function writeVarint(v: number, out: number[]): void {
+  while (v >= 128) {
+    out.push((v % 128) | 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+}
+
+/** Reads `count` varints of at most 7 bytes each from `bytes`; false unless they fill it exactly. */
+export function readVarints(bytes: Uint8Array, count: number, into: Float64Array): boolean {
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    let v = 0;
+    let mul = 1;
+    for (let k = 0; ; k++) {
+      if (p >= bytes.length || k >= 7) return false;
+      const b = bytes[p++];
+      v += (b & 127) * mul;
+      mul *= 128;
+      if (b < 128) break;
+    }
+    into[i] = v;
+  }
+  return p === bytes.length;
 }
 
 const SQRT1_2 = Math.SQRT1_2;

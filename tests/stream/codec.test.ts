@@ -7,7 +7,7 @@ import { assertCloudShape, shCoeffCount, type GaussianCloud } from '../../src/co
 import { mulberry32 } from '../../src/core/random.ts';
 import { crc32 } from '../../src/stream/crc32.ts';
 import { decodeStream, encodeStream, encodeStreamWithOrder, groupSizes, parseStreamHeader, ChunkKind, createStreamDecoder } from '../../src/stream/index.ts';
-import { packSmallestThree, positionBitsFor, unpackSmallestThree } from '../../src/stream/quantize.ts';
+import { mortonCode, mortonDecode, packSmallestThree, positionBitsFor, readVarints, unpackSmallestThree, writeVarint } from '../../src/stream/quantize.ts';
 import { randomCloud, rotationAngle, sigmoid } from '../io/splatTestKit.ts';
 
 /** A cloud whose colours come from a palette of `colours` entries (exactly codable by one 256-entry stage). */
@@ -43,6 +43,30 @@ describe('stream codec', () => {
 
   // 10 bits over [-1/sqrt2, 1/sqrt2]: each stored component is off by at most 6.9e-4, the rebuilt
   // largest one by about as much again; the angle is about twice the quaternion's error: < 0.005.
+  it('Morton codes and varints round-trip up to 16 bits an axis (48-bit codes)', () => {
+    const r = mulberry32(9);
+    const cell = [0, 0, 0];
+    const values = [0, 1, 127, 128, 2 ** 48 - 1];
+    for (let k = 0; k < 500; k++) {
+      const x = Math.floor(r() * 65536), y = Math.floor(r() * 65536), z = Math.floor(r() * 65536);
+      const code = mortonCode(x, y, z);
+      mortonDecode(code, cell, 0);
+      expect(cell).toEqual([x, y, z]);
+      values.push(code);
+    }
+    expect(mortonCode(1, 0, 0)).toBe(4);
+    expect(mortonCode(0, 0, 1 << 15)).toBe(2 ** 45);
+    expect(mortonCode(65535, 65535, 65535)).toBe(2 ** 48 - 1);
+    const bytes: number[] = [];
+    for (const v of values) writeVarint(v, bytes);
+    const back = new Float64Array(values.length);
+    expect(readVarints(Uint8Array.from(bytes), values.length, back)).toBe(true);
+    expect([...back]).toEqual(values);
+    expect(readVarints(Uint8Array.from(bytes.slice(0, -1)), values.length, back)).toBe(false);
+    expect(readVarints(Uint8Array.from([...bytes, 0]), values.length, back)).toBe(false);
+    expect(readVarints(Uint8Array.from([255, 255, 255, 255, 255, 255, 255, 1]), 1, back)).toBe(false);
+  });
+
   it('smallest-three rotations round-trip within 0.005 rad', () => {
     const r = mulberry32(3);
     const out = new Float32Array(4);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/random.ts';
 import { crc32 } from '../../src/stream/crc32.ts';
-import { BASE_BYTES_PER_SPLAT, CHUNK_ENTRY_BYTES, HEADER_FIXED_BYTES, MAX_INFLATE_RATIO } from '../../src/stream/format.ts';
+import { MIN_BASE_BYTES_PER_SPLAT, CHUNK_ENTRY_BYTES, HEADER_FIXED_BYTES, MAX_INFLATE_RATIO } from '../../src/stream/format.ts';
 import { ChunkKind, decodeStream, encodeStream, headerByteLength, parseStreamHeader, StreamFormatError } from '../../src/stream/index.ts';
 import { mutate, randomCloud, watchAllocations } from '../io/splatTestKit.ts';
 
@@ -79,7 +79,7 @@ describe('stream container', () => {
       ['a base chunk of 2^31 splats', (dv) => {
         const at = HEADER_FIXED_BYTES + CHUNK_ENTRY_BYTES * bases[0].i;
         dv.setUint32(at + 8, 2 ** 31, true);
-        dv.setUint32(at + 20, (2 ** 31 * BASE_BYTES_PER_SPLAT) >>> 0, true);
+        dv.setUint32(at + 20, (2 ** 31 * MIN_BASE_BYTES_PER_SPLAT) >>> 0, true);
       }, /damaged/],
       ['SH degree 9', (dv) => dv.setUint8(12, 9), /SH degree 9/],
       ['a NaN bound', (dv) => dv.setFloat32(24, NaN, true), /non-finite/],
@@ -113,7 +113,7 @@ describe('stream container', () => {
         decoded++;
       }
       // Whatever the header says, what is allocated follows from the bytes that arrived.
-      const maxSplats = (bytes.length * MAX_INFLATE_RATIO) / BASE_BYTES_PER_SPLAT + 1;
+      const maxSplats = (bytes.length * MAX_INFLATE_RATIO) / MIN_BASE_BYTES_PER_SPLAT + 1;
       expect(run.maxFloatBytes).toBeLessThanOrEqual(maxSplats * floatsPerSplat * 4);
       expect(run.maxByteBytes).toBeLessThanOrEqual(bytes.length * MAX_INFLATE_RATIO + 1);
     }
