@@ -1,5 +1,5 @@
 /**
- * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size 200x150 --stages 3 --entries 256]
+ * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size 200x150 --stages 4 --entries 128]
  *
  * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
  * each generated scene (scenes/) is trained for a few hundred steps at each SH degree asked for
@@ -77,7 +77,7 @@ async function trainedCloud(device: GPUDevice, scene: LoadedScene, name: string,
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'iters', 'size', 'split', 'stages', 'entries']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--iters 300] [--size 200x150] [--split 9] [--stages 3] [--entries 256]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--iters 300] [--size 200x150] [--split 9] [--stages 4] [--entries 128]');
     return 0;
   }
   const sceneDirs = [
@@ -88,8 +88,8 @@ async function main(): Promise<number> {
   const iters = args.int('iters', 300, 1, 30000);
   const size = parseSize(args.values.size ?? '200x150');
   const split = args.values.split ?? '9';
-  const stages = args.int('stages', 3, 1, 8);
-  const entries = args.int('entries', 256, 1, 256);
+  const stages = args.int('stages', 4, 1, 8);
+  const entries = args.int('entries', 128, 1, 256);
   const gpu = await nodeGpu();
   console.error(`GPU: ${gpu.description} (${gpu.driver})`);
   const rows: Row[] = [];

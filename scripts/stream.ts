@@ -1,5 +1,5 @@
 /**
- * npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 3] [--entries 256] [--position-error E]
+ * npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E]
  * npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
  * The progressive stream (src/stream) on the command line, with sizes and times printed.
  * Decoding a damaged or truncated stream writes what survived and prints a warning per skipped chunk.
@@ -13,7 +13,7 @@ import { parseArgs } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
 
 const USAGE = `usage:
-  npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 3] [--entries 256] [--position-error E]
+  npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E]
   npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
     --stages          encode: colour VQ stages (1..8); decode: use only the first N
     --entries         codebook entries per stage (1..256)
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     const positionError = pe === undefined ? undefined : Number(pe);
     if (positionError !== undefined && !(positionError > 0)) throw new InputError(`--position-error must be a positive number, got "${pe}"`);
     const t0 = performance.now();
-    const stream = encodeStream(cloud, { stages: args.int('stages', 3, 1, 8), codebookEntries: args.int('entries', 256, 1, 256), positionError });
+    const stream = encodeStream(cloud, { stages: args.int('stages', 4, 1, 8), codebookEntries: args.int('entries', 128, 1, 256), positionError });
     const seconds = (performance.now() - t0) / 1000;
     await writeFile(output, stream);
     const plyBytes = writePly(cloud).length;
