@@ -122,7 +122,8 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
   progress('order', 0);
   const cell = new Uint16Array(3 * n);
   for (let i = 0; i < n; i++) for (let a = 0; a < 3; a++) cell[3 * i + a] = quantisePosition(Number.isFinite(cloud.means[3 * i + a]) ? cloud.means[3 * i + a] : bmin[a], bmin[a], steps[a], bits);
-  const byImportance = importanceOrder(splatImportance(cloud, opts.cameras));
+  const importance = splatImportance(cloud, opts.cameras);
+  const byImportance = importanceOrder(importance);
   const sizes = groupSizes(n, opts.firstChunkSplats ?? Math.max(256, Math.ceil(n / 32)));
   const order = new Uint32Array(n);
   const morton = new Float64Array(n);
@@ -146,7 +147,11 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
       colours[j * dims + d] = Number.isFinite(v) ? v : 0;
     }
   }
+  // k-means weights: importance, its square root (so a few huge splats do not take every entry).
+  const weights = new Float32Array(n);
+  for (let j = 0; j < n; j++) weights[j] = Math.sqrt(importance[order[j]]) || 1e-12;
   const rvq = residualVq(colours, n, dims, {
+    weights,
     stages,
     entries,
     iterations: opts.kMeansIterations ?? 10,

@@ -10,6 +10,8 @@ export interface KMeansOptions {
   iterations?: number;
   maxSamples?: number;
   seed?: number;
+  /** Per-vector weight (default 1): a centre is the weighted mean of its vectors. */
+  weights?: Float32Array;
 }
 
 /** Index of the nearest of `k` centres (row-major, `dims` each) to vector `v` at `at`. */
@@ -46,7 +48,11 @@ export function kMeans(data: Float32Array, count: number, dims: number, opts: KM
     idx[j] = t;
   }
   const samples = new Float32Array(m * dims);
-  for (let i = 0; i < m; i++) samples.set(data.subarray(idx[i] * dims, idx[i] * dims + dims), i * dims);
+  const w = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    samples.set(data.subarray(idx[i] * dims, idx[i] * dims + dims), i * dims);
+    w[i] = opts.weights ? opts.weights[idx[i]] : 1;
+  }
   const k = Math.max(1, Math.min(opts.k, m));
   const centres = new Float32Array(k * dims);
   if (m === 0) return { centres, k };
@@ -54,7 +60,7 @@ export function kMeans(data: Float32Array, count: number, dims: number, opts: KM
   centres.set(samples.subarray(0, k * dims));
   const assign = new Uint32Array(m);
   const sums = new Float64Array(k * dims);
-  const counts = new Uint32Array(k);
+  const counts = new Float64Array(k);
   const iterations = opts.iterations ?? 10;
   for (let it = 0; it < iterations; it++) {
     let changed = 0;
@@ -67,11 +73,11 @@ export function kMeans(data: Float32Array, count: number, dims: number, opts: KM
     counts.fill(0);
     for (let i = 0; i < m; i++) {
       const c = assign[i];
-      counts[c]++;
-      for (let j = 0; j < dims; j++) sums[c * dims + j] += samples[i * dims + j];
+      counts[c] += w[i];
+      for (let j = 0; j < dims; j++) sums[c * dims + j] += w[i] * samples[i * dims + j];
     }
     for (let c = 0; c < k; c++) {
-      if (counts[c] === 0) {
+      if (!(counts[c] > 0)) {
         // An empty cluster takes a random sample, so no entry of the codebook is wasted.
         const s = Math.floor(rand() * m);
         centres.set(samples.subarray(s * dims, s * dims + dims), c * dims);

@@ -75,6 +75,8 @@ export interface RvqOptions {
   iterations?: number;
   maxSamples?: number;
   seed?: number;
+  /** Per-vector weight for the k-means (e.g. each splat's importance). */
+  weights?: Float32Array;
   onStage?: (stage: number) => void;
 }
 
@@ -91,7 +93,7 @@ export function residualVq(vectors: Float32Array, count: number, dims: number, o
   const indices: Uint8Array[] = [];
   for (let s = 0; s < opts.stages; s++) {
     opts.onStage?.(s);
-    const { centres, k } = kMeans(residual, count, dims, { k: Math.min(256, opts.entries), iterations: opts.iterations, maxSamples: opts.maxSamples, seed: (opts.seed ?? 1) + s * 7919 });
+    const { centres, k } = kMeans(residual, count, dims, { k: Math.min(256, opts.entries), iterations: opts.iterations, maxSamples: opts.maxSamples, seed: (opts.seed ?? 1) + s * 7919, weights: opts.weights });
     const cb = storeCodebook(centres, k, dims);
     const stored = dequantiseCodebook(cb);
     const idx = new Uint8Array(count);
