@@ -147,9 +147,10 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
       colours[j * dims + d] = Number.isFinite(v) ? v : 0;
     }
   }
-  // k-means weights: importance, its square root (so a few huge splats do not take every entry).
+  // k-means weighted by importance: codebook entries go where the picture is (bench:codec on
+  // pebbles SH3: linear weights a little ahead of square-root ones, both well ahead of none).
   const weights = new Float32Array(n);
-  for (let j = 0; j < n; j++) weights[j] = Math.sqrt(importance[order[j]]) || 1e-12;
+  for (let j = 0; j < n; j++) weights[j] = importance[order[j]] || 1e-12;
   const rvq = residualVq(colours, n, dims, {
     weights,
     stages,
