@@ -1,5 +1,6 @@
 /**
- * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size 200x150 --stages 4 --entries 128]
+ * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages 4 --entries 128
+ *                        --scene-dirs out/bench-scenes/dtu_scan37,out/bench-scenes/lego --dataset-sh 3]
  *
  * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
  * each generated scene (scenes/) is trained for a few hundred steps at each SH degree asked for
@@ -14,7 +15,8 @@
  * whole file). Peers: SPZ v3 by this project's writer, SPZ by spz-js, SOG by
  * @playcanvas/splat-transform (decoded by splat-transform). With ../shared/datasets, DTU scan37
  * and lego rows need their imported scene folders (out/bench-scenes/, see bench/benchScenes.ts):
- * pass --scene-dirs.
+ * pass --scene-dirs (with --dataset-sh for their SH degrees). Pictures are half the photos'
+ * size unless --size says otherwise.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -75,18 +77,19 @@ async function trainedCloud(device: GPUDevice, scene: LoadedScene, name: string,
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'iters', 'size', 'split', 'stages', 'entries']);
+  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--iters 300] [--size 200x150] [--split 9] [--stages 4] [--entries 128]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128]');
     return 0;
   }
-  const sceneDirs = [
-    ...(args.values.scenes ?? 'pebbles,patterned-cube,stool').split(',').filter(Boolean).map((s) => resolve('scenes', s)),
-    ...(args.values['scene-dirs'] ?? '').split(',').filter(Boolean).map((s) => resolve(s)),
-  ];
   const shs = (args.values.sh ?? '3').split(',').map(Number);
+  const datasetShs = args.values['dataset-sh'] ? args.values['dataset-sh'].split(',').map(Number) : shs;
+  const sceneDirs = [
+    ...(args.values.scenes ?? 'pebbles,patterned-cube,stool').split(',').filter(Boolean).map((s) => ({ dir: resolve('scenes', s), shs })),
+    ...(args.values['scene-dirs'] ?? '').split(',').filter(Boolean).map((s) => ({ dir: resolve(s), shs: datasetShs })),
+  ];
   const iters = args.int('iters', 300, 1, 30000);
-  const size = parseSize(args.values.size ?? '200x150');
+  const fixedSize = args.values.size ? parseSize(args.values.size) : null;
   const split = args.values.split ?? '9';
   const stages = args.int('stages', 4, 1, 8);
   const entries = args.int('entries', 128, 1, 256);
@@ -94,20 +97,25 @@ async function main(): Promise<number> {
   console.error(`GPU: ${gpu.description} (${gpu.driver})`);
   const rows: Row[] = [];
 
-  for (const dir of sceneDirs) {
+  const sizes = new Set<string>();
+  for (const { dir, shs: sceneShs } of sceneDirs) {
     const scene = await loadScene(fsSource(dir));
     const name = scene.manifest.name;
-    const splitName = scene.manifest.splits[split] ? split : Object.keys(scene.manifest.splits)[0];
+    // The split asked for, else the densest one the scene has (lego: 8).
+    const splitName = scene.manifest.splits[split] ? split : Object.keys(scene.manifest.splits).sort((a, b) => Number(b) - Number(a))[0];
+    const photo = scene.views[0].rgba;
+    const size = fixedSize ?? { width: Math.round(photo.width / 2), height: Math.round(photo.height / 2) };
+    sizes.add(`${size.width}x${size.height}`);
     const prepared = prepareSplit(scene, splitName, size);
-    for (const sh of shs) {
+    for (const sh of sceneShs) {
       const cloud = await trainedCloud(gpu.device, scene, name, splitName, sh, iters, size);
       const plyBytes = writePly(cloud).length;
       const base = await scoreCloud(gpu.device, prepared, cloud);
       const add = async (codec: string, decoded: GaussianCloud, bytes: number, enc: number | null, dec: number | null) => {
         const s = await scoreCloud(gpu.device, prepared, decoded, base.renders);
-        rows.push({ scene: name, sh, codec, splats: decoded.count, bytes, plyBytes, psnr: s.psnr, basePsnr: base.psnr, vsPly: s.vsPly, enc, dec });
+        rows.push({ scene: `${name} (${splitName})`, sh, codec, splats: decoded.count, bytes, plyBytes, psnr: s.psnr, basePsnr: base.psnr, vsPly: s.vsPly, enc, dec });
       };
-      rows.push({ scene: name, sh, codec: 'PLY (uncompressed)', splats: cloud.count, bytes: plyBytes, plyBytes, psnr: base.psnr, basePsnr: base.psnr, vsPly: Infinity, enc: null, dec: null });
+      rows.push({ scene: `${name} (${splitName})`, sh, codec: 'PLY (uncompressed)', splats: cloud.count, bytes: plyBytes, plyBytes, psnr: base.psnr, basePsnr: base.psnr, vsPly: Infinity, enc: null, dec: null });
 
       let t0 = performance.now();
       const stream = encodeStream(cloud, { stages, codebookEntries: entries, cameras: prepared.train.map((v) => v.camera) });
@@ -139,7 +147,7 @@ async function main(): Promise<number> {
   }
 
   const f = (x: number | null, d = 2) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log(`bench:codec  split ${split}, ${iters} training steps at ${size.width}x${size.height}, stream: ${stages} colour stages x ${entries} entries; PSNR on the split's test views`);
+  console.log(`bench:codec  split ${split} (else the scene's densest), ${iters} training steps at ${[...sizes].join(', ')}, stream: ${stages} colour stages x ${entries} entries; PSNR on the split's test views`);
   console.log('| scene | SH | codec | splats | bytes | B/splat | x smaller than PLY | PSNR | dPSNR | vs PLY render | enc s | dec s |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
