@@ -11,9 +11,16 @@
 import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
 import { readSplatBlob, type SplatLoadPhase } from '../src/io/splatBlob.ts';
 import { writeSplatFile, type SplatFileFormat, type WriteSplatFileOptions } from '../src/io/splatFile.ts';
+import { writeStreamFile } from '../src/io/streamFile.ts';
 import { cloudArrays, hostWorker, transferring } from '../src/worker/workerHost.ts';
 
 export type SplatFileProgress = (phase: SplatLoadPhase | 'writing', done: number, total: number) => void;
+
+/** A progressive stream (src/stream): its bytes and the encoder's seconds. */
+export interface EncodedStream {
+  bytes: Uint8Array;
+  seconds: number;
+}
 
 const api = hostWorker({
   async read(file: Blob, name: string, onProgress: SplatFileProgress): Promise<GaussianCloud> {
@@ -24,6 +31,14 @@ const api = hostWorker({
   write(cloud: GaussianCloud, format: SplatFileFormat, options: Pick<WriteSplatFileOptions, 'ply'>, onProgress: SplatFileProgress): Uint8Array {
     const bytes = writeSplatFile(cloud, format, { ...options, onProgress: (done, total) => void onProgress('writing', done, total) });
     return transferring(bytes, [bytes]);
+  },
+
+  /** The Compress stage: the cloud as a progressive stream; progress is the encoder's phases as 0..100. */
+  encodeStream(cloud: GaussianCloud, onProgress: SplatFileProgress): EncodedStream {
+    const t0 = performance.now();
+    const phases = ['order', 'colour', 'deflate', 'done'];
+    const bytes = writeStreamFile(cloud, { onProgress: (phase, f) => void onProgress('writing', Math.round(100 * ((phases.indexOf(phase) + f) / phases.length)), 100) });
+    return transferring({ bytes, seconds: (performance.now() - t0) / 1000 }, [bytes]);
   },
 });
 

@@ -2,7 +2,7 @@
  * One entry point for every splat file the app opens or saves: 3DGS .ply, Niantic .spz and
  * antimatter15 .splat. Reading picks the format from the bytes where the format has a signature
  * ("ply" + line break; gzip's 1f 8b or a raw "NGSP" for SPZ) and from the name where it has none
- * (.splat). The PLY signature wins over any name (a .ply saved as .splat still opens); a .splat
+ * (.splat); this project's progressive stream (.gsrq, src/stream) is read by its "GSRQ" signature. The PLY signature wins over any name (a .ply saved as .splat still opens); a .splat
  * name wins over the SPZ signatures, since a .splat file's first float may start with any bytes.
  */
 import { InputError } from '../core/errors.ts';
@@ -10,6 +10,7 @@ import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import { readPly, writePly, type WritePlyOptions } from './ply.ts';
 import { readSplat, writeSplat } from './splatFormat.ts';
 import { readSpz, writeSpz, type WriteSpzOptions } from './spz.ts';
+import { isStreamFile, readStreamFile } from './streamFile.ts';
 
 export type SplatFileFormat = 'ply' | 'spz' | 'splat';
 
@@ -20,6 +21,8 @@ export const ACCEPTED_SPLAT_FILES = '3D Gaussian Splatting .ply, Niantic .spz or
 export interface ReadSplatFileOptions {
   /** Splats read so far of the total. */
   onProgress?: (done: number, total: number) => void;
+  /** A progressive stream (src/stream) with damaged or missing chunks: one call per chunk skipped. */
+  onWarning?: (message: string) => void;
 }
 
 export interface WriteSplatFileOptions {
@@ -47,6 +50,8 @@ export function detectSplatFormat(bytes: Uint8Array, fileName: string): SplatFil
 }
 
 export function readSplatFile(bytes: Uint8Array, fileName: string, opts: ReadSplatFileOptions = {}): GaussianCloud {
+  // This project's progressive stream (.gsrq) has a signature of its own.
+  if (isStreamFile(bytes)) return readStreamFile(bytes, fileName, opts.onWarning);
   const format = detectSplatFormat(bytes, fileName);
   const common = { file: fileName, onProgress: opts.onProgress };
   switch (format) {

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { InputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { CloudPanel } from './CloudPanel.tsx';
+import { CompressPanel } from './CompressPanel.tsx';
 import { fetchBundledScenes, type BundledScene } from './bundledScenes.ts';
 import { DropOverlay } from './DropOverlay.tsx';
 import { EvaluatePanel } from './evaluate/EvaluatePanel.tsx';
@@ -86,6 +87,12 @@ export function App() {
   const evalReady = !evalBlocked && !evaluation.problem;
   const stageStatus = { masks: masksStatus(scene, masks), poses: posesStatus(scene, poses), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
   const viewer = useShownCloud(scene, training, { showError, showInfo });
+  const compressing = viewer.job?.kind === 'write' && viewer.job.label.startsWith('Compressing') ? viewer.job : null;
+  const compressStatus = compressing
+    ? { state: 'running' as const, label: `running · ${compressing.done}%` }
+    : viewer.stream
+      ? { state: 'done' as const, label: 'done' }
+      : { state: viewer.shown ? ('ready' as const) : ('blocked' as const), label: viewer.shown ? 'ready' : 'needs a cloud', hint: viewer.shown ? undefined : 'Reconstruct or open a cloud first' };
   // The preview describes the run: shown while it trains and while its cloud is the one on view
   // (an opened file replaces it), until closed (a new run brings it back).
   const [closedPreview, setClosedPreview] = useState<number | null>(null);
@@ -205,12 +212,15 @@ export function App() {
         </div>
         <aside className="sidebar" data-testid="sidebar">
           <PipelinePanel
-            status={stageStatus}
+            status={{ ...stageStatus, compress: compressStatus }}
             bodies={{
               // Nothing to show for masks and cameras that came with the scene.
               masks: scene && masks.missing.length > 0 && <MasksPanel masks={masks} />,
               poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
+              compress: viewer.shown && (
+                <CompressPanel hasCloud={!!viewer.shown} busy={!!viewer.job} compressing={compressing} stream={viewer.stream} onCompress={() => void viewer.saveStream()} />
+              ),
               evaluate: scene && (
                 <EvaluatePanel
                   ev={evaluation}

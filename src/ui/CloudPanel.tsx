@@ -50,7 +50,7 @@ export function CloudPanel({ shown, job, onOpen, onSave }: Props) {
             {s.label}
           </button>
         ))}
-        <HiddenFileInput ref={input} accept=".ply,.spz,.splat" testId="cloud-input" onFile={onOpen} />
+        <HiddenFileInput ref={input} accept=".ply,.spz,.splat,.gsrq" testId="cloud-input" onFile={onOpen} />
       </div>
     </section>
   );

@@ -6,13 +6,14 @@
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { SplatFileFormat, WriteSplatFileOptions } from '../io/splatFile.ts';
 import { proxy, workerClient } from '../worker/workerClient.ts';
-import type { SplatFileProgress, SplatFileWorkerApi } from '../../workers/splatFile.worker.ts';
+import type { EncodedStream, SplatFileProgress, SplatFileWorkerApi } from '../../workers/splatFile.worker.ts';
 
-export type { SplatFileProgress };
+export type { EncodedStream, SplatFileProgress };
 
 export interface SplatFileClient {
   read(file: File, onProgress: SplatFileProgress): Promise<GaussianCloud>;
   write(cloud: GaussianCloud, format: SplatFileFormat, options: Pick<WriteSplatFileOptions, 'ply'>, onProgress: SplatFileProgress): Promise<Uint8Array>;
+  encodeStream(cloud: GaussianCloud, onProgress: SplatFileProgress): Promise<EncodedStream>;
 }
 
 const worker = workerClient<SplatFileWorkerApi>({
@@ -23,6 +24,7 @@ const worker = workerClient<SplatFileWorkerApi>({
 const client: SplatFileClient = {
   read: (file, onProgress) => worker.call((r) => r.read(file, file.name, proxy(onProgress)) as Promise<GaussianCloud>),
   write: (cloud, format, options, onProgress) => worker.call((r) => r.write(cloud, format, options, proxy(onProgress)) as Promise<Uint8Array>),
+  encodeStream: (cloud, onProgress) => worker.call((r) => r.encodeStream(cloud, proxy(onProgress)) as Promise<EncodedStream>),
 };
 
 /** The app's one client (its worker starts on the first call). */

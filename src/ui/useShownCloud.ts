@@ -12,6 +12,7 @@ import { InputError } from '../core/errors.ts';
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { SPLAT_FILE_EXTENSIONS, type SplatFileFormat } from '../io/splatFile.ts';
+import { STREAM_EXTENSION } from '../io/streamFile.ts';
 import { PLY_HEADER_BYTES, plyTrainedSize, trainedSizeComment, type TrainedSize } from '../io/trainedSize.ts';
 import { downloadFile } from './download.ts';
 import { getSplatFileClient } from './splatFileClient.ts';
@@ -32,6 +33,20 @@ export interface ShownCloud {
 }
 
 /** A file being read or a cloud being written. */
+export interface SavedStream {
+  cloudId: number;
+  name: string;
+  bytes: number;
+  splats: number;
+  seconds: number;
+  plyBytes: number;
+}
+
+/** Bytes of the cloud as a binary 3DGS PLY (the header aside): 4 bytes a value. */
+function plyByteSize(cloud: GaussianCloud): number {
+  return cloud.count * 4 * (3 + 3 + 4 + 1 + 3 * (cloud.shDegree + 1) ** 2 + 3);
+}
+
 export interface CloudJob {
   id: number;
   kind: 'read' | 'write';
@@ -49,6 +64,8 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
   const [job, setJob] = useState<CloudJob | null>(null);
   /** Clouds saved so far on this page. */
   const [saved, setSaved] = useState(0);
+  /** The last progressive stream saved (the Compress stage shows it), for the cloud shown then. */
+  const [stream, setStream] = useState<SavedStream | null>(null);
   const notifyRef = useLatest(notify);
   /** The file read whose outcome is still wanted (bumped by every new read and scene). */
   const readRef = useRef(0);
@@ -133,7 +150,33 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
     }
   }, [shown, job]);
 
-  return { shown, job, openFile, save, saved };
+  /** The Compress stage: encode the shown cloud as a progressive stream in the worker and save it. */
+  const saveStream = useCallback(async () => {
+    const s = shown;
+    if (!s || job) return;
+    const id = ++jobSeq.current;
+    const label = `Compressing to ${STREAM_EXTENSION}`;
+    setJob({ id, kind: 'write', label, done: 0, total: 100 });
+    let settled = false;
+    try {
+      const { bytes, seconds } = await getSplatFileClient().encodeStream(s.cloud, (_phase, done, total) => {
+        if (!settled) setJob((j) => (j?.id === id ? { id, kind: 'write', label, done, total } : j));
+      });
+      const name = `${s.saveName}${STREAM_EXTENSION}`;
+      downloadFile(name, bytes, 'application/octet-stream');
+      setSaved((n) => n + 1);
+      setStream({ cloudId: s.id, name, bytes: bytes.length, splats: s.cloud.count, seconds, plyBytes: plyByteSize(s.cloud) });
+      notifyRef.current.showInfo(`Saved ${name}: ${countText(s.cloud.count)} splats, ${(bytes.length / 2 ** 20).toFixed(2)} MB.`);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      notifyRef.current.showError(new InputError(`could not compress the cloud: ${why}`));
+    } finally {
+      settled = true;
+      endJob(id);
+    }
+  }, [shown, job]);
+
+  return { shown, job, openFile, save, saved, saveStream, stream: stream && shown && stream.cloudId === shown.id ? stream : null };
 }
 
 export type ShownCloudState = ReturnType<typeof useShownCloud>;

@@ -128,17 +128,15 @@ describe('app in headless Chromium', () => {
     await page.waitForSelector('[data-testid="message-info"]', { timeout: 20_000 });
     expect(await page.locator('[data-testid="message-error"]').count()).toBe(0);
 
-    // The stages not built yet say so; the scene's own masks and cameras are used; Visual hull and
+    // The scene's own masks and cameras are used; Visual hull and
     // Train run here (cameras, masks, WebGPU).
     for (const id of ['masks', 'poses']) {
       expect(await page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state')).toBe('done');
       expect(await page.locator(`[data-testid="stage-${id}-label"]`).textContent()).toBe('from the scene');
     }
-    for (const id of ['compress']) {
-      const stage = page.locator(`[data-testid="stage-${id}"]`);
-      expect(await stage.getAttribute('data-state')).toBe('unavailable');
-      expect(await stage.textContent()).toContain('not available yet');
-    }
+    // Compress is built, and waits for a cloud to pack.
+    expect(await page.locator('[data-testid="stage-compress"]').getAttribute('data-state')).toBe('blocked');
+    expect(await page.locator('[data-testid="stage-compress-label"]').textContent()).toBe('needs a cloud');
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, {
       timeout: 20_000,
     });

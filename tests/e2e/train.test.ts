@@ -98,8 +98,7 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 20_000 });
     expect(await page.locator('[data-testid="stage-hull"]').getAttribute('data-state')).toBe('ready');
     for (const id of ['masks', 'poses']) expect(await page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state')).toBe('done');
-    for (const id of ['compress'])
-      expect(await page.locator(`[data-testid="stage-${id}"]`).getAttribute('data-state')).toBe('unavailable');
+    expect(await page.locator('[data-testid="stage-compress"]').getAttribute('data-state')).toBe('blocked');
     expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs a cloud');
     expect(await page.locator('[data-testid="train-init"]').inputValue()).toBe('hull');
     expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('1000');

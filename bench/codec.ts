@@ -1,0 +1,159 @@
+/**
+ * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages 4 --entries 128
+ *                        --scene-dirs out/bench-scenes/dtu_scan37,out/bench-scenes/lego --dataset-sh 3]
+ *
+ * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
+ * each generated scene (scenes/) is trained for a few hundred steps at each SH degree asked for
+ * (cached in out/bench-codec/), then written and read back by every codec, and each decoded cloud
+ * renders the split's held-out test views. Columns:
+ *   bytes, bytes per splat, ratio to the cloud's PLY,
+ *   PSNR: mean over the test views against the photos; dPSNR: that minus the uncompressed cloud's;
+ *   vs PLY: PSNR of the decoded cloud's renders against the uncompressed cloud's renders,
+ *   enc / dec: seconds (one run; a shared 2-core machine, so read them as rough).
+ * Rows for this codec: the first chunk alone (the first thing a viewer draws), then each colour
+ * refinement layer's prefix (L1 = geometry of every splat + stage-0 colours; the last is the
+ * whole file). Peers: SPZ v3 by this project's writer, SPZ by spz-js, SOG by
+ * @playcanvas/splat-transform (decoded by splat-transform). With ../shared/datasets, DTU scan37
+ * and lego rows need their imported scene folders (out/bench-scenes/, see bench/benchScenes.ts):
+ * pass --scene-dirs (with --dataset-sh for their SH degrees). Pictures are half the photos'
+ * size unless --size says otherwise.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { GaussianCloud } from '../src/core/gaussianCloud.ts';
+import type { RGBAImage } from '../src/core/image.ts';
+import { psnr } from '../src/core/metrics/index.ts';
+import { readPly, writePly } from '../src/io/ply.ts';
+import { loadScene, type LoadedScene } from '../src/io/sceneFolder.ts';
+import { fsSource } from '../src/node/fsFileSource.ts';
+import { prepareSplit, type PreparedSplit } from '../src/recon/prepareViews.ts';
+import { reconstructScene } from '../src/recon/reconstructScene.ts';
+import { renderCloudViews } from '../src/recon/renderViews.ts';
+import { resolveTrainOptions } from '../src/recon/train/trainOptions.ts';
+import { ChunkKind, decodeStream, encodeStream, parseStreamHeader } from '../src/stream/index.ts';
+import { parseArgs, parseSize } from '../scripts/lib/args.ts';
+import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
+import { runCli } from '../scripts/lib/runCli.ts';
+import { PEER_CODECS } from './codec/peers.ts';
+
+interface Row {
+  scene: string;
+  sh: number;
+  codec: string;
+  splats: number;
+  bytes: number;
+  plyBytes: number;
+  psnr: number;
+  basePsnr: number;
+  vsPly: number;
+  enc: number | null;
+  dec: number | null;
+}
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+async function scoreCloud(device: GPUDevice, prepared: PreparedSplit, cloud: GaussianCloud, baseRenders?: RGBAImage[]): Promise<{ psnr: number; vsPly: number; renders: RGBAImage[] }> {
+  const renders = await renderCloudViews(device, cloud, prepared.test.map((v) => v.camera), prepared.background);
+  const mean = (f: (i: number) => number) => renders.reduce((s, _, i) => s + f(i), 0) / renders.length;
+  return {
+    psnr: mean((i) => psnr(renders[i], prepared.test[i].rgba)),
+    vsPly: baseRenders ? mean((i) => Math.min(99, psnr(renders[i], baseRenders[i]))) : Infinity,
+    renders,
+  };
+}
+
+async function trainedCloud(device: GPUDevice, scene: LoadedScene, name: string, split: string, sh: number, iters: number, size: { width: number; height: number }): Promise<GaussianCloud> {
+  const dir = resolve('out/bench-codec');
+  const file = join(dir, `${name}-split${split}-sh${sh}-${iters}it-${size.width}x${size.height}.ply`);
+  if (existsSync(file)) return readPly(await readFile(file));
+  console.error(`training ${name} (split ${split}, SH ${sh}, ${iters} steps at ${size.width}x${size.height})`);
+  const t0 = performance.now();
+  const res = await reconstructScene(device, scene, { ...resolveTrainOptions({ iterations: iters, shDegree: sh }), split, size });
+  console.error(`  ${res.train.cloud.count} splats in ${seconds(t0).toFixed(0)} s`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, writePly(res.train.cloud));
+  return res.train.cloud;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries']);
+  if (args.help) {
+    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128]');
+    return 0;
+  }
+  const shs = (args.values.sh ?? '3').split(',').map(Number);
+  const datasetShs = args.values['dataset-sh'] ? args.values['dataset-sh'].split(',').map(Number) : shs;
+  const sceneDirs = [
+    ...(args.values.scenes ?? 'pebbles,patterned-cube,stool').split(',').filter(Boolean).map((s) => ({ dir: resolve('scenes', s), shs })),
+    ...(args.values['scene-dirs'] ?? '').split(',').filter(Boolean).map((s) => ({ dir: resolve(s), shs: datasetShs })),
+  ];
+  const iters = args.int('iters', 300, 1, 30000);
+  const fixedSize = args.values.size ? parseSize(args.values.size) : null;
+  const split = args.values.split ?? '9';
+  const stages = args.int('stages', 4, 1, 8);
+  const entries = args.int('entries', 128, 1, 256);
+  const gpu = await nodeGpu();
+  console.error(`GPU: ${gpu.description} (${gpu.driver})`);
+  const rows: Row[] = [];
+
+  const sizes = new Set<string>();
+  for (const { dir, shs: sceneShs } of sceneDirs) {
+    const scene = await loadScene(fsSource(dir));
+    const name = scene.manifest.name;
+    // The split asked for, else the densest one the scene has (lego: 8).
+    const splitName = scene.manifest.splits[split] ? split : Object.keys(scene.manifest.splits).sort((a, b) => Number(b) - Number(a))[0];
+    const photo = scene.views[0].rgba;
+    const size = fixedSize ?? { width: Math.round(photo.width / 2), height: Math.round(photo.height / 2) };
+    sizes.add(`${size.width}x${size.height}`);
+    const prepared = prepareSplit(scene, splitName, size);
+    for (const sh of sceneShs) {
+      const cloud = await trainedCloud(gpu.device, scene, name, splitName, sh, iters, size);
+      const plyBytes = writePly(cloud).length;
+      const base = await scoreCloud(gpu.device, prepared, cloud);
+      const add = async (codec: string, decoded: GaussianCloud, bytes: number, enc: number | null, dec: number | null) => {
+        const s = await scoreCloud(gpu.device, prepared, decoded, base.renders);
+        rows.push({ scene: `${name} (${splitName})`, sh, codec, splats: decoded.count, bytes, plyBytes, psnr: s.psnr, basePsnr: base.psnr, vsPly: s.vsPly, enc, dec });
+      };
+      rows.push({ scene: `${name} (${splitName})`, sh, codec: 'PLY (uncompressed)', splats: cloud.count, bytes: plyBytes, plyBytes, psnr: base.psnr, basePsnr: base.psnr, vsPly: Infinity, enc: null, dec: null });
+
+      let t0 = performance.now();
+      const stream = encodeStream(cloud, { stages, codebookEntries: entries, cameras: prepared.train.map((v) => v.camera) });
+      const enc = seconds(t0);
+      const header = parseStreamHeader(stream);
+      const end = (i: number) => header.chunks[i].offset + header.chunks[i].byteLength;
+      const firstBase = header.chunks.findIndex((c) => c.kind === ChunkKind.base);
+      const prefixes: [string, number][] = [[`stream: first chunk`, end(firstBase)]];
+      for (let s = 0; s < stages; s++) {
+        let last = -1;
+        header.chunks.forEach((c, i) => (c.stage <= s ? (last = i) : undefined));
+        prefixes.push([`stream: L${s + 1}${s === stages - 1 ? ' (whole file)' : ''}`, end(last)]);
+      }
+      for (const [label, bytes] of prefixes) {
+        t0 = performance.now();
+        const decoded = decodeStream(stream.subarray(0, bytes));
+        await add(label, decoded.cloud, bytes, bytes === stream.length ? enc : null, seconds(t0));
+      }
+      for (const peer of PEER_CODECS) {
+        t0 = performance.now();
+        const bytes = await peer.encode(cloud);
+        const e = seconds(t0);
+        t0 = performance.now();
+        const decoded = await peer.decode(bytes);
+        await add(peer.name, decoded, bytes.length, e, seconds(t0));
+      }
+      console.error(`  ${name} SH ${sh} done`);
+    }
+  }
+
+  const f = (x: number | null, d = 2) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(d) : '-');
+  console.log(`bench:codec  split ${split} (else the scene's densest), ${iters} training steps at ${[...sizes].join(', ')}, stream: ${stages} colour stages x ${entries} entries; PSNR on the split's test views`);
+  console.log('| scene | SH | codec | splats | bytes | B/splat | x smaller than PLY | PSNR | dPSNR | vs PLY render | enc s | dec s |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.scene} | ${r.sh} | ${r.codec} | ${r.splats} | ${r.bytes} | ${(r.bytes / r.splats).toFixed(2)} | ${(r.plyBytes / r.bytes).toFixed(1)} | ${f(r.psnr)} | ${r.codec.startsWith('PLY') ? '0' : (r.psnr - r.basePsnr >= 0 ? '+' : '') + f(r.psnr - r.basePsnr)} | ${f(r.vsPly)} | ${f(r.enc)} | ${f(r.dec)} |`);
+  }
+  return 0;
+}
+
+runCli(main);

@@ -1,0 +1,72 @@
+/**
+ * `npm run stream -- encode|decode` end to end: a PLY becomes a stream and back, sizes and times
+ * are printed, a truncated stream decodes what arrived with a warning, and a file that is not a
+ * stream is one line of error and exit code 1.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readPly, writePly } from '../../src/io/ply.ts';
+import { decodeStream } from '../../src/stream/index.ts';
+import { randomCloud } from '../io/splatTestKit.ts';
+
+const run = promisify(execFile);
+const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+
+async function streamCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(tsx, ['scripts/stream.ts', ...args], { cwd: process.cwd() });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let dir: string;
+const cloud = randomCloud(700, 1, 3);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stream-cli-'));
+  await writeFile(join(dir, 'cloud.ply'), writePly(cloud));
+});
+
+describe('npm run stream', () => {
+  it('encodes a PLY and decodes it back to a standard PLY', async () => {
+    const enc = await streamCli('encode', join(dir, 'cloud.ply'), join(dir, 'cloud.gsrq'), '--stages', '2', '--entries', '64');
+    expect(enc.code).toBe(0);
+    const stream = new Uint8Array(await readFile(join(dir, 'cloud.gsrq')));
+    expect(enc.stdout).toMatch(`700 splats, SH degree 1`);
+    expect(enc.stdout).toMatch(`(${(stream.length / 700).toFixed(2)} bytes/splat`);
+    expect(enc.stdout).toMatch(/encode\s+\d+\.\d\d s/);
+
+    const dec = await streamCli('decode', join(dir, 'cloud.gsrq'), join(dir, 'back.ply'));
+    expect(dec.code).toBe(0);
+    expect(dec.stdout).toMatch(/700 of 700 splats, SH degree 1/);
+    expect(dec.stdout).toMatch(/decode\s+\d+\.\d\d s/);
+    const back = readPly(await readFile(join(dir, 'back.ply')));
+    expect(back).toEqual(decodeStream(stream).cloud);
+  });
+
+  it('decodes a truncated stream to what arrived, with a warning per lost chunk', async () => {
+    const stream = new Uint8Array(await readFile(join(dir, 'cloud.gsrq')));
+    await writeFile(join(dir, 'cut.gsrq'), stream.subarray(0, Math.floor(stream.length * 0.6)));
+    const dec = await streamCli('decode', join(dir, 'cut.gsrq'), join(dir, 'cut.ply'));
+    expect(dec.code).toBe(0);
+    expect(dec.stderr).toMatch(/^warning: chunk \d+: the stream ends at byte/m);
+    const back = readPly(await readFile(join(dir, 'cut.ply')));
+    expect(back.count).toBeGreaterThan(0);
+  });
+
+  it('says in one line when the input is not a stream', async () => {
+    const dec = await streamCli('decode', join(dir, 'cloud.ply'), join(dir, 'x.ply'));
+    expect(dec.code).toBe(1);
+    expect(dec.stderr.trim()).toBe(`error: ${join(dir, 'cloud.ply')}: not a splat stream (the file does not start with "GSRQ")`);
+    const usage = await streamCli('squash', 'a', 'b');
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch('usage:');
+  });
+});
