@@ -15,7 +15,7 @@ import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
 import { placeWithObjectCentredStart } from './objectCentred.ts';
 import { incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
-import { dilateMask } from './features/keypoints.ts';
+import { dilateMask, nearestMask } from './features/keypoints.ts';
 import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
 import { allPairs, matchFeatures } from './features/match.ts';
 import { detectOrb } from './features/orb.ts';
@@ -99,16 +99,6 @@ const now = () => (typeof performance !== 'undefined' ? performance.now() : Date
 /** The pairs matched for n views (all pairs up to 12 views). */
 export function matchPairs(n: number): [number, number][] {
   return n <= ALL_PAIRS_UP_TO ? allPairs(n) : allPairs(n).filter(([a, b]) => b - a <= WINDOW);
-}
-
-function nearestMask(mask: Uint8Array, w: number, h: number, W: number, H: number): Uint8Array {
-  if (w === W && h === H) return mask;
-  const out = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++) {
-    const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / H));
-    for (let x = 0; x < W; x++) out[y * W + x] = mask[sy * w + Math.min(w - 1, Math.floor(((x + 0.5) * w) / W))];
-  }
-  return out;
 }
 
 /** What the features and matching steps hand SfM (exported for benches and diagnostics). */

@@ -77,7 +77,7 @@ export function pnpDlt(points: ArrayLike<number>, pixels: ArrayLike<number>, int
 }
 
 /** Squared pixel reprojection error of correspondence i under (R, t); Infinity behind the camera. */
-function errorSq(pose: Pose, intr: Intrinsics, points: ArrayLike<number>, pixels: ArrayLike<number>, i: number): number {
+export function errorSq(pose: Pose, intr: Intrinsics, points: ArrayLike<number>, pixels: ArrayLike<number>, i: number): number {
   const q = mat3MulVec(pose.R, [points[3 * i], points[3 * i + 1], points[3 * i + 2]]);
   const z = q[2] + pose.t[2];
   if (!(z > 0)) return Infinity;

@@ -12,7 +12,7 @@ import type { Mat3, Vec3 } from '../../core/camera.ts';
 import { mat3MulVec } from '../../core/camera.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { choleskySolve } from './linalg.ts';
-import { refinePose, type Intrinsics, type PnpResult } from './pnp.ts';
+import { errorSq, refinePose, type Intrinsics, type PnpResult } from './pnp.ts';
 import { drawSample, ransacIterations } from './ransac.ts';
 
 /**
@@ -37,15 +37,6 @@ export function translationFromRays(points: ArrayLike<number>, pixels: ArrayLike
   return t && t.every(Number.isFinite) ? [t[0], t[1], t[2]] : null;
 }
 
-function errorSq(R: Mat3, t: Vec3, intr: Intrinsics, points: ArrayLike<number>, pixels: ArrayLike<number>, i: number): number {
-  const q = mat3MulVec(R, [points[3 * i], points[3 * i + 1], points[3 * i + 2]]);
-  const z = q[2] + t[2];
-  if (!(z > 0)) return Infinity;
-  const du = (intr.fx * (q[0] + t[0])) / z + intr.cx - pixels[2 * i];
-  const dv = (intr.fy * (q[1] + t[1])) / z + intr.cy - pixels[2 * i + 1];
-  return du * du + dv * dv;
-}
-
 export interface KnownRotationPnpOptions {
   thresholdPx: number;
   seed: number;
@@ -62,7 +53,7 @@ export function ransacPnpKnownRotation(points: ArrayLike<number>, pixels: ArrayL
   const mask = new Uint8Array(n);
   const score = (rot: Mat3, t: Vec3) => {
     let count = 0;
-    for (let i = 0; i < n; i++) count += mask[i] = errorSq(rot, t, intr, points, pixels, i) < thr2 ? 1 : 0;
+    for (let i = 0; i < n; i++) count += mask[i] = errorSq({ R: rot, t }, intr, points, pixels, i) < thr2 ? 1 : 0;
     return count;
   };
   const inlierIdx = (m: Uint8Array) => Array.from(m.keys()).filter((i) => m[i]);
@@ -93,7 +84,7 @@ export function ransacPnpKnownRotation(points: ArrayLike<number>, pixels: ArrayL
   const count = score(refined.R, refined.t);
   if (!Number.isFinite(refined.rmsPx)) {
     let s = 0;
-    for (let i = 0; i < n; i++) if (mask[i]) s += errorSq(refined.R, refined.t, intr, points, pixels, i);
+    for (let i = 0; i < n; i++) if (mask[i]) s += errorSq(refined, intr, points, pixels, i);
     refined.rmsPx = Math.sqrt(s / Math.max(1, count));
   }
   const inliers = mask.slice();

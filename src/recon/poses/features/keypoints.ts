@@ -28,6 +28,17 @@ export function maxFilter(src: Float32Array, width: number, height: number, radi
   return out;
 }
 
+/** A w x h mask at W x H, nearest neighbour (pixel-centre aligned); the mask itself when the sizes agree. */
+export function nearestMask(mask: Uint8Array, w: number, h: number, W: number, H: number): Uint8Array {
+  if (w === W && h === H) return mask;
+  const out = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / H));
+    for (let x = 0; x < W; x++) out[y * W + x] = mask[sy * w + Math.min(w - 1, Math.floor(((x + 0.5) * w) / W))];
+  }
+  return out;
+}
+
 /** Binary dilation of a 0/1 mask by a (2r+1)^2 square. */
 export function dilateMask(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
   const f = maxFilter(Float32Array.from(mask, (v) => (v ? 1 : 0)), width, height, radius);

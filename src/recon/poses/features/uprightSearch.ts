@@ -10,6 +10,7 @@
  * per pair, keeps each photo's keypoints one set, so tracks chain across pairs.
  */
 import { resizeImage, type RGBAImage } from '../../../core/image.ts';
+import { nearestMask } from './keypoints.ts';
 import { matchFeatures } from './match.ts';
 import { keypointsToSource, rotateImage, rotateMask } from './rotatedImage.ts';
 import type { Features } from './types.ts';
@@ -71,13 +72,7 @@ export async function searchUprightAngles(
     const s = Math.min(1, maxSide / Math.max(img.width, img.height));
     const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
     const mask = masks[v];
-    let m: Uint8Array | undefined;
-    if (mask) {
-      m = new Uint8Array(w * h);
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++)
-          m[y * w + x] = mask[Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / h)) * img.width + Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / w))];
-    }
+    const m = mask ? nearestMask(mask, img.width, img.height, w, h) : undefined;
     return { img: resizeImage(img, w, h), mask: m };
   });
   const total = n * angles.length;
