@@ -102,11 +102,12 @@ async function main(): Promise<number> {
 
   const tty = process.stderr.isTTY;
   const r = await estimatePoses(images, {
-    features, model, modelLabel: modelPath, maxKeypoints, masks: maskData,
+    features, model, modelLabel: modelPath, maxKeypoints, masks: maskData, names: scene.views.map((v) => v.image),
     focalPx: focals.every(Boolean) ? (focals as number[]) : undefined,
     onProgress: (p) => { if (tty) process.stderr.write(`\r${p.stage} ${p.done}/${p.total}   `); },
   });
   if (tty) process.stderr.write('\n');
+  for (const w of r.warnings) console.error(`warning: ${w.message}`);
 
   const ids = scene.views.map((v) => v.id);
   const placed = ids.filter((_, i) => r.views[i].registered);

@@ -12,7 +12,7 @@ import type { RGBAImage } from '../src/core/image.ts';
 import { estimatePoses, type EstimatePosesOptions, type EstimatePosesResult, type PosesProgress } from '../src/recon/poses/estimatePoses.ts';
 import { hostWorker, transferring } from '../src/worker/workerHost.ts';
 
-export interface PosesRequest extends Pick<EstimatePosesOptions, 'features' | 'masks' | 'focalPx' | 'maxKeypoints' | 'detectMaxSide' | 'detectMinSide' | 'ratio'> {
+export interface PosesRequest extends Pick<EstimatePosesOptions, 'features' | 'masks' | 'names' | 'focalPx' | 'maxKeypoints' | 'detectMaxSide' | 'detectMinSide' | 'ratio'> {
   images: RGBAImage[];
   /** The feature model file (ALIKE-N or XFeat ONNX), for features 'alike' / 'xfeat'. */
   model?: { bytes: Uint8Array; name: string } | null;
@@ -31,6 +31,7 @@ const api = hostWorker(
         model: req.model?.bytes,
         modelLabel: req.model?.name,
         masks: req.masks,
+        names: req.names,
         focalPx: req.focalPx,
         maxKeypoints: req.maxKeypoints,
         detectMaxSide: req.detectMaxSide,

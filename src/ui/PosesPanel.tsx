@@ -1,14 +1,18 @@
 /**
  * The Poses stage's controls: per-step progress with a time estimate and Cancel while it runs,
  * Place again, the photos that could not be placed, each with the reason, and those placed only
- * roughly from their outlines by the object-centred start.
+ * roughly from their outlines by the object-centred start; which features match the photos
+ * (model-free, or ALIKE-N / XFeat from a model file or URL).
  */
+import type { FeatureSource } from '../recon/poses/estimatePoses.ts';
+import { FEATURE_MANIFESTS } from './models/manifests.ts';
+import { ModelPicker } from './models/ModelPicker.tsx';
 import { StageRunButton } from './StageRunButton.tsx';
 import { useNow } from './useNow.ts';
 import { posesProgressText, type Poses } from './usePoses.ts';
 
 export function PosesPanel({ poses: p }: { poses: Poses }) {
-  const { missing, run, running, poses, start, cancel } = p;
+  const { missing, run, running, poses, start, cancel, features, setFeatures, models, needsModel } = p;
   const now = useNow(running);
   if (missing.length === 0) return null;
   return (
@@ -41,6 +45,15 @@ export function PosesPanel({ poses: p }: { poses: Poses }) {
           ))}
         </ul>
       )}
+      {poses && poses.warnings.length > 0 && (
+        <ul className="masks-warnings" data-testid="poses-warnings">
+          {poses.warnings.map((w) => (
+            <li key={`${w.id}-${w.kind}`} data-view-id={w.id} data-kind={w.kind}>
+              {w.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {poses && poses.guessed.length > 0 && (
         <ul className="masks-warnings" data-testid="poses-guessed">
           {poses.guessed.map((u) => (
@@ -52,6 +65,20 @@ export function PosesPanel({ poses: p }: { poses: Poses }) {
       )}
       {!running && !run && (
         <p className="train-note">Waits for the masks, then places the photos (features are matched inside the masks).</p>
+      )}
+      <label className="train-field" title="Learned features (ALIKE-N, XFeat) match wider angles between photos than the model-free ORB; their weights are not bundled: open the file or give its URL.">
+        <span>Features</span>
+        <select value={features} onChange={(e) => setFeatures(e.target.value as FeatureSource)} disabled={running} data-testid="poses-features">
+          <option value="none">model-free (ORB)</option>
+          <option value="alike">ALIKE-N (model file)</option>
+          <option value="xfeat">XFeat (model file)</option>
+        </select>
+      </label>
+      {features !== 'none' && <ModelPicker choice={models[features]} manifest={FEATURE_MANIFESTS[features]} disabled={running} testId="poses-model" />}
+      {needsModel && (
+        <p className="train-note" data-testid="poses-needs-model">
+          {needsModel}
+        </p>
       )}
       <StageRunButton stage="poses" running={running} onCancel={cancel} onStart={() => void start()} startLabel={run ? 'Place again' : 'Place photos'} />
     </div>

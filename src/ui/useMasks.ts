@@ -1,16 +1,19 @@
 /**
  * The Masks stage in the app: when a scene has photos without masks, the masks stage
- * (src/recon/masks, model-free 'auto' method) runs on them in the masks worker, with progress and
- * Cancel. The probability maps are kept, so the threshold slider re-thresholds every mask without
+ * (src/recon/masks: the model-free 'auto' method by default, or 'model': an IS-Net salient-object
+ * map from a model file the person opens or names by URL, refined by the same graph cut) runs on
+ * them in the masks worker, with progress and Cancel. The probability maps are kept, so the threshold slider re-thresholds every mask without
  * running the stage again. Per photo: accept, redo (run the stage again on that photo) or no mask
  * (the full frame). `edited` holds the masks as they are now; the training uses them.
  *
  * Views whose scene already has a mask (scene.json) keep it and are not estimated.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { describeError } from '../core/errors.ts';
+import { describeError, InputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { getMasksClient, maskWarning, thresholdProbability } from './masksClient.ts';
+import { SALIENT_MANIFEST } from './models/manifests.ts';
+import { useModelChoice } from './models/useModelChoice.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 
 export type MaskChoice = 'auto' | 'accepted' | 'full';
@@ -82,6 +85,20 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
   const sceneRef = useLatest(scene);
 
   const missing = useMemo(() => unmaskedViews(scene), [scene]);
+  const [method, setMethod] = useState<'auto' | 'model'>('auto');
+  const model = useModelChoice();
+  /** Why a run cannot use the chosen method, or null. */
+  const needsModel = method === 'model' && !model.model ? `Open the ${SALIENT_MANIFEST.file} model file (or give its URL) first, or use the model-free method.` : null;
+  const choiceRef = useLatest({ method, model: model.model, needsModel });
+  /** The worker request's method and model, or null (and the reason shown) when the model is missing. */
+  const methodRequest = useCallback(() => {
+    const c = choiceRef.current;
+    if (c.needsModel) {
+      notifyRef.current.showError(new InputError(c.needsModel));
+      return null;
+    }
+    return c.method === 'model' ? { method: 'model' as const, model: c.model } : { method: 'auto' as const };
+  }, []);
 
   /** Estimates the masks of `ids` (all views without a mask by default). */
   const start = useCallback(async (ids?: string[]) => {
@@ -89,6 +106,8 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
     if (!sc) return;
     const want = ids ?? unmaskedViews(sc);
     if (want.length === 0) return;
+    const how = methodRequest();
+    if (!how) return;
     abortRef.current?.abort();
     const ac = new AbortController();
     abortRef.current = ac;
@@ -98,7 +117,7 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
     setRun({ status: 'running', ids: want, done: 0, total: views.length, startedAt, endedAt: null, message: null });
     try {
       const res = await getMasksClient().estimate(
-        { method: 'auto', threshold, images: views.map((v) => v.rgba), names: views.map((v) => v.image) },
+        { ...how, threshold, images: views.map((v) => v.rgba), names: views.map((v) => v.image) },
         ac.signal,
         (done, total) => {
           if (!ac.signal.aborted) mine((r) => (r.status === 'running' ? { ...r, done, total } : r));
@@ -159,6 +178,8 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
     const sc = sceneRef.current;
     const v = sc?.views.find((x) => x.id === id);
     if (!sc || !v || redoAborts.current.has(id)) return;
+    const how = methodRequest();
+    if (!how) return;
     const ac = new AbortController();
     redoAborts.current.set(id, ac);
     const patch = (f: (m: EstimatedMask) => EstimatedMask) =>
@@ -168,7 +189,7 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
       });
     patch((m) => ({ ...m, redoing: true }));
     try {
-      const res = await getMasksClient().estimate({ method: 'auto', threshold, images: [v.rgba], names: [v.image] }, ac.signal, () => {});
+      const res = await getMasksClient().estimate({ ...how, threshold, images: [v.rgba], names: [v.image] }, ac.signal, () => {});
       if (sceneRef.current !== sc || ac.signal.aborted) return;
       const m = res.masks[0];
       patch(() => ({ width: m.width, height: m.height, probability: m.probability, choice: 'auto', redoing: false }));
@@ -189,7 +210,7 @@ export function useMasks(scene: LoadedScene | null, notify: Notify) {
   }, [estimated, threshold, names]);
 
   const running = run?.status === 'running';
-  return { missing, run, running, edited, threshold, setThreshold, start, cancel, setChoice, redo };
+  return { missing, run, running, edited, threshold, setThreshold, start, cancel, setChoice, redo, method, setMethod, model, needsModel };
 }
 
 export type Masks = ReturnType<typeof useMasks>;

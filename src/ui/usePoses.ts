@@ -1,7 +1,8 @@
 /**
  * The Poses stage in the app: once the masks are known, the photos without cameras are placed
- * by the poses stage (src/recon/poses: OpenCV.js ORB features, no model needed) in the poses
- * worker, with per-stage progress (features, matching, placing), a time estimate and Cancel. The
+ * by the poses stage (src/recon/poses) in the poses worker, with model-free OpenCV.js ORB features
+ * by default, or learned ALIKE-N / XFeat features from a model file the person opens or names by
+ * URL (the weights are never bundled), with per-stage progress (features, matching, placing), a time estimate and Cancel. The
  * cameras join the scene the later stages see as soon as they are known (the 3D view draws their
  * frustums); a photo that could not be placed is named with the reason.
  *
@@ -10,8 +11,11 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Camera } from '../core/camera.ts';
-import { describeError } from '../core/errors.ts';
+import { describeError, InputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
+import type { FeatureSource } from '../recon/poses/estimatePoses.ts';
+import { FEATURE_MANIFESTS } from './models/manifests.ts';
+import { useModelChoice, type ModelChoice } from './models/useModelChoice.ts';
 import { getPosesClient, type PosesProgress } from './posesClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 
@@ -26,6 +30,8 @@ export interface PlacedPoses {
    */
   guessed: { id: string; image: string; reason: string }[];
   bounds: { min: [number, number, number]; max: [number, number, number] } | null;
+  /** What may be wrong with the photos (the same shot twice, blur, another object), with what to do. */
+  warnings: { id: string; kind: string; message: string }[];
   focalPx: number;
   rmsPx: number;
 }
@@ -96,11 +102,22 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
   const keyRef = useRef(sceneKey);
   keyRef.current = sceneKey;
   const startedFor = useRef<unknown>(null);
+  const [features, setFeatures] = useState<FeatureSource>('none');
+  const models: Record<'alike' | 'xfeat', ModelChoice> = { alike: useModelChoice(), xfeat: useModelChoice() };
+  const model = features === 'none' ? null : models[features].model;
+  /** Why Place cannot run with the chosen features, or null. */
+  const needsModel = features !== 'none' && !model ? `Open the ${FEATURE_MANIFESTS[features].file} model file (or give its URL) first, or use model-free features.` : null;
+  const choiceRef = useLatest({ features, model, needsModel });
 
   const start = useCallback(async () => {
     const sc = sceneRef.current;
     const key = keyRef.current;
     if (!sc) return;
+    const choice = choiceRef.current;
+    if (choice.needsModel) {
+      notifyRef.current.showError(new InputError(choice.needsModel));
+      return;
+    }
     // Place again: every photo the scene itself has no camera for.
     const ids = unposedViews(sc);
     if (ids.length === 0) return;
@@ -114,7 +131,7 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
     setRun({ status: 'running', ids, progress: null, stageStartedAt: startedAt, startedAt, endedAt: null, message: null });
     try {
       const res = await getPosesClient().estimate(
-        { features: 'none', images: views.map((v) => v.rgba), masks: views.map((v) => v.maskData) },
+        { features: choice.features, model: choice.model, images: views.map((v) => v.rgba), masks: views.map((v) => v.maskData), names: views.map((v) => v.image) },
         ac.signal,
         (p) => {
           if (ac.signal.aborted) return;
@@ -132,7 +149,8 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
         else unplaced.push({ id: ids[i], image: views[i].image, reason: o.reason });
         if (o.registered && o.source === 'object-centred') guessed.push({ id: ids[i], image: views[i].image, reason: o.sfmReason ?? 'no reason given' });
       });
-      setPoses({ cameras, unplaced, guessed, bounds: res.bounds, focalPx: res.focalPx, rmsPx: res.finalRmsPx });
+      const warnings = res.warnings.map((w) => ({ id: ids[w.view], kind: w.kind, message: w.message }));
+      setPoses({ cameras, unplaced, guessed, warnings, bounds: res.bounds, focalPx: res.focalPx, rmsPx: res.finalRmsPx });
       mine((r) => ({ ...r, status: 'done', endedAt: performance.now() }));
       const secs = (res.times.totalMs / 1000).toFixed(1);
       if (cameras.size === 0) notifyRef.current.showError(`No photo could be placed (${secs} s): ${unplaced.map((u) => `${u.image}: ${u.reason}`).join('; ')}.`);
@@ -174,7 +192,7 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
   }, [ready, sceneKey, start]);
 
   const running = run?.status === 'running';
-  return { missing: unposedViews(scene), run, running, poses, start, cancel };
+  return { missing: unposedViews(scene), run, running, poses, start, cancel, features, setFeatures, models, needsModel };
 }
 
 export type Poses = ReturnType<typeof usePoses>;

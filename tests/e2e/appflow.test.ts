@@ -213,6 +213,42 @@ describe('photos without cameras or masks', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('learned features and the IS-Net masks need their model file: without one the stage says so, a wrong file is refused by its hash', async () => {
+    const bogus = { name: 'not_a_model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not an ONNX file') };
+    // Poses with ALIKE-N and no model: the page says what to open, and Place does not run.
+    await page.selectOption('[data-testid="poses-features"]', 'alike');
+    expect(await page.locator('[data-testid="poses-needs-model"]').textContent()).toMatch(/^Open the alike_n\.onnx model file \(or give its URL\) first/);
+    expect(await page.locator('[data-testid="poses-model-state"]').textContent()).toMatch(/Needs alike_n\.onnx \(BSD-3-Clause/);
+    // A wrong file: picked, then refused by the worker before anything runs, with its name and hash.
+    await page.setInputFiles('[data-testid="poses-model-input"]', bogus);
+    await page.waitForFunction(() => document.querySelector('[data-testid="poses-model-state"]')?.textContent?.startsWith('alike-n: not_a_model.onnx'));
+    expect(await page.locator('[data-testid="poses-needs-model"]').count()).toBe(0);
+    await page.click('[data-testid="poses-start"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-poses"]')?.getAttribute('data-state') === 'failed', null, { timeout: 60_000 });
+    expect(await page.locator('[data-testid="poses-message"]').textContent()).toMatch(/^Poses failed: not_a_model\.onnx: is not the alike-n model file alike_n\.onnx: its sha256 is [0-9a-f]{64}/);
+    // The cameras found before are kept.
+    expect(await page.locator('.viewport-legend').textContent()).toMatch(/^\d+ camera/);
+    // An unreachable URL: a message, not a hang.
+    await page.fill('[data-testid="poses-model-url"]', 'http://127.0.0.1:9/alike_n.onnx');
+    await page.click('[data-testid="poses-model-url-use"]');
+    await page.waitForSelector('[data-testid="poses-model-error"]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid="poses-model-error"]').textContent()).toMatch(/could not be fetched .* download the file and open it instead/);
+    await page.selectOption('[data-testid="poses-features"]', 'none');
+
+    // Masks with IS-Net and a wrong file: the same, and the masks shown before stay.
+    const areas = await page.locator('[data-testid="thumbnail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-mask-area')));
+    await page.selectOption('[data-testid="masks-method"]', 'model');
+    expect(await page.locator('[data-testid="masks-needs-model"]').textContent()).toMatch(/^Open the isnet/);
+    await page.setInputFiles('[data-testid="masks-model-input"]', bogus);
+    await page.waitForFunction(() => document.querySelector('[data-testid="masks-model-state"]')?.textContent?.includes('not_a_model.onnx'));
+    await page.click('[data-testid="masks-start"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-masks"]')?.getAttribute('data-state') === 'failed', null, { timeout: 60_000 });
+    expect(await page.locator('[data-testid="masks-message"]').textContent()).toMatch(/^Masks failed: not_a_model\.onnx: is not the .* model file .*sha256 is [0-9a-f]{64}/);
+    expect(await page.locator('[data-testid="thumbnail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-mask-area')))).toEqual(areas);
+    await page.selectOption('[data-testid="masks-method"]', 'auto');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('with cameras but no masks: the masks found are the ones training carves its hull from', async () => {
     const ids = cameras.map((c) => c.id);
     const manifest = {

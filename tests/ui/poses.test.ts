@@ -14,6 +14,7 @@ const placed = (ids: string[], unplaced: string[] = []): PlacedPoses => ({
   cameras: new Map(ids.map((id, i) => [id, cam(i)])),
   unplaced: unplaced.map((id) => ({ id, image: `${id}.png`, reason: 'too few matches' })),
   guessed: [],
+  warnings: [],
   bounds,
   focalPx: 50,
   rmsPx: 0.5,

@@ -14,6 +14,7 @@ import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
 import { placeWithObjectCentredStart } from './objectCentred.ts';
+import { photoWarnings, type PhotoWarning } from './photoWarnings.ts';
 import { incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
 import { dilateMask, nearestMask } from './features/keypoints.ts';
 import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
@@ -61,6 +62,8 @@ export interface EstimatePosesOptions {
    * start refined by silhouettes (./objectCentred.ts), marked source 'object-centred' (default true).
    */
   objectCentred?: boolean;
+  /** The photos' names, for the warnings (default "photo 1", "photo 2", …). */
+  names?: readonly string[];
   signal?: AbortSignal;
   onProgress?: (p: PosesProgress) => void;
 }
@@ -87,6 +90,8 @@ export interface EstimatePosesResult {
   focalPx: number;
   focalSource: SfmResult['diagnostics']['focalSource'];
   finalRmsPx: number;
+  /** What may be wrong with the photos (the same shot twice, blur, another object), in words that say what to do. */
+  warnings: PhotoWarning[];
   log: string[];
 }
 
@@ -194,6 +199,7 @@ export async function matchPhotos(images: readonly RGBAImage[], opts: EstimatePo
 export async function estimatePoses(images: readonly RGBAImage[], opts: EstimatePosesOptions): Promise<EstimatePosesResult> {
   const t0 = now();
   const { features, matches, model, times, log } = await matchPhotos(images, opts);
+  const names = images.map((_, v) => opts.names?.[v] ?? `photo ${v + 1}`);
   const t2 = now();
   // 3. SfM.
   opts.signal?.throwIfAborted();
@@ -203,11 +209,12 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     matches,
     { essentialIterations: 5000, ...opts.sfm },
   );
+  const warnings = photoWarnings(images, names, features, matches, sfm.diagnostics.pairs, opts.masks);
   let views: PoseOutcome[] = sfm.views.map((p) => (p.registered ? { registered: true, camera: p.camera, observations: p.observations, source: 'sfm' } : { registered: false, reason: p.reason }));
   const masks = opts.masks;
   if ((opts.objectCentred ?? true) && views.some((v) => !v.registered) && masks && images.every((_, v) => masks[v])) {
     opts.signal?.throwIfAborted();
-    const placed = await placeWithObjectCentredStart(sfm, images.map((img, v) => ({ width: img.width, height: img.height, mask: masks[v]!, focalPx: focalFor(v) ?? sfm.diagnostics.focalPx, name: `photo ${v + 1}` })));
+    const placed = await placeWithObjectCentredStart(sfm, images.map((img, v) => ({ width: img.width, height: img.height, mask: masks[v]!, focalPx: focalFor(v) ?? sfm.diagnostics.focalPx, name: names[v] })));
     views = views.map((v, i): PoseOutcome => (v.registered ? v : { registered: true, camera: placed.cameras[i], observations: 0, source: 'object-centred', sfmReason: v.reason }));
     log.push(`object-centred start placed ${placed.source.filter((s) => s === 'object-centred').length} view(s) SfM could not` +
       (placed.refinement ? `; silhouette consistency ${placed.refinement.before.iou.toFixed(3)} -> ${placed.refinement.after.iou.toFixed(3)}` : ''));
@@ -241,6 +248,7 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     focalPx: sfm.diagnostics.focalPx,
     focalSource: sfm.diagnostics.focalSource,
     finalRmsPx: sfm.diagnostics.finalRmsPx,
+    warnings,
     log: [...log, ...sfm.diagnostics.log],
   };
 }

@@ -22,6 +22,7 @@ export {
   type SilhouetteOptions, type SilhouetteScore, type RefineOptions, type RefineResult, type CameraSource, type PlacedViews, type PlaceOptions,
 } from './objectCentred.ts';
 export { estimatePoses, matchPairs, pointBounds, ALL_PAIRS_UP_TO, type EstimatePosesOptions, type EstimatePosesResult, type FeatureSource, type PoseOutcome, type PosesProgress } from './estimatePoses.ts';
+export { photoWarnings, sharpness, type PhotoWarning, type PhotoWarningKind } from './photoWarnings.ts';
 export { loadLearnedDetector, alikeFeatures, xfeatFeatures, xfeatHeatmap, ALIKE_MANIFEST, XFEAT_MANIFEST, type LearnedDetector, type LearnedKind } from './features/learned.ts';
 export { detectOrb } from './features/orb.ts';
 export { matchFeatures, matchFloat, matchBinary, DEFAULT_RATIO } from './features/match.ts';

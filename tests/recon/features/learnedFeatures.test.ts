@@ -86,7 +86,7 @@ describe('ALIKE post-processing through an ONNX stand-in', () => {
   });
 
   it('refuses a file whose sha256 is not the manifest\'s', async () => {
-    await expect(loadLearnedDetector('alike', alikeStandIn(mix), 'fake_alike.onnx')).rejects.toThrow(/fake_alike\.onnx: has sha256 [0-9a-f]{64}, expected 391d3727/);
+    await expect(loadLearnedDetector('alike', alikeStandIn(mix), 'fake_alike.onnx')).rejects.toThrow(/fake_alike\.onnx: is not the alike-n model file alike_n\.onnx: its sha256 is [0-9a-f]{64}, expected 391d3727/);
   });
 });
 

@@ -55,7 +55,7 @@ export async function loadLearnedDetector(kind: LearnedKind, bytes: Uint8Array, 
   const m = manifest ?? (kind === 'alike' ? ALIKE_MANIFEST : XFEAT_MANIFEST);
   const sha256 = await sha256Hex(bytes);
   if (m.sha256 && m.sha256 !== sha256)
-    throw new InputError(`has sha256 ${sha256}, expected ${m.sha256} (${m.file}, see models/${kind === 'alike' ? 'alike_n' : 'xfeat'}.json)`, { file: label });
+    throw new InputError(`is not the ${m.name} model file ${m.file}: its sha256 is ${sha256}, expected ${m.sha256}. Download the file the manifest names (models/${kind === 'alike' ? 'alike_n' : 'xfeat'}.json).`, { file: label });
   const checked = await createCheckedSession(bytes, m, label);
   return {
     kind,
