@@ -14,24 +14,31 @@
  * alignment needed); seconds. No masks are given to any method but 'alike-masked': ALIKE-N with
  * the masks the masks stage makes from the photos (model-free path), which keep keypoints on the
  * object and let the object-centred start place what SfM cannot (shown as "+k object-centred"
- * beside the views SfM registered; the errors are over all of them).
+ * beside the views SfM registered; the errors are over all of them). 'refined': the
+ * 'alike-masked' cameras (not a rerun) refined photometrically by the trainer (refineCameras,
+ * src/recon/train/cameraRefine.ts; hull start from the estimated masks and the points' bounds,
+ * --refine-iters steps at --refine-size, default 500 at 200x150 or 150x150): the row after
+ * photometric refinement. It needs the 'alike-masked' method in the same run.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Camera } from '../src/core/camera.ts';
-import type { RGBAImage } from '../src/core/image.ts';
+import { resizeCamera, type Camera } from '../src/core/camera.ts';
+import { resizeImage, type RGBAImage } from '../src/core/image.ts';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { estimateMasks } from '../src/recon/masks/index.ts';
 import { estimatePoses, pairwisePoseErrors, type FeatureSource } from '../src/recon/poses/index.ts';
-import { parseArgs } from '../scripts/lib/args.ts';
+import { resizeMask } from '../src/recon/prepareViews.ts';
+import { trainGaussians } from '../src/recon/train/trainer.ts';
+import { parseArgs, parseSize } from '../scripts/lib/args.ts';
+import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
 import { DATASETS, ensureImported } from './benchScenes.ts';
 import { colmapInstalled, colmapPoses } from './colmapBaseline.ts';
 
 interface Case { scene: string; dir: string; split: string; background?: [number, number, number] }
-type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'colmap';
+type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'refined' | 'colmap';
 
 /** Composites RGBA on a background colour (lego's transparent background -> white). */
 function flatten(img: RGBAImage, bg: [number, number, number]): RGBAImage {
@@ -47,11 +54,14 @@ function flatten(img: RGBAImage, bg: [number, number, number]): RGBAImage {
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints']);
-  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,colmap --keypoints N --out f.md]'); return 0; }
+  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size']);
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,refined,colmap --keypoints N --refine-iters N --refine-size WxH --out f.md]'); return 0; }
   const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
   const only = args.values.only?.split(',');
-  const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,colmap').split(',') as Method[];
+  const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,refined,colmap').split(',') as Method[];
+  const refineIters = args.int('refine-iters', 500, 1, 30_000);
+  const refineSize = args.values['refine-size'] ? parseSize(args.values['refine-size']) : null;
+  const gpu = methods.includes('refined') && methods.includes('alike-masked') ? await nodeGpu() : null;
   const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
   const want = (name: string) => !only || only.some((o) => name.startsWith(o));
 
@@ -89,7 +99,9 @@ async function main(): Promise<number> {
     const views = ids.map((id) => scene.views.find((v) => v.id === id)!);
     const images = views.map((v) => (c.background ? flatten(v.rgba, c.background) : v.rgba));
     const truth = views.map((v) => v.camera!);
+    let maskedRun: { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guessed: number } | null = null;
     for (const m of methods) {
+      if (m === 'refined') continue;
       if ((m === 'alike' || m === 'xfeat') && !models[m]) continue;
       if (m === 'alike-masked' && !models.alike) continue;
       if (m === 'colmap' && !haveColmap) continue;
@@ -108,6 +120,7 @@ async function main(): Promise<number> {
         seconds = (performance.now() - t0) / 1000;
         cams = r.views.map((v) => (v.registered ? v.camera : null));
         guessed = r.views.filter((v) => v.registered && v.source === 'object-centred').length;
+        if (m === 'alike-masked' && masks && r.views.every((v) => v.registered)) maskedRun = { cams: r.views.map((v) => (v as { camera: Camera }).camera), masks, bounds: r.bounds, guessed };
         const why = r.views.map((v, i) => (v.registered ? (v.source === 'object-centred' ? `${ids[i]}: object-centred start` : null) : `${ids[i]}: ${v.reason}`)).filter(Boolean);
         if (why.length) note = why.join('; ');
       }
@@ -116,6 +129,24 @@ async function main(): Promise<number> {
       const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${seconds.toFixed(1)} |`;
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
+    }
+    if (gpu && maskedRun) {
+      // The masked run's cameras refined photometrically, together with a cloud trained on them.
+      const t0 = performance.now();
+      const run = maskedRun;
+      const size = refineSize ?? (images[0].width === images[0].height ? { width: 150, height: 150 } : { width: 200, height: 150 });
+      const train = views.map((v, i) => ({
+        id: v.id,
+        camera: resizeCamera(run.cams[i], size.width, size.height),
+        rgba: resizeImage(images[i], size.width, size.height),
+        mask: resizeMask(run.masks[i], images[i].width, images[i].height, size.width, size.height),
+      }));
+      const r = await trainGaussians(gpu.device, train, { iterations: refineIters, refineCameras: true, bounds: run.bounds ?? undefined, progressEvery: 100 });
+      const cams = r.cameras ?? train.map((v) => v.camera);
+      const err = pairwisePoseErrors(cams, truth);
+      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}) | ${ids.length - run.guessed}/${ids.length}${run.guessed ? ` (+${run.guessed} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
+      rows.push(row);
+      console.log(row + (r.stopped ? `   <!-- stopped: ${r.stopped} -->` : ''));
     }
   }
   if (args.values.out) await writeFile(args.values.out, rows.join('\n') + '\n');

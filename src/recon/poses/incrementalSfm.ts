@@ -58,6 +58,13 @@ export interface SfmOptions {
   focalReruns: number;
   /** Most essential-matrix RANSAC iterations per pair (8-point samples: 2000 copes with ~50% inliers, 20000 with ~35%). */
   essentialIterations: number;
+  /**
+   * A pair with fewer than minMatches matches or inliers still reports its relative rotation
+   * (PairGeometry.R) when at least this many matches are inliers, and at least weakPairMinRatio of
+   * them: too few to build on, but enough to turn the object-centred start's guess the right way.
+   */
+  weakPairMinInliers: number;
+  weakPairMinRatio: number;
 }
 
 export const DEFAULT_SFM_OPTIONS: SfmOptions = {
@@ -73,6 +80,8 @@ export const DEFAULT_SFM_OPTIONS: SfmOptions = {
   focalFallbackFactors: [0.8, 1.8],
   essentialIterations: 2000,
   focalReruns: 3,
+  weakPairMinInliers: 12,
+  weakPairMinRatio: 0.5,
 };
 
 export type ViewPlacement =
@@ -91,6 +100,8 @@ export interface PairGeometry {
   inliers: number;
   /** Median triangulation angle of the pair's inliers, degrees (0 when not estimated). */
   medianAngleDeg: number;
+  /** Relative rotation R_b R_a^T from the pair's essential matrix, when its inliers reach weakPairMinInliers (and ratio). */
+  R?: Mat3;
 }
 
 export interface SfmResult {
@@ -189,7 +200,7 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
     bestMatches[m.b] = Math.max(bestMatches[m.b], n);
     const geom: PairGeometry = { a: m.a, b: m.b, matches: n, inliers: 0, medianAngleDeg: 0 };
     pairs.push(geom);
-    if (n < opt.minMatches) return;
+    if (n < Math.min(opt.minMatches, opt.weakPairMinInliers)) return;
     const x1 = new Float64Array(2 * n), x2 = new Float64Array(2 * n);
     for (let k = 0; k < n; k++) {
       x1.set(normalised(m.a, m.pairs[2 * k]), 2 * k);
@@ -199,6 +210,8 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
     if (!ess) return;
     const pose = recoverPose(ess.E, x1, x2, ess.inliers);
     geom.inliers = pose.inFrontCount;
+    if (geom.inliers >= opt.weakPairMinInliers && geom.inliers >= opt.weakPairMinRatio * n) geom.R = pose.R;
+    if (n < opt.minMatches) return;
     bestInliers[m.a] = Math.max(bestInliers[m.a], geom.inliers);
     bestInliers[m.b] = Math.max(bestInliers[m.b], geom.inliers);
     if (geom.inliers < opt.minMatches) return;

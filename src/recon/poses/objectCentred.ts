@@ -596,7 +596,10 @@ export interface PlacedViews {
   refinement: { before: SilhouetteScore; after: SilhouetteScore; evaluations: number } | null;
 }
 
-export interface PlaceOptions extends RefineOptions, Omit<ObjectCentredOptions, 'relativeRotations'> {}
+export interface PlaceOptions extends RefineOptions, Omit<ObjectCentredOptions, 'relativeRotations'> {
+  /** Chain unplaced views by the rotations of pairs too weak for SfM (PairGeometry.R; default true). */
+  weakPairs?: boolean;
+}
 
 /** Chordal mean of rotations (normalised quaternion sum, signs aligned to the first). */
 function meanRotation(Rs: readonly Mat3[]): Mat3 {
@@ -636,6 +639,11 @@ export async function placeWithObjectCentredStart(sfm: SfmResult, views: readonl
     const a = reg[0], b = reg[k];
     relativeRotations.push({ a, b, R: mat3Mul(registered[b]!.R, mat3Transpose(registered[a]!.R)) });
   }
+  // Then the pairs too weak to build on that still gave a relative rotation, strongest first (the
+  // start chains each view from the first rotation that reaches it).
+  if (options.weakPairs ?? true)
+    for (const p of [...sfm.diagnostics.pairs].sort((x, y) => y.inliers - x.inliers))
+      if (p.R && !(registered[p.a] && registered[p.b])) relativeRotations.push({ a: p.a, b: p.b, R: p.R });
   const start = objectCentredStart(views, { ...options, relativeRotations });
   const fixed = views.map((_, i) => (reg.length ? registered[i] !== null : i === 0));
   const refined = await refineBySilhouettes(start.cameras, views, { halfExtent: start.halfExtent, ...options, fixed });

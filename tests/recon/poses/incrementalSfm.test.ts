@@ -52,7 +52,7 @@ describe('incremental SfM', () => {
     // The reruns from the refined focal recover the geometry of all 12 matched pairs.
     expect(res.diagnostics.pairs.filter((p) => p.inliers >= 30)).toHaveLength(12);
     expect(res.diagnostics.log[0]).toMatch(/^focal guess \d+\.\d( -> \d+\.\d)+ -> 70\d\.\d px \(reruns from each refined focal\)/);
-  });
+  }, 120_000);
 
   it('with EXIF focal: poses recovered, focal kept; a view with no matches says so', () => {
     const f = 600;

@@ -152,6 +152,24 @@ describe('object-centred pose start', () => {
     expect(placed.refinement!.after.score).toBeGreaterThan(placed.refinement!.before.score);
   });
 
+  it('placeWithObjectCentredStart: with no view placed, the rotations of pairs too weak for SfM turn the guess the right way', async () => {
+    // Four photos 20 degrees apart: the even full-circle spacing (90 apart) is far off; the weak
+    // pairs' rotations (as the essential matrix of 12-29 matches gives them, a little noisy) are not.
+    const { truth, views } = scene([0, 20, 40, 60]);
+    const noisy = (R: Camera['R'], k: number) => mat3Mul(rotationFromAxisAngle([0.01 * Math.sin(k), 0.01 * Math.cos(k), 0.005]), R);
+    const pairs = [[0, 1], [1, 2], [2, 3]].map(([a, b], k) => ({ a, b, matches: 25, inliers: 18 - k, medianAngleDeg: 0, R: noisy(mat3Mul(truth[b].R, mat3Transpose(truth[a].R)), k) }));
+    const sfm: SfmResult = {
+      views: truth.map(() => ({ registered: false as const, reason: 'too few matches: 25 (need 30)' })),
+      points: [],
+      diagnostics: { pairs, initialPair: null, registrationOrder: [], focalPx: RING_F, focalSource: 'exif', finalRmsPx: NaN, log: [] },
+    };
+    const withPairs = pairwisePoseErrors((await placeWithObjectCentredStart(sfm, views)).cameras, truth);
+    const without = pairwisePoseErrors((await placeWithObjectCentredStart(sfm, views, { weakPairs: false })).cameras, truth);
+    console.log(`weak pairs: pairwise rotation median ${fmt(withPairs.rotationDeg.median)} deg with them, ${fmt(without.rotationDeg.median)} without`);
+    expect(withPairs.rotationDeg.median).toBeLessThan(5);
+    expect(without.rotationDeg.median).toBeGreaterThan(4 * withPairs.rotationDeg.median);
+  });
+
   it('placeWithObjectCentredStart keeps a complete SfM result as it is', async () => {
     const { truth, views } = scene(three);
     const sfm: SfmResult = {
