@@ -8,7 +8,9 @@
  * What a drop may be:
  * - a scene folder: the drop contains `scene.json` (at the top or inside one top folder);
  * - a `.zip` holding a scene folder or 3 to 9 photos (dropped on its own);
- * - 3 to 9 PNG or JPEG photos, all the same size.
+ * - 3 to 9 PNG or JPEG photos, all the same size once upright (portrait photos among landscape
+ *   ones, or the other way round, are turned a quarter to match the first: the poses stage copes
+ *   with turned photos, the trainer needs one size).
  *
  * A drop is all or nothing: if any file is unusable, the whole drop is refused with an
  * InputError that names the file and says what to do, so the caller keeps what it had loaded.
@@ -41,7 +43,7 @@ export interface IngestOptions {
  */
 export type IngestResult =
   | { kind: 'scene'; label: string; scene: LoadedScene }
-  | { kind: 'photos'; label: string; scene: LoadedScene; exif?: PhotoExif[] };
+  | { kind: 'photos'; label: string; scene: LoadedScene; exif?: PhotoExif[]; notes?: string[] };
 
 export const MIN_PHOTOS = 3;
 export const MAX_PHOTOS = 9;
@@ -169,11 +171,17 @@ async function ingestPhotos(files: DroppedFile[], opts: IngestOptions, fromZip: 
     );
 
   const images: { file: DroppedFile; rgba: RGBAImage; exif: PhotoExif }[] = [];
+  const turned: string[] = [];
   for (const file of sorted) {
     opts.signal?.throwIfAborted();
     const exif = await readPhotoExif(file.bytes);
-    const rgba = orientImage(decodeImage(file.bytes, fromZip ? `${fromZip}/${file.name}` : file.name), exif.orientation ?? 1);
+    let rgba = orientImage(decodeImage(file.bytes, fromZip ? `${fromZip}/${file.name}` : file.name), exif.orientation ?? 1);
     const first = images[0];
+    if (first && rgba.width !== rgba.height && rgba.width === first.rgba.height && rgba.height === first.rgba.width) {
+      // Portrait among landscape (or the reverse): a quarter turn (EXIF orientation 6) gives one size.
+      rgba = orientImage(rgba, 6);
+      turned.push(file.name);
+    }
     if (first && (first.rgba.width !== rgba.width || first.rgba.height !== rgba.height))
       throw new InputError(
         `Photos must all be the same size: ${first.file.name} is ${first.rgba.width}x${first.rgba.height} but ` +
@@ -191,7 +199,10 @@ async function ingestPhotos(files: DroppedFile[], opts: IngestOptions, fromZip: 
     views: views.map(({ id, image }) => ({ id, image })),
     splits: {},
   };
-  return { kind: 'photos', label: fromZip ?? `${n} photos`, scene: { manifest, views }, exif: images.map((im) => im.exif) };
+  const notes = turned.length
+    ? [`Turned ${turned.join(', ')} a quarter turn to match ${images[0].file.name} (${turned.length === 1 ? 'it was' : 'they were'} taken the other way up); the reconstruction does not mind.`]
+    : [];
+  return { kind: 'photos', label: fromZip ?? `${n} photos`, scene: { manifest, views }, exif: images.map((im) => im.exif), notes };
 }
 
 /** A short hint for common non-PNG/JPEG files, so the message says what to do about them. */

@@ -23,6 +23,8 @@ export interface Shown {
   /** The bundled scene's name, or null for the user's own files. */
   bundled: string | null;
   scene: LoadedScene;
+  /** What the loader changed and the person should know (photos turned to one size). */
+  notes?: string[];
 }
 
 export function useSceneLoader() {
@@ -47,7 +49,7 @@ export function useSceneLoader() {
       setShown(next);
       const n = next.scene.views.length;
       const v = next.scene.views[0];
-      setStatus({ info: `Loaded ${next.title}: ${n} view${n === 1 ? '' : 's'}, ${v.rgba.width}×${v.rgba.height}.` });
+      setStatus({ info: [`Loaded ${next.title}: ${n} view${n === 1 ? '' : 's'}, ${v.rgba.width}×${v.rgba.height}.`, ...(next.notes ?? [])].join(' ') });
     } catch (e) {
       settled = true;
       if (ac.signal.aborted) return;
@@ -82,7 +84,7 @@ export function useSceneLoader() {
         history.replaceState(null, '', location.pathname);
         const title = res.kind === 'scene' ? res.scene.manifest.name : res.label;
         const source = res.kind === 'scene' ? `your scene folder (${res.label})` : `your photos (${res.label})`;
-        return { kind: res.kind, title, source, bundled: null, scene: res.scene };
+        return { kind: res.kind, title, source, bundled: null, scene: res.scene, notes: res.kind === 'photos' ? res.notes : undefined };
       }),
     [run],
   );

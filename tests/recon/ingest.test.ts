@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { lookAtCamera } from '../../src/core/camera.ts';
 import { isInputError } from '../../src/core/errors.ts';
-import { createImage, encodePng } from '../../src/core/image.ts';
+import { createImage, decodeImage, encodePng } from '../../src/core/image.ts';
 import { serializeSceneManifest, type SceneManifest } from '../../src/io/sceneFormat.ts';
 import { ingest, type DroppedFile } from '../../src/recon/ingest.ts';
 
@@ -141,6 +141,25 @@ describe('ingest: photo sets', () => {
     expect(await inputErrorOf(ingest(files))).toBe(
       'Photos must all be the same size: a.png is 8x6 but c.png is 5x7. Export them at one size and try again.',
     );
+  });
+
+  it('turns a portrait photo among landscape ones a quarter, says so, and keeps its pixels', async () => {
+    const files = [
+      { name: 'a.png', bytes: png(8, 6) },
+      { name: 'b.png', bytes: png(6, 8, 3) },
+      { name: 'c.png', bytes: png(8, 6, 5) },
+    ];
+    const res = await ingest(files);
+    if (res.kind !== 'photos') throw new Error('expected photos');
+    expect(res.scene.views.map((v) => `${v.rgba.width}x${v.rgba.height}`)).toEqual(['8x6', '8x6', '8x6']);
+    expect(res.notes).toEqual(['Turned b.png a quarter turn to match a.png (it was taken the other way up); the reconstruction does not mind.']);
+    // A quarter turn clockwise: the portrait photo's top-left pixel is now at the top right.
+    const src = decodeImage(files[1].bytes);
+    const out = res.scene.views[1].rgba;
+    expect(Array.from(out.data.subarray(4 * (out.width - 1), 4 * out.width))).toEqual(Array.from(src.data.subarray(0, 4)));
+    // Same-size photos are left as they are, with no note.
+    const same = await ingest([files[0], files[2], { name: 'd.png', bytes: png(8, 6, 7) }]);
+    expect(same.kind === 'photos' && same.notes).toEqual([]);
   });
 
   it('stops when aborted', async () => {
