@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { RGBAImage } from '../src/core/image.ts';
 import { importDatasetFolder } from '../src/node/importDatasetFs.ts';
 
 export const DATASETS = resolve('../shared/datasets');
@@ -18,4 +19,15 @@ export async function ensureImported(name: string, source: string): Promise<stri
   console.error(`importing ${source} -> ${dir}`);
   await importDatasetFolder(source, dir, {});
   return dir;
+}
+
+/** Composites RGBA on a background colour (lego's transparent background -> white), as a photo would show it. */
+export function flatten(img: RGBAImage, bg: [number, number, number]): RGBAImage {
+  const data = new Uint8ClampedArray(img.data.length);
+  for (let i = 0; i < img.width * img.height; i++) {
+    const a = img.data[4 * i + 3] / 255;
+    for (let c = 0; c < 3; c++) data[4 * i + c] = Math.round(img.data[4 * i + c] * a + bg[c] * (1 - a));
+    data[4 * i + 3] = 255;
+  }
+  return { width: img.width, height: img.height, data };
 }

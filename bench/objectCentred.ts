@@ -12,7 +12,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { RGBAImage } from '../src/core/image.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { estimateMasks } from '../src/recon/masks/index.ts';
@@ -22,18 +21,7 @@ import { placeWithObjectCentredStart } from '../src/recon/poses/objectCentred.ts
 import { pairwisePoseErrors } from '../src/recon/poses/poseErrors.ts';
 import { parseArgs } from '../scripts/lib/args.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
-import { DATASETS, ensureImported } from './benchScenes.ts';
-
-/** Composites RGBA on white (lego's transparent background). */
-function onWhite(img: RGBAImage): RGBAImage {
-  const data = new Uint8ClampedArray(img.data);
-  for (let i = 0; i < data.length; i += 4) {
-    const a = data[i + 3] / 255;
-    for (let c = 0; c < 3; c++) data[i + c] = Math.round(data[i + c] * a + 255 * (1 - a));
-    data[i + 3] = 255;
-  }
-  return { ...img, data };
-}
+import { DATASETS, ensureImported, flatten } from './benchScenes.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 
@@ -62,7 +50,7 @@ async function main(): Promise<number> {
   for (const c of cases) {
     const scene = await loadScene(fsSource(c.dir));
     const views = scene.manifest.splits[c.split].train.map((id) => scene.views.find((v) => v.id === id)!);
-    const images = views.map((v) => (c.white ? onWhite(v.rgba) : v.rgba));
+    const images = views.map((v) => (c.white ? flatten(v.rgba, [255, 255, 255]) : v.rgba));
     const truth = views.map((v) => v.camera!);
     const masks = (await estimateMasks(images, { method: 'auto' })).masks.map((m) => m.mask);
     const m = await matchPhotos(images, { features: 'alike', model, masks });

@@ -34,22 +34,11 @@ import { trainGaussians } from '../src/recon/train/trainer.ts';
 import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
-import { DATASETS, ensureImported } from './benchScenes.ts';
+import { DATASETS, ensureImported, flatten } from './benchScenes.ts';
 import { colmapInstalled, colmapPoses } from './colmapBaseline.ts';
 
 interface Case { scene: string; dir: string; split: string; background?: [number, number, number] }
 type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'refined' | 'colmap';
-
-/** Composites RGBA on a background colour (lego's transparent background -> white). */
-function flatten(img: RGBAImage, bg: [number, number, number]): RGBAImage {
-  const data = new Uint8ClampedArray(img.data.length);
-  for (let i = 0; i < img.width * img.height; i++) {
-    const a = img.data[4 * i + 3] / 255;
-    for (let c = 0; c < 3; c++) data[4 * i + c] = Math.round(img.data[4 * i + c] * a + bg[c] * (1 - a));
-    data[4 * i + 3] = 255;
-  }
-  return { width: img.width, height: img.height, data };
-}
 
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
