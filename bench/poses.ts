@@ -24,7 +24,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resizeCamera, type Camera } from '../src/core/camera.ts';
-import { resizeImage, type RGBAImage } from '../src/core/image.ts';
+import { resizeImage } from '../src/core/image.ts';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { estimateMasks } from '../src/recon/masks/index.ts';
