@@ -51,6 +51,17 @@ export function parseModelManifest(json: unknown, file: string): ModelManifest {
   return res.data;
 }
 
+/** A manifest from the bytes of its JSON file (a dropped or downloaded one): bad JSON is an InputError too. */
+export function readModelManifest(bytes: Uint8Array, file: string): ModelManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new InputError(`is not valid JSON (${(e as Error).message})`, { file });
+  }
+  return parseModelManifest(json, file);
+}
+
 /** "in0 float32 [1, 3, height, width]", for messages. */
 export function describeTensor(t: { name: string; type: string; shape: readonly (number | string)[] }): string {
   return `${t.name} ${t.type} [${t.shape.join(', ')}]`;
