@@ -10,6 +10,7 @@
 import { createTrainSession, type TrainCallbacks, type TrainRequest } from '../src/recon/train/trainSession.ts';
 import { cloudArrays, hostWorker, transferring } from '../src/worker/workerHost.ts';
 
+export type { TrainCheckpoint } from '../src/recon/train/checkpoint.ts';
 export type { GpuStatus, PreviewFrame, Rgb, TrainCallbacks, TrainJobOptions, TrainRequest, TrainRunResult } from '../src/recon/train/trainSession.ts';
 
 const session = createTrainSession();
@@ -29,6 +30,8 @@ const api = hostWorker(
       const res = await session.train(req, signal, {
         onProgress: (p) => void cb.onProgress(p),
         onPreview: (frame) => void cb.onPreview(transferring(frame, [frame.rgba])),
+        // The checkpoint's arrays are the trainer's fresh read-backs: moved, not copied.
+        onCheckpoint: cb.onCheckpoint && ((c) => void cb.onCheckpoint!(transferring(c, [...cloudArrays(c.cloud), ...cloudArrays({ ...c.cloud, ...c.moments.m }), ...cloudArrays({ ...c.cloud, ...c.moments.v })]))),
       });
       return res.cloud ? transferring(res, cloudArrays(res.cloud)) : res;
     },

@@ -12,6 +12,7 @@ import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
+import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 
 export type TrainInit = TrainOptions['init'];
@@ -99,6 +100,27 @@ export interface TrainRun {
   result: TrainRunResult | null;
   /** Why the run ended early ('cancelled …' or the error), or null. */
   message: string | null;
+  /** The step of the checkpoint the run went on from, or null for a fresh run. */
+  resumedFrom: number | null;
+  /** The step of the latest checkpoint kept, or null. */
+  checkpointStep: number | null;
+}
+
+/**
+ * Where runs are kept (src/ui/sessions): `begin` before step 1 (its id, or null when nothing
+ * will be kept, e.g. the quota is full), each checkpoint, and the end.
+ */
+export interface TrainPersistence {
+  begin(run: { settings: TrainSettings; split: string | null }): Promise<string | null>;
+  checkpoint(id: string, c: TrainCheckpoint): Promise<void>;
+  end(id: string, status: RunStatus): void;
+}
+
+/** A run to go on with: its session, checkpoint and settings. */
+export interface ResumeRequest {
+  sessionId: string;
+  checkpoint: TrainCheckpoint;
+  settings: TrainSettings;
 }
 
 /** Training views with buffers of their own (they are transferred to the worker). */
@@ -123,7 +145,7 @@ function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan,
  * known); `sceneKey` is what identifies the scene opened (default `scene`): only a new one cancels
  * a run and forgets its result, not an edit of its masks.
  */
-export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify, sceneKey: unknown = scene) {
+export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify, sceneKey: unknown = scene, persistence?: TrainPersistence) {
   const [gpu, setGpu] = useState<GpuStatus | null>(null);
   const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
   const [run, setRun] = useState<TrainRun | null>(null);
@@ -133,6 +155,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const runRef = useRef<TrainRun | null>(null);
   runRef.current = run;
   const notifyRef = useLatest(notify);
+  const persistRef = useLatest(persistence);
   /** Id of the run whose outcome is still wanted (0: none), and the last run's promise. */
   const currentRun = useRef(0);
   const lastRun = useRef<Promise<unknown>>(Promise.resolve());
@@ -163,22 +186,26 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const plan = useMemo(() => planTraining(scene, split), [scene, split]);
   const running = run?.status === 'starting' || run?.status === 'running';
 
-  const start = useCallback(async () => {
+  const start = useCallback(async (resume?: ResumeRequest) => {
     if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
-    const s = { ...settings, init: settings.init === 'hull' && plan.hullProblem ? ('random' as const) : settings.init };
+    const chosen = resume?.settings ?? settings;
+    if (resume) setSettings(resume.settings);
+    const s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
     const size = trainSize(plan, s.size);
     const ac = new AbortController();
     abortRef.current = ac;
     const runId = (currentRun.current = performance.now());
     const wanted = () => currentRun.current === runId;
     const base: TrainRun = {
-      status: 'starting', settings: s, split, ...size, views: plan.trainIds.length, history: [],
+      status: 'starting', settings: s, split, ...size, views: plan.trainIds.length, history: resume ? resume.checkpoint.history : [],
       startedAt: performance.now(), endedAt: null, result: null, message: null,
+      resumedFrom: resume ? resume.checkpoint.step : null, checkpointStep: resume ? resume.checkpoint.step : null,
     };
     setRun(base);
     setPreview(null);
     const mine = (f: (r: TrainRun) => TrainRun) => setRun((r) => (r && r.startedAt === base.startedAt ? f(r) : r));
     let settled: () => void = () => {};
+    let sessionId: string | null = null;
     const previous = lastRun.current;
     lastRun.current = new Promise<void>((ok) => (settled = ok));
     try {
@@ -190,6 +217,10 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
         return;
       }
       getTrainClient().setCamera(cameraRef.current);
+      const persist = persistRef.current;
+      if (resume) sessionId = resume.sessionId;
+      else if (persist) sessionId = await persist.begin({ settings: s, split }).catch((e: unknown) => (notifyRef.current.showError(e), null));
+      const sid = sessionId;
       const res = await getTrainClient().train(
         {
           views,
@@ -198,6 +229,8 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
             iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
             progressEvery: progressEvery(s.iterations),
           },
+          ...(resume ? { resume: resume.checkpoint } : {}),
+          ...(sid && persist ? { checkpointEvery: 'auto' as const } : {}),
         },
         ac.signal,
         {
@@ -207,10 +240,18 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
           onPreview: (frame) => {
             if (wanted()) setPreview(frame);
           },
+          onCheckpoint: (c) => {
+            if (!sid || !persist) return;
+            persist
+              .checkpoint(sid, c)
+              .then(() => mine((r) => ({ ...r, checkpointStep: c.step })))
+              .catch((e: unknown) => notifyRef.current.showError(e));
+          },
         },
       );
       const status: RunStatus = res.stopped === null ? 'finished' : res.stopped.startsWith('cancelled') ? 'cancelled' : 'failed';
       mine((r) => ({ ...r, status, result: res, history: res.history.length ? res.history : r.history, endedAt: performance.now(), message: res.stopped }));
+      if (sid) persist?.end(sid, status);
       if (!wanted()) return;
       const splats = res.cloud?.count ?? 0;
       const secs = (res.wallMs / 1000).toFixed(1);
@@ -226,6 +267,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
         );
     } catch (e) {
       logUnexpected(e);
+      if (sessionId) persistRef.current?.end(sessionId, 'failed');
       mine((r) => ({ ...r, status: 'failed', endedAt: performance.now(), message: describeError(e) }));
       if (wanted()) notifyRef.current.showError(e);
     } finally {

@@ -18,6 +18,7 @@ import { lazyGpuDevice } from '../../gpu/device.ts';
 import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
 import type { Bounds } from '../hull/index.ts';
 import { rgbToImage } from '../renderViews.ts';
+import type { TrainCheckpoint } from './checkpoint.ts';
 import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from './trainer.ts';
 import type { TrainOptions } from './trainOptions.ts';
 
@@ -33,6 +34,10 @@ export interface TrainRequest {
   background: Rgb;
   /** Shortest gap between two previews, in ms (default 400). */
   previewGapMs?: number;
+  /** Go on from this checkpoint of the same run (checkpoint.ts). */
+  resume?: TrainCheckpoint;
+  /** Send checkpoints to onCheckpoint, every this many steps ('auto': under 2% of the time). */
+  checkpointEvery?: number | 'auto';
 }
 
 export interface PreviewFrame {
@@ -52,6 +57,8 @@ export interface PreviewFrame {
 export interface TrainCallbacks {
   onProgress(p: TrainProgress): void;
   onPreview(frame: PreviewFrame): void;
+  /** A checkpoint to keep (the page stores it, so a reload or a crash loses little). */
+  onCheckpoint?(c: TrainCheckpoint): void;
 }
 
 export interface TrainRunResult extends Omit<TrainResult, 'cloud' | 'hull'> {
@@ -160,6 +167,8 @@ export function createTrainSession(): TrainSession {
             ...req.options,
             signal,
             onProgress: (p) => void cb.onProgress(p),
+            resume: req.resume,
+            ...(req.checkpointEvery !== undefined && cb.onCheckpoint ? { checkpointEvery: req.checkpointEvery, onCheckpoint: (c: TrainCheckpoint) => void cb.onCheckpoint!(c) } : {}),
             onSnapshot: async (p, readCloud) => {
               const cam = camera;
               if (!validCamera(cam) || previewFailed || signal.aborted || p.step >= p.iterations) return;
