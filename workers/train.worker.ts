@@ -24,6 +24,11 @@ const api = hostWorker(
       return frame && transferring(frame, [frame.rgba]);
     },
     forget: session.forget,
+    loseDevice: session.loseDevice,
+    /** Throws out of the event loop: the worker's 'error' event, as a crash in the worker would. */
+    crash: () => void setTimeout(() => {
+      throw new Error('simulated crash of the training worker');
+    }),
   },
   {
     async train(signal: AbortSignal, req: TrainRequest, cb: TrainCallbacks) {

@@ -176,7 +176,7 @@ export function TrainPanel({ training, sceneName }: Props) {
         {!gpu && <span className="train-checking">Checking WebGPU…</span>}
       </div>
       {run && (
-        <div className="train-run" data-testid="train-run" data-status={run.status} data-resumed-from={run.resumedFrom ?? ''} data-checkpoint-step={run.checkpointStep ?? ''}>
+        <div className="train-run" data-testid="train-run" data-status={run.status} data-resumed-from={run.resumedFrom ?? ''} data-checkpoint-step={run.checkpointStep ?? ''} data-recovered={run.recovered}>
           <div className="train-progress">
             <progress max={iterations} value={step} data-testid="train-progress" />
             <span data-testid="train-step" data-step={step}>

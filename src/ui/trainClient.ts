@@ -19,12 +19,29 @@ export interface TrainClient {
   /** The last run's cloud from `camera`; null while training or when there is none. */
   renderLast(camera: Camera): Promise<PreviewFrame | null>;
   forget(): void;
+  /** Fault injection for the end-to-end tests (see installFaultHooks): lose the worker's GPU device, crash the worker. */
+  loseDevice(): Promise<void>;
+  crashWorker(): Promise<void>;
 }
 
 let shared: TrainClient | null = null;
 
 export function getTrainClient(): TrainClient {
-  return (shared ??= createTrainClient());
+  if (!shared) {
+    shared = createTrainClient();
+    installFaultHooks(shared);
+  }
+  return shared;
+}
+
+/**
+ * `?faults` in the page's URL puts `window.sparseSplatFaults` there, so a test can lose the
+ * training worker's GPU device (device.destroy()) or crash the worker mid-run and watch the app
+ * recover. Without the parameter nothing is installed.
+ */
+function installFaultHooks(client: TrainClient): void {
+  if (typeof window === 'undefined' || !new URLSearchParams(window.location.search).has('faults')) return;
+  (window as unknown as { sparseSplatFaults: unknown }).sparseSplatFaults = { loseDevice: () => client.loseDevice(), crashWorker: () => client.crashWorker() };
 }
 
 /**
@@ -86,6 +103,14 @@ export function createTrainClient(): TrainClient {
 
     forget() {
       if (worker.running()) void worker.call((r) => r.forget()).catch(() => {});
+    },
+
+    async loseDevice() {
+      if (worker.running()) await worker.call((r) => r.loseDevice());
+    },
+
+    async crashWorker() {
+      if (worker.running()) await worker.call((r) => r.crash());
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Camera } from '../core/camera.ts';
-import { describeError } from '../core/errors.ts';
+import { describeError, isInputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
@@ -104,7 +104,12 @@ export interface TrainRun {
   resumedFrom: number | null;
   /** The step of the latest checkpoint kept, or null. */
   checkpointStep: number | null;
+  /** How many times the run went on from its checkpoint after a lost device or a crashed worker. */
+  recovered: number;
 }
+
+/** Goes on from the checkpoint after a lost device or crashed worker at most this often per run. */
+export const MAX_RECOVERIES = 3;
 
 /**
  * Where runs are kept (src/ui/sessions): `begin` before step 1 (its id, or null when nothing
@@ -199,7 +204,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     const base: TrainRun = {
       status: 'starting', settings: s, split, ...size, views: plan.trainIds.length, history: resume ? resume.checkpoint.history : [],
       startedAt: performance.now(), endedAt: null, result: null, message: null,
-      resumedFrom: resume ? resume.checkpoint.step : null, checkpointStep: resume ? resume.checkpoint.step : null,
+      resumedFrom: resume ? resume.checkpoint.step : null, checkpointStep: resume ? resume.checkpoint.step : null, recovered: 0,
     };
     setRun(base);
     setPreview(null);
@@ -209,7 +214,6 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     const previous = lastRun.current;
     lastRun.current = new Promise<void>((ok) => (settled = ok));
     try {
-      const { views, background } = prepareViews(scene, split, plan, size);
       // A run of the scene shown before may still be winding down in the worker.
       await previous;
       if (ac.signal.aborted) {
@@ -221,34 +225,56 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       if (resume) sessionId = resume.sessionId;
       else if (persist) sessionId = await persist.begin({ settings: s, split }).catch((e: unknown) => (notifyRef.current.showError(e), null));
       const sid = sessionId;
-      const res = await getTrainClient().train(
-        {
-          views,
-          background,
-          options: {
-            iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
-            progressEvery: progressEvery(s.iterations),
-          },
-          ...(resume ? { resume: resume.checkpoint } : {}),
-          ...(sid && persist ? { checkpointEvery: 'auto' as const } : {}),
-        },
-        ac.signal,
-        {
-          onProgress: (p) => {
-            mine((r) => (r.result ? r : { ...r, status: 'running', history: [...r.history, p] }));
-          },
-          onPreview: (frame) => {
-            if (wanted()) setPreview(frame);
-          },
-          onCheckpoint: (c) => {
-            if (!sid || !persist) return;
-            persist
-              .checkpoint(sid, c)
-              .then(() => mine((r) => ({ ...r, checkpointStep: c.step })))
-              .catch((e: unknown) => notifyRef.current.showError(e));
-          },
-        },
-      );
+      // The newest checkpoint of this run, kept here too: a lost GPU device or a crashed worker
+      // goes on from it on a new device (or a new worker), without a reload.
+      let latest: TrainCheckpoint | null = resume?.checkpoint ?? null;
+      let res: TrainRunResult | null = null;
+      for (let recoveries = 0; ; recoveries++) {
+        const { views, background } = prepareViews(scene, split, plan, size);
+        const from = latest;
+        let failure: string;
+        try {
+          res = await getTrainClient().train(
+            {
+              views,
+              background,
+              options: {
+                iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
+                progressEvery: progressEvery(s.iterations),
+              },
+              ...(from ? { resume: from } : {}),
+              checkpointEvery: 'auto',
+            },
+            ac.signal,
+            {
+              onProgress: (p) => {
+                mine((r) => (r.result ? r : { ...r, status: 'running', history: [...r.history, p] }));
+              },
+              onPreview: (frame) => {
+                if (wanted()) setPreview(frame);
+              },
+              onCheckpoint: (c) => {
+                latest = c;
+                if (!sid || !persist) return mine((r) => ({ ...r, checkpointStep: c.step }));
+                persist
+                  .checkpoint(sid, c)
+                  .then(() => mine((r) => ({ ...r, checkpointStep: c.step })))
+                  .catch((e: unknown) => notifyRef.current.showError(e));
+              },
+            },
+          );
+          if (res.stopped === null || res.stopped.startsWith('cancelled')) break;
+          failure = res.stopped;
+        } catch (e) {
+          if (isInputError(e) || !latest || recoveries >= MAX_RECOVERIES || ac.signal.aborted) throw e;
+          failure = describeError(e);
+        }
+        const back = latest;
+        if (!back || recoveries >= MAX_RECOVERIES || ac.signal.aborted) break;
+        notifyRef.current.showInfo(`${failure.replace(/\.$/, '')}; going on from the checkpoint of step ${back.step}.`);
+        mine((r) => ({ ...r, history: back.history, resumedFrom: back.step, recovered: r.recovered + 1, message: failure }));
+      }
+      if (!res) throw new Error('no result from the training worker');
       const status: RunStatus = res.stopped === null ? 'finished' : res.stopped.startsWith('cancelled') ? 'cancelled' : 'failed';
       mine((r) => ({ ...r, status, result: res, history: res.history.length ? res.history : r.history, endedAt: performance.now(), message: res.stopped }));
       if (sid) persist?.end(sid, status);

@@ -80,6 +80,8 @@ export interface TrainSession {
   renderLast(camera: Camera): Promise<PreviewFrame | null>;
   /** Forgets the last run's cloud (a new scene was opened). */
   forget(): void;
+  /** Destroys the current GPU device, as a driver reset would (the fault tests); nothing without one. */
+  loseDevice(): Promise<void>;
 }
 
 /**
@@ -122,6 +124,8 @@ export function createTrainSession(): TrainSession {
     preview = null;
   });
   let running = false;
+  /** Whether a device was asked for (loseDevice must not create one just to destroy it). */
+  let started = false;
   let camera: Camera | null = null;
   let last: { cloud: GaussianCloud; background: Rgb; step: number; iterations: number } | null = null;
 
@@ -158,6 +162,7 @@ export function createTrainSession(): TrainSession {
       running = true;
       last = null;
       try {
+        started = true;
         const { device: dev } = await device();
         const schedule = previewSchedule(req.previewGapMs ?? 400);
         let previewFailed = false;
@@ -222,6 +227,11 @@ export function createTrainSession(): TrainSession {
 
     forget() {
       last = null;
+    },
+
+    async loseDevice() {
+      if (!started) return;
+      (await device()).device.destroy();
     },
   };
 }
