@@ -40,10 +40,17 @@ interface Row {
   memory: number;
   hangs: number;
   messages: string[];
+  /** Highest RSS of the process while this target ran. */
+  peakRss: number;
 }
 
 let peakRss = 0;
-const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+let targetPeak = 0;
+const sampleRss = () => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  targetPeak = Math.max(targetPeak, rss);
+};
 
 function save(name: string, index: number, bytes: Uint8Array, what: string, message: string): void {
   mkdirSync(OUT, { recursive: true });
@@ -54,8 +61,9 @@ function save(name: string, index: number, bytes: Uint8Array, what: string, mess
 
 /** Runs a target's share of the time, restarting its worker after each hang. */
 async function runTarget(name: string, deadline: number): Promise<Row> {
-  const row: Row = { stats: { target: name, tried: 0, read: 0, refused: 0, largestAlloc: 0, largestRatio: 0 }, crashes: 0, memory: 0, hangs: 0, messages: [] };
+  const row: Row = { stats: { target: name, tried: 0, read: 0, refused: 0, largestAlloc: 0, largestRatio: 0 }, crashes: 0, memory: 0, hangs: 0, messages: [], peakRss: 0 };
   let start = 0;
+  targetPeak = process.memoryUsage().rss;
   while (Date.now() < deadline) {
     const shared = new SharedArrayBuffer(8);
     const cells = new Int32Array(shared);
@@ -108,6 +116,7 @@ async function runTarget(name: string, deadline: number): Promise<Row> {
     save(name, index, bytes, outcome, outcome === 'hang' ? `no result after ${limitMs} ms` : row.messages.at(-1)!);
     start = index + 1;
   }
+  row.peakRss = targetPeak;
   return row;
 }
 
@@ -128,7 +137,7 @@ for (const t of targets) {
   rows.push(row);
   const s = row.stats;
   console.log(
-    `${t.name.padEnd(24)} ${String(s.tried).padStart(8)} tried ${String(s.read).padStart(7)} read ${String(s.refused).padStart(8)} refused | crashes ${row.crashes} hangs ${row.hangs} memory ${row.memory} | largest allocation ${mb(s.largestAlloc)} (${s.largestRatio.toFixed(0)}x its input)`,
+    `${t.name.padEnd(24)} ${String(s.tried).padStart(8)} tried ${String(s.read).padStart(7)} read ${String(s.refused).padStart(8)} refused | crashes ${row.crashes} hangs ${row.hangs} memory ${row.memory} | largest allocation ${mb(s.largestAlloc)} (${s.largestRatio.toFixed(0)}x its input) | peak RSS ${mb(row.peakRss)}`,
   );
 }
 sampleRss();

@@ -22,6 +22,8 @@ export interface TrainClient {
   /** Fault injection for the end-to-end tests (see installFaultHooks): lose the worker's GPU device, crash the worker. */
   loseDevice(): Promise<void>;
   crashWorker(): Promise<void>;
+  /** GPU buffers alive in the training worker (the soak run), or null before any run. */
+  gpuMemory(): Promise<{ bytes: number; buffers: number } | null>;
 }
 
 let shared: TrainClient | null = null;
@@ -35,13 +37,18 @@ export function getTrainClient(): TrainClient {
 }
 
 /**
- * `?faults` in the page's URL puts `window.sparseSplatFaults` there, so a test can lose the
+ * `?test-hooks` in the page's URL puts `window.sparseSplatTest` there, so a test can lose the
  * training worker's GPU device (device.destroy()) or crash the worker mid-run and watch the app
- * recover. Without the parameter nothing is installed.
+ * recover, and the soak run can read the worker's live GPU buffers. Without the parameter nothing
+ * is installed.
  */
 function installFaultHooks(client: TrainClient): void {
-  if (typeof window === 'undefined' || !new URLSearchParams(window.location.search).has('faults')) return;
-  (window as unknown as { sparseSplatFaults: unknown }).sparseSplatFaults = { loseDevice: () => client.loseDevice(), crashWorker: () => client.crashWorker() };
+  if (typeof window === 'undefined' || !new URLSearchParams(window.location.search).has('test-hooks')) return;
+  (window as unknown as { sparseSplatTest: unknown }).sparseSplatTest = {
+    loseDevice: () => client.loseDevice(),
+    crashWorker: () => client.crashWorker(),
+    gpuMemory: () => client.gpuMemory(),
+  };
 }
 
 /**
@@ -107,6 +114,10 @@ export function createTrainClient(): TrainClient {
 
     async loseDevice() {
       if (worker.running()) await worker.call((r) => r.loseDevice());
+    },
+
+    async gpuMemory() {
+      return worker.running() ? ((await worker.call((r) => r.gpuMemory())) as { bytes: number; buffers: number } | null) : null;
     },
 
     async crashWorker() {

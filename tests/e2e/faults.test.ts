@@ -3,7 +3,7 @@
  * training worker's GPU device is destroyed (device.destroy(), as a driver reset does), and in a
  * second run the worker itself crashes. Each time the run goes on from its last checkpoint, on a
  * new device or in a new worker, without a reload, and ends at its last step. The fault hooks
- * exist only with `?faults` in the URL (src/ui/trainClient.ts).
+ * exist only with `?test-hooks` in the URL (src/ui/trainClient.ts).
  */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -14,7 +14,7 @@ import { CHROMIUM, CHROMIUM_FLAGS } from '../chromium.ts';
 import { buildAndPreview, requireChromium, ROOT } from './harness.ts';
 
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-faults-dist');
-const STEPS = 24;
+const STEPS = 14;
 
 let server: PreviewServer | undefined;
 let browser: Browser | undefined;
@@ -28,9 +28,9 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${baseUrl}?faults`);
+  await page.goto(`${baseUrl}?test-hooks`);
   await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
-  await page.waitForFunction(() => 'sparseSplatFaults' in window);
+  await page.waitForFunction(() => 'sparseSplatTest' in window);
   // Set once: a reload would lose it, so the tests can tell that none happened.
   await page.evaluate(() => ((window as unknown as { pageLife: string }).pageLife = 'original'));
 });
@@ -46,11 +46,11 @@ const runAttr = (name: string) => page.locator('[data-testid="train-run"]').getA
 async function runWithFault(fault: 'loseDevice' | 'crashWorker'): Promise<{ kept: number; resumedFrom: number }> {
   await page.fill('[data-testid="train-iterations"]', String(STEPS));
   await page.selectOption('[data-testid="train-size"]', 'quarter');
-  await page.fill('[data-testid="train-splats"]', '1000');
+  await page.fill('[data-testid="train-splats"]', '800');
   await page.click('[data-testid="train-start"]');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-run"]')?.getAttribute('data-checkpoint-step') || 0) > 0, null, { timeout: 120_000 });
   const kept = Number(await runAttr('data-checkpoint-step'));
-  await page.evaluate((f) => (window as unknown as { sparseSplatFaults: Record<string, () => Promise<void>> }).sparseSplatFaults[f](), fault);
+  await page.evaluate((f) => (window as unknown as { sparseSplatTest: Record<string, () => Promise<void>> }).sparseSplatTest[f](), fault);
   await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-recovered') === '1', null, { timeout: 60_000 });
   await page.waitForFunction(() => ['finished', 'failed'].includes(document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') ?? ''), null, { timeout: 180_000 });
   return { kept, resumedFrom: Number(await runAttr('data-resumed-from')) };
@@ -63,7 +63,7 @@ describe('a lost GPU device or a crashed worker mid-run', () => {
     expect(resumedFrom).toBeGreaterThanOrEqual(kept);
     expect(resumedFrom).toBeLessThan(STEPS);
     expect(Number(await page.locator('[data-testid="train-step"]').getAttribute('data-step'))).toBe(STEPS);
-    expect(await page.locator('[data-testid="message-info"]').textContent()).toMatch(/Trained [\d,]+ splats in 24 steps/);
+    expect(await page.locator('[data-testid="message-info"]').textContent()).toMatch(/Trained [\d,]+ splats in 14 steps/);
     expect(await page.evaluate(() => (window as unknown as { pageLife?: string }).pageLife)).toBe('original');
   });
 

@@ -113,7 +113,7 @@ export function mutateJson(src: Uint8Array, r: Random): { bytes: Uint8Array; kin
         else delete obj[key as string];
       } else {
         const v = (obj as Record<string | number, unknown>)[key];
-        (obj as Record<string | number, unknown>)[key] = Array.isArray(v) ? [] : typeof v === 'number' ? pick(r, [NaN, -v, v * 1e12, 0]) : typeof v === 'string' ? v.repeat(1000) : null;
+        (obj as Record<string | number, unknown>)[key] = Array.isArray(v) ? [] : typeof v === 'number' ? pick(r, [NaN, -v, v * 1e12, 0]) : typeof v === 'string' ? v.repeat(Math.max(2, Math.floor(200_000 / (v.length + 1)))) : null; // long strings, about 200 KB
       }
     }
   return { bytes: enc.encode(JSON.stringify(out)), kind: ['replace', 'delete', 'degenerate', 'nest'][kind] };

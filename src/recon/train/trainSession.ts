@@ -14,6 +14,7 @@
 import type { Camera } from '../../core/camera.ts';
 import { describeError } from '../../core/errors.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { trackBuffers } from '../../gpu/bufferLedger.ts';
 import { lazyGpuDevice } from '../../gpu/device.ts';
 import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
 import type { Bounds } from '../hull/index.ts';
@@ -82,6 +83,8 @@ export interface TrainSession {
   forget(): void;
   /** Destroys the current GPU device, as a driver reset would (the fault tests); nothing without one. */
   loseDevice(): Promise<void>;
+  /** GPU buffers alive on the current device (created and not destroyed), for the soak run. */
+  gpuMemory(): Promise<{ bytes: number; buffers: number } | null>;
 }
 
 /**
@@ -164,6 +167,7 @@ export function createTrainSession(): TrainSession {
       try {
         started = true;
         const { device: dev } = await device();
+        trackBuffers(dev);
         const schedule = previewSchedule(req.previewGapMs ?? 400);
         let previewFailed = false;
         let result: TrainResult;
@@ -227,6 +231,12 @@ export function createTrainSession(): TrainSession {
 
     forget() {
       last = null;
+    },
+
+    async gpuMemory() {
+      if (!started) return null;
+      const ledger = trackBuffers((await device()).device);
+      return { bytes: ledger.liveBytes(), buffers: ledger.liveBuffers() };
     },
 
     async loseDevice() {
