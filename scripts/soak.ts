@@ -29,6 +29,7 @@ try {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
   await page.goto(`${baseUrl}?test-hooks`);
   await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
   await page.fill('[data-testid="train-iterations"]', String(steps));
@@ -47,7 +48,7 @@ try {
     if (status !== 'finished') throw new Error(`run ${i} ended ${status}: ${await page.locator('[data-testid="train-status"]').textContent()}`);
     const secs = (Date.now() - t0) / 1000;
     await cdp.send('HeapProfiler.collectGarbage');
-    const metrics = (await cdp.send('Performance.getMetrics').catch(async () => (await cdp.send('Performance.enable'), cdp.send('Performance.getMetrics')))).metrics;
+    const { metrics } = await cdp.send('Performance.getMetrics');
     const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
     const gpu = (await page.evaluate(() => (window as unknown as { sparseSplatTest: { gpuMemory(): Promise<{ bytes: number; buffers: number } | null> } }).sparseSplatTest.gpuMemory())) ?? { bytes: NaN, buffers: NaN };
     const splats = (await page.locator('[data-testid="train-splat-count"]').textContent())?.trim() ?? '?';
