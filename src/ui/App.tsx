@@ -270,7 +270,6 @@ export function App() {
               ),
             }}
           />
-          <SessionsList sessions={sessions} onResume={(s) => void resumeSession(s)} />
           <CloudPanel shown={viewer.shown} job={viewer.job} onOpen={(f) => void openCloud(f)} onSave={(f) => void viewer.save(f)} />
           {shown && <SceneInfo scene={shown.scene} title={shown.title} source={shown.source} />}
         </aside>
@@ -290,6 +289,8 @@ export function App() {
               )}
             </span>
           )}
+          {/* The kept sessions open upwards from the views bar, over the view: nothing changes size. */}
+          <SessionsList sessions={sessions} onResume={(s) => void resumeSession(s)} />
           {/* One line at the right of the views bar: neither the sidebar nor the 3D view changes size for it. */}
           <Messages status={status} onDismiss={dismiss} />
         </div>
