@@ -9,18 +9,22 @@
  *   masks and poses) run only in dedicated workers, which take their policy from their own HTTP
  *   response, not from this <meta> (see README, "Security", for the header a host should send).
  * - worker-src 'self': the seven workers are built as same-origin module scripts (/assets/*.js).
- * - connect-src 'self': bundled scenes, model files and onnxruntime's .wasm come from the app's
- *   own origin; nothing is fetched from anywhere else.
+ * - connect-src 'self' https: blob:: bundled scenes and onnxruntime's .wasm come from the app's
+ *   own origin; a model file may come from an https URL the person types (src/ui/models/
+ *   fetchModel.ts), which the policy cannot know in advance, or a blob: URL. The app fetches
+ *   nothing else: tests/e2e/csp.test.ts records every request of a run and finds only its origin.
+ *   (Plain http: addresses other than the app's own are refused.)
  * - img-src 'self' data: blob:: the favicon is a data: URL; thumbnails are blob: or canvas.
  * - style-src 'self': the bundled stylesheet. React sets style properties through the CSSOM,
  *   which style-src does not govern.
+ * zod's `new Function` probe is switched off (src/core/zodNoEval.ts), or it would be a violation.
  * - object-src 'none', base-uri 'none', form-action 'none': nothing of the kind is used.
  */
 export const APP_CSP: Record<string, string[]> = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'worker-src': ["'self'"],
-  'connect-src': ["'self'"],
+  'connect-src': ["'self'", 'https:', 'blob:'],
   'img-src': ["'self'", 'data:', 'blob:'],
   'style-src': ["'self'"],
   'font-src': ["'self'"],

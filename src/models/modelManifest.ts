@@ -5,6 +5,7 @@
  * its field, as scene.json does.
  */
 import { z } from 'zod';
+import '../core/zodNoEval.ts'; // before any schema: no `new Function` probe under the CSP
 import { formatFieldPath, InputError } from '../core/errors.ts';
 
 const dim = z.union([z.number().int().positive(), z.string().min(1)]);
