@@ -129,7 +129,8 @@ async function ingestSceneFolder(
   parseSceneManifest(top[0].bytes, fromZip ? `${fromZip}/${SCENE_FILE}` : top[0].name);
   const src = withBaseNameFallback(memorySource(label, inRoot), inRoot, label);
   const scene = await loadScene(src, { signal: opts.signal, onProgress: opts.onProgress });
-  return { kind: 'scene', label: fromZip ?? (root ? label : scene.manifest.name), scene };
+  const shrunk = scene.downscaled ? ` (downscaled ${scene.downscaled}x to keep memory in bounds)` : '';
+  return { kind: 'scene', label: (fromZip ?? (root ? label : scene.manifest.name)) + shrunk, scene };
 }
 
 /**
