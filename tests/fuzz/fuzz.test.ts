@@ -20,7 +20,7 @@ afterAll(uninstallAllocWatch);
 describe('fuzz (bounded share of npm run fuzz)', () => {
   it('covers every reader the issue names', () => {
     const names = FUZZ_TARGETS.map((t) => t.name).join(' | ');
-    for (const r of [/PNG/, /JPEG/, /scene\.json/, /transforms\.json/, /LLFF/, /IDR/, /COLMAP cameras/, /COLMAP images/, /zip/, /model manifest/, /stream/, /PLY/, /SPZ/, /\.splat/])
+    for (const r of [/PNG/, /JPEG/, /scene\.json/, /transforms\.json/, /LLFF/, /IDR/, /COLMAP cameras/, /COLMAP images/, /zip/, /session zip/, /model manifest/, /stream/, /PLY/, /SPZ/, /\.splat/])
       expect(names).toMatch(r);
   });
 

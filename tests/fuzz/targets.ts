@@ -30,6 +30,8 @@ import { writeSpz } from '../../src/io/spz.ts';
 import { writeStreamFile } from '../../src/io/streamFile.ts';
 import { readModelManifest } from '../../src/models/modelManifest.ts';
 import { ingest } from '../../src/recon/ingest.ts';
+import { sessionFromZip, sessionToZip } from '../../src/ui/sessions/sessionZip.ts';
+import { sampleSession } from '../ui/sessionSample.ts';
 import { randomCloud } from '../io/randomCloud.ts';
 import { knownCamera, toBlenderMatrix, toIdrMatrices, toLlffRow } from '../io/fixtures.ts';
 import { rotationToQuaternion } from '../io/fixtures.ts';
@@ -244,6 +246,16 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     seeds: () => [blenderDatasetZip(), llffDatasetZip()],
     hotLen: 64,
     read: (b) => importDatasetFromSource(zipSource('dataset.zip', b), { scale: 1 }),
+    allocBound: (n) => Math.min(deflated(n), MAX_IMAGE_PIXELS * 4 * 2),
+  },
+  {
+    name: 'session zip',
+    seeds: () => {
+      const s = sampleSession();
+      return [sessionToZip(s.meta, s.checkpoint, s.scene), sessionToZip({ ...s.meta, scene: { kind: 'bundled', name: 'pebbles', title: 'Pebbles' } }, s.checkpoint, null)];
+    },
+    hotLen: 64,
+    read: (b) => sessionFromZip(b, 'fuzz.session.zip'),
     allocBound: (n) => Math.min(deflated(n), MAX_IMAGE_PIXELS * 4 * 2),
   },
   {

@@ -25,11 +25,27 @@ export function ResumeBanner({ session, onResume, onDiscard }: { session: Sessio
 }
 
 export function SessionsList({ sessions, onResume }: { sessions: Sessions; onResume: (s: SessionMeta) => void }) {
-  if (!sessions.list?.length) return null;
+  if (!sessions.list) return null;
   return (
     <details className="sessions" data-testid="sessions">
       <summary>Kept sessions ({sessions.list.length})</summary>
       <ul>
+        <li>
+          <label className="btn" title="A session exported from this app (.session.zip)">
+            Import session…
+            <input
+              type="file"
+              accept=".zip"
+              hidden
+              data-testid="session-import"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) sessions.importZip(f);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        </li>
         {sessions.list.map((s) => (
           <li key={s.id} data-testid="session" data-status={s.status}>
             <span className="session-name">{s.name}</span> · {s.status === 'finished' ? 'finished' : `step ${s.checkpointStep} of ${s.iterations}`} · {mb(s.bytes)}
@@ -38,6 +54,9 @@ export function SessionsList({ sessions, onResume }: { sessions: Sessions; onRes
                 Resume
               </button>
             )}
+            <button type="button" className="btn" data-testid="session-export" onClick={() => sessions.exportZip(s.id)}>
+              Export
+            </button>
             <button type="button" className="btn" data-testid="session-delete" onClick={() => sessions.remove(s.id)}>
               Delete
             </button>

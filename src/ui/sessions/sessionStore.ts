@@ -127,6 +127,15 @@ export async function loadSession(id: string): Promise<{ meta: SessionMeta; chec
   return { meta, checkpoint: (await d.get('checkpoints', id)) ?? null, scene: meta.scene.kind === 'stored' ? ((await d.get('scenes', id)) ?? null) : null };
 }
 
+/** Keeps an imported session (sessionZip.ts) as a new one; a run it was in the middle of is 'stopped'. */
+export async function importSession(s: { meta: Omit<SessionMeta, 'id' | 'createdAt' | 'updatedAt' | 'bytes' | 'sceneBytes' | 'checkpointStep'>; checkpoint: TrainCheckpoint | null; scene: LoadedScene | null }): Promise<SessionMeta> {
+  const { status, ...rest } = s.meta;
+  const meta = await createSession(rest, s.scene);
+  if (s.checkpoint) await saveCheckpoint(meta.id, s.checkpoint);
+  await setSessionStatus(meta.id, status === 'training' ? 'stopped' : status);
+  return meta;
+}
+
 export async function deleteSession(id: string): Promise<void> {
   const tx = (await db()).transaction(['sessions', 'scenes', 'checkpoints'], 'readwrite');
   await Promise.all([tx.objectStore('sessions').delete(id), tx.objectStore('scenes').delete(id), tx.objectStore('checkpoints').delete(id), tx.done]);

@@ -8,7 +8,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LoadedScene } from '../../io/sceneFolder.ts';
 import type { Shown } from '../useSceneLoader.ts';
 import type { TrainPersistence } from '../useTraining.ts';
-import { createSession, deleteSession, listSessions, renameSession, saveCheckpoint, setSessionStatus, type SessionMeta } from './sessionStore.ts';
+import { downloadFile } from '../download.ts';
+import { createSession, deleteSession, importSession, listSessions, loadSession, renameSession, saveCheckpoint, setSessionStatus, type SessionMeta } from './sessionStore.ts';
+import { sessionFromZip, sessionToZip } from './sessionZip.ts';
 
 export function useSessions(shown: Shown | null, trainScene: LoadedScene | null, onError: (e: unknown) => void) {
   const [list, setList] = useState<SessionMeta[] | null>(null);
@@ -49,7 +51,24 @@ export function useSessions(shown: Shown | null, trainScene: LoadedScene | null,
   const remove = useCallback((id: string) => void deleteSession(id).then(refresh, onError), [refresh, onError]);
   const rename = useCallback((id: string, name: string) => void renameSession(id, name).then(refresh, onError), [refresh, onError]);
   const dismissInterrupted = useCallback(() => setInterrupted(null), []);
-  return { list, interrupted: interrupted ?? null, dismissInterrupted, persistence, remove, rename, refresh };
+  /** Downloads the session as one zip (sessionZip.ts). */
+  const exportZip = useCallback(
+    (id: string) =>
+      void loadSession(id)
+        .then((s) => s && downloadFile(`${s.meta.name.replace(/[^\w.-]+/g, '_')}.session.zip`, sessionToZip(s.meta, s.checkpoint, s.scene), 'application/zip'))
+        .catch(onError),
+    [onError],
+  );
+  const importZip = useCallback(
+    (file: File) =>
+      void file
+        .arrayBuffer()
+        .then((b) => sessionFromZip(new Uint8Array(b), file.name))
+        .then(importSession)
+        .then(refresh, onError),
+    [refresh, onError],
+  );
+  return { list, interrupted: interrupted ?? null, dismissInterrupted, persistence, remove, rename, refresh, exportZip, importZip };
 }
 
 export type Sessions = ReturnType<typeof useSessions>;
