@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { APP_CSP, cspString } from './vite.csp.ts';
 
 /**
  * Bundled scenes: the repo's `scenes/` folder (scene folders + index.json, written by
@@ -65,8 +66,17 @@ function serveFolder(root: string) {
   };
 }
 
+/** The strict policy of vite.csp.ts as the built page's first <meta> (build only; see there why). */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: cspString(APP_CSP) }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), bundledScenes(resolve(import.meta.dirname, process.env.SCENES_DIR ?? 'scenes'))],
+  plugins: [react(), contentSecurityPolicy(), bundledScenes(resolve(import.meta.dirname, process.env.SCENES_DIR ?? 'scenes'))],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   worker: { format: 'es' },

@@ -10,6 +10,7 @@
 import { createTrainSession, type TrainCallbacks, type TrainRequest } from '../src/recon/train/trainSession.ts';
 import { cloudArrays, hostWorker, transferring } from '../src/worker/workerHost.ts';
 
+export type { TrainCheckpoint } from '../src/recon/train/checkpoint.ts';
 export type { GpuStatus, PreviewFrame, Rgb, TrainCallbacks, TrainJobOptions, TrainRequest, TrainRunResult } from '../src/recon/train/trainSession.ts';
 
 const session = createTrainSession();
@@ -23,12 +24,20 @@ const api = hostWorker(
       return frame && transferring(frame, [frame.rgba]);
     },
     forget: session.forget,
+    loseDevice: session.loseDevice,
+    gpuMemory: session.gpuMemory,
+    /** Throws out of the event loop: the worker's 'error' event, as a crash in the worker would. */
+    crash: () => void setTimeout(() => {
+      throw new Error('simulated crash of the training worker');
+    }),
   },
   {
     async train(signal: AbortSignal, req: TrainRequest, cb: TrainCallbacks) {
       const res = await session.train(req, signal, {
         onProgress: (p) => void cb.onProgress(p),
         onPreview: (frame) => void cb.onPreview(transferring(frame, [frame.rgba])),
+        // The checkpoint's arrays are the trainer's fresh read-backs: moved, not copied.
+        onCheckpoint: cb.onCheckpoint && ((c) => void cb.onCheckpoint!(transferring(c, [...cloudArrays(c.cloud), ...cloudArrays({ ...c.cloud, ...c.moments.m }), ...cloudArrays({ ...c.cloud, ...c.moments.v })]))),
       });
       return res.cloud ? transferring(res, cloudArrays(res.cloud)) : res;
     },

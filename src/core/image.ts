@@ -64,8 +64,67 @@ function readPngHeaderSize(bytes: Uint8Array): [number, number] {
   return [dv.getUint32(16), dv.getUint32(20)];
 }
 
+/** Deflate's largest expansion (see src/io/unzip.ts), for the PNG plausibility check. */
+const DEFLATE_MAX_RATIO = 1032;
+
+/**
+ * The decoder allocates the whole image at the size the header states before it finds the data
+ * missing, so a 90-byte PNG claiming 8000x6000 pixels would cost 200 MB. Refused first: the
+ * image data (IDAT chunks) cannot inflate to more than 1032 times its size.
+ */
+function checkPngDataSize(bytes: Uint8Array, width: number, height: number): void {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bitDepth = bytes[24];
+  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[bytes[25]] ?? 1;
+  const rawBytes = height * Math.ceil((width * channels * bitDepth) / 8);
+  let idat = 0;
+  for (let o = 8; o + 8 <= bytes.length; ) {
+    const len = dv.getUint32(o);
+    if (bytes[o + 4] === 0x49 && bytes[o + 5] === 0x44 && bytes[o + 6] === 0x41 && bytes[o + 7] === 0x54) idat += Math.min(len, bytes.length - o - 8);
+    o += 12 + len;
+  }
+  if (rawBytes > idat * DEFLATE_MAX_RATIO + 1024)
+    throw new InputError(`the header says ${width}x${height} pixels but the file holds only ${idat} bytes of image data (truncated or damaged). Re-export or re-download it.`);
+}
+
+/** Width and height from a JPEG's start-of-frame segment, or null when none is found. */
+function readJpegSize(bytes: Uint8Array): [number, number] | null {
+  for (let o = 2; o + 9 < bytes.length; ) {
+    if (bytes[o] !== 0xff) return null;
+    const marker = bytes[o + 1];
+    if (marker === 0xff) {
+      o++;
+      continue;
+    }
+    const len = (bytes[o + 2] << 8) | bytes[o + 3];
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return [(bytes[o + 7] << 8) | bytes[o + 8], (bytes[o + 5] << 8) | bytes[o + 6]];
+    if (marker === 0xda) return null;
+    o += 2 + len;
+  }
+  return null;
+}
+
+/**
+ * Every 8x8 luma block of a JPEG costs at least one bit (its DC coefficient), so a file of n
+ * bytes holds at most 512 n pixels (counted at 1024 n to be generous). jpeg-js allocates the
+ * image at the size the frame header states before decoding, so a header that lies is refused
+ * here, keeping memory proportional to the file.
+ */
+function checkJpegDataSize(bytes: Uint8Array): void {
+  const size = readJpegSize(bytes);
+  if (!size) return;
+  const [w, h] = size;
+  checkSize(w, h);
+  if (w * h > bytes.length * 1024)
+    throw new InputError(`the header says ${w}x${h} pixels but the file is only ${bytes.length} bytes (truncated or damaged). Re-export or re-download it.`);
+}
+
 function decodePng(bytes: Uint8Array): RGBAImage {
-  checkSize(...readPngHeaderSize(bytes));
+  const [w, h] = readPngHeaderSize(bytes);
+  checkSize(w, h);
+  checkPngDataSize(bytes, w, h);
   const png = decodePngRaw(bytes);
   const { width, height } = png;
   let src: ArrayLike<number> = png.data;
@@ -113,6 +172,7 @@ function decodePng(bytes: Uint8Array): RGBAImage {
 }
 
 function decodeJpeg(bytes: Uint8Array): RGBAImage {
+  checkJpegDataSize(bytes);
   const img = jpeg.decode(bytes, {
     useTArray: true,
     formatAsRGBA: true,

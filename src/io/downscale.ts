@@ -16,3 +16,10 @@ export function downscaleCamera(cam: Camera, factor: number): Camera {
 export function downscaleImage(img: RGBAImage, factor: number): RGBAImage {
   return factor === 1 ? img : downsampleImage(img, factor);
 }
+
+/** The smallest integer factor that brings a width x height image to at most maxPixels pixels. */
+export function factorToFit(width: number, height: number, maxPixels: number): number {
+  let f = 1;
+  while (Math.floor(width / f) * Math.floor(height / f) > maxPixels) f++;
+  return f;
+}

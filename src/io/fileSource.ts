@@ -2,8 +2,8 @@
  * Where a scene folder's files come from: the disk (CLI, tests), a dropped folder or zip (app),
  * or a URL prefix (bundled scenes). Paths are relative, with forward slashes.
  */
-import { unzipSync } from 'fflate';
 import { InputError } from '../core/errors.ts';
+import { unzipChecked } from './unzip.ts';
 
 export interface FileSource {
   /** Shown in messages, e.g. the folder path or the zip's name. */
@@ -40,12 +40,7 @@ export function memorySource(label: string, files: Map<string, Uint8Array>): Fil
  * that folder is stripped so scene.json is found at the root.
  */
 export function zipSource(label: string, zipBytes: Uint8Array): FileSource {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(zipBytes);
-  } catch (e) {
-    throw new InputError(`not a readable zip archive (${(e as Error).message}). Re-create the zip.`, { file: label });
-  }
+  const entries = unzipChecked(zipBytes, label);
   const files = new Map<string, Uint8Array>();
   for (const [k, v] of Object.entries(entries)) if (!k.endsWith('/') && !k.startsWith('__MACOSX/')) files.set(normalizePath(k), v);
   return memorySource(label, stripCommonFolder(files));

@@ -1,15 +1,12 @@
 /** NumPy .npz archives: a zip of .npy files (stored or deflated), keyed by name without ".npy". */
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { InputError } from '../core/errors.ts';
 import { parseNpy, type NpyArray } from './npy.ts';
+import { unzipChecked } from './unzip.ts';
 
 export function parseNpz(bytes: Uint8Array, file = 'arrays.npz'): Map<string, NpyArray> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (e) {
-    throw new InputError(`not a readable .npz (zip) archive (${(e as Error).message})`, { file });
-  }
+  // Camera files are kilobytes: 256 MB is far past any real one and far below a crash.
+  const entries = unzipChecked(bytes, file, 2 ** 28, '.npz (zip) archive');
   const out = new Map<string, NpyArray>();
   for (const [name, data] of Object.entries(entries)) {
     if (!name.endsWith('.npy')) continue;

@@ -21,6 +21,7 @@
  * greyscale or RGBA PNGs, object where value >= 128.
  */
 import { z } from 'zod';
+import '../core/zodNoEval.ts'; // before any schema: no `new Function` probe under the CSP
 import { formatFieldPath, InputError } from '../core/errors.ts';
 import { isRotation, type Camera, type Vec3 } from '../core/camera.ts';
 

@@ -5,6 +5,7 @@
  * its field, as scene.json does.
  */
 import { z } from 'zod';
+import '../core/zodNoEval.ts'; // before any schema: no `new Function` probe under the CSP
 import { formatFieldPath, InputError } from '../core/errors.ts';
 
 const dim = z.union([z.number().int().positive(), z.string().min(1)]);
@@ -49,6 +50,17 @@ export function parseModelManifest(json: unknown, file: string): ModelManifest {
     throw new InputError(issue.message, { file, field: formatFieldPath(issue.path) });
   }
   return res.data;
+}
+
+/** A manifest from the bytes of its JSON file (a dropped or downloaded one): bad JSON is an InputError too. */
+export function readModelManifest(bytes: Uint8Array, file: string): ModelManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new InputError(`is not valid JSON (${(e as Error).message})`, { file });
+  }
+  return parseModelManifest(json, file);
 }
 
 /** "in0 float32 [1, 3, height, width]", for messages. */

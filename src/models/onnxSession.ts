@@ -59,6 +59,13 @@ function contractProblems(kind: 'input' | 'output', expected: readonly TensorSpe
  * Throws InputError when the bytes are not an ONNX model or the model's contract differs.
  */
 export async function createCheckedSession(bytes: Uint8Array, manifest: ModelManifest, label: string): Promise<CheckedSession> {
+  // The one door to onnxruntime: a model whose manifest names a hash never runs unless its bytes
+  // have it, whichever stage asked (the stages check too, with messages of their own).
+  if (manifest.sha256) {
+    const sha256 = await sha256Hex(bytes);
+    if (sha256 !== manifest.sha256)
+      throw new InputError(`has sha256 ${sha256}, not the ${manifest.sha256} of ${manifest.file} (models/${manifest.name}.json): refusing to run it`, { file: label });
+  }
   const ort = await loadOrt();
   let session: InferenceSession;
   try {

@@ -17,6 +17,7 @@
  */
 import { InputError } from '../core/errors.ts';
 import { decodeImage, orientImage, sniffImageFormat, type RGBAImage } from '../core/image.ts';
+import { downscaleImage, factorToFit } from '../io/downscale.ts';
 import { readPhotoExif, type PhotoExif } from '../io/exif.ts';
 import { memorySource, normalizePath, zipSource, type FileSource } from '../io/fileSource.ts';
 import { loadScene, type LoadedScene, type LoadedView } from '../io/sceneFolder.ts';
@@ -32,6 +33,9 @@ export interface IngestOptions {
   signal?: AbortSignal;
   /** Called after each image is decoded. */
   onProgress?: (done: number, total: number) => void;
+  /** Caps on decoded photo pixels (default MAX_PHOTO_PIXELS, MAX_DROP_PIXELS; tests lower them). */
+  maxPhotoPixels?: number;
+  maxDropPixels?: number;
 }
 
 /**
@@ -47,6 +51,15 @@ export type IngestResult =
 
 export const MIN_PHOTOS = 3;
 export const MAX_PHOTOS = 9;
+
+/**
+ * Decoded pixels kept per photo and per drop: 16 MP and 64 MP (256 MB of RGBA for the whole
+ * set). Larger photos are box-filtered down by an integer factor right after decoding, here in
+ * the worker, so nine 48 MP photos cost 256 MB and not 1.7 GB (which would crash a tab). The
+ * reconstruction trains at well under a megapixel, so nothing it uses is lost.
+ */
+export const MAX_PHOTO_PIXELS = 4096 * 4096;
+export const MAX_DROP_PIXELS = 64 * 2 ** 20;
 
 const WHAT_TO_DROP = `Drop ${MIN_PHOTOS} to ${MAX_PHOTOS} photos (PNG or JPEG), a scene folder, or a .zip of one.`;
 
@@ -116,7 +129,8 @@ async function ingestSceneFolder(
   parseSceneManifest(top[0].bytes, fromZip ? `${fromZip}/${SCENE_FILE}` : top[0].name);
   const src = withBaseNameFallback(memorySource(label, inRoot), inRoot, label);
   const scene = await loadScene(src, { signal: opts.signal, onProgress: opts.onProgress });
-  return { kind: 'scene', label: fromZip ?? (root ? label : scene.manifest.name), scene };
+  const shrunk = scene.downscaled ? ` (downscaled ${scene.downscaled}x to keep memory in bounds)` : '';
+  return { kind: 'scene', label: (fromZip ?? (root ? label : scene.manifest.name)) + shrunk, scene };
 }
 
 /**
@@ -172,22 +186,29 @@ async function ingestPhotos(files: DroppedFile[], opts: IngestOptions, fromZip: 
 
   const images: { file: DroppedFile; rgba: RGBAImage; exif: PhotoExif }[] = [];
   const turned: string[] = [];
+  // The first photo's size as decoded and turned upright (before any downscale): the others must match it.
+  let full: { width: number; height: number } | null = null;
+  let factor = 1;
   for (const file of sorted) {
     opts.signal?.throwIfAborted();
     const exif = await readPhotoExif(file.bytes);
     let rgba = orientImage(decodeImage(file.bytes, fromZip ? `${fromZip}/${file.name}` : file.name), exif.orientation ?? 1);
-    const first = images[0];
-    if (first && rgba.width !== rgba.height && rgba.width === first.rgba.height && rgba.height === first.rgba.width) {
+    if (full && rgba.width !== rgba.height && rgba.width === full.height && rgba.height === full.width) {
       // Portrait among landscape (or the reverse): a quarter turn (EXIF orientation 6) gives one size.
       rgba = orientImage(rgba, 6);
       turned.push(file.name);
     }
-    if (first && (first.rgba.width !== rgba.width || first.rgba.height !== rgba.height))
+    if (full && (full.width !== rgba.width || full.height !== rgba.height))
       throw new InputError(
-        `Photos must all be the same size: ${first.file.name} is ${first.rgba.width}x${first.rgba.height} but ` +
+        `Photos must all be the same size: ${images[0].file.name} is ${full.width}x${full.height} but ` +
           `${file.name} is ${rgba.width}x${rgba.height}. Export them at one size and try again.`,
       );
-    images.push({ file, rgba, exif });
+    if (!full) {
+      full = { width: rgba.width, height: rgba.height };
+      const budget = Math.min(opts.maxPhotoPixels ?? MAX_PHOTO_PIXELS, Math.floor((opts.maxDropPixels ?? MAX_DROP_PIXELS) / n));
+      factor = factorToFit(rgba.width, rgba.height, budget);
+    }
+    images.push({ file, rgba: downscaleImage(rgba, factor), exif });
     opts.onProgress?.(images.length, n);
   }
 
@@ -202,6 +223,9 @@ async function ingestPhotos(files: DroppedFile[], opts: IngestOptions, fromZip: 
   const notes = turned.length
     ? [`Turned ${turned.join(', ')} a quarter turn to match ${images[0].file.name} (${turned.length === 1 ? 'it was' : 'they were'} taken the other way up); the reconstruction does not mind.`]
     : [];
+  const small = images[0].rgba;
+  if (factor > 1)
+    notes.push(`Downscaled the photos ${factor}x, from ${full!.width}x${full!.height} to ${small.width}x${small.height}, to keep memory in bounds (${(MAX_PHOTO_PIXELS / 2 ** 20).toFixed(0)} MP a photo, ${(MAX_DROP_PIXELS / 2 ** 20).toFixed(0)} MP a drop); training uses far fewer pixels.`);
   return { kind: 'photos', label: fromZip ?? `${n} photos`, scene: { manifest, views }, exif: images.map((im) => im.exif), notes };
 }
 

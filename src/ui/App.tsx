@@ -32,6 +32,10 @@ import { MasksPanel } from './MasksPanel.tsx';
 import { PosesPanel } from './PosesPanel.tsx';
 import { usePoses, withCameras, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
+import { ResumeBanner, SessionsList } from './sessions/SessionsPanel.tsx';
+import { loadSession, type SessionMeta } from './sessions/sessionStore.ts';
+import { useSessions } from './sessions/useSessions.ts';
+import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
 import { Viewport } from './Viewport.tsx';
 import { Term } from './Term.tsx';
 import { GUIDE_STEPS, guideStep, useGuideDone } from './guide.ts';
@@ -41,7 +45,7 @@ const RENDERER = rendererChoice(location.search);
 const START_WITHOUT_SCENE = new URLSearchParams(location.search).get('scene') === NO_SCENE;
 
 export function App() {
-  const { shown, status, openBundled, openFiles, close, showError, showInfo, dismiss } = useSceneLoader();
+  const { shown, status, openBundled, openFiles, openStored, close, showError, showInfo, dismiss } = useSceneLoader();
   const [bundled, setBundled] = useState<BundledScene[]>([]);
   const [split, setSplit] = useState<string | null>(null);
   const [hover, setHover] = useState<string | null>(null);
@@ -81,7 +85,39 @@ export function App() {
   // the edited masks, so that moving the threshold does not re-frame the 3D view.
   const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
   const roles = useMemo(() => (viewScene ? viewRoles(viewScene.manifest, split) : new Map()), [viewScene, split]);
-  const training = useTraining(workScene, split, { showError, showInfo }, scene);
+  const sessions = useSessions(shown, workScene, showError);
+  const training = useTraining(workScene, split, { showError, showInfo }, scene, sessions.persistence);
+  // Resuming a kept session: open its scene, then start from its checkpoint once training can run.
+  const [pendingResume, setPendingResume] = useState<{ meta: SessionMeta; checkpoint: TrainCheckpoint } | null>(null);
+  const resumeSession = useCallback(
+    async (meta: SessionMeta) => {
+      sessions.dismissInterrupted();
+      try {
+        const saved = await loadSession(meta.id);
+        if (!saved?.checkpoint) throw new InputError(`the session “${meta.name}” has no checkpoint to go on from`);
+        if (meta.scene.kind === 'bundled') {
+          const name = meta.scene.name;
+          const b = bundled.find((s) => s.name === name);
+          if (!b) throw new InputError(`the session's scene “${meta.scene.title}” is no longer bundled with the app`);
+          if (shown?.bundled !== name) await openBundled(b);
+        } else {
+          if (!saved.scene) throw new InputError(`the photos of the session “${meta.name}” are missing from the browser's storage`);
+          await openStored(saved.scene, meta.scene.title);
+        }
+        setPendingResume({ meta, checkpoint: saved.checkpoint });
+      } catch (e) {
+        showError(e);
+      }
+    },
+    [sessions, bundled, shown, openBundled, openStored, showError],
+  );
+  useEffect(() => {
+    if (!pendingResume || !workScene || !training.gpu?.ok || training.running || training.probing) return;
+    if (split !== pendingResume.meta.split) return setSplit(pendingResume.meta.split);
+    if (training.plan.problem) return;
+    setPendingResume(null);
+    void training.start({ sessionId: pendingResume.meta.id, checkpoint: pendingResume.checkpoint, settings: pendingResume.meta.settings });
+  }, [pendingResume, workScene, training, split]);
   const evaluation = useEvaluation(workScene, split, training, { showError, showInfo }, scene);
   const evalBlocked = evaluationBlocked(training);
   const evalReady = !evalBlocked && !evaluation.problem;
@@ -192,6 +228,7 @@ export function App() {
       />
       <main className="main">
         <div className="workspace">
+          {sessions.interrupted && <ResumeBanner session={sessions.interrupted} onResume={() => void resumeSession(sessions.interrupted!)} onDiscard={sessions.dismissInterrupted} />}
           <Viewport
             scene={viewScene}
             roles={roles}
@@ -252,6 +289,8 @@ export function App() {
               )}
             </span>
           )}
+          {/* The kept sessions open upwards from the views bar, over the view: nothing changes size. */}
+          <SessionsList sessions={sessions} onResume={(s) => void resumeSession(s)} />
           {/* One line at the right of the views bar: neither the sidebar nor the 3D view changes size for it. */}
           <Messages status={status} onDismiss={dismiss} />
         </div>

@@ -176,12 +176,18 @@ export function TrainPanel({ training, sceneName }: Props) {
         {!gpu && <span className="train-checking">Checking WebGPU…</span>}
       </div>
       {run && (
-        <div className="train-run" data-testid="train-run" data-status={run.status}>
+        <div className="train-run" data-testid="train-run" data-status={run.status} data-resumed-from={run.resumedFrom ?? ''} data-checkpoint-step={run.checkpointStep ?? ''} data-recovered={run.recovered}>
           <div className="train-progress">
             <progress max={iterations} value={step} data-testid="train-progress" />
             <span data-testid="train-step" data-step={step}>
               step {step} / {iterations}
             </span>
+            {run.checkpointStep !== null && (
+              <span className="train-left" data-testid="train-checkpoint" title="The run is kept in this browser up to this step: after a reload it can go on from there">
+                kept at step {run.checkpointStep}
+                {run.resumedFrom !== null ? ` · resumed from ${run.resumedFrom}` : ''}
+              </span>
+            )}
             {running && (
               <span className="train-left" data-testid="train-time-left" data-ms={leftMs === null ? '' : Math.round(leftMs)}>
                 {leftMs !== null ? `about ${formatDuration(leftMs)} left` : 'timing…'}

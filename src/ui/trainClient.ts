@@ -19,12 +19,36 @@ export interface TrainClient {
   /** The last run's cloud from `camera`; null while training or when there is none. */
   renderLast(camera: Camera): Promise<PreviewFrame | null>;
   forget(): void;
+  /** Fault injection for the end-to-end tests (see installFaultHooks): lose the worker's GPU device, crash the worker. */
+  loseDevice(): Promise<void>;
+  crashWorker(): Promise<void>;
+  /** GPU buffers alive in the training worker (the soak run), or null before any run. */
+  gpuMemory(): Promise<{ bytes: number; buffers: number } | null>;
 }
 
 let shared: TrainClient | null = null;
 
 export function getTrainClient(): TrainClient {
-  return (shared ??= createTrainClient());
+  if (!shared) {
+    shared = createTrainClient();
+    installFaultHooks(shared);
+  }
+  return shared;
+}
+
+/**
+ * `?test-hooks` in the page's URL puts `window.sparseSplatTest` there, so a test can lose the
+ * training worker's GPU device (device.destroy()) or crash the worker mid-run and watch the app
+ * recover, and the soak run can read the worker's live GPU buffers. Without the parameter nothing
+ * is installed.
+ */
+function installFaultHooks(client: TrainClient): void {
+  if (typeof window === 'undefined' || !new URLSearchParams(window.location.search).has('test-hooks')) return;
+  (window as unknown as { sparseSplatTest: unknown }).sparseSplatTest = {
+    loseDevice: () => client.loseDevice(),
+    crashWorker: () => client.crashWorker(),
+    gpuMemory: () => client.gpuMemory(),
+  };
 }
 
 /**
@@ -86,6 +110,18 @@ export function createTrainClient(): TrainClient {
 
     forget() {
       if (worker.running()) void worker.call((r) => r.forget()).catch(() => {});
+    },
+
+    async loseDevice() {
+      if (worker.running()) await worker.call((r) => r.loseDevice());
+    },
+
+    async gpuMemory() {
+      return worker.running() ? ((await worker.call((r) => r.gpuMemory())) as { bytes: number; buffers: number } | null) : null;
+    },
+
+    async crashWorker() {
+      if (worker.running()) await worker.call((r) => r.crash());
     },
   };
 }

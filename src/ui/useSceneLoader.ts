@@ -89,6 +89,16 @@ export function useSceneLoader() {
     [run],
   );
 
+  /** Shows a scene kept in the browser (a saved session's photos, masks and cameras). */
+  const openStored = useCallback(
+    (scene: LoadedScene, title: string) =>
+      run('Opening the kept session', async () => {
+        history.replaceState(null, '', location.pathname);
+        return { kind: 'scene', title, source: 'a session kept in this browser', bundled: null, scene };
+      }),
+    [run],
+  );
+
   /** Shows no scene (a cloud alone); a load in progress is abandoned. */
   const close = useCallback(() => {
     job.current?.abort();
@@ -102,5 +112,5 @@ export function useSceneLoader() {
   const showInfo = useCallback((info: string) => setStatus((s) => ({ busy: s.busy, info })), []);
   const dismiss = useCallback(() => setStatus((s) => ({ busy: s.busy })), []);
 
-  return { shown, status, openBundled, openFiles, close, showError, showInfo, dismiss };
+  return { shown, status, openBundled, openFiles, openStored, close, showError, showInfo, dismiss };
 }

@@ -5,13 +5,14 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Camera } from '../core/camera.ts';
-import { describeError } from '../core/errors.ts';
+import { describeError, isInputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
+import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 
 export type TrainInit = TrainOptions['init'];
@@ -99,6 +100,32 @@ export interface TrainRun {
   result: TrainRunResult | null;
   /** Why the run ended early ('cancelled …' or the error), or null. */
   message: string | null;
+  /** The step of the checkpoint the run went on from, or null for a fresh run. */
+  resumedFrom: number | null;
+  /** The step of the latest checkpoint kept, or null. */
+  checkpointStep: number | null;
+  /** How many times the run went on from its checkpoint after a lost device or a crashed worker. */
+  recovered: number;
+}
+
+/** Goes on from the checkpoint after a lost device or crashed worker at most this often per run. */
+export const MAX_RECOVERIES = 3;
+
+/**
+ * Where runs are kept (src/ui/sessions): `begin` before step 1 (its id, or null when nothing
+ * will be kept, e.g. the quota is full), each checkpoint, and the end.
+ */
+export interface TrainPersistence {
+  begin(run: { settings: TrainSettings; split: string | null }): Promise<string | null>;
+  checkpoint(id: string, c: TrainCheckpoint): Promise<void>;
+  end(id: string, status: RunStatus): void;
+}
+
+/** A run to go on with: its session, checkpoint and settings. */
+export interface ResumeRequest {
+  sessionId: string;
+  checkpoint: TrainCheckpoint;
+  settings: TrainSettings;
 }
 
 /** Training views with buffers of their own (they are transferred to the worker). */
@@ -123,7 +150,7 @@ function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan,
  * known); `sceneKey` is what identifies the scene opened (default `scene`): only a new one cancels
  * a run and forgets its result, not an edit of its masks.
  */
-export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify, sceneKey: unknown = scene) {
+export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify, sceneKey: unknown = scene, persistence?: TrainPersistence) {
   const [gpu, setGpu] = useState<GpuStatus | null>(null);
   const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
   const [run, setRun] = useState<TrainRun | null>(null);
@@ -133,6 +160,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const runRef = useRef<TrainRun | null>(null);
   runRef.current = run;
   const notifyRef = useLatest(notify);
+  const persistRef = useLatest(persistence);
   /** Id of the run whose outcome is still wanted (0: none), and the last run's promise. */
   const currentRun = useRef(0);
   const lastRun = useRef<Promise<unknown>>(Promise.resolve());
@@ -163,26 +191,29 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const plan = useMemo(() => planTraining(scene, split), [scene, split]);
   const running = run?.status === 'starting' || run?.status === 'running';
 
-  const start = useCallback(async () => {
+  const start = useCallback(async (resume?: ResumeRequest) => {
     if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
-    const s = { ...settings, init: settings.init === 'hull' && plan.hullProblem ? ('random' as const) : settings.init };
+    const chosen = resume?.settings ?? settings;
+    if (resume) setSettings(resume.settings);
+    const s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
     const size = trainSize(plan, s.size);
     const ac = new AbortController();
     abortRef.current = ac;
     const runId = (currentRun.current = performance.now());
     const wanted = () => currentRun.current === runId;
     const base: TrainRun = {
-      status: 'starting', settings: s, split, ...size, views: plan.trainIds.length, history: [],
+      status: 'starting', settings: s, split, ...size, views: plan.trainIds.length, history: resume ? resume.checkpoint.history : [],
       startedAt: performance.now(), endedAt: null, result: null, message: null,
+      resumedFrom: resume ? resume.checkpoint.step : null, checkpointStep: resume ? resume.checkpoint.step : null, recovered: 0,
     };
     setRun(base);
     setPreview(null);
     const mine = (f: (r: TrainRun) => TrainRun) => setRun((r) => (r && r.startedAt === base.startedAt ? f(r) : r));
     let settled: () => void = () => {};
+    let sessionId: string | null = null;
     const previous = lastRun.current;
     lastRun.current = new Promise<void>((ok) => (settled = ok));
     try {
-      const { views, background } = prepareViews(scene, split, plan, size);
       // A run of the scene shown before may still be winding down in the worker.
       await previous;
       if (ac.signal.aborted) {
@@ -190,27 +221,63 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
         return;
       }
       getTrainClient().setCamera(cameraRef.current);
-      const res = await getTrainClient().train(
-        {
-          views,
-          background,
-          options: {
-            iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
-            progressEvery: progressEvery(s.iterations),
-          },
-        },
-        ac.signal,
-        {
-          onProgress: (p) => {
-            mine((r) => (r.result ? r : { ...r, status: 'running', history: [...r.history, p] }));
-          },
-          onPreview: (frame) => {
-            if (wanted()) setPreview(frame);
-          },
-        },
-      );
+      const persist = persistRef.current;
+      if (resume) sessionId = resume.sessionId;
+      else if (persist) sessionId = await persist.begin({ settings: s, split }).catch((e: unknown) => (notifyRef.current.showError(e), null));
+      const sid = sessionId;
+      // The newest checkpoint of this run, kept here too: a lost GPU device or a crashed worker
+      // goes on from it on a new device (or a new worker), without a reload.
+      let latest: TrainCheckpoint | null = resume?.checkpoint ?? null;
+      let res: TrainRunResult | null = null;
+      for (let recoveries = 0; ; recoveries++) {
+        const { views, background } = prepareViews(scene, split, plan, size);
+        const from = latest;
+        let failure: string;
+        try {
+          res = await getTrainClient().train(
+            {
+              views,
+              background,
+              options: {
+                iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
+                progressEvery: progressEvery(s.iterations),
+              },
+              ...(from ? { resume: from } : {}),
+              checkpointEvery: 'auto',
+            },
+            ac.signal,
+            {
+              onProgress: (p) => {
+                mine((r) => (r.result ? r : { ...r, status: 'running', history: [...r.history, p] }));
+              },
+              onPreview: (frame) => {
+                if (wanted()) setPreview(frame);
+              },
+              onCheckpoint: (c) => {
+                latest = c;
+                if (!sid || !persist) return mine((r) => ({ ...r, checkpointStep: c.step }));
+                persist
+                  .checkpoint(sid, c)
+                  .then(() => mine((r) => ({ ...r, checkpointStep: c.step })))
+                  .catch((e: unknown) => notifyRef.current.showError(e));
+              },
+            },
+          );
+          if (res.stopped === null || res.stopped.startsWith('cancelled')) break;
+          failure = res.stopped;
+        } catch (e) {
+          if (isInputError(e) || !latest || recoveries >= MAX_RECOVERIES || ac.signal.aborted) throw e;
+          failure = describeError(e);
+        }
+        const back = latest;
+        if (!back || recoveries >= MAX_RECOVERIES || ac.signal.aborted) break;
+        notifyRef.current.showInfo(`${failure.replace(/\.$/, '')}; going on from the checkpoint of step ${back.step}.`);
+        mine((r) => ({ ...r, history: back.history, resumedFrom: back.step, recovered: r.recovered + 1, message: failure }));
+      }
+      if (!res) throw new Error('no result from the training worker');
       const status: RunStatus = res.stopped === null ? 'finished' : res.stopped.startsWith('cancelled') ? 'cancelled' : 'failed';
       mine((r) => ({ ...r, status, result: res, history: res.history.length ? res.history : r.history, endedAt: performance.now(), message: res.stopped }));
+      if (sid) persist?.end(sid, status);
       if (!wanted()) return;
       const splats = res.cloud?.count ?? 0;
       const secs = (res.wallMs / 1000).toFixed(1);
@@ -226,6 +293,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
         );
     } catch (e) {
       logUnexpected(e);
+      if (sessionId) persistRef.current?.end(sessionId, 'failed');
       mine((r) => ({ ...r, status: 'failed', endedAt: performance.now(), message: describeError(e) }));
       if (wanted()) notifyRef.current.showError(e);
     } finally {

@@ -14,10 +14,12 @@
 import type { Camera } from '../../core/camera.ts';
 import { describeError } from '../../core/errors.ts';
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { trackBuffers } from '../../gpu/bufferLedger.ts';
 import { lazyGpuDevice } from '../../gpu/device.ts';
 import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
 import type { Bounds } from '../hull/index.ts';
 import { rgbToImage } from '../renderViews.ts';
+import type { TrainCheckpoint } from './checkpoint.ts';
 import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from './trainer.ts';
 import type { TrainOptions } from './trainOptions.ts';
 
@@ -33,6 +35,10 @@ export interface TrainRequest {
   background: Rgb;
   /** Shortest gap between two previews, in ms (default 400). */
   previewGapMs?: number;
+  /** Go on from this checkpoint of the same run (checkpoint.ts). */
+  resume?: TrainCheckpoint;
+  /** Send checkpoints to onCheckpoint, every this many steps ('auto': under 2% of the time). */
+  checkpointEvery?: number | 'auto';
 }
 
 export interface PreviewFrame {
@@ -52,6 +58,8 @@ export interface PreviewFrame {
 export interface TrainCallbacks {
   onProgress(p: TrainProgress): void;
   onPreview(frame: PreviewFrame): void;
+  /** A checkpoint to keep (the page stores it, so a reload or a crash loses little). */
+  onCheckpoint?(c: TrainCheckpoint): void;
 }
 
 export interface TrainRunResult extends Omit<TrainResult, 'cloud' | 'hull'> {
@@ -73,6 +81,10 @@ export interface TrainSession {
   renderLast(camera: Camera): Promise<PreviewFrame | null>;
   /** Forgets the last run's cloud (a new scene was opened). */
   forget(): void;
+  /** Destroys the current GPU device, as a driver reset would (the fault tests); nothing without one. */
+  loseDevice(): Promise<void>;
+  /** GPU buffers alive on the current device (created and not destroyed), for the soak run. */
+  gpuMemory(): Promise<{ bytes: number; buffers: number } | null>;
 }
 
 /**
@@ -115,6 +127,8 @@ export function createTrainSession(): TrainSession {
     preview = null;
   });
   let running = false;
+  /** Whether a device was asked for (loseDevice must not create one just to destroy it). */
+  let started = false;
   let camera: Camera | null = null;
   let last: { cloud: GaussianCloud; background: Rgb; step: number; iterations: number } | null = null;
 
@@ -151,7 +165,9 @@ export function createTrainSession(): TrainSession {
       running = true;
       last = null;
       try {
+        started = true;
         const { device: dev } = await device();
+        trackBuffers(dev);
         const schedule = previewSchedule(req.previewGapMs ?? 400);
         let previewFailed = false;
         let result: TrainResult;
@@ -160,6 +176,8 @@ export function createTrainSession(): TrainSession {
             ...req.options,
             signal,
             onProgress: (p) => void cb.onProgress(p),
+            resume: req.resume,
+            ...(req.checkpointEvery !== undefined && cb.onCheckpoint ? { checkpointEvery: req.checkpointEvery, onCheckpoint: (c: TrainCheckpoint) => void cb.onCheckpoint!(c) } : {}),
             onSnapshot: async (p, readCloud) => {
               const cam = camera;
               if (!validCamera(cam) || previewFailed || signal.aborted || p.step >= p.iterations) return;
@@ -213,6 +231,17 @@ export function createTrainSession(): TrainSession {
 
     forget() {
       last = null;
+    },
+
+    async gpuMemory() {
+      if (!started) return null;
+      const ledger = trackBuffers((await device()).device);
+      return { bytes: ledger.liveBytes(), buffers: ledger.liveBuffers() };
+    },
+
+    async loseDevice() {
+      if (!started) return;
+      (await device()).device.destroy();
     },
   };
 }

@@ -33,6 +33,7 @@ import { densifyAndPrune } from './densify.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
+import { checkpointGap, CHECKPOINT_VERSION, replayTrainRng, type TrainCheckpoint } from './checkpoint.ts';
 import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
@@ -62,6 +63,19 @@ export interface TrainRunOptions extends Partial<TrainOptions> {
    * steps on the same device. A throw ends the run like any other error (last good cloud kept).
    */
   onSnapshot?: (p: TrainProgress, readCloud: () => Promise<GaussianCloud>) => Promise<void> | void;
+  /**
+   * Go on from this checkpoint (checkpoint.ts): same views, seed and iterations as the run that
+   * wrote it. The start is carved again when the run prunes against the hull (deterministic), its
+   * cloud replaced by the checkpoint's.
+   */
+  resume?: TrainCheckpoint;
+  /**
+   * Called with a checkpoint every `checkpointEvery` steps ('auto': as often as keeps their cost
+   * under 2% of the training time, measured as the run goes; the first at step 5), not at the
+   * last step. Awaited, so a caller that only posts it on costs nothing more.
+   */
+  onCheckpoint?: (c: TrainCheckpoint) => Promise<void> | void;
+  checkpointEvery?: number | 'auto';
 }
 
 export interface TrainProgress {
@@ -141,6 +155,12 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   // Initialisation.
   let hull: VisualHull | null = null;
   let cloud: GaussianCloud;
+  const resume = o.resume;
+  if (resume) {
+    if (resume.version !== CHECKPOINT_VERSION) throw new InputError(`the checkpoint is version ${resume.version}; this app reads version ${CHECKPOINT_VERSION}`);
+    if (resume.seed !== o.seed || resume.iterations !== o.iterations)
+      throw new InputError(`the checkpoint is of a run with seed ${resume.seed} and ${resume.iterations} steps, not ${o.seed} and ${o.iterations}`);
+  }
   if (o.initialCloud) cloud = o.initialCloud;
   else if (o.init === 'hull') {
     if (!masked) throw new InputError('the visual-hull start needs a mask for every view: use --init random or add masks');
@@ -153,6 +173,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     cloud = init.cloud;
     hull = init.hull;
   } else cloud = randomCloud(bounds, o.initSplats, o.seed, { shDegree: o.shDegree, color: 'grey' });
+  if (resume) cloud = resume.cloud;
   if (!o.initialCloud && hull === null && masked && o.hullPrune) {
     // The random start still benefits from carving for pruning; it is not used to place splats.
     hull = (await initCloudFromViews(views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height })), { bounds, signal: o.signal })).hull;
@@ -160,7 +181,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const initMs = performance.now() - t0;
   const initialSplats = cloud.count;
 
-  const history: TrainProgress[] = [];
+  const history: TrainProgress[] = resume ? [...resume.history] : [];
   const faults: string[] = [];
   let lastGood = cloud;
   let stopped: string | null = null;
@@ -189,6 +210,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased });
     rasterizer.upload(cloud);
     adam = new GpuAdam(device, { layout: rasterizer.layout, shDegree: cloud.shDegree });
+    if (resume) {
+      adam.writeMoments(resume.moments, cloud.count);
+      adam.stepCount = resume.adamSteps;
+    }
     loss = createLoss(device, { width, height });
     for (const v of views) targets.push(loss.uploadTarget(v.rgba.data, v.mask ?? null, v.id));
     extras = new TrainExtras(device);
@@ -204,8 +229,14 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // position_lr_max_steps to their run length): a short run otherwise ends at its highest rate.
     const rates = { ...DEFAULT_LEARNING_RATES, meansDecaySteps: Math.max(1, o.iterations) };
     const rng = createRng(o.seed + 1);
-    let order: number[] = [];
+    let order: number[] = resume ? replayTrainRng(rng, views.length, masked, resume.step, shuffle) : [];
     let zeroVisibleRun = 0;
+    const firstStep = resume ? resume.step + 1 : 1;
+    if (resume) stepsDone = resume.step;
+    // Checkpoints: the first after 5 steps (early, so little is lost; its cost is then known), then
+    // spaced by the measured cost (checkpoint.ts).
+    let nextCheckpoint = typeof o.checkpointEvery === 'number' ? firstStep - 1 + o.checkpointEvery : firstStep - 1 + 5;
+    let stepClock = { at: performance.now(), step: firstStep - 1 };
     // The step whose loss terms and Adam status are still on the GPU (read with the next forward).
     // cameraView: the view whose camera gradient this step's backward summed (-1: none).
     let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number } | null = null;
@@ -243,7 +274,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       }
     };
 
-    for (let step = 1; step <= o.iterations; step++) {
+    for (let step = firstStep; step <= o.iterations; step++) {
       if (o.signal?.aborted) { stopped = 'cancelled'; break; }
       if (lost) throw new Error(lost);
       if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
@@ -305,6 +336,19 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         densifyMs += performance.now() - densifyStart;
       }
       stepsDone = step;
+      if (o.onCheckpoint && step === nextCheckpoint && step < o.iterations) {
+        const stepMs = (performance.now() - stepClock.at) / Math.max(1, step - stepClock.step);
+        const c0 = performance.now();
+        await settle(await readDirect());
+        const current = await rasterizer.readCloud();
+        if (isCloudFinite(current)) {
+          const moments = await adam.readMoments(current.count);
+          await o.onCheckpoint({ version: CHECKPOINT_VERSION, step, iterations: o.iterations, seed: o.seed, cloud: current, moments, adamSteps: adam.stepCount, history: [...history] });
+        } else faults.push(`step ${step}: non-finite parameters, no checkpoint written`);
+        const cost = performance.now() - c0;
+        nextCheckpoint = step + (typeof o.checkpointEvery === 'number' ? o.checkpointEvery : checkpointGap(stepMs, cost));
+        stepClock = { at: performance.now(), step };
+      }
     }
     await settle(await readDirect());
     const final = await rasterizer.readCloud();

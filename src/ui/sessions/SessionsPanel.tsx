@@ -1,0 +1,68 @@
+/**
+ * Kept training sessions: a banner for the run the page lost (reload, closed tab, crash) with
+ * Resume and Discard, and the list of all sessions with their step, size and Delete (Resume for
+ * any stopped one with a checkpoint). Names are rendered as text (React escapes them).
+ */
+import type { SessionMeta } from './sessionStore.ts';
+import type { Sessions } from './useSessions.ts';
+
+const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+
+export function ResumeBanner({ session, onResume, onDiscard }: { session: SessionMeta; onResume: () => void; onDiscard: () => void }) {
+  return (
+    <div className="resume-banner" data-testid="resume-banner" data-session={session.id} data-step={session.checkpointStep}>
+      <span>
+        Training of “{session.name}” stopped at step {session.checkpointStep} of {session.iterations} when the page closed. Go on from there?
+      </span>
+      <button type="button" className="btn primary" data-testid="resume-session" onClick={onResume}>
+        Resume
+      </button>
+      <button type="button" className="btn" data-testid="discard-session" onClick={onDiscard}>
+        Not now
+      </button>
+    </div>
+  );
+}
+
+export function SessionsList({ sessions, onResume }: { sessions: Sessions; onResume: (s: SessionMeta) => void }) {
+  if (!sessions.list) return null;
+  return (
+    <details className="sessions" data-testid="sessions">
+      <summary>Kept sessions ({sessions.list.length})</summary>
+      <ul>
+        <li>
+          <label className="btn" title="A session exported from this app (.session.zip)">
+            Import session…
+            <input
+              type="file"
+              accept=".zip"
+              hidden
+              data-testid="session-import"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) sessions.importZip(f);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        </li>
+        {sessions.list.map((s) => (
+          <li key={s.id} data-testid="session" data-status={s.status}>
+            <span className="session-name">{s.name}</span> · {s.status === 'finished' ? 'finished' : `step ${s.checkpointStep} of ${s.iterations}`} · {mb(s.bytes)}
+            {s.status !== 'finished' && s.checkpointStep > 0 && (
+              <button type="button" className="btn" onClick={() => onResume(s)}>
+                Resume
+              </button>
+            )}
+            <button type="button" className="btn" data-testid="session-export" onClick={() => sessions.exportZip(s.id)}>
+              Export
+            </button>
+            <button type="button" className="btn" data-testid="session-delete" onClick={() => sessions.remove(s.id)}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

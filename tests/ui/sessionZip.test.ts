@@ -1,0 +1,46 @@
+/**
+ * A kept session as one zip (src/ui/sessions/sessionZip.ts): written and read back whole (the
+ * checkpoint's arrays bit for bit, the scene's photos, masks and cameras), and a damaged or
+ * foreign zip is an InputError naming the file and the field. The fuzzer reads it too
+ * (tests/fuzz/targets.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { zipSync } from 'fflate';
+import { isInputError } from '../../src/core/errors.ts';
+import { sessionFromZip, sessionToZip } from '../../src/ui/sessions/sessionZip.ts';
+import { sampleSession } from './sessionSample.ts';
+
+const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+
+describe('session zip', () => {
+  it('round-trips a session: meta, checkpoint arrays bit for bit, metrics, and the scene', async () => {
+    const s = sampleSession();
+    const back = await sessionFromZip(sessionToZip(s.meta, s.checkpoint, s.scene), 'x.session.zip');
+    expect(back.meta).toEqual({ name: s.meta.name, scene: s.meta.scene, split: s.meta.split, settings: s.meta.settings, status: s.meta.status, iterations: s.meta.iterations });
+    const c = back.checkpoint!;
+    expect([c.step, c.iterations, c.seed, c.adamSteps, c.cloud.count, c.cloud.shDegree]).toEqual([12, 40, 3, 12, 10, 1]);
+    for (const k of ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const) {
+      expect(c.cloud[k]).toEqual(s.checkpoint.cloud[k]);
+      expect(c.moments.m[k]).toEqual(s.checkpoint.moments.m[k]);
+      expect(c.moments.v[k]).toEqual(s.checkpoint.moments.v[k]);
+    }
+    expect(c.history).toEqual(s.checkpoint.history); // Infinity survives JSON as null and back
+    const scene = back.scene!;
+    expect(scene.views.map((v) => v.id)).toEqual(['a', 'b', 'c']);
+    scene.views.forEach((v, i) => {
+      expect(v.rgba.data).toEqual(s.scene.views[i].rgba.data);
+      expect(v.maskData).toEqual(s.scene.views[i].maskData);
+      // Through JSON, as scene.json stores it (-0 comes back as 0).
+      expect(v.camera).toEqual(JSON.parse(JSON.stringify(s.scene.views[i].camera)));
+    });
+  });
+
+  it('refuses a zip that is not a session, and arrays of the wrong size', async () => {
+    const foreign = await errorOf(sessionFromZip(zipSync({ 'a.txt': new Uint8Array(3) }), 'photos.zip'));
+    expect(isInputError(foreign) && (foreign as Error).message).toMatch(/^photos\.zip: is not a kept session/);
+    const s = sampleSession();
+    const zip = sessionToZip(s.meta, { ...s.checkpoint, cloud: { ...s.checkpoint.cloud, count: 11 } }, s.scene);
+    const short = await errorOf(sessionFromZip(zip, 's.zip'));
+    expect(isInputError(short) && (short as Error).message).toMatch(/^s\.zip\/checkpoint\/cloud\.means\.f32: has 120 bytes; 11 splats need 132/);
+  });
+});
