@@ -14,7 +14,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { GaussianCloud } from '../core/gaussianCloud.ts';
 import { Splats, type SplatsProps } from '../ui/Splats.tsx';
 import type { StreamProgress } from './streamLoader.ts';
-import { loadStreamInWorker, type StreamLoadResult } from './streamWorkerClient.ts';
+import { loadStreamInWorker, type StreamLoadHandlers, type StreamLoadResult } from './streamWorkerClient.ts';
 
 export interface SplatStreamProps extends Omit<SplatsProps, 'cloud' | 'onError'> {
   /** The stream's URL (relative to the page). */
@@ -25,18 +25,21 @@ export interface SplatStreamProps extends Omit<SplatsProps, 'cloud' | 'onError'>
   onLoad?: (result: StreamLoadResult) => void;
   /** A file that could not be read, or a renderer that could not draw. */
   onError?: (error: Error) => void;
+  /** Where the file is decoded (a worker, else the main thread) and how it is read (HTTP Range, else one GET). */
+  onMode?: StreamLoadHandlers['onMode'];
 }
 
-export function SplatStream({ src, onProgress, onLoad, onError, ...splats }: SplatStreamProps) {
+export function SplatStream({ src, onProgress, onLoad, onError, onMode, ...splats }: SplatStreamProps) {
   const [cloud, setCloud] = useState<GaussianCloud | null>(null);
   // The callbacks are read when they fire (the latest ones); only a new src starts a new download.
-  const callbacks = useRef({ onProgress, onLoad, onError });
-  callbacks.current = { onProgress, onLoad, onError };
+  const callbacks = useRef({ onProgress, onLoad, onError, onMode });
+  callbacks.current = { onProgress, onLoad, onError, onMode };
   useEffect(() => {
     const abort = new AbortController();
     setCloud(null);
     loadStreamInWorker(new URL(src, document.baseURI).href, {
       signal: abort.signal,
+      onMode: (m) => callbacks.current.onMode?.(m),
       onCloud: (c, p) => {
         setCloud(c);
         callbacks.current.onProgress?.({ ...p, splats: c.count });

@@ -209,6 +209,16 @@ describe('<splat-viewer>', () => {
     await page.close();
   });
 
+  it('builds an r3f entry that exports <SplatStream> and leaves React, three and r3f to the page', async () => {
+    const r3f = await readFile(resolve(LIB_DIR, 'splat-viewer-r3f.js'), 'utf8');
+    expect(r3f).toMatch(/export\s*{[^}]*\bSplatStream\b[^}]*}/);
+    for (const peer of ['react', 'three', '@react-three/fiber']) expect(r3f).toMatch(new RegExp(`from\\s*"${peer.replace('/', '\\/')}"`));
+    // The element's entry has no React in it.
+    const element = await readFile(resolve(LIB_DIR, 'splat-viewer.js'), 'utf8');
+    expect(element).not.toMatch(/from\s*"react"/);
+    expect(element).toMatch(/export\s*{[^}]*\bdecodeStream\b[^}]*}/);
+  });
+
   it('falls back to one streamed GET where the server ignores Range', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
