@@ -160,6 +160,31 @@ describe('stream codec', () => {
     for (let s = 1; s < 4; s++) expect(errs[s]).toBeLessThan(errs[s - 1]);
   });
 
+  it('refinement stages leave small-gain splats on an exact zero entry: fewer bytes, the large splats as exact', () => {
+    // Half the splats 100 times smaller in area (importance), same opacity and colour statistics.
+    const cloud = randomCloud(3000, 1, 13);
+    cloud.opacityLogits.fill(0);
+    for (let i = 0; i < cloud.count; i++) cloud.logScales.fill(Math.log(i % 2 ? 0.005 : 0.05), 3 * i, 3 * i + 3);
+    const enc = (refineSkipBelow: number) => encodeStreamWithOrder(cloud, { stages: 3, codebookEntries: 64, kMeansIterations: 4, refineSkipBelow, minOpacity: 0 });
+    const off = enc(0);
+    const on = enc(0.2);
+    const stageBytes = (bytes: Uint8Array, s: number) => parseStreamHeader(bytes).chunks.filter((c) => c.stage === s && c.kind === ChunkKind.refine).reduce((a, c) => a + c.byteLength, 0);
+    for (const s of [1, 2]) expect(stageBytes(on.bytes, s)).toBeLessThan(0.8 * stageBytes(off.bytes, s));
+    const errOf = (r: { bytes: Uint8Array; order: Uint32Array }, large: boolean) => {
+      const out = decodeStream(r.bytes).cloud;
+      let e = 0;
+      let n = 0;
+      for (let j = 0; j < out.count; j++) {
+        if ((r.order[j] % 2 === 0) !== large) continue;
+        for (let d = 0; d < 12; d++) e += (out.sh[12 * j + d] - cloud.sh[12 * r.order[j] + d]) ** 2;
+        n++;
+      }
+      return e / n;
+    };
+    expect(errOf(on, true)).toBeLessThan(1.05 * errOf(off, true));
+    expect(errOf(on, false)).toBeGreaterThan(errOf(off, false));
+  });
+
   it('orders splats by importance: the first chunk holds the largest, most opaque splats', () => {
     const cloud = randomCloud(2000, 0, 5);
     const { bytes, order } = encodeStreamWithOrder(cloud, { firstChunkSplats: 100, stages: 1, minOpacity: 0 });
