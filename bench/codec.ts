@@ -1,7 +1,7 @@
 /**
  * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages 4 --entries 128
  *                        --scene-dirs out/bench-scenes/dtu_scan37,out/bench-scenes/lego --dataset-sh 3
- *                        --finetune 200 --peers all|none]
+ *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --peers all|none]
  *
  * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
  * each generated scene (scenes/) is trained for a few hundred steps at each SH degree asked for
@@ -13,7 +13,8 @@
  *   enc / dec: seconds (one run; a shared 2-core machine, so read them as rough).
  * Rows for this codec: the first chunk alone (the first thing a viewer draws), then each colour
  * refinement layer's prefix (L1 = geometry of every splat + stage-0 colours; the last is the
- * whole file); with --finetune N (default 200, 0 for none), the same prefixes of the stream of
+ * whole file); with --finetune N (default 100, 0 for none; on clouds of the --finetune-sh degrees,
+ * default 3), the same prefixes of the stream of
  * the cloud after N steps of quantisation-aware fine-tuning (bench/codec/finetune.ts), and the
  * control: the uncompressed cloud after N plain training steps (its PSNR change is what the extra
  * training alone gives) and its stream, which is what the fine-tuned stream has to beat at equal
@@ -84,9 +85,9 @@ async function trainedCloud(device: GPUDevice, scene: LoadedScene, name: string,
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries', 'finetune', 'peers']);
+  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'peers']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 200] [--peers all|none]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--peers all|none]');
     return 0;
   }
   const shs = (args.values.sh ?? '3').split(',').map(Number);
@@ -100,7 +101,10 @@ async function main(): Promise<number> {
   const split = args.values.split ?? '9';
   const stages = args.int('stages', 4, 1, 8);
   const entries = args.int('entries', 128, 1, 256);
-  const finetuneSteps = args.int('finetune', 200, 0, 5000);
+  const finetuneSteps = args.int('finetune', 100, 0, 5000);
+  // Fine-tuning costs minutes a cloud on a software GPU: by default only where the targets are (SH 3).
+  const finetuneShs = (args.values['finetune-sh'] ?? '3').split(',').map(Number);
+  const finetuneRound = args.int('finetune-round', 25, 1, 5000);
   const peers = args.values.peers === 'none' ? [] : PEER_CODECS;
   const gpu = await nodeGpu();
   console.error(`GPU: ${gpu.description} (${gpu.driver})`);
@@ -148,7 +152,7 @@ async function main(): Promise<number> {
         }
       };
       await streamRows(cloud, 'stream', true);
-      if (finetuneSteps > 0) {
+      if (finetuneSteps > 0 && finetuneShs.includes(sh)) {
         const bounds = scene.manifest.bounds;
         let t0 = performance.now();
         const control = await plainFinetune(gpu.device, prepared.train, cloud, { steps: finetuneSteps, bounds });
@@ -156,7 +160,7 @@ async function main(): Promise<number> {
         // Spending the same steps without the quantiser, then compressing: what QA must beat.
         await streamRows(control, `stream of the control`, false);
         t0 = performance.now();
-        const tuned = await quantisationAwareFinetune(gpu.device, prepared.train, cloud, { steps: finetuneSteps, bounds, encode: { stages, codebookEntries: entries } });
+        const tuned = await quantisationAwareFinetune(gpu.device, prepared.train, cloud, { steps: finetuneSteps, stepsPerRound: finetuneRound, bounds, encode: { stages, codebookEntries: entries } });
         await streamRows(tuned, `stream, QA fine-tuned ${finetuneSteps} steps`, false, seconds(t0));
       }
       for (const peer of peers) {
@@ -172,7 +176,7 @@ async function main(): Promise<number> {
   }
 
   const f = (x: number | null, d = 2) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log(`bench:codec  split ${split} (else the scene's densest), ${iters} training steps at ${[...sizes].join(', ')}, stream: ${stages} colour stages x ${entries} entries${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps` : ''}; PSNR on the split's test views`);
+  console.log(`bench:codec  split ${split} (else the scene's densest), ${iters} training steps at ${[...sizes].join(', ')}, stream: ${stages} colour stages x ${entries} entries${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views`);
   console.log('| scene | SH | codec | splats | bytes | B/splat | x smaller than PLY | PSNR | dPSNR | vs PLY render | enc s | dec s |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
