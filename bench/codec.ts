@@ -1,6 +1,7 @@
 /**
  * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages 4 --entries 128
- *                        --scene-dirs out/bench-scenes/dtu_scan37,out/bench-scenes/lego --dataset-sh 3]
+ *                        --scene-dirs out/bench-scenes/dtu_scan37,out/bench-scenes/lego --dataset-sh 3
+ *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --peers all|none]
  *
  * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
  * each generated scene (scenes/) is trained for a few hundred steps at each SH degree asked for
@@ -12,7 +13,13 @@
  *   enc / dec: seconds (one run; a shared 2-core machine, so read them as rough).
  * Rows for this codec: the first chunk alone (the first thing a viewer draws), then each colour
  * refinement layer's prefix (L1 = geometry of every splat + stage-0 colours; the last is the
- * whole file). Peers: SPZ v3 by this project's writer, SPZ by spz-js, SOG by
+ * whole file); with --finetune N (default 100, 0 for none; on clouds of the --finetune-sh degrees,
+ * default 3), the same prefixes of the stream of
+ * the cloud after N steps of quantisation-aware fine-tuning (bench/codec/finetune.ts), and the
+ * control: the uncompressed cloud after N plain training steps (its PSNR change is what the extra
+ * training alone gives) and its stream, which is what the fine-tuned stream has to beat at equal
+ * bytes ("vs PLY render" of these rows is against the cloud before the extra steps).
+ * Peers: SPZ v3 by this project's writer, SPZ by spz-js, SOG by
  * @playcanvas/splat-transform (decoded by splat-transform). With ../shared/datasets, DTU scan37
  * and lego rows need their imported scene folders (out/bench-scenes/, see bench/benchScenes.ts):
  * pass --scene-dirs (with --dataset-sh for their SH degrees). Pictures are half the photos'
@@ -35,6 +42,7 @@ import { ChunkKind, decodeStream, encodeStream, parseStreamHeader } from '../src
 import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
+import { plainFinetune, quantisationAwareFinetune } from './codec/finetune.ts';
 import { PEER_CODECS } from './codec/peers.ts';
 
 interface Row {
@@ -77,9 +85,9 @@ async function trainedCloud(device: GPUDevice, scene: LoadedScene, name: string,
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries']);
+  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'peers']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--peers all|none]');
     return 0;
   }
   const shs = (args.values.sh ?? '3').split(',').map(Number);
@@ -93,6 +101,11 @@ async function main(): Promise<number> {
   const split = args.values.split ?? '9';
   const stages = args.int('stages', 4, 1, 8);
   const entries = args.int('entries', 128, 1, 256);
+  const finetuneSteps = args.int('finetune', 100, 0, 5000);
+  // Fine-tuning costs minutes a cloud on a software GPU: by default only where the targets are (SH 3).
+  const finetuneShs = (args.values['finetune-sh'] ?? '3').split(',').map(Number);
+  const finetuneRound = args.int('finetune-round', 25, 1, 5000);
+  const peers = args.values.peers === 'none' ? [] : PEER_CODECS;
   const gpu = await nodeGpu();
   console.error(`GPU: ${gpu.description} (${gpu.driver})`);
   const rows: Row[] = [];
@@ -117,25 +130,41 @@ async function main(): Promise<number> {
       };
       rows.push({ scene: `${name} (${splitName})`, sh, codec: 'PLY (uncompressed)', splats: cloud.count, bytes: plyBytes, plyBytes, psnr: base.psnr, basePsnr: base.psnr, vsPly: Infinity, enc: null, dec: null });
 
-      let t0 = performance.now();
-      const stream = encodeStream(cloud, { stages, codebookEntries: entries, cameras: prepared.train.map((v) => v.camera) });
-      const enc = seconds(t0);
-      const header = parseStreamHeader(stream);
-      const end = (i: number) => header.chunks[i].offset + header.chunks[i].byteLength;
-      const firstBase = header.chunks.findIndex((c) => c.kind === ChunkKind.base);
-      const prefixes: [string, number][] = [[`stream: first chunk`, end(firstBase)]];
-      for (let s = 0; s < stages; s++) {
-        let last = -1;
-        header.chunks.forEach((c, i) => (c.stage <= s ? (last = i) : undefined));
-        prefixes.push([`stream: L${s + 1}${s === stages - 1 ? ' (whole file)' : ''}`, end(last)]);
-      }
-      for (const [label, bytes] of prefixes) {
+      const cameras = prepared.train.map((v) => v.camera);
+      /** Encodes `source` and adds a row per prefix: the first chunk (optional), then each layer. */
+      const streamRows = async (source: GaussianCloud, tag: string, firstChunk: boolean, extraEnc = 0) => {
+        const t0 = performance.now();
+        const stream = encodeStream(source, { stages, codebookEntries: entries, cameras });
+        const enc = seconds(t0) + extraEnc;
+        const header = parseStreamHeader(stream);
+        const end = (i: number) => header.chunks[i].offset + header.chunks[i].byteLength;
+        const firstBase = header.chunks.findIndex((c) => c.kind === ChunkKind.base);
+        const prefixes: [string, number][] = firstChunk ? [[`${tag}: first chunk`, end(firstBase)]] : [];
+        for (let s = 0; s < stages; s++) {
+          let last = -1;
+          header.chunks.forEach((c, i) => (c.stage <= s ? (last = i) : undefined));
+          prefixes.push([`${tag}: L${s + 1}${s === stages - 1 ? ' (whole file)' : ''}`, end(last)]);
+        }
+        for (const [label, bytes] of prefixes) {
+          const t1 = performance.now();
+          const decoded = decodeStream(stream.subarray(0, bytes));
+          await add(label, decoded.cloud, bytes, bytes === stream.length ? enc : null, seconds(t1));
+        }
+      };
+      await streamRows(cloud, 'stream', true);
+      if (finetuneSteps > 0 && finetuneShs.includes(sh)) {
+        const bounds = scene.manifest.bounds;
+        let t0 = performance.now();
+        const control = await plainFinetune(gpu.device, prepared.train, cloud, { steps: finetuneSteps, bounds });
+        await add(`PLY + ${finetuneSteps} plain steps (control)`, control, plyBytes, seconds(t0), null);
+        // Spending the same steps without the quantiser, then compressing: what QA must beat.
+        await streamRows(control, `stream of the control`, false);
         t0 = performance.now();
-        const decoded = decodeStream(stream.subarray(0, bytes));
-        await add(label, decoded.cloud, bytes, bytes === stream.length ? enc : null, seconds(t0));
+        const tuned = await quantisationAwareFinetune(gpu.device, prepared.train, cloud, { steps: finetuneSteps, stepsPerRound: finetuneRound, bounds, encode: { stages, codebookEntries: entries } });
+        await streamRows(tuned, `stream, QA fine-tuned ${finetuneSteps} steps`, false, seconds(t0));
       }
-      for (const peer of PEER_CODECS) {
-        t0 = performance.now();
+      for (const peer of peers) {
+        let t0 = performance.now();
         const bytes = await peer.encode(cloud);
         const e = seconds(t0);
         t0 = performance.now();
@@ -147,11 +176,11 @@ async function main(): Promise<number> {
   }
 
   const f = (x: number | null, d = 2) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log(`bench:codec  split ${split} (else the scene's densest), ${iters} training steps at ${[...sizes].join(', ')}, stream: ${stages} colour stages x ${entries} entries; PSNR on the split's test views`);
+  console.log(`bench:codec  split ${split} (else the scene's densest), ${iters} training steps at ${[...sizes].join(', ')}, stream: ${stages} colour stages x ${entries} entries${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views`);
   console.log('| scene | SH | codec | splats | bytes | B/splat | x smaller than PLY | PSNR | dPSNR | vs PLY render | enc s | dec s |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.scene} | ${r.sh} | ${r.codec} | ${r.splats} | ${r.bytes} | ${(r.bytes / r.splats).toFixed(2)} | ${(r.plyBytes / r.bytes).toFixed(1)} | ${f(r.psnr)} | ${r.codec.startsWith('PLY') ? '0' : (r.psnr - r.basePsnr >= 0 ? '+' : '') + f(r.psnr - r.basePsnr)} | ${f(r.vsPly)} | ${f(r.enc)} | ${f(r.dec)} |`);
+    console.log(`| ${r.scene} | ${r.sh} | ${r.codec} | ${r.splats} | ${r.bytes} | ${(r.bytes / r.splats).toFixed(2)} | ${(r.plyBytes / r.bytes).toFixed(1)} | ${f(r.psnr)} | ${r.codec === 'PLY (uncompressed)' ? '0' : (r.psnr - r.basePsnr >= 0 ? '+' : '') + f(r.psnr - r.basePsnr)} | ${f(r.vsPly)} | ${f(r.enc)} | ${f(r.dec)} |`);
   }
   return 0;
 }

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { InputError } from '../src/core/errors.ts';
 import { writePly } from '../src/io/ply.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
-import { decodeStream, encodeStream, StreamFormatError } from '../src/stream/index.ts';
+import { decodeStream, encodeStream, parseStreamHeader, StreamFormatError } from '../src/stream/index.ts';
 import { parseArgs } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
 
@@ -52,7 +52,10 @@ async function main(): Promise<number> {
     await writeFile(output, stream);
     const plyBytes = writePly(cloud).length;
     console.log(`read    ${input}: ${cloud.count} splats, SH degree ${cloud.shDegree}, ${kb(bytes.length)}`);
-    console.log(`wrote   ${output}: ${kb(stream.length)} (${(stream.length / Math.max(1, cloud.count)).toFixed(2)} bytes/splat, ${(plyBytes / stream.length).toFixed(1)}x smaller than its PLY of ${kb(plyBytes)})`);
+    const kept = parseStreamHeader(stream).splatCount;
+    // Splats under 1/255 opacity are not stored: the renderers skip them anyway.
+    const dropped = cloud.count - kept;
+    console.log(`wrote   ${output}: ${kb(stream.length)} (${(stream.length / Math.max(1, cloud.count)).toFixed(2)} bytes/splat, ${(plyBytes / stream.length).toFixed(1)}x smaller than its PLY of ${kb(plyBytes)})${dropped ? `; ${dropped} invisible splats (opacity < 1/255) left out` : ''}`);
     console.log(`encode  ${seconds.toFixed(2)} s`);
     return 0;
   }

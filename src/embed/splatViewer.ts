@@ -25,7 +25,8 @@ import { allocateCloud, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { readSplatFile } from '../io/splatFile.ts';
 import { createSplatRenderer } from '../render/createSplatRenderer.ts';
 import type { SplatRenderer } from '../render/splatRenderer.ts';
-import { loadStream, type StreamProgress } from './streamLoader.ts';
+import type { StreamProgress } from './streamLoader.ts';
+import { loadStreamInWorker } from './streamWorkerClient.ts';
 import { frameCloud, orbitCamera, type Orbit } from './orbit.ts';
 
 export const SPLAT_VIEWER_TAG = 'splat-viewer';
@@ -73,6 +74,8 @@ export function splatViewerClass() {
     private resizeObserver: ResizeObserver | null = null;
     /** Frames drawn since the last src. */
     frames = 0;
+    /** Where the stream is decoded (a worker, else the main thread) and how it is read (HTTP Range, else one GET). */
+    loadMode: { thread: 'worker' | 'main'; read: 'range' | 'whole' } | null = null;
 
     constructor() {
       super();
@@ -201,6 +204,7 @@ export function splatViewerClass() {
       this.cloud = null;
       this.orbit = null;
       this.frames = 0;
+      this.loadMode = null;
       this.showMessage('');
       const renderer = await this.getRenderer();
       if (!renderer || abort.signal.aborted) return;
@@ -217,33 +221,29 @@ export function splatViewerClass() {
           this.emit('load', { splats: cloud.count, warnings: [] });
           return;
         }
-        const warnings: string[] = [];
-        const decoder = await loadStream(url, {
+        const result = await loadStreamInWorker(url, {
           signal: abort.signal,
-          onBytes: (loaded, total) => {
-            this.progressNow = { ...this.progressNow, bytesLoaded: loaded, bytesTotal: total };
+          onMode: (mode) => (this.loadMode = mode),
+          onProgress: (p) => {
+            this.progressNow = p;
           },
-          onWarning: (message) => {
-            warnings.push(message);
-            this.emit('warning', { message });
-          },
-          onChunk: (dec, p) => {
+          onWarning: (message) => this.emit('warning', { message }),
+          onCloud: (cloud, p) => {
             if (abort.signal.aborted) return;
             this.progressNow = p;
             this.bar.style.width = `${(100 * p.bytesLoaded) / Math.max(1, p.bytesTotal)}%`;
-            // A new chunk replaces the cloud (at most one upload a frame: the latest wins).
-            this.pending = dec;
-            this.emit('progress', { ...p, splats: dec.decodedSplats() });
+            // A newer scene replaces the one waiting (at most one upload a frame: the latest wins).
+            this.pending = cloud;
+            this.emit('progress', { ...p, splats: cloud.count });
             this.requestDraw();
           },
         });
         if (abort.signal.aborted) return;
-        this.pending = decoder;
         this.progressNow = { ...this.progressNow, bytesLoaded: this.progressNow.bytesTotal };
         this.bar.style.width = '0';
-        await this.flushPending();
+        this.flushPending();
         this.requestDraw();
-        this.emit('load', { splats: decoder.decodedSplats(), warnings });
+        this.emit('load', { splats: result.splats, warnings: result.warnings });
       } catch (e) {
         if (abort.signal.aborted) return;
         const message = e instanceof Error ? e.message : String(e);
@@ -252,12 +252,13 @@ export function splatViewerClass() {
       }
     }
 
-    private pending: { cloud(): GaussianCloud; decodedSplats(): number } | null = null;
+    /** The newest scene from the stream, not yet uploaded. */
+    private pending: GaussianCloud | null = null;
 
-    private async flushPending() {
-      const dec = this.pending;
+    private flushPending() {
+      const cloud = this.pending;
       this.pending = null;
-      if (dec && dec.decodedSplats() > 0) this.show(dec.cloud());
+      if (cloud && cloud.count > 0) this.show(cloud);
     }
 
     private requestDraw() {
@@ -275,7 +276,7 @@ export function splatViewerClass() {
         this.orbit.azimuthDeg += spin * dt;
         this.dirty = true;
       }
-      if (this.pending) await this.flushPending();
+      if (this.pending) this.flushPending();
       if (this.dirty && !this.drawing && this.renderer && this.cloud && this.orbit) {
         this.dirty = false;
         this.drawing = true;

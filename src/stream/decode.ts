@@ -15,8 +15,8 @@
 import { inflateSync } from 'fflate';
 import { allocateCloud, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { crc32 } from './crc32.ts';
-import { BASE_FIXED_BYTES_PER_SPLAT, ChunkKind, colourDims, FLAG_ANTIALIASED, parseStreamHeader, totalStreamBytes, type ChunkEntry, type StreamHeader } from './format.ts';
-import { dequantiseLogScale, dequantiseOpacity, dequantisePosition, mortonDecode, positionStep, readVarints, unpackSmallestThree } from './quantize.ts';
+import { BASE_FIXED_BYTES_PER_SPLAT, BasePlane, ChunkKind, colourDims, FLAG_ANTIALIASED, parseStreamHeader, totalStreamBytes, type ChunkEntry, type StreamHeader } from './format.ts';
+import { dequantiseLogScale, dequantiseOpacity, dequantisePosition, MAX_ROTATION_BITS, mortonDecode, positionStep, readVarintPrefix, unpackRotation } from './quantize.ts';
 import { codebookFromBytes, dequantiseCodebook } from './rvq.ts';
 
 export interface StreamWarning {
@@ -86,9 +86,16 @@ export function createStreamDecoder(header: StreamHeader): StreamDecoder {
 
   function decodeBase(c: ChunkEntry, raw: Uint8Array): DecodedGroup | string {
     const n = c.splatCount;
-    const fixedAt = raw.length - BASE_FIXED_BYTES_PER_SPLAT * n;
-    const deltas = new Float64Array(n);
-    if (!readVarints(raw.subarray(0, fixedAt), n, deltas)) return 'has position codes that do not fill their bytes';
+    const codes = new Float64Array(n);
+    const planesAt = readVarintPrefix(raw, n, codes);
+    if (planesAt < 0) return 'has position codes that do not fit its bytes';
+    const plane = (p: number) => planesAt + p * n;
+    if (plane(BASE_FIXED_BYTES_PER_SPLAT) > raw.length) return 'is too short for its splats';
+    // Rotations of more than 8 bits a component keep their high bytes after the planes.
+    let wide = 0;
+    for (let j = 0; j < n; j++) if ((raw[plane(BasePlane.rotationHead) + j] >> 2) + 1 > 8) wide++;
+    const extraAt = plane(BASE_FIXED_BYTES_PER_SPLAT);
+    if (extraAt + 3 * wide !== raw.length) return `has ${raw.length - extraAt} bytes of wide rotations where its splats need ${3 * wide}`;
     const g: DecodedGroup = {
       start: c.splatStart,
       count: n,
@@ -98,22 +105,26 @@ export function createStreamDecoder(header: StreamHeader): StreamDecoder {
       opacityLogits: new Float32Array(n),
       indices: new Array(header.stageCount).fill(undefined),
     };
-    const plane = (p: number) => fixedAt + (p - 6) * n;
     const cell = [0, 0, 0];
     let code = 0;
+    let extra = extraAt;
+    const rot = [0, 0, 0];
     for (let j = 0; j < n; j++) {
-      code += deltas[j];
+      code += codes[j];
       if (code >= cellLimit) return `has a position code past the ${bits}-bit grid`;
       mortonDecode(code, cell, 0);
       for (let a = 0; a < 3; a++) {
         g.means[3 * j + a] = dequantisePosition(cell[a], header.boundsMin[a], steps[a]);
-        g.logScales[3 * j + a] = dequantiseLogScale(raw[plane(10 + a) + j], header.logScaleMin[a], header.logScaleMax[a]);
+        g.logScales[3 * j + a] = dequantiseLogScale(raw[plane(BasePlane.logScale + a) + j], header.logScaleMin[a], header.logScaleMax[a]);
       }
-      const rot = ((raw[plane(6) + j] << 24) | (raw[plane(7) + j] << 16) | (raw[plane(8) + j] << 8) | raw[plane(9) + j]) >>> 0;
-      unpackSmallestThree(rot, g.quats, 4 * j);
-      g.opacityLogits[j] = dequantiseOpacity(raw[plane(13) + j]);
+      const head = raw[plane(BasePlane.rotationHead) + j];
+      const rotBits = ((head >> 2) & 15) + 1;
+      if (head >> 6 || rotBits > MAX_ROTATION_BITS) return `has a rotation of ${rotBits} bits (at most ${MAX_ROTATION_BITS})`;
+      for (let k = 0; k < 3; k++) rot[k] = raw[plane(BasePlane.rotation + k) + j] | (rotBits > 8 ? raw[extra++] << 8 : 0);
+      if (!unpackRotation(head & 3, rotBits, rot[0], rot[1], rot[2], g.quats, 4 * j)) return 'has a rotation code out of its range';
+      g.opacityLogits[j] = dequantiseOpacity(raw[plane(BasePlane.opacity) + j]);
     }
-    g.indices[0] = raw.slice(plane(14), plane(15));
+    g.indices[0] = raw.slice(plane(BasePlane.colour), plane(BasePlane.colour + 1));
     return g;
   }
 

@@ -14,20 +14,33 @@
  */
 import { deflateSync } from 'fflate';
 import type { Camera } from '../core/camera.ts';
-import { assertCloudShape, type GaussianCloud } from '../core/gaussianCloud.ts';
+import { allocateCloud, ALPHA_MIN, assertCloudShape, sigmoid, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { crc32 } from './crc32.ts';
-import { BASE_FIXED_BYTES_PER_SPLAT, CHUNK_ENTRY_BYTES, ChunkKind, HEADER_FIXED_BYTES, colourDims, FLAG_ANTIALIASED, MAX_STAGES, MAX_STREAM_SPLATS, writeStreamHeader, type ChunkEntry } from './format.ts';
+import { BASE_FIXED_BYTES_PER_SPLAT, BasePlane, CHUNK_ENTRY_BYTES, ChunkKind, HEADER_FIXED_BYTES, colourDims, FLAG_ANTIALIASED, MAX_STAGES, MAX_STREAM_SPLATS, writeStreamHeader, type ChunkEntry } from './format.ts';
 import { importanceOrder, splatImportance } from './importance.ts';
-import { mortonCode, packSmallestThree, positionBitsFor, positionStep, quantiseLogScale, quantiseOpacity, quantisePosition, writeVarint } from './quantize.ts';
+import { dequantiseLogScale, mortonCode, packRotation, positionBitsFor, positionStep, quantiseLogScale, quantiseOpacity, quantisePosition, rotationBitsFor, writeVarint } from './quantize.ts';
 import { codebookToBytes, residualVq } from './rvq.ts';
 
 export interface EncodeStreamOptions {
   /** Largest position error wanted, in world units (default: defaultPositionError, from the splats' sizes). */
   positionError?: number;
+  /** With no positionError: the error as a fraction of the 1st-percentile thinnest splat's smallest axis (default POSITION_ERROR_FRACTION). */
+  positionErrorFraction?: number;
+  /**
+   * Largest relative change of a splat's covariance its rotation's quantisation may cause
+   * (default ROTATION_TOLERANCE): round splats get a few bits a component, needles up to 12.
+   */
+  rotationTolerance?: number;
+  /** Log-scale step in e-folds (default LOG_SCALE_STEP; finer when 8 bits must span a wider range). */
+  logScaleStep?: number;
+  /** Splats less opaque than this are dropped (default 1/255: the renderers skip them anyway; 0 keeps all). */
+  minOpacity?: number;
   /** Residual-VQ stages of colour + SH (1..8, default 4): stage 0 plus stages - 1 refinement layers. */
   stages?: number;
   /** Entries per stage codebook (1..256, default 128; bench:codec: 4 x 128 beats 3 x 256 at every prefix). */
   codebookEntries?: number;
+  /** Refinement stages: splats whose gain is under this x the mean keep the entry nearest zero (rvq.ts; default REFINE_SKIP_BELOW). */
+  refineSkipBelow?: number;
   /** k-means iterations per stage (default 10) and training sample size (default 16384). */
   kMeansIterations?: number;
   kMeansSamples?: number;
@@ -56,16 +69,16 @@ export function groupSizes(n: number, first: number): number[] {
 }
 
 /**
- * 1/20 of the smallest axis of the 1st-percentile thinnest splat: a shift no render can see
- * (at least extent / 2^17, which gives the finest, 16-bit, grid).
+ * `fraction` of the smallest axis of the 1st-percentile thinnest splat: a shift small against
+ * nearly every splat's own size (the grid is at most 16 bits, so extent / 2^17 at the finest).
  */
-export function defaultPositionError(cloud: GaussianCloud): number {
+export function defaultPositionError(cloud: GaussianCloud, fraction = POSITION_ERROR_FRACTION): number {
   const n = cloud.count;
   if (n === 0) return 1;
   const thin = new Float64Array(n);
   for (let i = 0; i < n; i++) thin[i] = Math.exp(Math.min(cloud.logScales[3 * i], cloud.logScales[3 * i + 1], cloud.logScales[3 * i + 2]));
   thin.sort();
-  const v = thin[Math.floor(0.01 * (n - 1))] / 20;
+  const v = thin[Math.floor(0.01 * (n - 1))] * fraction;
   return Number.isFinite(v) && v > 0 ? v : 1e-9;
 }
 
@@ -73,9 +86,47 @@ export function encodeStream(cloud: GaussianCloud, opts: EncodeStreamOptions = {
   return encodeStreamWithOrder(cloud, opts).bytes;
 }
 
-/** The stream, and `order`: the decoded cloud's splat j is the input's splat order[j]. */
-export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOptions = {}): { bytes: Uint8Array; order: Uint32Array } {
-  assertCloudShape(cloud, 'encodeStream');
+/*
+ * Defaults of the geometry quantisers, from bench:codec on pebbles SH3 (300-step cloud): against
+ * the finest settings (12-bit rotations, 8 bits over the log-scale range, 1/20 of the thinnest
+ * splat), these take the base chunks from 11.3 to 7.9 bytes a splat for 0.03 dB at the whole
+ * file; coarser opacity (7 bits) cost 0.25 dB there, so opacity keeps 8 bits.
+ */
+/** Default rotationTolerance: at most a 10% covariance change from the rotation's quantisation (worst case; typically under half that). */
+export const ROTATION_TOLERANCE = 0.1;
+/** Default logScaleStep, e-folds: a 5% scale step (2.5% at most off). */
+export const LOG_SCALE_STEP = 0.05;
+/** Default refineSkipBelow (bench:codec, pebbles SH3: the whole file 11.5 -> 10.5 bytes a splat for 0.01 dB; 0: every splat takes its nearest entry). */
+export const REFINE_SKIP_BELOW = 0.2;
+/** Default positionErrorFraction: 1/5 of the 1st-percentile thinnest splat's smallest axis. */
+export const POSITION_ERROR_FRACTION = 0.2;
+
+/** The splats at least `minOpacity` opaque: their indices, and the cloud of only them. */
+function visibleSplats(cloud: GaussianCloud, minOpacity: number): { kept: Uint32Array; cloud: GaussianCloud } {
+  const keep: number[] = [];
+  for (let i = 0; i < cloud.count; i++) if (!(sigmoid(cloud.opacityLogits[i]) < minOpacity)) keep.push(i);
+  const kept = Uint32Array.from(keep);
+  if (kept.length === cloud.count) return { kept, cloud };
+  const out = allocateCloud(kept.length, cloud.shDegree);
+  out.antialiased = cloud.antialiased;
+  const K3 = colourDims(cloud.shDegree);
+  kept.forEach((i, j) => {
+    out.means.set(cloud.means.subarray(3 * i, 3 * i + 3), 3 * j);
+    out.logScales.set(cloud.logScales.subarray(3 * i, 3 * i + 3), 3 * j);
+    out.quats.set(cloud.quats.subarray(4 * i, 4 * i + 4), 4 * j);
+    out.opacityLogits[j] = cloud.opacityLogits[i];
+    out.sh.set(cloud.sh.subarray(K3 * i, K3 * i + K3), K3 * j);
+  });
+  return { kept, cloud: out };
+}
+
+/**
+ * The stream, and `order`: the decoded cloud's splat j is the input's splat order[j] (splats
+ * below minOpacity are not in it).
+ */
+export function encodeStreamWithOrder(input: GaussianCloud, opts: EncodeStreamOptions = {}): { bytes: Uint8Array; order: Uint32Array } {
+  assertCloudShape(input, 'encodeStream');
+  const { kept, cloud } = visibleSplats(input, opts.minOpacity ?? ALPHA_MIN);
   const n = cloud.count;
   if (n > MAX_STREAM_SPLATS) throw new Error(`encodeStream: ${n} splats, more than the ${MAX_STREAM_SPLATS} a stream holds`);
   const stages = opts.stages ?? 4;
@@ -85,6 +136,8 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
   const progress = opts.onProgress ?? (() => {});
   const dims = colourDims(cloud.shDegree);
   const K3 = dims;
+  const rotationTolerance = opts.rotationTolerance ?? ROTATION_TOLERANCE;
+  const logScaleStep = opts.logScaleStep ?? LOG_SCALE_STEP;
 
   // Bounds of positions and log-scales (non-finite values are clamped into them).
   const bmin = [Infinity, Infinity, Infinity];
@@ -109,13 +162,17 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
     if (!(bmax[a] >= bmin[a])) bmin[a] = bmax[a] = 0;
     if (!(smax[a] >= smin[a])) smin[a] = smax[a] = 0;
     // 8 bits over at most 16 e-folds: smaller scales than e^-16 of the largest are drawn that size.
-    smin[a] = Math.fround(Math.max(smin[a], smax[a] - 16));
+    smin[a] = Math.max(smin[a], smax[a] - 16);
+    // Steps no finer than logScaleStep: a narrow range leaves the top codes unused, and the
+    // codes that are used are fewer, which deflate turns into fewer bits.
+    if (logScaleStep > 0) smax[a] = Math.max(smax[a], smin[a] + 255 * logScaleStep);
+    smin[a] = Math.fround(smin[a]);
+    smax[a] = Math.fround(smax[a]);
     bmin[a] = Math.fround(bmin[a]);
     bmax[a] = Math.fround(bmax[a]);
-    smax[a] = Math.fround(smax[a]);
   }
   const extent = Math.max(bmax[0] - bmin[0], bmax[1] - bmin[1], bmax[2] - bmin[2]);
-  const bits = positionBitsFor(extent, opts.positionError ?? defaultPositionError(cloud));
+  const bits = positionBitsFor(extent, opts.positionError ?? defaultPositionError(cloud, opts.positionErrorFraction));
   const steps = [0, 1, 2].map((a) => positionStep(bmin[a], bmax[a], bits));
 
   // Quantised grid cells, importance order, groups, Morton order inside each group.
@@ -158,6 +215,7 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
     iterations: opts.kMeansIterations ?? 10,
     maxSamples: opts.kMeansSamples ?? 16384,
     seed: opts.seed ?? 1,
+    skipBelow: opts.refineSkipBelow ?? REFINE_SKIP_BELOW,
     onStage: (s) => progress('colour', s / stages),
   });
   progress('colour', 1);
@@ -167,8 +225,10 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
   const addCodebook = (s: number) => payloads.push({ entry: { kind: ChunkKind.codebook, stage: s, splatStart: 0, splatCount: 0, rawLength: 0 }, raw: codebookToBytes(rvq.codebooks[s]) });
   addCodebook(0);
   let start = 0;
+  const rotCodes = new Uint16Array(3);
   for (const size of sizes) {
-    // Positions: the deltas of the group's sorted Morton codes, as varints; then fixed planes.
+    // Positions: the deltas of the group's sorted Morton codes, as varints; then the planes
+    // (README: base chunk); rotation codes past 8 bits put their high bits at the end.
     const varints: number[] = [];
     let prev = 0;
     for (let j = 0; j < size; j++) {
@@ -176,17 +236,32 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
       writeVarint(code - prev, varints);
       prev = code;
     }
-    const raw = new Uint8Array(varints.length + BASE_FIXED_BYTES_PER_SPLAT * size);
-    raw.set(varints);
-    const plane = (p: number) => varints.length + (p - 6) * size;
+    const planes = new Uint8Array(BASE_FIXED_BYTES_PER_SPLAT * size);
+    const plane = (p: number) => p * size;
+    const extra: number[] = [];
     for (let j = 0; j < size; j++) {
       const i = order[start + j];
-      const rot = packSmallestThree(cloud.quats[4 * i], cloud.quats[4 * i + 1], cloud.quats[4 * i + 2], cloud.quats[4 * i + 3]);
-      for (let b = 0; b < 4; b++) raw[plane(6 + b) + j] = (rot >>> (24 - 8 * b)) & 0xff;
-      for (let a = 0; a < 3; a++) raw[plane(10 + a) + j] = quantiseLogScale(cloud.logScales[3 * i + a], smin[a], smax[a]);
-      raw[plane(13) + j] = quantiseOpacity(cloud.opacityLogits[i]);
-      raw[plane(14) + j] = rvq.indices[0][start + j];
+      const ls = [0, 0, 0];
+      for (let a = 0; a < 3; a++) {
+        const q = quantiseLogScale(cloud.logScales[3 * i + a], smin[a], smax[a]);
+        planes[plane(BasePlane.logScale + a) + j] = q;
+        ls[a] = dequantiseLogScale(q, smin[a], smax[a]);
+      }
+      // Rotation precision from the scales the decoder will draw.
+      const rotBits = rotationBitsFor(ls[0], ls[1], ls[2], rotationTolerance);
+      const big = packRotation(cloud.quats[4 * i], cloud.quats[4 * i + 1], cloud.quats[4 * i + 2], cloud.quats[4 * i + 3], rotBits, rotCodes, 0);
+      planes[plane(BasePlane.rotationHead) + j] = big | ((rotBits - 1) << 2);
+      for (let k = 0; k < 3; k++) {
+        planes[plane(BasePlane.rotation + k) + j] = rotCodes[k] & 0xff;
+        if (rotBits > 8) extra.push(rotCodes[k] >>> 8);
+      }
+      planes[plane(BasePlane.opacity) + j] = quantiseOpacity(cloud.opacityLogits[i]);
+      planes[plane(BasePlane.colour) + j] = rvq.indices[0][start + j];
     }
+    const raw = new Uint8Array(varints.length + planes.length + extra.length);
+    raw.set(varints);
+    raw.set(planes, varints.length);
+    raw.set(extra, varints.length + planes.length);
     payloads.push({ entry: { kind: ChunkKind.base, stage: 0, splatStart: start, splatCount: size, rawLength: 0 }, raw });
     start += size;
   }
@@ -228,5 +303,5 @@ export function encodeStreamWithOrder(cloud: GaussianCloud, opts: EncodeStreamOp
   out.set(header, 0);
   chunks.forEach((c, i) => out.set(stored[i], c.offset));
   progress('done', 1);
-  return { bytes: out, order };
+  return { bytes: out, order: order.map((j) => kept[j]) };
 }

@@ -9,7 +9,8 @@ import { crc32 } from './crc32.ts';
 
 /** "GSRQ": Gaussian splats, residual-quantised. */
 export const STREAM_MAGIC = 0x51525347;
-export const STREAM_VERSION = 1;
+/** Version 2: rotations with per-splat precision (version 1, never released, packed 10 bits each). */
+export const STREAM_VERSION = 2;
 /** Bytes of the fixed part of the header, before the chunk table. */
 export const HEADER_FIXED_BYTES = 72;
 export const CHUNK_ENTRY_BYTES = 28;
@@ -23,11 +24,19 @@ export const MAX_INFLATE_RATIO = 1032;
 export const FLAG_ANTIALIASED = 0x1;
 const KNOWN_FLAGS = FLAG_ANTIALIASED;
 
-/** Fixed bytes per splat of a base chunk before deflate: rotation 4, scales 3, opacity 1, stage-0 colour index 1. */
+/**
+ * The byte planes of a base chunk, after its position varints: plane p holds byte p of every
+ * splat. Rotation head: bits 0-1 the largest component, bits 2-5 bits-per-component minus 1.
+ */
+export const BasePlane = { rotationHead: 0, rotation: 1, logScale: 4, opacity: 7, colour: 8 } as const;
+/** Plane bytes per splat of a base chunk before deflate: rotation head 1 + 3, scales 3, opacity 1, stage-0 colour index 1. */
 export const BASE_FIXED_BYTES_PER_SPLAT = 9;
-/** Morton-code deltas take 1 to 7 varint bytes a splat: a base chunk's raw size is 10n..16n. */
+/**
+ * Morton-code deltas take 1 to 7 varint bytes a splat, and rotations of more than 8 bits 3 more:
+ * a base chunk's raw size is 10n..19n.
+ */
 export const MIN_BASE_BYTES_PER_SPLAT = BASE_FIXED_BYTES_PER_SPLAT + 1;
-export const MAX_BASE_BYTES_PER_SPLAT = BASE_FIXED_BYTES_PER_SPLAT + 7;
+export const MAX_BASE_BYTES_PER_SPLAT = BASE_FIXED_BYTES_PER_SPLAT + 7 + 3;
 
 export const ChunkKind = { codebook: 0, base: 1, refine: 2 } as const;
 export type ChunkKind = (typeof ChunkKind)[keyof typeof ChunkKind];

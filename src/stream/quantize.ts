@@ -74,14 +74,17 @@ export function writeVarint(v: number, out: number[]): void {
   out.push(v);
 }
 
-/** Reads `count` varints of at most 7 bytes each from `bytes`; false unless they fill it exactly. */
-export function readVarints(bytes: Uint8Array, count: number, into: Float64Array): boolean {
+/**
+ * Reads `count` varints of at most 7 bytes each from the start of `bytes`; returns where they
+ * end, or -1 when they run past its end or one is longer than 7 bytes.
+ */
+export function readVarintPrefix(bytes: Uint8Array, count: number, into: Float64Array): number {
   let p = 0;
   for (let i = 0; i < count; i++) {
     let v = 0;
     let mul = 1;
     for (let k = 0; ; k++) {
-      if (p >= bytes.length || k >= 7) return false;
+      if (p >= bytes.length || k >= 7) return -1;
       const b = bytes[p++];
       v += (b & 127) * mul;
       mul *= 128;
@@ -89,51 +92,85 @@ export function readVarints(bytes: Uint8Array, count: number, into: Float64Array
     }
     into[i] = v;
   }
-  return p === bytes.length;
+  return p;
+}
+
+/** Reads `count` varints of at most 7 bytes each from `bytes`; false unless they fill it exactly. */
+export function readVarints(bytes: Uint8Array, count: number, into: Float64Array): boolean {
+  return readVarintPrefix(bytes, count, into) === bytes.length;
 }
 
 const SQRT1_2 = Math.SQRT1_2;
 
+/** Rotation components take 1 to 12 bits each (a code above 8 bits has a second byte). */
+export const MAX_ROTATION_BITS = 12;
+
 /**
- * Unit quaternion (w, x, y, z) -> u32: index of the largest |component| in the top 2 bits
- * (0 = w .. 3 = z), then the other three in order, 10 bits each, mapped from [-1/sqrt2, 1/sqrt2];
- * the largest is made positive (q and -q are the same rotation). Max error per component 7e-4.
+ * Bits per rotation component for a splat with these log-scales, so that the rotation's error
+ * moves its covariance by at most `tolerance` (relative). A rotation error of angle t changes a
+ * Gaussian with axis ratio r = s_i / s_j by up to t |r - 1/r| relative to itself (the largest
+ * over the axis pairs: 2 sinh of the log-scale spread), so a round splat needs almost no rotation
+ * and a needle a fine one. Components off by at most d/2 (step d = (1/sqrt2) / h) give
+ * t <= 2 sqrt3 d (the rebuilt largest component at most doubles the error; the angle is twice
+ * the quaternion's). Past MAX_ROTATION_BITS the tolerance is not met (needles of 1:1000).
  */
-export function packSmallestThree(w: number, x: number, y: number, z: number): number {
+export function rotationBitsFor(ls0: number, ls1: number, ls2: number, tolerance: number): number {
+  const spread = Math.max(ls0, ls1, ls2) - Math.min(ls0, ls1, ls2);
+  const sensitivity = 2 * Math.sinh(spread);
+  if (!(tolerance > 0) || !Number.isFinite(sensitivity)) return MAX_ROTATION_BITS;
+  const h = Math.ceil((2 * Math.sqrt(3) * SQRT1_2 * sensitivity) / tolerance);
+  if (h <= 0) return 1;
+  return Math.min(MAX_ROTATION_BITS, 1 + Math.ceil(Math.log2(h + 1)));
+}
+
+/** Half the code range of a component of `bits` bits: codes are 0..2h, h the zero. */
+const halfRange = (bits: number) => (1 << (bits - 1)) - 1;
+
+/**
+ * Unit quaternion (w, x, y, z) -> "smallest three" with `bits` bits per component: `index` of
+ * the largest |component| (0 = w .. 3 = z, made positive: q and -q are the same rotation), and
+ * the other three in w, x, y, z order as codes 0..2h, h = 2^(bits-1) - 1, each
+ * `(code - h) / h / sqrt2` (1 bit: every component 0). Writes codes into out[at..at+2].
+ */
+export function packRotation(w: number, x: number, y: number, z: number, bits: number, out: Uint16Array, at: number): number {
   const q = [w, x, y, z];
   const n = Math.hypot(w, x, y, z);
-  if (!(n > 0) || !Number.isFinite(n)) return 0 << 30 | (512 << 20) | (512 << 10) | 512; // identity-ish
+  const h = halfRange(bits);
+  if (!(n > 0) || !Number.isFinite(n)) {
+    out.fill(h, at, at + 3);
+    return 0;
+  }
   let big = 0;
   for (let i = 1; i < 4; i++) if (Math.abs(q[i]) > Math.abs(q[big])) big = i;
   const sign = q[big] < 0 ? -1 : 1;
-  let out = big << 30;
-  let shift = 20;
+  let k = 0;
   for (let i = 0; i < 4; i++) {
     if (i === big) continue;
     const v = (sign * q[i]) / n;
-    const code = Math.min(1023, Math.max(0, Math.round(((v / SQRT1_2) * 0.5 + 0.5) * 1023)));
-    out |= code << shift;
-    shift -= 10;
+    out[at + k++] = h === 0 ? 0 : Math.min(2 * h, Math.max(0, Math.round((v / SQRT1_2) * h + h)));
   }
-  return out >>> 0;
+  return big;
 }
 
-export function unpackSmallestThree(packed: number, out: Float32Array, at: number): void {
-  const big = packed >>> 30;
-  let shift = 20;
+/** The inverse of packRotation, into out[at..at+3] (w, x, y, z); false for a code past 2h. */
+export function unpackRotation(index: number, bits: number, c0: number, c1: number, c2: number, out: Float32Array, at: number): boolean {
+  const h = halfRange(bits);
+  const codes = [c0, c1, c2];
   let sum = 0;
+  let k = 0;
   const q = [0, 0, 0, 0];
   for (let i = 0; i < 4; i++) {
-    if (i === big) continue;
-    const code = (packed >>> shift) & 0x3ff;
-    const v = ((code / 1023) * 2 - 1) * SQRT1_2;
+    if (i === index) continue;
+    const c = codes[k++];
+    if (c > 2 * h) return false;
+    const v = h === 0 ? 0 : ((c - h) / h) * SQRT1_2;
     q[i] = v;
     sum += v * v;
-    shift -= 10;
   }
-  q[big] = Math.sqrt(Math.max(0, 1 - sum));
+  q[index] = Math.sqrt(Math.max(0, 1 - sum));
   const n = Math.hypot(q[0], q[1], q[2], q[3]);
   for (let i = 0; i < 4; i++) out[at + i] = q[i] / n;
+  return true;
 }
 
 /** Log-scale in [min, max] -> 0..255 (clamped). */

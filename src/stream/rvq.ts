@@ -22,7 +22,11 @@ export function dequantiseCodebook(cb: StoredCodebook): Float32Array {
   return out;
 }
 
-function storeCodebook(centres: Float32Array, entries: number, dims: number): StoredCodebook {
+/**
+ * 8-bit storage of a codebook. With `zeroOnGrid`, a dimension whose range holds 0 gets a grid
+ * with 0 on it (255 steps over a range one step wider), so an entry of zeros is stored exactly.
+ */
+function storeCodebook(centres: Float32Array, entries: number, dims: number, zeroOnGrid = false): StoredCodebook {
   const min = new Float32Array(dims);
   const step = new Float32Array(dims);
   const values = new Uint8Array(entries * dims);
@@ -35,7 +39,11 @@ function storeCodebook(centres: Float32Array, entries: number, dims: number): St
     }
     min[j] = lo;
     step[j] = hi > lo ? (hi - lo) / 255 : 0;
-    for (let e = 0; e < entries; e++) values[e * dims + j] = step[j] > 0 ? Math.round((centres[e * dims + j] - min[j]) / step[j]) : 0;
+    if (zeroOnGrid && lo <= 0 && hi >= 0 && hi > lo) {
+      step[j] = Math.fround((hi - lo) / 254);
+      min[j] = Math.fround(step[j] * Math.floor(lo / step[j]));
+    }
+    for (let e = 0; e < entries; e++) values[e * dims + j] = step[j] > 0 ? Math.min(255, Math.max(0, Math.round((centres[e * dims + j] - min[j]) / step[j]))) : 0;
   }
   return { entries, dims, min, step, values };
 }
@@ -77,6 +85,13 @@ export interface RvqOptions {
   seed?: number;
   /** Per-vector weight for the k-means (e.g. each splat's importance). */
   weights?: Float32Array;
+  /**
+   * Rate-distortion choice in the refinement stages (>= 1): a vector whose weighted gain from its
+   * nearest entry, over the entry nearest zero, is below `skipBelow` x the stage's mean gain takes
+   * the entry nearest zero instead. Many splats then share one index, which deflate codes in a
+   * few bits; they are the splats whose refinement the picture hardly shows. 0 (default): off.
+   */
+  skipBelow?: number;
   onStage?: (stage: number) => void;
 }
 
@@ -94,16 +109,60 @@ export function residualVq(vectors: Float32Array, count: number, dims: number, o
   for (let s = 0; s < opts.stages; s++) {
     opts.onStage?.(s);
     const { centres, k } = kMeans(residual, count, dims, { k: Math.min(256, opts.entries), iterations: opts.iterations, maxSamples: opts.maxSamples, seed: (opts.seed ?? 1) + s * 7919, weights: opts.weights });
-    const cb = storeCodebook(centres, k, dims);
+    // A refinement stage that skips splats gets an exact zero entry: a skipped splat's colour
+    // then stays what the stages before it made, not moved by the entry nearest zero.
+    const skip = s > 0 && (opts.skipBelow ?? 0) > 0;
+    if (skip) {
+      let zero = 0;
+      let zeroNorm = Infinity;
+      for (let e = 0; e < k; e++) {
+        let n = 0;
+        for (let j = 0; j < dims; j++) n += centres[e * dims + j] ** 2;
+        if (n < zeroNorm) [zero, zeroNorm] = [e, n];
+      }
+      centres.fill(0, zero * dims, zero * dims + dims);
+    }
+    const cb = storeCodebook(centres, k, dims, skip);
     const stored = dequantiseCodebook(cb);
     const idx = new Uint8Array(count);
+    for (let i = 0; i < count; i++) idx[i] = nearestCentre(stored, k, dims, residual, i * dims);
+    if (skip) skipSmallGains(stored, k, dims, residual, idx, opts.weights, opts.skipBelow!);
     for (let i = 0; i < count; i++) {
-      const c = nearestCentre(stored, k, dims, residual, i * dims);
-      idx[i] = c;
+      const c = idx[i];
       for (let j = 0; j < dims; j++) residual[i * dims + j] -= stored[c * dims + j];
     }
     codebooks.push(cb);
     indices.push(idx);
   }
   return { codebooks, indices };
+}
+
+/** The rate-distortion step of RvqOptions.skipBelow: small-gain vectors take the entry nearest zero. */
+function skipSmallGains(stored: Float32Array, k: number, dims: number, residual: Float32Array, idx: Uint8Array, weights: Float32Array | undefined, skipBelow: number): void {
+  let zero = 0;
+  let zeroNorm = Infinity;
+  for (let e = 0; e < k; e++) {
+    let n = 0;
+    for (let j = 0; j < dims; j++) n += stored[e * dims + j] ** 2;
+    if (n < zeroNorm) {
+      zeroNorm = n;
+      zero = e;
+    }
+  }
+  const count = idx.length;
+  const gains = new Float64Array(count);
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    let dBest = 0;
+    let dZero = 0;
+    for (let j = 0; j < dims; j++) {
+      const r = residual[i * dims + j];
+      dBest += (r - stored[idx[i] * dims + j]) ** 2;
+      dZero += (r - stored[zero * dims + j]) ** 2;
+    }
+    gains[i] = (weights ? weights[i] : 1) * (dZero - dBest);
+    sum += gains[i];
+  }
+  const threshold = (skipBelow * sum) / Math.max(1, count);
+  for (let i = 0; i < count; i++) if (gains[i] < threshold) idx[i] = zero;
 }

@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { CloudPanel } from './CloudPanel.tsx';
 import { CompressPanel } from './CompressPanel.tsx';
+import { useStreamCheck } from './useStreamCheck.ts';
 import { fetchBundledScenes, type BundledScene } from './bundledScenes.ts';
 import { DropOverlay } from './DropOverlay.tsx';
 import { EvaluatePanel } from './evaluate/EvaluatePanel.tsx';
@@ -123,6 +124,7 @@ export function App() {
   const evalReady = !evalBlocked && !evaluation.problem;
   const stageStatus = { masks: masksStatus(scene, masks), poses: posesStatus(scene, poses), ...pipelineStatus(training), evaluate: evaluateStatus(evaluation, evalBlocked) };
   const viewer = useShownCloud(scene, training, { showError, showInfo });
+  const streamCheck = useStreamCheck(workScene, split, evaluation.size, evaluation.problem, viewer.shown, viewer.stream);
   const compressing = viewer.job?.kind === 'write' && viewer.job.label.startsWith('Compressing') ? viewer.job : null;
   const compressStatus = compressing
     ? { state: 'running' as const, label: `running · ${compressing.done}%` }
@@ -239,7 +241,7 @@ export function App() {
             onClosePreview={closePreview}
             onViewCamera={training.onViewCamera}
             flyTo={evaluation.flyTo}
-            cloud={viewer.shown}
+            cloud={streamCheck.viewCloud}
             job={viewer.job}
             renderer={RENDERER.choice}
             onSplatError={showError}
@@ -256,7 +258,16 @@ export function App() {
               poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               compress: viewer.shown && (
-                <CompressPanel hasCloud={!!viewer.shown} busy={!!viewer.job} compressing={compressing} stream={viewer.stream} onCompress={() => void viewer.saveStream()} />
+                <CompressPanel
+                  hasCloud={!!viewer.shown}
+                  busy={!!viewer.job}
+                  compressing={compressing}
+                  stream={viewer.stream}
+                  check={streamCheck.check}
+                  preview={streamCheck.preview}
+                  onPreview={streamCheck.setPreview}
+                  onCompress={() => void viewer.saveStream()}
+                />
               ),
               evaluate: scene && (
                 <EvaluatePanel

@@ -40,6 +40,8 @@ export interface SavedStream {
   splats: number;
   seconds: number;
   plyBytes: number;
+  /** The stream's bytes (the Compress stage decodes them to check and preview it). */
+  data: Uint8Array;
 }
 
 /** Bytes of the cloud as a binary 3DGS PLY (the header aside): 4 bytes a value. */
@@ -165,7 +167,7 @@ export function useShownCloud(scene: LoadedScene | null, training: Training, not
       const name = `${s.saveName}${STREAM_EXTENSION}`;
       downloadFile(name, bytes, 'application/octet-stream');
       setSaved((n) => n + 1);
-      setStream({ cloudId: s.id, name, bytes: bytes.length, splats: s.cloud.count, seconds, plyBytes: plyByteSize(s.cloud) });
+      setStream({ cloudId: s.id, name, bytes: bytes.length, splats: s.cloud.count, seconds, plyBytes: plyByteSize(s.cloud), data: bytes });
       notifyRef.current.showInfo(`Saved ${name}: ${countText(s.cloud.count)} splats, ${(bytes.length / 2 ** 20).toFixed(2)} MB.`);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);

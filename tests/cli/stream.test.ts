@@ -45,7 +45,10 @@ describe('npm run stream', () => {
 
     const dec = await streamCli('decode', join(dir, 'cloud.gsrq'), join(dir, 'back.ply'));
     expect(dec.code).toBe(0);
-    expect(dec.stdout).toMatch(/700 of 700 splats, SH degree 1/);
+    const visible = Array.from(cloud.opacityLogits).filter((l) => 1 / (1 + Math.exp(-l)) >= 1 / 255).length;
+    expect(visible).toBeLessThan(700); // randomCloud has some invisible splats, which are left out
+    expect(enc.stdout).toMatch(`${700 - visible} invisible splats (opacity < 1/255) left out`);
+    expect(dec.stdout).toMatch(`${visible} of ${visible} splats, SH degree 1`);
     expect(dec.stdout).toMatch(/decode\s+\d+\.\d\d s/);
     const back = readPly(await readFile(join(dir, 'back.ply')));
     expect(back).toEqual(decodeStream(stream).cloud);

@@ -74,6 +74,8 @@ let ply: Uint8Array;
 /** Bytes of the stream the server has written so far (all requests). */
 let streamBytesSent = 0;
 let sentAtFirstFrame = -1;
+/** Range headers the server saw for the stream ('none' for a plain GET). */
+const rangesSeen: string[] = [];
 
 function send(res: import('node:http').ServerResponse, bytes: Uint8Array, type: string, range: string | undefined, throttled: boolean) {
   let start = 0;
@@ -113,7 +115,12 @@ beforeAll(async () => {
   server = createServer(async (req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     if (url === '/' || url === '/index.html') return send(res, new TextEncoder().encode(PAGE), 'text/html', undefined, false);
-    if (url === '/scene.gsrq') return send(res, stream, 'application/octet-stream', req.headers.range, req.headers['x-unthrottled'] === undefined);
+    if (url === '/scene.gsrq') {
+      rangesSeen.push(req.headers.range ?? 'none');
+      return send(res, stream, 'application/octet-stream', req.headers.range, req.headers['x-unthrottled'] === undefined);
+    }
+    // A host that ignores Range: the whole file, 200, unthrottled.
+    if (url === '/no-range/scene.gsrq') return send(res, stream, 'application/octet-stream', undefined, false);
     if (url === '/scene.ply') return send(res, ply, 'application/octet-stream', req.headers.range, false);
     if (url.startsWith('/lib/') && !url.includes('..')) {
       const bytes = await readFile(resolve(LIB_DIR, url.slice(5))).catch(() => null);
@@ -162,6 +169,11 @@ describe('<splat-viewer>', () => {
     expect(sentAtFirstFrame / stream.length).toBeLessThan(0.15);
     expect((first.bytesLoaded as number) / stream.length).toBeLessThan(0.15);
     expect(events.find((e) => e.type === 'load')!.splats).toBe(12000);
+    // Decoded in the worker, read by ranges: the header's range first, then more.
+    expect(await page.evaluate(() => (document.getElementById('stream') as unknown as { loadMode: unknown }).loadMode)).toEqual({ thread: 'worker', read: 'range' });
+    expect(rangesSeen[0]).toBe('bytes=0-16383');
+    expect(rangesSeen.length).toBeGreaterThan(2);
+    expect(rangesSeen).not.toContain('none');
 
     // The final frame against the PLY drawn by the same element code from the same camera.
     await page.waitForFunction(() => {
@@ -193,6 +205,33 @@ describe('<splat-viewer>', () => {
     // backends must meet against the trainer's rasterizer (src/render/splatRenderer.ts).
     expect(p).toBeGreaterThan(40);
     await page.screenshot({ path: resolve(SHOTS, 'embed-splat-viewer.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('builds an r3f entry that exports <SplatStream> and leaves React, three and r3f to the page', async () => {
+    const r3f = await readFile(resolve(LIB_DIR, 'splat-viewer-r3f.js'), 'utf8');
+    expect(r3f).toMatch(/export\s*{[^}]*\bSplatStream\b[^}]*}/);
+    for (const peer of ['react', 'three', '@react-three/fiber']) expect(r3f).toMatch(new RegExp(`from\\s*"${peer.replace('/', '\\/')}"`));
+    // The element's entry has no React in it.
+    const element = await readFile(resolve(LIB_DIR, 'splat-viewer.js'), 'utf8');
+    expect(element).not.toMatch(/from\s*"react"/);
+    expect(element).toMatch(/export\s*{[^}]*\bdecodeStream\b[^}]*}/);
+  });
+
+  it('falls back to one streamed GET where the server ignores Range', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/`);
+    const got = await page.evaluate(async () => {
+      const v = document.createElement('splat-viewer') as unknown as HTMLElement & { loadMode: unknown };
+      v.setAttribute('src', '/no-range/scene.gsrq');
+      const loaded = new Promise<{ splats: number; warnings: string[] }>((ok) => v.addEventListener('load', (e) => ok((e as CustomEvent).detail), { once: true }));
+      document.body.append(v);
+      return { ...(await loaded), mode: v.loadMode };
+    });
+    expect(got).toEqual({ splats: 12000, warnings: [], mode: { thread: 'worker', read: 'whole' } });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,7 +7,7 @@ import { assertCloudShape, shCoeffCount, type GaussianCloud } from '../../src/co
 import { mulberry32 } from '../../src/core/random.ts';
 import { crc32 } from '../../src/stream/crc32.ts';
 import { decodeStream, encodeStream, encodeStreamWithOrder, groupSizes, parseStreamHeader, ChunkKind, createStreamDecoder } from '../../src/stream/index.ts';
-import { mortonCode, mortonDecode, packSmallestThree, positionBitsFor, readVarints, unpackSmallestThree, writeVarint } from '../../src/stream/quantize.ts';
+import { MAX_ROTATION_BITS, mortonCode, mortonDecode, packRotation, positionBitsFor, readVarints, rotationBitsFor, unpackRotation, writeVarint } from '../../src/stream/quantize.ts';
 import { randomCloud, rotationAngle, sigmoid } from '../io/splatTestKit.ts';
 
 /** A cloud whose colours come from a palette of `colours` entries (exactly codable by one 256-entry stage). */
@@ -41,8 +41,6 @@ describe('stream codec', () => {
     expect(positionBitsFor(0, 0.01)).toBe(1);
   });
 
-  // 10 bits over [-1/sqrt2, 1/sqrt2]: each stored component is off by at most 6.9e-4, the rebuilt
-  // largest one by about as much again; the angle is about twice the quaternion's error: < 0.005.
   it('Morton codes and varints round-trip up to 16 bits an axis (48-bit codes)', () => {
     const r = mulberry32(9);
     const cell = [0, 0, 0];
@@ -67,22 +65,52 @@ describe('stream codec', () => {
     expect(readVarints(Uint8Array.from([255, 255, 255, 255, 255, 255, 255, 1]), 1, back)).toBe(false);
   });
 
-  it('smallest-three rotations round-trip within 0.005 rad', () => {
+  // b bits: the three stored components are off by at most half a step d = (1/sqrt2) / (2^(b-1) - 1),
+  // the rebuilt largest one by at most as much again: the angle is within 2 sqrt3 d.
+  it('rotations round-trip within 2 sqrt3 steps at every precision', () => {
     const r = mulberry32(3);
     const out = new Float32Array(4);
-    let worst = 0;
-    for (let k = 0; k < 2000; k++) {
-      const q = [r() - 0.5, r() - 0.5, r() - 0.5, r() - 0.5];
-      unpackSmallestThree(packSmallestThree(q[0], q[1], q[2], q[3]), out, 0);
-      worst = Math.max(worst, rotationAngle(q, out));
+    const codes = new Uint16Array(3);
+    for (let bits = 2; bits <= MAX_ROTATION_BITS; bits++) {
+      const step = Math.SQRT1_2 / (2 ** (bits - 1) - 1);
+      let worst = 0;
+      for (let k = 0; k < 500; k++) {
+        const q = [r() - 0.5, r() - 0.5, r() - 0.5, r() - 0.5];
+        const big = packRotation(q[0], q[1], q[2], q[3], bits, codes, 0);
+        for (const c of codes) expect(c).toBeLessThan(2 ** bits - 1);
+        expect(unpackRotation(big, bits, codes[0], codes[1], codes[2], out, 0)).toBe(true);
+        worst = Math.max(worst, rotationAngle(q, out));
+      }
+      expect(worst, `${bits} bits`).toBeLessThanOrEqual(2 * Math.sqrt(3) * step);
+      if (bits === 12) expect(worst).toBeLessThan(0.002);
     }
-    expect(worst).toBeLessThan(0.005);
+    // A code past 2h is damage, not a rotation.
+    expect(unpackRotation(0, 3, 7, 0, 0, out, 0)).toBe(false);
+  });
+
+  it('gives round splats few rotation bits and needles many', () => {
+    const bits = [0, 0.05, 0.3, 1, 2, 4, 8].map((spread) => rotationBitsFor(0, -spread, -spread / 2, 0.1));
+    expect(bits[0]).toBe(1); // a ball: any rotation is the same
+    for (let i = 1; i < bits.length; i++) expect(bits[i]).toBeGreaterThanOrEqual(bits[i - 1]);
+    expect(bits[1]).toBeLessThanOrEqual(3);
+    expect(bits.at(-1)).toBe(MAX_ROTATION_BITS);
+    expect(rotationBitsFor(0, -1, 0, 0.01)).toBeGreaterThan(rotationBitsFor(0, -1, 0, 0.1));
+  });
+
+  it('drops splats the renderers would skip (opacity below 1/255), and only those', () => {
+    const cloud = randomCloud(800, 0, 4);
+    const visible = Array.from(cloud.opacityLogits).filter((l) => sigmoid(l) >= 1 / 255).length;
+    expect(visible).toBeLessThan(800); // logits -6..6: some are below
+    const { bytes, order } = encodeStreamWithOrder(cloud, { stages: 1 });
+    expect(decodeStream(bytes).cloud.count).toBe(visible);
+    for (const i of order) expect(sigmoid(cloud.opacityLogits[i])).toBeGreaterThanOrEqual(1 / 255);
+    expect(decodeStream(encodeStream(cloud, { stages: 1, minOpacity: 0 })).cloud.count).toBe(800);
   });
 
   it('round-trips every attribute within its quantiser bound, in the order it reports', () => {
     const cloud = paletteCloud(1500, 2, 40, 7);
     cloud.antialiased = true;
-    const { bytes, order } = encodeStreamWithOrder(cloud, { positionError: 1e-3, stages: 2, kMeansIterations: 20 });
+    const { bytes, order } = encodeStreamWithOrder(cloud, { positionError: 1e-3, stages: 2, kMeansIterations: 20, minOpacity: 0 });
     const { cloud: out, warnings, header } = decodeStream(bytes);
     expect(warnings).toEqual([]);
     assertCloudShape(out);
@@ -104,12 +132,19 @@ describe('stream codec', () => {
         pos = Math.max(pos, Math.abs(out.means[3 * j + a] - cloud.means[3 * i + a]));
         scale = Math.max(scale, Math.abs(out.logScales[3 * j + a] - cloud.logScales[3 * i + a]));
       }
-      rot = Math.max(rot, rotationAngle(cloud.quats.subarray(4 * i, 4 * i + 4), out.quats.subarray(4 * j, 4 * j + 4)));
+      // The rotation's error times the decoded splat's sensitivity to it (2 sinh of its log-scale
+      // spread) is the relative covariance change: within the tolerance (0.1), but for needles
+      // past 12 bits, whose angle is within the 12-bit bound instead.
+      const ls = Array.from(out.logScales.subarray(3 * j, 3 * j + 3));
+      const angle = rotationAngle(cloud.quats.subarray(4 * i, 4 * i + 4), out.quats.subarray(4 * j, 4 * j + 4));
+      if (rotationBitsFor(ls[0], ls[1], ls[2], 0.1) < MAX_ROTATION_BITS) rot = Math.max(rot, angle * 2 * Math.sinh(Math.max(...ls) - Math.min(...ls)));
+      else expect(angle).toBeLessThan(0.002);
       alpha = Math.max(alpha, Math.abs(sigmoid(out.opacityLogits[j]) - sigmoid(cloud.opacityLogits[i])));
       for (let d = 0; d < D; d++) colour = Math.max(colour, Math.abs(out.sh[j * D + d] - cloud.sh[i * D + d]));
     }
     expect(pos).toBeLessThanOrEqual(1e-3);
-    expect(rot).toBeLessThan(0.005);
+    expect(rot).toBeLessThanOrEqual(0.1 * 1.01);
+    expect(rot).toBeGreaterThan(0.01); // coarse where it may be
     // Log-scales span 14 (randomCloud: -9..5): half a step of 14/255.
     expect(scale).toBeLessThanOrEqual(14 / 255 / 2 + 1e-5);
     expect(alpha).toBeLessThanOrEqual(1 / 510 + 1e-6);
@@ -125,9 +160,34 @@ describe('stream codec', () => {
     for (let s = 1; s < 4; s++) expect(errs[s]).toBeLessThan(errs[s - 1]);
   });
 
+  it('refinement stages leave small-gain splats on an exact zero entry: fewer bytes, the large splats as exact', () => {
+    // Half the splats 100 times smaller in area (importance), same opacity and colour statistics.
+    const cloud = randomCloud(3000, 1, 13);
+    cloud.opacityLogits.fill(0);
+    for (let i = 0; i < cloud.count; i++) cloud.logScales.fill(Math.log(i % 2 ? 0.005 : 0.05), 3 * i, 3 * i + 3);
+    const enc = (refineSkipBelow: number) => encodeStreamWithOrder(cloud, { stages: 3, codebookEntries: 64, kMeansIterations: 4, refineSkipBelow, minOpacity: 0 });
+    const off = enc(0);
+    const on = enc(0.2);
+    const stageBytes = (bytes: Uint8Array, s: number) => parseStreamHeader(bytes).chunks.filter((c) => c.stage === s && c.kind === ChunkKind.refine).reduce((a, c) => a + c.byteLength, 0);
+    for (const s of [1, 2]) expect(stageBytes(on.bytes, s)).toBeLessThan(0.8 * stageBytes(off.bytes, s));
+    const errOf = (r: { bytes: Uint8Array; order: Uint32Array }, large: boolean) => {
+      const out = decodeStream(r.bytes).cloud;
+      let e = 0;
+      let n = 0;
+      for (let j = 0; j < out.count; j++) {
+        if ((r.order[j] % 2 === 0) !== large) continue;
+        for (let d = 0; d < 12; d++) e += (out.sh[12 * j + d] - cloud.sh[12 * r.order[j] + d]) ** 2;
+        n++;
+      }
+      return e / n;
+    };
+    expect(errOf(on, true)).toBeLessThan(1.05 * errOf(off, true));
+    expect(errOf(on, false)).toBeGreaterThan(errOf(off, false));
+  });
+
   it('orders splats by importance: the first chunk holds the largest, most opaque splats', () => {
     const cloud = randomCloud(2000, 0, 5);
-    const { bytes, order } = encodeStreamWithOrder(cloud, { firstChunkSplats: 100, stages: 1 });
+    const { bytes, order } = encodeStreamWithOrder(cloud, { firstChunkSplats: 100, stages: 1, minOpacity: 0 });
     const h = parseStreamHeader(bytes);
     const bases = h.chunks.filter((c) => c.kind === ChunkKind.base);
     expect(bases.map((c) => c.splatCount)).toEqual(groupSizes(2000, 100));
@@ -139,7 +199,7 @@ describe('stream codec', () => {
 
   it('every chunk-boundary prefix decodes to a valid cloud that grows with the prefix', () => {
     const cloud = randomCloud(1000, 1, 21);
-    const bytes = encodeStream(cloud, { firstChunkSplats: 64, stages: 2, codebookEntries: 32, kMeansIterations: 4 });
+    const bytes = encodeStream(cloud, { firstChunkSplats: 64, stages: 2, codebookEntries: 32, kMeansIterations: 4, minOpacity: 0 });
     const h = parseStreamHeader(bytes);
     let last = 0;
     for (const c of h.chunks) {

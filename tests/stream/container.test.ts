@@ -11,7 +11,7 @@ import { ChunkKind, decodeStream, encodeStream, headerByteLength, parseStreamHea
 import { mutate, randomCloud, watchAllocations } from '../io/splatTestKit.ts';
 
 const cloud = randomCloud(800, 1, 41);
-const stream = encodeStream(cloud, { firstChunkSplats: 50, stages: 2, codebookEntries: 32, kMeansIterations: 4 });
+const stream = encodeStream(cloud, { firstChunkSplats: 50, stages: 2, codebookEntries: 32, kMeansIterations: 4, minOpacity: 0 });
 const header = parseStreamHeader(stream);
 const bases = header.chunks.map((c, i) => ({ c, i })).filter(({ c }) => c.kind === ChunkKind.base);
 
@@ -67,7 +67,8 @@ describe('stream container', () => {
     const flipped = stream.slice();
     flipped[30] ^= 1;
     expect(formatError(() => decodeStream(flipped))).toMatch('fails its checksum');
-    expect(formatError(() => decodeStream(forgeHeader((dv) => dv.setUint16(4, 2, true))))).toMatch('stream version 2 is not one this decoder reads');
+    expect(formatError(() => decodeStream(forgeHeader((dv) => dv.setUint16(4, 1, true))))).toMatch('stream version 1 is not one this decoder reads');
+    expect(formatError(() => decodeStream(forgeHeader((dv) => dv.setUint16(4, 3, true))))).toMatch('stream version 3 is not one this decoder reads');
   });
 
   it('refuses absurd headers before allocating anything they claim', () => {
