@@ -26,6 +26,7 @@ const api = hostWorker(
     forget: session.forget,
     loseDevice: session.loseDevice,
     gpuMemory: session.gpuMemory,
+    failNextAllocation: session.failNextAllocation,
     /** Throws out of the event loop: the worker's 'error' event, as a crash in the worker would. */
     crash: () => void setTimeout(() => {
       throw new Error('simulated crash of the training worker');

@@ -22,6 +22,8 @@ export interface TrainClient {
   /** Fault injection for the end-to-end tests (see installFaultHooks): lose the worker's GPU device, crash the worker. */
   loseDevice(): Promise<void>;
   crashWorker(): Promise<void>;
+  /** Fault injection: the next run's GPU allocation reports out-of-memory (starts the worker if need be). */
+  failNextAllocation(): Promise<void>;
   /** GPU buffers alive in the training worker (the soak run), or null before any run. */
   gpuMemory(): Promise<{ bytes: number; buffers: number } | null>;
 }
@@ -39,7 +41,7 @@ export function getTrainClient(): TrainClient {
 /**
  * `?test-hooks` in the page's URL puts `window.sparseSplatTest` there, so a test can lose the
  * training worker's GPU device (device.destroy()) or crash the worker mid-run and watch the app
- * recover, and the soak run can read the worker's live GPU buffers. Without the parameter nothing
+ * recover, make the next run's allocation report out-of-memory (the app tries again smaller), and the soak run can read the worker's live GPU buffers. Without the parameter nothing
  * is installed.
  */
 function installFaultHooks(client: TrainClient): void {
@@ -48,6 +50,7 @@ function installFaultHooks(client: TrainClient): void {
     loseDevice: () => client.loseDevice(),
     crashWorker: () => client.crashWorker(),
     gpuMemory: () => client.gpuMemory(),
+    failNextAllocation: () => client.failNextAllocation(),
   };
 }
 
@@ -118,6 +121,10 @@ export function createTrainClient(): TrainClient {
 
     async gpuMemory() {
       return worker.running() ? ((await worker.call((r) => r.gpuMemory())) as { bytes: number; buffers: number } | null) : null;
+    },
+
+    async failNextAllocation() {
+      await worker.call((r) => r.failNextAllocation());
     },
 
     async crashWorker() {

@@ -9,7 +9,8 @@ import { describeError, isInputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
+import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, type TrainOptions } from '../recon/train/trainOptions.ts';
+import { isOutOfGpuMemory } from '../recon/train/outOfMemory.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
@@ -18,8 +19,11 @@ import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } fro
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
 
-/** The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training size. */
-export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize };
+/**
+ * The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training size;
+ * `maxSplats` only when a run out of GPU memory lowered it (oomFallback).
+ */
+export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize; maxSplats?: number };
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   iterations: DEFAULT_TRAIN_OPTIONS.iterations,
@@ -62,6 +66,34 @@ export function planTraining(scene: LoadedScene | null, split: string | null): T
 export function trainSize(plan: TrainPlan, size: TrainSize): { width: number; height: number } {
   const f = SIZE_FACTORS[size];
   return { width: Math.max(16, Math.round(plan.width * f)), height: Math.max(16, Math.round(plan.height * f)) };
+}
+
+/** Tries again smaller after running out of GPU memory at most this often per run. */
+export const MAX_OOM_RETRIES = 2;
+
+const SMALLER: Record<TrainSize, TrainSize | null> = { full: 'half', half: 'quarter', quarter: null };
+
+/**
+ * What to try after the run's GPU buffers did not fit: the next smaller training size, or, at the
+ * smallest, half the splat budget (start splats and the most densification may grow to); with the
+ * one line that says so. Null when nothing is smaller.
+ */
+export function oomFallback(plan: TrainPlan, s: TrainSettings): { settings: TrainSettings; message: string } | null {
+  const at = trainSize(plan, s.size);
+  const next = SMALLER[s.size];
+  if (next) {
+    const to = trainSize(plan, next);
+    return { settings: { ...s, size: next }, message: `Out of GPU memory at ${at.width}×${at.height}; training at ${to.width}×${to.height} instead.` };
+  }
+  const minInit = TRAIN_OPTION_SPECS.initSplats.min;
+  const minMax = TRAIN_OPTION_SPECS.maxSplats.min;
+  const maxSplats = s.maxSplats ?? DEFAULT_TRAIN_OPTIONS.maxSplats;
+  const halved = { initSplats: Math.max(minInit, Math.floor(s.initSplats / 2)), maxSplats: Math.max(minMax, Math.floor(maxSplats / 2)) };
+  if (halved.initSplats === s.initSplats && halved.maxSplats === maxSplats) return null;
+  return {
+    settings: { ...s, ...halved },
+    message: `Out of GPU memory at ${at.width}×${at.height} with ${s.initSplats.toLocaleString('en')} start splats (at most ${maxSplats.toLocaleString('en')}); training with ${halved.initSplats.toLocaleString('en')} (at most ${halved.maxSplats.toLocaleString('en')}) instead.`,
+  };
 }
 
 /** Progress reports per run: every step for short runs, every 10 for long ones. */
@@ -195,8 +227,8 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
     const chosen = resume?.settings ?? settings;
     if (resume) setSettings(resume.settings);
-    const s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
-    const size = trainSize(plan, s.size);
+    let s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
+    let size = trainSize(plan, s.size);
     const ac = new AbortController();
     abortRef.current = ac;
     const runId = (currentRun.current = performance.now());
@@ -229,6 +261,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       // goes on from it on a new device (or a new worker), without a reload.
       let latest: TrainCheckpoint | null = resume?.checkpoint ?? null;
       let res: TrainRunResult | null = null;
+      let oomRetries = 0;
       for (let recoveries = 0; ; recoveries++) {
         const { views, background } = prepareViews(scene, split, plan, size);
         const from = latest;
@@ -240,6 +273,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
               background,
               options: {
                 iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
+                ...(s.maxSplats !== undefined ? { maxSplats: s.maxSplats } : {}),
                 progressEvery: progressEvery(s.iterations),
               },
               ...(from ? { resume: from } : {}),
@@ -264,6 +298,21 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
             },
           );
           if (res.stopped === null || res.stopped.startsWith('cancelled')) break;
+          if (isOutOfGpuMemory(res.stopped)) {
+            // The run's buffers did not fit: try again from the start, smaller (and say so).
+            const smaller = oomRetries < MAX_OOM_RETRIES && !ac.signal.aborted ? oomFallback(plan, s) : null;
+            if (!smaller) break;
+            oomRetries++;
+            recoveries--;
+            s = smaller.settings;
+            size = trainSize(plan, s.size);
+            latest = null;
+            const next = s;
+            setSettings((cur) => ({ ...cur, size: next.size, initSplats: next.initSplats, maxSplats: next.maxSplats }));
+            notifyRef.current.showInfo(smaller.message);
+            mine((r) => ({ ...r, status: 'starting', settings: next, ...trainSize(plan, next.size), history: [], resumedFrom: null, checkpointStep: null, message: smaller.message }));
+            continue;
+          }
           failure = res.stopped;
         } catch (e) {
           if (isInputError(e) || !latest || recoveries >= MAX_RECOVERIES || ac.signal.aborted) throw e;

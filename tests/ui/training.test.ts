@@ -3,7 +3,8 @@ import { lookAtCamera } from '../../src/core/camera.ts';
 import { createImage } from '../../src/core/image.ts';
 import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
 import { shownStages } from '../../src/ui/stages.ts';
-import { planTraining, progressEvery, trainSize } from '../../src/ui/useTraining.ts';
+import { DEFAULT_TRAIN_SETTINGS, MAX_OOM_RETRIES, oomFallback, planTraining, progressEvery, trainSize } from '../../src/ui/useTraining.ts';
+import { isOutOfGpuMemory, OUT_OF_GPU_MEMORY } from '../../src/recon/train/outOfMemory.ts';
 
 const intr = { fx: 50, fy: 50, cx: 40, cy: 30, width: 80, height: 60 };
 
@@ -51,5 +52,34 @@ describe('shownStages', () => {
     expect(s.find((x) => x.id === 'masks')).toMatchObject({ state: 'unavailable', label: 'not available yet' });
     expect(s.find((x) => x.id === 'train')).toMatchObject({ state: 'blocked', label: 'needs WebGPU' });
     expect(shownStages({ train: { state: 'done' } }).find((x) => x.id === 'train')?.label).toBe('done');
+  });
+});
+
+describe('oomFallback (what a run out of GPU memory tries next)', () => {
+  const plan = { problem: null, hullProblem: null, trainIds: ['a'], width: 400, height: 300 };
+
+  it('goes down one training size, and says from what to what', () => {
+    expect(oomFallback(plan, { ...DEFAULT_TRAIN_SETTINGS, size: 'full' })).toEqual({
+      settings: { ...DEFAULT_TRAIN_SETTINGS, size: 'half' },
+      message: 'Out of GPU memory at 400×300; training at 200×150 instead.',
+    });
+    expect(oomFallback(plan, { ...DEFAULT_TRAIN_SETTINGS, size: 'half' })?.settings.size).toBe('quarter');
+    expect(oomFallback(plan, { ...DEFAULT_TRAIN_SETTINGS, size: 'half' })?.message).toBe('Out of GPU memory at 200×150; training at 100×75 instead.');
+  });
+
+  it('at the smallest size halves the splat budget, down to the least allowed, then gives up', () => {
+    const quarter = { ...DEFAULT_TRAIN_SETTINGS, size: 'quarter' as const, initSplats: 800 };
+    const once = oomFallback(plan, quarter);
+    expect(once?.settings).toEqual({ ...quarter, initSplats: 400, maxSplats: 100_000 });
+    expect(once?.message).toBe('Out of GPU memory at 100×75 with 800 start splats (at most 200,000); training with 400 (at most 100,000) instead.');
+    expect(oomFallback(plan, { ...quarter, initSplats: 150, maxSplats: 1500 })?.settings).toMatchObject({ initSplats: 100, maxSplats: 1024 });
+    expect(oomFallback(plan, { ...quarter, initSplats: 100, maxSplats: 1024 })).toBeNull();
+    expect(MAX_OOM_RETRIES).toBe(2);
+  });
+
+  it('an out-of-memory end is told apart from other ends', () => {
+    expect(isOutOfGpuMemory(`${OUT_OF_GPU_MEMORY} while allocating the run's buffers (x)`)).toBe(true);
+    expect(isOutOfGpuMemory('cancelled at step 3')).toBe(false);
+    expect(isOutOfGpuMemory(null)).toBe(false);
   });
 });

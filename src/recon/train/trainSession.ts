@@ -10,6 +10,10 @@
  * - Every run ends with a result, never a throw for faults: finished, 'cancelled' or the error
  *   message, with the last good cloud when there is one. Only bad input (InputError) and "no
  *   WebGPU" are thrown, so the page can show them as such.
+ * - Out of GPU memory: the run's allocations are watched by an 'out-of-memory' error scope, from
+ *   the start until its first progress report (the buffers are made by then); when it catches an
+ *   error the run stops and ends with `stopped` starting with OUT_OF_GPU_MEMORY and no cloud, so
+ *   the page can try again smaller (src/ui/useTraining.ts).
  */
 import type { Camera } from '../../core/camera.ts';
 import { describeError } from '../../core/errors.ts';
@@ -20,6 +24,7 @@ import { createRasterizer, type Rasterizer } from '../../gpu/rasterizer.ts';
 import type { Bounds } from '../hull/index.ts';
 import { rgbToImage } from '../renderViews.ts';
 import type { TrainCheckpoint } from './checkpoint.ts';
+import { OUT_OF_GPU_MEMORY } from './outOfMemory.ts';
 import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from './trainer.ts';
 import type { TrainOptions } from './trainOptions.ts';
 
@@ -85,6 +90,8 @@ export interface TrainSession {
   loseDevice(): Promise<void>;
   /** GPU buffers alive on the current device (created and not destroyed), for the soak run. */
   gpuMemory(): Promise<{ bytes: number; buffers: number } | null>;
+  /** The next run's allocation reports out-of-memory, as a small GPU would (the fault tests). */
+  failNextAllocation(): void;
 }
 
 /**
@@ -130,6 +137,8 @@ export function createTrainSession(): TrainSession {
   /** Whether a device was asked for (loseDevice must not create one just to destroy it). */
   let started = false;
   let camera: Camera | null = null;
+  /** Set by failNextAllocation: the next run's error scope reads as out-of-memory. */
+  let failAllocation = false;
   let last: { cloud: GaussianCloud; background: Rgb; step: number; iterations: number } | null = null;
 
   async function render(dev: GPUDevice, cloud: GaussianCloud, cam: Camera, bg: Rgb): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
@@ -171,16 +180,39 @@ export function createTrainSession(): TrainSession {
         const schedule = previewSchedule(req.previewGapMs ?? 400);
         let previewFailed = false;
         let result: TrainResult;
+        // The allocations of the run (up to its first progress report) in an out-of-memory scope;
+        // an error there stops the run (oomStop) and it ends as out of GPU memory.
+        const fakeOom = failAllocation;
+        failAllocation = false;
+        const oomStop = new AbortController();
+        const runSignal = AbortSignal.any([signal, oomStop.signal]);
+        let oom: string | null = null;
+        let scope: Promise<void> | null = null;
+        dev.pushErrorScope('out-of-memory');
+        const popScope = () =>
+          (scope ??= dev.popErrorScope().then(
+            (err) => {
+              if (err || fakeOom) {
+                oom = err?.message || 'the test hook failed the allocation';
+                oomStop.abort();
+              }
+            },
+            () => {},
+          ));
+        const oomResult = (): TrainRunResult => ({ ...emptyResult('', req.options.iterations), stopped: `${OUT_OF_GPU_MEMORY} while allocating the run's buffers (${oom})` });
         try {
           result = await trainGaussians(dev, req.views, {
             ...req.options,
-            signal,
-            onProgress: (p) => void cb.onProgress(p),
+            signal: runSignal,
+            onProgress: (p) => {
+              void popScope();
+              if (!oomStop.signal.aborted) void cb.onProgress(p);
+            },
             resume: req.resume,
             ...(req.checkpointEvery !== undefined && cb.onCheckpoint ? { checkpointEvery: req.checkpointEvery, onCheckpoint: (c: TrainCheckpoint) => void cb.onCheckpoint!(c) } : {}),
             onSnapshot: async (p, readCloud) => {
               const cam = camera;
-              if (!validCamera(cam) || previewFailed || signal.aborted || p.step >= p.iterations) return;
+              if (!validCamera(cam) || previewFailed || runSignal.aborted || p.step >= p.iterations) return;
               const now = performance.now();
               if (!schedule.due(now)) return;
               try {
@@ -196,10 +228,15 @@ export function createTrainSession(): TrainSession {
             },
           });
         } catch (e) {
+          await popScope();
+          if (oom !== null) return oomResult();
           // Thrown before the loop (bad input, cancelled while carving the hull): no cloud yet.
           if (signal.aborted) return emptyResult('cancelled', req.options.iterations);
           throw e instanceof Error ? e : new Error(describeError(e));
         }
+        await popScope();
+        // Its buffers were not all made: the cloud is not worth keeping.
+        if (oom !== null) return oomResult();
 
         const { cloud, hull, ...rest } = result;
         const kept = cloneCloud(cloud);
@@ -237,6 +274,10 @@ export function createTrainSession(): TrainSession {
       if (!started) return null;
       const ledger = trackBuffers((await device()).device);
       return { bytes: ledger.liveBytes(), buffers: ledger.liveBuffers() };
+    },
+
+    failNextAllocation() {
+      failAllocation = true;
     },
 
     async loseDevice() {
