@@ -103,6 +103,11 @@ describe('a reload mid-training loses nothing', () => {
     // The kept session is listed as finished and can be deleted.
     await page.locator('[data-testid="sessions"] summary').click();
     expect(await page.locator('[data-testid="session"][data-status="finished"]').count()).toBeGreaterThanOrEqual(1);
+    // Renamed: the new name is kept in the store (it survives the list being read again).
+    await page.locator('[data-testid="session-rename"]').first().click();
+    await page.fill('[data-testid="session-name-input"]', 'my stool, second try');
+    await page.press('[data-testid="session-name-input"]', 'Enter');
+    await expect.poll(() => page.locator('[data-testid="session-name"]').allTextContents()).toContain('my stool, second try');
     const before = await page.locator('[data-testid="session"]').count();
     await page.locator('[data-testid="session-delete"]').first().click();
     await expect.poll(() => page.locator('[data-testid="session"]').count()).toBe(before - 1);

@@ -3,6 +3,7 @@
  * Resume and Discard, and the list of all sessions with their step, size and Delete (Resume for
  * any stopped one with a checkpoint). Names are rendered as text (React escapes them).
  */
+import { useState } from 'react';
 import type { SessionMeta } from './sessionStore.ts';
 import type { Sessions } from './useSessions.ts';
 
@@ -48,7 +49,7 @@ export function SessionsList({ sessions, onResume }: { sessions: Sessions; onRes
         </li>
         {sessions.list.map((s) => (
           <li key={s.id} data-testid="session" data-status={s.status}>
-            <span className="session-name">{s.name}</span> · {s.status === 'finished' ? 'finished' : `step ${s.checkpointStep} of ${s.iterations}`} · {mb(s.bytes)}
+            <SessionName name={s.name} onRename={(name) => sessions.rename(s.id, name)} /> · {s.status === 'finished' ? 'finished' : `step ${s.checkpointStep} of ${s.iterations}`} · {mb(s.bytes)}
             {s.status !== 'finished' && s.checkpointStep > 0 && (
               <button type="button" className="btn" onClick={() => onResume(s)}>
                 Resume
@@ -64,5 +65,45 @@ export function SessionsList({ sessions, onResume }: { sessions: Sessions; onRes
         ))}
       </ul>
     </details>
+  );
+}
+
+/** A kept session's name; Rename turns it into a text field (Enter keeps, Escape leaves it as it was). */
+function SessionName({ name, onRename }: { name: string; onRename: (name: string) => void }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  if (editing === null)
+    return (
+      <>
+        <span className="session-name" data-testid="session-name">
+          {name}
+        </span>{' '}
+        <button type="button" className="link" data-testid="session-rename" onClick={() => setEditing(name)} title="Give this session another name">
+          rename
+        </button>
+      </>
+    );
+  return (
+    <form
+      className="session-rename"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const next = editing.trim();
+        if (next && next !== name) onRename(next.slice(0, 200));
+        setEditing(null);
+      }}
+    >
+      <input
+        type="text"
+        value={editing}
+        maxLength={200}
+        autoFocus
+        aria-label="Session name"
+        data-testid="session-name-input"
+        onChange={(e) => setEditing(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setEditing(null);
+        }}
+      />
+    </form>
   );
 }
