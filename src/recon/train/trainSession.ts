@@ -158,6 +158,8 @@ export function createTrainSession(): TrainSession {
         try {
           result = await trainGaussians(dev, req.views, {
             ...req.options,
+            // Train on the background the previews and the evaluation use (unmasked views).
+            background: req.background,
             signal,
             onProgress: (p) => void cb.onProgress(p),
             onSnapshot: async (p, readCloud) => {

@@ -52,6 +52,13 @@ export interface TrainRunOptions extends Partial<TrainOptions> {
   initialCloud?: GaussianCloud;
   /** Object bounds (scene.json); estimated from the views when absent. */
   bounds?: Bounds;
+  /**
+   * The scene's background, RGB 0..1 (default black): what renders of views without masks are
+   * composited on, so training matches the test renders (recon and evaluation render on the
+   * scene's background too; transforms.json imports are white). Views with masks keep the random
+   * background per step, which teaches alpha instead of a colour.
+   */
+  background?: readonly [number, number, number];
   /** Overrides of the densification schedule (default: 3DGS's, stretched to `iterations`). */
   schedule?: Partial<DensifySchedule>;
   signal?: AbortSignal;
@@ -135,6 +142,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const t0 = performance.now();
   const { width, height } = views[0].camera;
   const masked = views.every((v) => v.mask);
+  const sceneBackground: [number, number, number] = [...(o.background ?? [0, 0, 0])] as [number, number, number];
   const bounds = o.bounds ?? (masked ? estimateBounds(views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height }))) : null);
   if (!bounds) throw new InputError('the object bounds are unknown and the views have no masks: give bounds in scene.json or masks');
 
@@ -249,7 +257,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
       const vi = order.pop()!;
       const view = views[vi];
-      const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : [0, 0, 0];
+      const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : sceneBackground;
 
       const camera = refiner ? refiner.camera(vi) : view.camera;
       const fwd = await rasterizer.forward(camera, bg, pending ? piggyback() : []);
