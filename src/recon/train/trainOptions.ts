@@ -69,6 +69,11 @@ export const TRAIN_OPTION_SPECS = {
   opacityReg: { kind: 'number', flag: 'opacity-reg', default: 0.0, min: 0, max: 100, doc: 'weight of the opacity regulariser' },
   anisoReg: { kind: 'number', flag: 'aniso-reg', default: 0.0, min: 0, max: 100, doc: 'weight of the anisotropy bound (scale ratios above --aniso-max-ratio)' },
   anisoMaxRatio: { kind: 'number', flag: 'aniso-max-ratio', default: 10, min: 1, max: 1000, doc: 'largest scale ratio the anisotropy bound allows' },
+  // Sparse-view levers (issue 14), each a row of bench:quality.
+  dropout: {
+    kind: 'number', flag: 'dropout', default: 0, min: 0, max: 0.9,
+    doc: 'DropGaussian: fraction of splats left out of each training step, the others\' opacity scaled by 1/(1 - rate) so splats behind the front ones learn too (0: off)',
+  },
   densify: { kind: 'boolean', flag: 'densify', default: true, doc: 'densify, prune and reset opacities on the schedule (src/recon/train/schedule.ts)' },
   hullPrune: { kind: 'boolean', flag: 'hull-prune', default: true, doc: 'prune splats outside the visual hull at densification steps (needs masks)' },
   floaterEvery: {

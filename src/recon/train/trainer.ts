@@ -26,6 +26,7 @@ import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.t
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
 import { createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
 import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
+import { SplatDropout } from '../../gpu/train/dropout.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { CameraRefiner } from './cameraRefine.ts';
@@ -179,6 +180,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let loss: GpuLoss | null = null;
   let adam: GpuAdam | null = null;
   let extras: TrainExtras | null = null;
+  let dropout: SplatDropout | null = null;
   const targets: LossTarget[] = [];
   // Photometric camera refinement (cameraRefine.ts): a camera-gradient slot per view, read back
   // with the step's loss terms and Adam status.
@@ -201,6 +203,9 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     for (const v of views) targets.push(loss.uploadTarget(v.rgba.data, v.mask ?? null, v.id));
     extras = new TrainExtras(device);
     extras.resetStats(rasterizer.layout.capacity);
+    if (o.dropout > 0) dropout = new SplatDropout(device);
+    // True between dropout.apply and restore: the parameter buffer then holds swapped opacities.
+    let dropActive = false;
 
     const extent = extentOf(bounds, views.map((v) => v.camera));
     // Stretching 3DGS's schedule to a short run would reset opacities every few steps, which
@@ -247,7 +252,12 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       o.onProgress?.(progress);
       if (o.onSnapshot) {
         const r = rasterizer!;
-        await o.onSnapshot(progress, () => r.readCloud());
+        const d = dropout;
+        const active = dropActive;
+        await o.onSnapshot(progress, async () => {
+          const c = await r.readCloud();
+          return active && d ? { ...c, opacityLogits: await d.readSavedLogits(c.count) } : c;
+        });
       }
     };
 
@@ -260,9 +270,17 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : sceneBackground;
 
       const camera = refiner ? refiner.camera(vi) : view.camera;
+      if (dropout) {
+        dropout.apply(rasterizer.buffers.paramsFlat, rasterizer.layout, cloud.count, o.dropout, (Math.imul(o.seed, 1_000_003) + step) >>> 0);
+        dropActive = true;
+      }
       const fwd = await rasterizer.forward(camera, bg, pending ? piggyback() : []);
       if (pending) await settle(fwd.piggyback);
       if (fwd.visibleSplats === 0) {
+        if (dropout) {
+          dropout.restore(rasterizer.buffers.paramsFlat, rasterizer.buffers.gradParamsFlat);
+          dropActive = false;
+        }
         // Nothing to learn from this view; a cloud that is invisible everywhere is a dead end.
         if (++zeroVisibleRun >= views.length * 3) throw new Error('no splat is visible from any training view (the cloud collapsed or left the frustums)');
         stepsDone = step;
@@ -274,6 +292,11 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const out = loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: view.mask ? o.maskWeight : 0 });
       const refineView = refiner?.refines(vi, step) ? vi : -1;
       rasterizer.backward(out.dLdRgb, view.mask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null);
+      if (dropout) {
+        // Real logits back before the regularisers and Adam read them; chain their gradient.
+        dropout.restore(bufs.paramsFlat, bufs.gradParamsFlat);
+        dropActive = false;
+      }
       extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg, aniso: o.anisoReg, anisoMaxRatio: o.anisoMaxRatio });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
@@ -332,6 +355,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     loss?.destroy();
     adam?.destroy();
     extras?.destroy();
+    dropout?.destroy();
     rasterizer?.destroy();
     cameraGrads?.destroy();
     readback.destroy();
