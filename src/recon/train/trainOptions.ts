@@ -74,6 +74,10 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'dropout', default: 0, min: 0, max: 0.9,
     doc: 'DropGaussian: fraction of splats left out of each training step, the others\' opacity scaled by 1/(1 - rate) so splats behind the front ones learn too (0: off)',
   },
+  densifySchedule: {
+    kind: 'choice', flag: 'densify-schedule', default: 'short-run', choices: ['short-run', 'scaled-3dgs'],
+    doc: 'when to densify and reset opacities: short-run (every iters/20 steps, resets 3000 steps apart as in 3DGS, so none in a short run) or scaled-3dgs (3DGS\'s schedule stretched to the run: densify every 100 steps, reset every iters/10)',
+  },
   densify: { kind: 'boolean', flag: 'densify', default: true, doc: 'densify, prune and reset opacities on the schedule (src/recon/train/schedule.ts)' },
   hullPrune: { kind: 'boolean', flag: 'hull-prune', default: true, doc: 'prune splats outside the visual hull at densification steps (needs masks)' },
   floaterEvery: {

@@ -34,7 +34,7 @@ import { densifyAndPrune } from './densify.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
-import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
+import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, shortRunDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
   id: string;
@@ -208,10 +208,14 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     let dropActive = false;
 
     const extent = extentOf(bounds, views.map((v) => v.camera));
-    // Stretching 3DGS's schedule to a short run would reset opacities every few steps, which
-    // undoes most of the learning; keep resets at least 200 steps apart.
+    // 'short-run' (schedule.ts shortRunDensifySchedule): densify often, reset opacities only as
+    // far apart as 3DGS does. 'scaled-3dgs': 3DGS's schedule stretched to the run, resets kept at
+    // least 200 steps apart (the schedule before issue 14, kept for comparison).
     const scaled = scaledDensifySchedule(o.iterations);
-    const schedule = { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200), ...o.schedule };
+    const base = o.densifySchedule === 'short-run'
+      ? shortRunDensifySchedule(o.iterations)
+      : { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200) };
+    const schedule = { ...base, ...o.schedule };
     const lastDensify = lastDensifyStep(o.iterations, schedule);
     // The means' rate decays over this run, not over 3DGS's 30k steps (as FSGS and DNGaussian set
     // position_lr_max_steps to their run length): a short run otherwise ends at its highest rate.
