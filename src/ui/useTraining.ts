@@ -12,19 +12,24 @@ import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
+import { LEVER_KEYS, type LeverOptions } from '../recon/train/qualityPresets.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
 
-/** The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training size. */
-export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize };
+/**
+ * The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training
+ * size. `levers` are the Quality setting's switches (qualityPresets.ts).
+ */
+export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize; levers: LeverOptions };
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   iterations: DEFAULT_TRAIN_OPTIONS.iterations,
   init: DEFAULT_TRAIN_OPTIONS.init,
   initSplats: DEFAULT_TRAIN_OPTIONS.initSplats,
   size: 'full',
+  levers: Object.fromEntries(LEVER_KEYS.map((k) => [k, DEFAULT_TRAIN_OPTIONS[k]])) as LeverOptions,
 };
 export const SIZE_FACTORS: Record<TrainSize, number> = { full: 1, half: 0.5, quarter: 0.25 };
 
@@ -195,6 +200,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
           views,
           background,
           options: {
+            ...s.levers,
             iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
             progressEvery: progressEvery(s.iterations),
           },

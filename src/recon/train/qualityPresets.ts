@@ -1,0 +1,58 @@
+/**
+ * The app's one "Quality" setting (fast / balanced / best): each level is a set of the
+ * sparse-view levers of TRAIN_OPTION_SPECS (issue 14) and what it costs per step relative to the
+ * plain trainer, as bench:quality measured (its seconds column, DTU scan37, 3 views). The panel
+ * multiplies the timed speed by `costPerStep` to say how long each level takes here.
+ *
+ * The levers a level does not name keep DEFAULT_TRAIN_OPTIONS, and DEFAULT_QUALITY is the level
+ * the defaults are: the recon CLI, the benchmarks and the app's default agree.
+ *
+ * Plain data (no DOM, no GPU), like trainOptions.ts.
+ */
+import type { TrainOptions } from './trainOptions.ts';
+
+export const QUALITY_LEVELS = ['fast', 'balanced', 'best'] as const;
+export type QualityLevel = (typeof QUALITY_LEVELS)[number];
+
+/** The options the Quality setting and the advanced switches of the app set. */
+export const LEVER_KEYS = ['densifySchedule', 'dropout', 'scaleReg', 'opacityReg', 'anisoReg'] as const satisfies readonly (keyof TrainOptions)[];
+export type LeverKey = (typeof LEVER_KEYS)[number];
+export type LeverOptions = Pick<TrainOptions, LeverKey>;
+
+export interface QualityPreset {
+  label: string;
+  /** One line for the tooltip: what it turns on and what that buys. */
+  doc: string;
+  levers: LeverOptions;
+  /** Time per step relative to 'fast' (measured: bench:quality's seconds, same steps and size). */
+  costPerStep: number;
+}
+
+export const QUALITY_PRESETS: Record<QualityLevel, QualityPreset> = {
+  fast: {
+    label: 'fast',
+    doc: 'the plain 3DGS schedule and losses: densify every 100 steps, no sparse-view levers',
+    levers: { densifySchedule: 'scaled-3dgs', dropout: 0, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
+    costPerStep: 1,
+  },
+  balanced: {
+    label: 'balanced',
+    doc: 'densify often for a short run (more splats where detail is missing), no opacity resets',
+    levers: { densifySchedule: 'short-run', dropout: 0, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
+    costPerStep: 1,
+  },
+  best: {
+    label: 'best',
+    doc: 'balanced plus splat dropout (DropGaussian), which makes the splats behind the front ones learn',
+    levers: { densifySchedule: 'short-run', dropout: 0.1, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
+    costPerStep: 1,
+  },
+};
+
+/** The level DEFAULT_TRAIN_OPTIONS' levers are (tests/recon/qualityPresets.test.ts holds them together). */
+export const DEFAULT_QUALITY: QualityLevel = 'balanced';
+
+/** The level whose levers these are, or null when the advanced switches moved off every level. */
+export function qualityOf(levers: LeverOptions): QualityLevel | null {
+  return QUALITY_LEVELS.find((q) => LEVER_KEYS.every((k) => QUALITY_PRESETS[q].levers[k] === levers[k])) ?? null;
+}
