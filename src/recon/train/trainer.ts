@@ -9,6 +9,12 @@
  * hull, floaters) and opacity resets run on the CPU every few hundred steps over a read-back
  * of the cloud, following src/recon/train/schedule.ts.
  *
+ * With dropout (DropGaussian), each step's forward sees a random share of the splats, the others'
+ * opacity compensated (src/gpu/train/dropout.ts swaps the opacity logits just before the forward
+ * and puts them back right after the backward, so everything else sees the real cloud).
+ *
+ * Views without masks are composited on the scene's `background`, as the test renders are.
+ *
  * With refineCameras, each step's backward also sums the rendered view's camera gradient, which
  * rides on the same read-back (32 more bytes) and moves that view's camera on the CPU
  * (cameraRefine.ts: Adam, gauge held by the first view and the cameras' mean distance from it);
