@@ -48,9 +48,14 @@ async function main(): Promise<number> {
   if (rows !== 'levers' && rows !== 'ablation') throw new InputError(`--rows: "${rows}" is neither levers nor ablation`);
   const names = args.values.methods?.split(',');
   const allMethods = qualityMethods(rows);
-  const bare = (n: string) => n.replace(/^\+ /, '');
-  if (names) for (const n of names) if (!allMethods.some((m) => bare(m.name) === n)) throw new InputError(`--methods: unknown row "${n}" (rows: ${allMethods.map((m) => bare(m.name)).join(', ')})`);
-  const methods = allMethods.filter((m) => !names || names.includes(bare(m.name)));
+  // A row answers to its name without the "+ " and the marks, and to each level it is marked as
+  // ("quality best") and "defaults".
+  const aliases = (n: string) => {
+    const marks = [...n.matchAll(/quality (\w+)(, defaults)?/g)].flatMap((m) => [`quality ${m[1]}`, ...(m[2] ? ['defaults'] : [])]);
+    return [n.replace(/^\+ /, '').replace(/ \(= .*\)$/, ''), ...marks];
+  };
+  if (names) for (const n of names) if (!allMethods.some((m) => aliases(m.name).includes(n))) throw new InputError(`--methods: unknown row "${n}" (rows: ${allMethods.map((m) => aliases(m.name)[0]).join(', ')})`);
+  const methods = allMethods.filter((m) => !names || names.some((n) => aliases(m.name).includes(n)));
   let lpips: LpipsScorer | null = null;
   const model = args.values['lpips-model'];
   if (model) lpips = await loadLpips({ bytes: new Uint8Array(await readFile(model).catch(() => { throw new InputError('LPIPS model does not exist', { file: model }); })), name: model });

@@ -2,15 +2,16 @@
  * The method rows of bench:quality.
  *
  * --rows levers (the default; issue 14's table): "plain" (the defaults with every sparse-view
- * lever off), each lever alone on top of plain, "all levers", and "defaults" (DEFAULT_TRAIN_OPTIONS,
- * what the app and the CLI run) when that differs from the others. The levers and their "on"
- * values are LEVERS below.
+ * lever off), each lever alone on top of plain, and the app's Quality levels (qualityPresets.ts;
+ * one of them is the defaults, DEFAULT_TRAIN_OPTIONS: what the app and the CLI run), each its own
+ * row or a mark on the row equal to it. The levers and their "on" values are LEVERS below.
  *
  * --rows ablation: random start, hull start, and the hull start with each regulariser that is ON
  * by default switched off in turn. "On by default" is read from DEFAULT_TRAIN_OPTIONS
  * (src/recon/train/trainOptions.ts), so the rows follow the defaults when they change;
  * regularisers that are off by default get no row and are listed in the notes.
  */
+import { DEFAULT_QUALITY, QUALITY_LEVELS, QUALITY_PRESETS } from '../src/recon/train/qualityPresets.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../src/recon/train/trainOptions.ts';
 
 export interface Method {
@@ -37,6 +38,7 @@ export const REGULARISERS: readonly { key: RegulariserKey; label: string; off: 0
  */
 export const LEVERS: readonly { label: string; on: Partial<TrainOptions>; off: Partial<TrainOptions> }[] = [
   { label: 'short-run densify', on: { densifySchedule: 'short-run' }, off: { densifySchedule: 'scaled-3dgs' } },
+  { label: 'frequent densify', on: { densifySchedule: 'frequent' }, off: { densifySchedule: 'scaled-3dgs' } },
   { label: 'dropout 0.1', on: { dropout: 0.1 }, off: { dropout: 0 } },
   { label: 'scale reg. 0.01', on: { scaleReg: 0.01 }, off: { scaleReg: 0 } },
   { label: 'opacity reg. 0.01', on: { opacityReg: 0.01 }, off: { opacityReg: 0 } },
@@ -64,13 +66,19 @@ export function qualityMethods(rows: RowSet = 'levers'): Method[] {
     ];
   }
   const plain = Object.assign({}, ...LEVERS.map((l) => l.off)) as Partial<TrainOptions>;
-  const all = Object.assign({}, ...LEVERS.map((l) => l.on)) as Partial<TrainOptions>;
   const methods: Method[] = [
     { name: 'plain', options: plain },
     ...LEVERS.map((l) => ({ name: `+ ${l.label}`, options: { ...plain, ...l.on } })),
-    { name: 'all levers', options: all },
   ];
-  if (!methods.some((m) => sameOptions(m.options, {}))) methods.push({ name: 'defaults', options: {} });
+  // The app's Quality levels (qualityPresets.ts), each its own row unless a row above equals it
+  // (then that row is marked); the defaults are one of them.
+  for (const q of QUALITY_LEVELS) {
+    const options = { ...QUALITY_PRESETS[q].levers };
+    const same = methods.find((m) => sameOptions(m.options, options));
+    const mark = `quality ${q}${q === DEFAULT_QUALITY ? ', defaults' : ''}`;
+    if (same) same.name += ` (= ${mark})`;
+    else methods.push({ name: mark, options });
+  }
   return methods;
 }
 

@@ -37,7 +37,7 @@ export const GLOSSARY = {
   },
   quality: {
     term: 'Quality',
-    plain: 'How hard training works to make few photos look right from new angles. fast: the plain method. balanced: adds splats more often during a short run. best: also hides a random tenth of the splats at each step, so the ones behind learn too. The time each takes here is shown next to it once steps were timed.',
+    plain: 'How hard training works to make few photos look right from new angles. fast: the plain method. balanced: hides a random tenth of the splats at each step, so the ones behind learn too. best: hides a fifth. The time each takes here is shown next to it once steps were timed; Advanced has the switches each level sets.',
   },
   trainingSize: {
     term: 'Training size',

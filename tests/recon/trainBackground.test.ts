@@ -40,7 +40,7 @@ describe('trainGaussians on views without masks', () => {
     const view = onWhiteUnmasked(split.train[0]);
     // One step on one view: the reported training PSNR is that of the start cloud's render.
     const r = await trainGaussians(device, [view], {
-      initialCloud: start.cloud, iterations: 1, progressEvery: 1, bounds: scene.manifest.bounds, background: WHITE, densify: false,
+      initialCloud: start.cloud, iterations: 1, progressEvery: 1, bounds: scene.manifest.bounds, background: WHITE, densify: false, dropout: 0,
     });
     expect(r.stopped).toBeNull();
     const [render] = await renderCloudViews(device, start.cloud, [view.camera], WHITE);

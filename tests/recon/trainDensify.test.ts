@@ -1,9 +1,11 @@
 /**
  * Densification on a scene without masks, in a short run (issue 14 item 5: "training PSNR
- * collapses at each opacity reset and the splat count grows only 1-7% in 500 steps"). The cause
- * was the schedule: 3DGS's stretched to the run densified every 100 steps (twice in 500 steps)
- * and reset opacities every 200, which a cloud needs 200-300 steps to climb back from. The
- * short-run schedule densifies every iters/20 steps and keeps resets 3000 steps apart.
+ * collapses at each opacity reset and the splat count grows only 1-7% in 500 steps"). Both come
+ * from the schedule, not from a fault in densification: 3DGS's stretched to the run densifies
+ * every 100 steps (twice in 500 steps) and resets opacities every 200, which a cloud needs
+ * 200-300 steps to climb back from. The short-run schedule (densify every iters/20 steps, resets
+ * 3000 steps apart) removes both symptoms, as this test shows; it is not the default because it
+ * over-fits 3 views (schedule.ts shortRunDensifySchedule has the measurement).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createImage } from '../../src/core/image.ts';
@@ -39,10 +41,10 @@ function worstDrop(psnr: number[]): number {
 }
 
 describe('densification without masks, 600 steps', () => {
-  it('short-run schedule: the cloud grows and training PSNR never collapses; the stretched 3DGS schedule did both wrong', async () => {
+  it('short-run schedule: the cloud grows and training PSNR never collapses; the stretched 3DGS schedule shows both symptoms', async () => {
     const common = {
       init: 'random' as const, initSplats: 400, iterations: 600, progressEvery: 20, seed: 2,
-      bounds: scene.manifest.bounds, background: [1, 1, 1] as const,
+      bounds: scene.manifest.bounds, background: [1, 1, 1] as const, dropout: 0,
     };
     const now = await trainGaussians(device, views, { ...common, densifySchedule: 'short-run' });
     const old = await trainGaussians(device, views, { ...common, densifySchedule: 'scaled-3dgs' });

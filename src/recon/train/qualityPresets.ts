@@ -31,20 +31,20 @@ export interface QualityPreset {
 export const QUALITY_PRESETS: Record<QualityLevel, QualityPreset> = {
   fast: {
     label: 'fast',
-    doc: 'the plain 3DGS schedule and losses: densify every 100 steps, no sparse-view levers',
+    doc: 'the plain trainer: 3DGS\'s schedule stretched to the run, no sparse-view levers',
     levers: { densifySchedule: 'scaled-3dgs', dropout: 0, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
     costPerStep: 1,
   },
   balanced: {
     label: 'balanced',
-    doc: 'densify often for a short run (more splats where detail is missing), no opacity resets',
-    levers: { densifySchedule: 'short-run', dropout: 0, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
+    doc: 'plus splat dropout (DropGaussian, a tenth of the splats left out of each step), so the splats behind the front ones learn too',
+    levers: { densifySchedule: 'scaled-3dgs', dropout: 0.1, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
     costPerStep: 1,
   },
   best: {
     label: 'best',
-    doc: 'balanced plus splat dropout (DropGaussian), which makes the splats behind the front ones learn',
-    levers: { densifySchedule: 'short-run', dropout: 0.1, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
+    doc: 'stronger dropout (a fifth of the splats left out of each step)',
+    levers: { densifySchedule: 'scaled-3dgs', dropout: 0.2, scaleReg: 0, opacityReg: 0, anisoReg: 0 },
     costPerStep: 1,
   },
 };

@@ -217,10 +217,15 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // 'short-run' (schedule.ts shortRunDensifySchedule): densify often, reset opacities only as
     // far apart as 3DGS does. 'scaled-3dgs': 3DGS's schedule stretched to the run, resets kept at
     // least 200 steps apart (the schedule before issue 14, kept for comparison).
+    // 'frequent': short-run's densification interval with scaled-3dgs's resets (which of the two
+    // changes does what, for the ablation).
     const scaled = scaledDensifySchedule(o.iterations);
+    const scaledResets = { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200) };
     const base = o.densifySchedule === 'short-run'
       ? shortRunDensifySchedule(o.iterations)
-      : { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200) };
+      : o.densifySchedule === 'frequent'
+        ? { ...scaledResets, interval: shortRunDensifySchedule(o.iterations).interval }
+        : scaledResets;
     const schedule = { ...base, ...o.schedule };
     const lastDensify = lastDensifyStep(o.iterations, schedule);
     // The means' rate decays over this run, not over 3DGS's 30k steps (as FSGS and DNGaussian set
