@@ -139,8 +139,10 @@ export function scaledDensifySchedule(totalSteps: number, base: DensifySchedule 
  * Measured (bench:quality, DTU scan37, 3 views, 500 steps): it does what it says (36k splats from
  * 20k instead of 21k, no PSNR collapse) and over-fits the three inputs: held-out masked PSNR 14.6
  * against 17.6 dB for the stretched schedule, whose reset at 40% of the run acts as a regulariser
- * (the cloud relearns its opacities from 0.01 and fewer splats come back). So it is an option
- * (--densify-schedule short-run), not the default; see tests/recon/trainDensify.test.ts.
+ * (the cloud relearns its opacities from 0.01 and fewer splats come back). Densifying as often
+ * but keeping those resets (--densify-schedule frequent) gave 15.3 dB (34k splats): the extra
+ * splats themselves over-fit. So it is an option (--densify-schedule short-run), not the
+ * default; see tests/recon/trainDensify.test.ts.
  */
 export function shortRunDensifySchedule(totalSteps: number, base: DensifySchedule = DEFAULT_DENSIFY_SCHEDULE): DensifySchedule {
   const scaled = scaledDensifySchedule(totalSteps, base);
