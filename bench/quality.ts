@@ -1,14 +1,18 @@
 /**
- * npm run bench:quality [-- --iters N --downscale K --only name,name --lpips-model f --out file.md]
+ * npm run bench:quality [-- --iters N --downscale K --only name,name --splits 3,9 --rows levers|ablation
+ *                          --methods name,name --lpips-model f --out file.md]
  *
  * Reconstruction quality the way the sparse-view papers report it: for every generated scene
  * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
  * lego (8) and fern (3), reconstruct (reconstructScene) with each method row of
- * bench/qualityMethods.ts (random start, hull start, hull start with each default-on regulariser
- * off in turn), score the held-out views with the evaluation protocol (evaluateCloud: masked PSNR
+ * bench/qualityMethods.ts (--rows levers, the default: plain, each sparse-view lever alone, all
+ * levers, the defaults; --rows ablation: random start, hull start, hull start with each default-on
+ * regulariser off in turn; --methods keeps the rows of those names, without the "+ "), score the held-out views with the evaluation protocol (evaluateCloud: masked PSNR
  * / SSIM / LPIPS for DTU and the generated scenes, full-image for lego and fern) and print one
  * markdown table (methods x scene/views), also written to --out (default out/bench-quality.md).
- * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow).
+ * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow);
+ * --splits keeps those view counts only. Scenes without masks (fern) cannot start from the hull:
+ * their rows start from random points unless the row sets `init`.
  * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default
  * 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  */
@@ -30,7 +34,7 @@ import { qualityCases } from './qualityCases.ts';
 import { qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'downscale', 'only', 'lpips-model', 'out']);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'out']);
   const train = parseTrainFlags(args, ['iterations'], BENCH_TRAIN_OPTIONS);
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
@@ -38,8 +42,20 @@ async function main(): Promise<number> {
 
   const { cases: all, notes } = await qualityCases();
   if (only) for (const n of only) if (!all.some((c) => c.scene === n)) throw new InputError(`--only: unknown scene "${n}" (known: ${[...new Set(all.map((c) => c.scene))].join(', ')})`);
-  const cases = all.filter((c) => !only || only.includes(c.scene));
-  const methods = qualityMethods();
+  const splits = args.values.splits?.split(',');
+  const cases = all.filter((c) => (!only || only.includes(c.scene)) && (!splits || splits.includes(c.split)));
+  const rows = args.values.rows ?? 'levers';
+  if (rows !== 'levers' && rows !== 'ablation') throw new InputError(`--rows: "${rows}" is neither levers nor ablation`);
+  const names = args.values.methods?.split(',');
+  const allMethods = qualityMethods(rows);
+  // A row answers to its name without the "+ " and the marks, and to each level it is marked as
+  // ("quality best") and "defaults".
+  const aliases = (n: string) => {
+    const marks = [...n.matchAll(/quality (\w+)(, defaults)?/g)].flatMap((m) => [`quality ${m[1]}`, ...(m[2] ? ['defaults'] : [])]);
+    return [n.replace(/^\+ /, '').replace(/ \(= .*\)$/, ''), ...marks];
+  };
+  if (names) for (const n of names) if (!allMethods.some((m) => aliases(m.name).includes(n))) throw new InputError(`--methods: unknown row "${n}" (rows: ${allMethods.map((m) => aliases(m.name)[0]).join(', ')})`);
+  const methods = allMethods.filter((m) => !names || names.some((n) => aliases(m.name).includes(n)));
   let lpips: LpipsScorer | null = null;
   const model = args.values['lpips-model'];
   if (model) lpips = await loadLpips({ bytes: new Uint8Array(await readFile(model).catch(() => { throw new InputError('LPIPS model does not exist', { file: model }); })), name: model });
@@ -71,11 +87,13 @@ async function main(): Promise<number> {
     const scene = await loadScene(fsSource(cs.dir));
     const standard = protocolSize(scene, cs.split);
     const size = downscale > 1 ? { width: Math.round(standard.width / downscale), height: Math.round(standard.height / downscale) } : undefined;
+    const trainIds = new Set(scene.manifest.splits[cs.split].train);
+    const hasMasks = scene.views.filter((v) => trainIds.has(v.id)).every((v) => v.maskData);
     for (const [m, method] of methods.entries()) {
       const label = `${cs.scene}/${cs.split} ${method.name}`;
       const t0 = performance.now();
       try {
-        const r = await reconstructScene(gpu.device, scene, { split: cs.split, size, ...train, ...method.options });
+        const r = await reconstructScene(gpu.device, scene, { split: cs.split, size, ...train, ...(hasMasks ? {} : { init: 'random' as const }), ...method.options });
         if (r.train.stopped) throw new Error(`training stopped: ${r.train.stopped}`);
         const e = await evaluateCloud(gpu.device, scene, r.train.cloud, { split: cs.split, size, lpips });
         const masked = cs.metric === 'masked';

@@ -1,10 +1,17 @@
 /**
- * The method rows of bench:quality, shaped like a paper's ablation: random start, hull start, and
- * the hull start with each regulariser that is ON by default switched off in turn. "On by
- * default" is read from DEFAULT_TRAIN_OPTIONS (src/recon/train/trainOptions.ts), so the rows
- * follow the defaults when they change; regularisers that are off by default get no row and are
- * listed in the notes.
+ * The method rows of bench:quality.
+ *
+ * --rows levers (the default; issue 14's table): "plain" (the defaults with every sparse-view
+ * lever off), each lever alone on top of plain, and the app's Quality levels (qualityPresets.ts;
+ * one of them is the defaults, DEFAULT_TRAIN_OPTIONS: what the app and the CLI run), each its own
+ * row or a mark on the row equal to it. The levers and their "on" values are LEVERS below.
+ *
+ * --rows ablation: random start, hull start, and the hull start with each regulariser that is ON
+ * by default switched off in turn. "On by default" is read from DEFAULT_TRAIN_OPTIONS
+ * (src/recon/train/trainOptions.ts), so the rows follow the defaults when they change;
+ * regularisers that are off by default get no row and are listed in the notes.
  */
+import { DEFAULT_QUALITY, QUALITY_LEVELS, QUALITY_PRESETS } from '../src/recon/train/qualityPresets.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../src/recon/train/trainOptions.ts';
 
 export interface Method {
@@ -25,17 +32,54 @@ export const REGULARISERS: readonly { key: RegulariserKey; label: string; off: 0
   { key: 'floaterEvery', label: 'floater removal', off: 0 },
 ];
 
+/**
+ * The sparse-view levers of issue 14: each one's options when on, and when off (plain). The "on"
+ * values are the ones measured (see the issue's notes), not necessarily the defaults.
+ */
+export const LEVERS: readonly { label: string; on: Partial<TrainOptions>; off: Partial<TrainOptions> }[] = [
+  { label: 'short-run densify', on: { densifySchedule: 'short-run' }, off: { densifySchedule: 'scaled-3dgs' } },
+  { label: 'frequent densify', on: { densifySchedule: 'frequent' }, off: { densifySchedule: 'scaled-3dgs' } },
+  { label: 'dropout 0.1', on: { dropout: 0.1 }, off: { dropout: 0 } },
+  { label: 'scale reg. 0.01', on: { scaleReg: 0.01 }, off: { scaleReg: 0 } },
+  { label: 'opacity reg. 0.01', on: { opacityReg: 0.01 }, off: { opacityReg: 0 } },
+  { label: 'anisotropy reg. 0.1', on: { anisoReg: 0.1 }, off: { anisoReg: 0 } },
+];
+
 const isOn = (key: RegulariserKey) => {
   const v = DEFAULT_TRAIN_OPTIONS[key];
   return typeof v === 'boolean' ? v : v !== 0;
 };
 
-export function qualityMethods(): Method[] {
-  return [
-    { name: 'random start', options: { init: 'random' } },
-    { name: 'hull start', options: { init: 'hull' } },
-    ...REGULARISERS.filter((r) => isOn(r.key)).map((r) => ({ name: `hull − ${r.label}`, options: { init: 'hull' as const, [r.key]: r.off } })),
+export type RowSet = 'levers' | 'ablation';
+
+function sameOptions(a: Partial<TrainOptions>, b: Partial<TrainOptions>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof TrainOptions>;
+  return [...keys].every((k) => (a[k] ?? DEFAULT_TRAIN_OPTIONS[k]) === (b[k] ?? DEFAULT_TRAIN_OPTIONS[k]));
+}
+
+export function qualityMethods(rows: RowSet = 'levers'): Method[] {
+  if (rows === 'ablation') {
+    return [
+      { name: 'random start', options: { init: 'random' } },
+      { name: 'hull start', options: { init: 'hull' } },
+      ...REGULARISERS.filter((r) => isOn(r.key)).map((r) => ({ name: `hull − ${r.label}`, options: { init: 'hull' as const, [r.key]: r.off } })),
+    ];
+  }
+  const plain = Object.assign({}, ...LEVERS.map((l) => l.off)) as Partial<TrainOptions>;
+  const methods: Method[] = [
+    { name: 'plain', options: plain },
+    ...LEVERS.map((l) => ({ name: `+ ${l.label}`, options: { ...plain, ...l.on } })),
   ];
+  // The app's Quality levels (qualityPresets.ts), each its own row unless a row above equals it
+  // (then that row is marked); the defaults are one of them.
+  for (const q of QUALITY_LEVELS) {
+    const options = { ...QUALITY_PRESETS[q].levers };
+    const same = methods.find((m) => sameOptions(m.options, options));
+    const mark = `quality ${q}${q === DEFAULT_QUALITY ? ', defaults' : ''}`;
+    if (same) same.name += ` (= ${mark})`;
+    else methods.push({ name: mark, options });
+  }
+  return methods;
 }
 
 /** "scale reg. (scaleReg = 0)" for each regulariser off by default (no ablation row). */

@@ -26,7 +26,7 @@ export interface ReconstructResult {
 
 export async function reconstructScene(device: GPUDevice, scene: LoadedScene, opts: ReconstructOptions): Promise<ReconstructResult> {
   const prepared = prepareSplit(scene, opts.split, opts.size);
-  const train = await trainGaussians(device, prepared.train, { bounds: scene.manifest.bounds, ...opts });
+  const train = await trainGaussians(device, prepared.train, { bounds: scene.manifest.bounds, background: prepared.background, ...opts });
   const t0 = performance.now();
   const renders = await renderCloudViews(device, train.cloud, prepared.test.map((v) => v.camera), prepared.background);
   const scores = prepared.test.map((v, i) => scoreView(v.id, renders[i], v.rgba, v.mask));

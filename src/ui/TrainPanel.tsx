@@ -3,9 +3,11 @@
  * splat count, elapsed time (the Cloud panel saves the result). Without WebGPU it explains which browsers and flags work.
  */
 import { useEffect, useState } from 'react';
+import { QualityFields, levelMs } from './QualityFields.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
 import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
+import { qualityOf } from '../recon/train/qualityPresets.ts';
 import { TRAIN_OPTION_SPECS, type IntSpec } from '../recon/train/trainOptions.ts';
 import { FIRST_RUN_BUDGET_MS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
@@ -44,7 +46,11 @@ export function TrainPanel({ training, sceneName }: Props) {
 
   const canStart = !!gpu?.ok && !plan.problem && !running && !probing;
   const chosen = plan.width > 0 ? trainSize(plan, settings.size) : null;
-  const estimateMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, settings.iterations) : null;
+  // The timed speed is that of the plain trainer (the timing runs use no levers): each Quality
+  // level's time is that times its measured cost per step.
+  const plainMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, settings.iterations) : null;
+  const level = qualityOf(settings.levers);
+  const estimateMs = plainMs !== null && level ? levelMs(plainMs, level) : plainMs;
   const leftMs = running && run ? timeLeftMs(run.history, run.settings.iterations) : null;
   const hullOk = !plan.hullProblem;
   const init = settings.init === 'hull' && !hullOk ? 'random' : settings.init;
@@ -64,7 +70,7 @@ export function TrainPanel({ training, sceneName }: Props) {
         // While it runs the settings cannot change: one line says what they are, so the progress and plots fit.
         <p className="train-note" data-testid="train-settings-summary">
           {run.settings.iterations.toLocaleString('en')} steps · {run.settings.init === 'hull' ? 'visual hull' : 'random'} start · {run.width}×{run.height} ·{' '}
-          {run.settings.initSplats.toLocaleString('en')} start splats
+          {run.settings.initSplats.toLocaleString('en')} start splats · {qualityOf(run.settings.levers) ?? 'custom'} quality
         </p>
       ) : (
       <div className="train-settings">
@@ -132,6 +138,7 @@ export function TrainPanel({ training, sceneName }: Props) {
             onValue={(v) => setSettings((s) => ({ ...s, initSplats: v }))}
           />
         </label>
+        <QualityFields levers={settings.levers} disabled={running || probing} plainMs={plainMs} onLevers={(levers) => setSettings((s) => ({ ...s, levers }))} />
       </div>
       )}
       {/* Before a run: how long it takes (once steps were timed), else which views it trains on. */}

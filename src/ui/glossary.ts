@@ -35,6 +35,10 @@ export const GLOSSARY = {
     term: 'Start from',
     plain: 'Where the splats are placed before training: on the surface of the visual hull (needs masks; usually better and faster), or scattered at random inside the object\'s bounds.',
   },
+  quality: {
+    term: 'Quality',
+    plain: 'How hard training works to make few photos look right from new angles. fast: the plain method. balanced: hides a random tenth of the splats at each step, so the ones behind learn too. best: hides a fifth. The time each takes here is shown next to it once steps were timed; Advanced has the switches each level sets.',
+  },
   trainingSize: {
     term: 'Training size',
     plain: 'The size the photos are shrunk to for training. Smaller trains much faster but gives a less detailed result; the result is scored at the same size.',

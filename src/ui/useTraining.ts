@@ -14,22 +14,25 @@ import { isOutOfGpuMemory } from '../recon/train/outOfMemory.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
+import { LEVER_KEYS, type LeverOptions } from '../recon/train/qualityPresets.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
 
 /**
- * The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training size;
- * `maxSplats` only when a run out of GPU memory lowered it (oomFallback).
+ * The training options the app offers (the rest keep DEFAULT_TRAIN_OPTIONS), and the training
+ * size. `levers` are the Quality setting's switches (qualityPresets.ts); `maxSplats` only when a
+ * run out of GPU memory lowered it (oomFallback).
  */
-export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize; maxSplats?: number };
+export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize; levers: LeverOptions; maxSplats?: number };
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   iterations: DEFAULT_TRAIN_OPTIONS.iterations,
   init: DEFAULT_TRAIN_OPTIONS.init,
   initSplats: DEFAULT_TRAIN_OPTIONS.initSplats,
   size: 'full',
+  levers: Object.fromEntries(LEVER_KEYS.map((k) => [k, DEFAULT_TRAIN_OPTIONS[k]])) as LeverOptions,
 };
 export const SIZE_FACTORS: Record<TrainSize, number> = { full: 1, half: 0.5, quarter: 0.25 };
 
@@ -225,8 +228,9 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
 
   const start = useCallback(async (resume?: ResumeRequest) => {
     if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
-    const chosen = resume?.settings ?? settings;
-    if (resume) setSettings(resume.settings);
+    // A kept session's settings over the defaults: one written before a setting existed lacks it.
+    const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers } } : settings;
+    if (resume) setSettings(chosen);
     let s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
     let size = trainSize(plan, s.size);
     const ac = new AbortController();
@@ -272,6 +276,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
               views,
               background,
               options: {
+                ...s.levers,
                 iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
                 ...(s.maxSplats !== undefined ? { maxSplats: s.maxSplats } : {}),
                 progressEvery: progressEvery(s.iterations),

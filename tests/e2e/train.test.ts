@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../src/recon/train/qualityPresets.ts';
 import { CHROMIUM, GPU_FLAGS, QUIET_FLAGS } from '../chromium.ts';
 import { buildAndPreview, defaultSceneFolder, requireChromium, ROOT, SHOTS } from './harness.ts';
 
@@ -103,10 +104,24 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     expect(await page.locator('[data-testid="train-init"]').inputValue()).toBe('hull');
     expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('1000');
 
+    // The Quality setting: the defaults' level; each level sets its switches (under Advanced);
+    // a switch set by hand reads "custom".
+    const quality = page.locator('[data-testid="train-quality"]');
+    expect(await quality.inputValue()).toBe(DEFAULT_QUALITY);
+    await page.click('[data-testid="train-advanced"] summary');
+    await quality.selectOption('fast');
+    expect(await page.inputValue('[data-testid="train-densify-schedule"]')).toBe(QUALITY_PRESETS.fast.levers.densifySchedule);
+    await quality.selectOption('best');
+    expect(Number(await page.inputValue('[data-testid="train-dropout"]'))).toBe(QUALITY_PRESETS.best.levers.dropout);
+    await page.fill('[data-testid="train-dropout"]', '0.37');
+    expect(await quality.inputValue()).toBe('custom');
+    await quality.selectOption('best'); // the run below trains at this level, in the browser
+
     await setUpShortRun(STEPS);
     const t0 = Date.now();
     await page.click('[data-testid="train-start"]');
     await page.waitForSelector('[data-testid="train-cancel"]', { timeout: 5_000 });
+    expect(await page.locator('[data-testid="train-settings-summary"]').textContent()).toContain('best quality');
     expect(await page.locator('[data-testid="stage-train"]').getAttribute('data-state')).toBe('running');
 
     // Progress arrives while it runs: the step counter goes up, the plot fills, splats are counted.

@@ -9,6 +9,7 @@ import {
   learningRatesAt,
   scaledDensifySchedule,
   sceneExtent,
+  shortRunDensifySchedule,
   shDegreeAt,
 } from '../../src/recon/train/schedule.ts';
 
@@ -77,6 +78,24 @@ describe('densification schedule', () => {
     expect(s).toEqual({ from: 50, until: 1500, interval: 100, opacityResetInterval: 300, screenSizePruneAfter: 300, shDegreeInterval: 100 });
     expect(scaledDensifySchedule(3000, { ...DEFAULT_DENSIFY_SCHEDULE, opacityResetInterval: 0 }).opacityResetInterval).toBe(0);
     expect(actionsAt(600, { ...s, opacityResetInterval: 0 }).resetOpacity).toBe(false);
+  });
+
+  it('short-run: densifies ~10 times in short runs, resets opacities only 3000 steps apart, and is 3DGS\'s at 30k steps', () => {
+    expect(shortRunDensifySchedule(30_000)).toEqual(DEFAULT_DENSIFY_SCHEDULE);
+    const count = (iterations: number, what: 'densify' | 'resetOpacity') => {
+      const s = shortRunDensifySchedule(iterations);
+      let n = 0;
+      for (let step = 1; step <= iterations; step++) if (actionsAt(step, s)[what]) n++;
+      return n;
+    };
+    for (const iterations of [500, 1000, 2000]) {
+      expect(count(iterations, 'densify')).toBeGreaterThanOrEqual(9);
+      // The scaled schedule (resets >= 200 steps apart, as the trainer used) densified 2-9 times
+      // and reset 1-4 times in these runs.
+      expect(count(iterations, 'resetOpacity')).toBe(0);
+    }
+    expect(count(10_000, 'resetOpacity')).toBe(1); // at 3000; the window ends at 5000
+    expect(lastDensifyStep(500, shortRunDensifySchedule(500))).toBe(225);
   });
 
   it('raises the SH degree every interval, capped', () => {

@@ -5,6 +5,7 @@ import { mulberry32 } from '../../src/core/random.ts';
 import type { LoadedScene } from '../../src/io/sceneFolder.ts';
 import type { TrainCheckpoint } from '../../src/recon/train/checkpoint.ts';
 import type { SessionMeta } from '../../src/ui/sessions/sessionStore.ts';
+import { QUALITY_PRESETS } from '../../src/recon/train/qualityPresets.ts';
 import { randomCloud } from '../io/randomCloud.ts';
 
 export function sampleSession(): { meta: SessionMeta; checkpoint: TrainCheckpoint; scene: LoadedScene } {
@@ -22,7 +23,7 @@ export function sampleSession(): { meta: SessionMeta; checkpoint: TrainCheckpoin
   const checkpoint: TrainCheckpoint = { version: 1, step: 12, iterations: 40, seed: 3, cloud, moments, adamSteps: 12, history };
   const meta: SessionMeta = {
     id: 's1', name: 'sample <b>run</b>', createdAt: 1, updatedAt: 2, scene: { kind: 'stored', title: 'sample' }, split: null,
-    settings: { iterations: 40, init: 'hull', initSplats: 500, size: 'quarter' }, status: 'training', checkpointStep: 12, iterations: 40, bytes: 0, sceneBytes: 0,
+    settings: { iterations: 40, init: 'hull', initSplats: 500, size: 'quarter', levers: QUALITY_PRESETS.balanced.levers }, status: 'training', checkpointStep: 12, iterations: 40, bytes: 0, sceneBytes: 0,
   };
   return { meta, checkpoint, scene };
 }

@@ -203,6 +203,8 @@ export function createTrainSession(): TrainSession {
         try {
           result = await trainGaussians(dev, req.views, {
             ...req.options,
+            // Train on the background the previews and the evaluation use (unmasked views).
+            background: req.background,
             signal: runSignal,
             onProgress: (p) => {
               void popScope();

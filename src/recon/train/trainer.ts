@@ -9,6 +9,12 @@
  * hull, floaters) and opacity resets run on the CPU every few hundred steps over a read-back
  * of the cloud, following src/recon/train/schedule.ts.
  *
+ * With dropout (DropGaussian), each step's forward sees a random share of the splats, the others'
+ * opacity compensated (src/gpu/train/dropout.ts swaps the opacity logits just before the forward
+ * and puts them back right after the backward, so everything else sees the real cloud).
+ *
+ * Views without masks are composited on the scene's `background`, as the test renders are.
+ *
  * With refineCameras, each step's backward also sums the rendered view's camera gradient, which
  * rides on the same read-back (32 more bytes) and moves that view's camera on the CPU
  * (cameraRefine.ts: Adam, gauge held by the first view and the cameras' mean distance from it);
@@ -26,6 +32,7 @@ import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.t
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
 import { createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
 import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
+import { SplatDropout } from '../../gpu/train/dropout.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { CameraRefiner } from './cameraRefine.ts';
@@ -34,7 +41,7 @@ import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
 import { checkpointGap, CHECKPOINT_VERSION, replayTrainRng, type TrainCheckpoint } from './checkpoint.ts';
-import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, type DensifySchedule } from './schedule.ts';
+import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, shortRunDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
   id: string;
@@ -53,6 +60,13 @@ export interface TrainRunOptions extends Partial<TrainOptions> {
   initialCloud?: GaussianCloud;
   /** Object bounds (scene.json); estimated from the views when absent. */
   bounds?: Bounds;
+  /**
+   * The scene's background, RGB 0..1 (default black): what renders of views without masks are
+   * composited on, so training matches the test renders (recon and evaluation render on the
+   * scene's background too; transforms.json imports are white). Views with masks keep the random
+   * background per step, which teaches alpha instead of a colour.
+   */
+  background?: readonly [number, number, number];
   /** Overrides of the densification schedule (default: 3DGS's, stretched to `iterations`). */
   schedule?: Partial<DensifySchedule>;
   signal?: AbortSignal;
@@ -149,6 +163,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const t0 = performance.now();
   const { width, height } = views[0].camera;
   const masked = views.every((v) => v.mask);
+  const sceneBackground: [number, number, number] = [...(o.background ?? [0, 0, 0])] as [number, number, number];
   const bounds = o.bounds ?? (masked ? estimateBounds(views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height }))) : null);
   if (!bounds) throw new InputError('the object bounds are unknown and the views have no masks: give bounds in scene.json or masks');
 
@@ -192,6 +207,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let loss: GpuLoss | null = null;
   let adam: GpuAdam | null = null;
   let extras: TrainExtras | null = null;
+  let dropout: SplatDropout | null = null;
   const targets: LossTarget[] = [];
   // Photometric camera refinement (cameraRefine.ts): a camera-gradient slot per view, read back
   // with the step's loss terms and Adam status.
@@ -218,12 +234,24 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     for (const v of views) targets.push(loss.uploadTarget(v.rgba.data, v.mask ?? null, v.id));
     extras = new TrainExtras(device);
     extras.resetStats(rasterizer.layout.capacity);
+    if (o.dropout > 0) dropout = new SplatDropout(device);
+    // True between dropout.apply and restore: the parameter buffer then holds swapped opacities.
+    let dropActive = false;
 
     const extent = extentOf(bounds, views.map((v) => v.camera));
-    // Stretching 3DGS's schedule to a short run would reset opacities every few steps, which
-    // undoes most of the learning; keep resets at least 200 steps apart.
+    // 'short-run' (schedule.ts shortRunDensifySchedule): densify often, reset opacities only as
+    // far apart as 3DGS does. 'scaled-3dgs': 3DGS's schedule stretched to the run, resets kept at
+    // least 200 steps apart (the schedule before issue 14, kept for comparison).
+    // 'frequent': short-run's densification interval with scaled-3dgs's resets (which of the two
+    // changes does what, for the ablation).
     const scaled = scaledDensifySchedule(o.iterations);
-    const schedule = { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200), ...o.schedule };
+    const scaledResets = { ...scaled, opacityResetInterval: Math.max(scaled.opacityResetInterval, 200) };
+    const base = o.densifySchedule === 'short-run'
+      ? shortRunDensifySchedule(o.iterations)
+      : o.densifySchedule === 'frequent'
+        ? { ...scaledResets, interval: shortRunDensifySchedule(o.iterations).interval }
+        : scaledResets;
+    const schedule = { ...base, ...o.schedule };
     const lastDensify = lastDensifyStep(o.iterations, schedule);
     // The means' rate decays over this run, not over 3DGS's 30k steps (as FSGS and DNGaussian set
     // position_lr_max_steps to their run length): a short run otherwise ends at its highest rate.
@@ -270,7 +298,12 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       o.onProgress?.(progress);
       if (o.onSnapshot) {
         const r = rasterizer!;
-        await o.onSnapshot(progress, () => r.readCloud());
+        const d = dropout;
+        const active = dropActive;
+        await o.onSnapshot(progress, async () => {
+          const c = await r.readCloud();
+          return active && d ? { ...c, opacityLogits: await d.readSavedLogits(c.count) } : c;
+        });
       }
     };
 
@@ -280,12 +313,20 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
       const vi = order.pop()!;
       const view = views[vi];
-      const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : [0, 0, 0];
+      const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : sceneBackground;
 
       const camera = refiner ? refiner.camera(vi) : view.camera;
+      if (dropout) {
+        dropout.apply(rasterizer.buffers.paramsFlat, rasterizer.layout, cloud.count, o.dropout, (Math.imul(o.seed, 1_000_003) + step) >>> 0);
+        dropActive = true;
+      }
       const fwd = await rasterizer.forward(camera, bg, pending ? piggyback() : []);
       if (pending) await settle(fwd.piggyback);
       if (fwd.visibleSplats === 0) {
+        if (dropout) {
+          dropout.restore(rasterizer.buffers.paramsFlat, rasterizer.buffers.gradParamsFlat);
+          dropActive = false;
+        }
         // Nothing to learn from this view; a cloud that is invisible everywhere is a dead end.
         if (++zeroVisibleRun >= views.length * 3) throw new Error('no splat is visible from any training view (the cloud collapsed or left the frustums)');
         stepsDone = step;
@@ -297,6 +338,11 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const out = loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: view.mask ? o.maskWeight : 0 });
       const refineView = refiner?.refines(vi, step) ? vi : -1;
       rasterizer.backward(out.dLdRgb, view.mask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null);
+      if (dropout) {
+        // Real logits back before the regularisers and Adam read them; chain their gradient.
+        dropout.restore(bufs.paramsFlat, bufs.gradParamsFlat);
+        dropActive = false;
+      }
       extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg, aniso: o.anisoReg, anisoMaxRatio: o.anisoMaxRatio });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
@@ -368,6 +414,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     loss?.destroy();
     adam?.destroy();
     extras?.destroy();
+    dropout?.destroy();
     rasterizer?.destroy();
     cameraGrads?.destroy();
     readback.destroy();

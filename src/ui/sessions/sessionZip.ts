@@ -19,6 +19,7 @@ import { loadScene, type LoadedScene } from '../../io/sceneFolder.ts';
 import { serializeSceneManifest } from '../../io/sceneFormat.ts';
 import { unzipChecked } from '../../io/unzip.ts';
 import { CHECKPOINT_VERSION, type TrainCheckpoint } from '../../recon/train/checkpoint.ts';
+import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../recon/train/qualityPresets.ts';
 import type { SessionMeta } from './sessionStore.ts';
 
 const FORMAT = 'sparse-splat-session';
@@ -35,7 +36,17 @@ const sessionFile = z.object({
     name: z.string().min(1).max(500),
     scene: z.union([z.object({ kind: z.literal('bundled'), name: z.string(), title: z.string() }), z.object({ kind: z.literal('stored'), title: z.string() })]),
     split: z.string().nullable(),
-    settings: z.object({ iterations: z.number().int().min(1).max(1e6), init: z.enum(['hull', 'random']), initSplats: z.number().int().min(1).max(1e8), size: z.enum(['full', 'half', 'quarter']) }),
+    settings: z.object({
+      iterations: z.number().int().min(1).max(1e6), init: z.enum(['hull', 'random']), initSplats: z.number().int().min(1).max(1e8), size: z.enum(['full', 'half', 'quarter']),
+      maxSplats: z.number().int().min(1).max(1e8).optional(),
+      // Sessions written before the Quality setting have no levers: they take the default level's.
+      levers: z
+        .object({
+          densifySchedule: z.enum(['scaled-3dgs', 'short-run', 'frequent']), dropout: z.number().min(0).max(0.9),
+          scaleReg: z.number().min(0).max(100), opacityReg: z.number().min(0).max(100), anisoReg: z.number().min(0).max(100),
+        })
+        .default(QUALITY_PRESETS[DEFAULT_QUALITY].levers),
+    }),
     status: z.enum(['training', 'finished', 'stopped']),
   }),
   checkpoint: z
