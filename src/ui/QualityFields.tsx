@@ -28,7 +28,7 @@ export function QualityFields({ levers, disabled, plainMs, onLevers }: Props) {
   const set = <K extends keyof LeverOptions>(k: K, v: LeverOptions[K]) => onLevers({ ...levers, [k]: v });
   return (
     <>
-      <label className="train-field">
+      <label className="train-field train-field-inline">
         <span>
           <Term id="quality">Quality</Term>
         </span>

@@ -33,7 +33,7 @@ export const PIPELINE_STAGES: readonly StageInfo[] = [
   { id: 'masks', title: 'Masks', what: 'Find the object in each photo', state: NOT_YET, term: 'masks' },
   { id: 'poses', title: 'Poses', what: 'Work out where each photo was taken from', state: NOT_YET, term: 'poses' },
   { id: 'hull', title: 'Visual hull', what: 'Carve a first 3D shape from the silhouettes', state: NOT_YET, term: 'visualHull' },
-  { id: 'train', title: 'Train', what: 'Fit a cloud of 3D Gaussians (splats) on the GPU until its pictures match the photos', state: NOT_YET, term: 'train' },
+  { id: 'train', title: 'Train', what: 'Fit 3D Gaussians (splats) to the photos on the GPU', state: NOT_YET, term: 'train' },
   { id: 'compress', title: 'Compress', what: 'Pack the cloud into a small progressive stream', state: NOT_YET },
   { id: 'evaluate', title: 'Evaluate', what: 'Score pictures of the cloud against held-out photos (PSNR / SSIM / LPIPS)', state: NOT_YET, term: 'evaluate' },
 ];
