@@ -50,3 +50,17 @@ export function dispatchLinear(pass: GPUComputePassEncoder, threads: number, wor
   const [x, y] = workgroupGrid(Math.ceil(threads / workgroupSize));
   if (x > 0) pass.dispatchWorkgroups(x, y);
 }
+
+/**
+ * One compute pass of `pipeline` over `threads` (workgroups of 256), its buffers bound in order as
+ * group 0, submitted on its own: the small per-splat passes of the training extras.
+ */
+export function submitLinearPass(device: GPUDevice, pipeline: GPUComputePipeline, buffers: GPUBuffer[], threads: number): void {
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindBuffers(device, pipeline, pipeline.label, buffers));
+  dispatchLinear(pass, threads, 256);
+  pass.end();
+  device.queue.submit([enc.finish()]);
+}

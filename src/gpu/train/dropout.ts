@@ -9,7 +9,7 @@
  */
 import { readBuffer, storageBuffer } from '../buffers.ts';
 import linearIndex from '../kernels/chunks/linearIndex.wgsl?raw';
-import { bindBuffers, composeWgsl, computePipeline, dispatchLinear } from '../pipelines.ts';
+import { composeWgsl, computePipeline, submitLinearPass } from '../pipelines.ts';
 import type { FlatParamLayout } from '../../core/gaussianCloud.ts';
 import dropoutWgsl from './dropout.wgsl?raw';
 import { dropThreshold, pcgHash } from './dropoutReference.ts';
@@ -56,13 +56,7 @@ export class SplatDropout {
   }
 
   private dispatch(pipeline: GPUComputePipeline, buffers: GPUBuffer[], count: number): void {
-    const enc = this.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindBuffers(this.device, pipeline, pipeline.label, buffers));
-    dispatchLinear(pass, count, 256);
-    pass.end();
-    this.device.queue.submit([enc.finish()]);
+    submitLinearPass(this.device, pipeline, buffers, count);
   }
 
   destroy(): void {
