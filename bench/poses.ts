@@ -1,5 +1,5 @@
 /**
- * npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles --methods alike,xfeat,orb,alike-masked,colmap --out f.md]
+ * npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles --methods alike,xfeat,orb,alike-masked,colmap --splits 3,6,9,8 --out f.md]
  *
  * Camera poses from the photos alone (the known cameras are hidden from every method and only
  * used to score): DTU scan37 (3, 6, 9 of the standard inputs 25, 22, 28, 40, 44, 48, 0, 8, 13,
@@ -43,8 +43,8 @@ type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'refined' | 'colmap';
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size']);
-  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,refined,colmap --keypoints N --refine-iters N --refine-size WxH --out f.md]'); return 0; }
+  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits']);
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --out f.md]'); return 0; }
   const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
   const only = args.values.only?.split(',');
   const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,refined,colmap').split(',') as Method[];
@@ -53,20 +53,23 @@ async function main(): Promise<number> {
   const gpu = methods.includes('refined') && methods.includes('alike-masked') ? await nodeGpu() : null;
   const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
   const want = (name: string) => !only || only.some((o) => name.startsWith(o));
+  // --splits keeps only those view counts (e.g. 6,9), so one case can be rerun on its own.
+  const splits = args.values.splits?.split(',');
+  const wantSplit = (split: string) => !splits || splits.includes(split);
 
   const cases: Case[] = [];
   if (want('dtu')) {
     const dtu = await ensureImported('dtu_scan37', resolve(DATASETS, 'dtu_scan37'));
-    if (dtu) for (const split of ['3', '6', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split });
+    if (dtu) for (const split of ['3', '6', '9'].filter(wantSplit)) cases.push({ scene: 'dtu_scan37', dir: dtu, split });
     else console.error(`DTU scan37 not found in ${DATASETS}: skipped`);
   }
   if (want('lego')) {
     const lego = await ensureImported('lego', resolve(DATASETS, 'nerf_synthetic_lego'));
-    if (lego) for (const split of ['3', '8']) cases.push({ scene: 'lego', dir: lego, split, background: [255, 255, 255] });
+    if (lego) for (const split of ['3', '8'].filter(wantSplit)) cases.push({ scene: 'lego', dir: lego, split, background: [255, 255, 255] });
     else console.error(`lego not found in ${DATASETS}: skipped`);
   }
   for (const name of ['pebbles', 'patterned-cube', 'stool'])
-    if (want(name)) for (const split of ['3', '9']) cases.push({ scene: name, dir: resolve('scenes', name), split });
+    if (want(name)) for (const split of ['3', '9'].filter(wantSplit)) cases.push({ scene: name, dir: resolve('scenes', name), split });
 
   const models: Partial<Record<'alike' | 'xfeat', Uint8Array>> = {};
   for (const [kind, file] of [['alike', 'alike_n.onnx'], ['xfeat', 'xfeat.onnx']] as const) {

@@ -16,6 +16,8 @@ import { trainGaussians, type TrainRunOptions } from '../src/recon/train/trainer
 
 export interface UnposedResult {
   placed: number;
+  /** Whether the trainer refined the cameras (guessed views with GuessedViews 'refine'). */
+  refined: boolean;
   views: number;
   /** Views the object-centred start guessed (SfM could not place them). */
   guessed: number;
@@ -29,9 +31,17 @@ export interface UnposedResult {
   seconds: { masks: number; poses: number; train: number; eval: number };
 }
 
+/**
+ * What training does with the views the object-centred start guessed: 'refine' (default) trains
+ * with the trainer's photometric camera refinement on (src/recon/train/cameraRefine.ts) and scores
+ * against the refined cameras, as the app does; 'as-placed' trains on the guesses as they are.
+ */
+export type GuessedViews = 'refine' | 'as-placed';
+
 export async function reconstructUnposed(
   device: GPUDevice, scene: LoadedScene, split: string, size: { width: number; height: number } | undefined,
   metric: 'masked' | 'full', train: TrainRunOptions, model: Uint8Array | undefined,
+  guessedViews: GuessedViews = 'refine',
 ): Promise<UnposedResult> {
   // Masks and cameras from the photos at their own size; training at `size` (cameras resized).
   const prepared = prepareSplit(scene, split, size);
@@ -49,18 +59,22 @@ export async function reconstructUnposed(
   const cams = poses.views.map((v) => (v.registered ? v.camera : null));
   const placed = cams.filter(Boolean).length;
   const guessed = poses.views.filter((v) => v.registered && v.source === 'object-centred').length;
-  const base = { placed, views: photos.length, guessed, splats: 0, stepsDone: 0 };
+  const base = { placed, views: photos.length, guessed, refined: guessed > 0 && guessedViews === 'refine', splats: 0, stepsDone: 0 };
   if (placed < photos.length)
     return { ...base, psnrAligned: null, psnrRefined: null, failure: `${photos.length - placed} view(s) not placed`, seconds: { masks: (t1 - t0) / 1000, poses: (t2 - t1) / 1000, train: 0, eval: 0 } };
   const W = prepared.train[0].rgba.width, H = prepared.train[0].rgba.height;
   const views = prepared.train.map((v, i) => ({ ...v, camera: resizeCamera(cams[i] as Camera, W, H), mask: resizeMask(masks[i], photos[i].width, photos[i].height, W, H) }));
-  const result = await trainGaussians(device, views, { ...train });
+  const refine = guessed > 0 && guessedViews === 'refine';
+  const result = await trainGaussians(device, views, { ...train, ...(refine ? { refineCameras: true } : {}) });
+  // The refined cameras are in the trainer's training size and in the same frame (the gauge holds
+  // the first camera and the cameras' spread), so they take the place of the estimated ones.
+  const trained = refine && result.cameras ? result.cameras.map((c, i) => resizeCamera(c, photos[i].width, photos[i].height)) : (cams as Camera[]);
   const t3 = performance.now();
   let report;
   try {
     report = await evaluateCloud(device, scene, result.cloud, {
       split, size,
-      poseFree: { estimatedTrain: new Map(prepared.train.map((v, i) => [v.id, cams[i] as Camera])) },
+      poseFree: { estimatedTrain: new Map(prepared.train.map((v, i) => [v.id, trained[i]])) },
     });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -87,7 +87,10 @@ export function App() {
   const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
   const roles = useMemo(() => (viewScene ? viewRoles(viewScene.manifest, split) : new Map()), [viewScene, split]);
   const sessions = useSessions(shown, workScene, showError);
-  const training = useTraining(workScene, split, { showError, showInfo }, scene, sessions.persistence);
+  // Photos placed only roughly (from their outlines) are refined by the training run that uses them.
+  const guessedIds = useMemo(() => poses.poses?.guessed.map((g) => g.id) ?? [], [poses.poses]);
+  const cameraRefinement = useMemo(() => ({ guessed: guessedIds, onRefined: poses.applyRefined }), [guessedIds, poses.applyRefined]);
+  const training = useTraining(workScene, split, { showError, showInfo }, scene, sessions.persistence, cameraRefinement);
   // Resuming a kept session: open its scene, then start from its checkpoint once training can run.
   const [pendingResume, setPendingResume] = useState<{ meta: SessionMeta; checkpoint: TrainCheckpoint } | null>(null);
   const resumeSession = useCallback(

@@ -57,8 +57,10 @@ export function PosesPanel({ poses: p }: { poses: Poses }) {
       {poses && poses.guessed.length > 0 && (
         <ul className="masks-warnings" data-testid="poses-guessed">
           {poses.guessed.map((u) => (
-            <li key={u.id} data-view-id={u.id} title="The object-centred start: the camera is put on a circle around the object, turned so that the object sits where its outline is, and adjusted until the outlines of all photos agree. A rough guess: training refines it only if camera refinement is on.">
-              {u.image} was placed roughly, from its outline (the matches could not: {u.reason}).
+            <li key={u.id} data-view-id={u.id} title="The object-centred start: the camera is put on a circle around the object, turned so that the object sits where its outline is, and adjusted until the outlines of all photos agree. A rough guess: Reconstruct refines it (and every other camera) photometrically while it trains.">
+              {u.refined
+                ? `${u.image} was placed roughly, from its outline (the matches could not: ${u.reason}); training has refined its camera.`
+                : `${u.image} was placed roughly, from its outline (the matches could not: ${u.reason}); Reconstruct refines its camera while it trains.`}
             </li>
           ))}
         </ul>

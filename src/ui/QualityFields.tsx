@@ -4,7 +4,7 @@
  * sparse-view levers of TRAIN_OPTION_SPECS) for a researcher. Moving a switch off every level
  * shows the setting as "custom".
  */
-import { useEffect, useState } from 'react';
+import { useNumberDraft } from './numberDraft.ts';
 import { Term } from './Term.tsx';
 import { formatDuration } from './trainEstimate.ts';
 import { QUALITY_LEVELS, QUALITY_PRESETS, qualityOf, type LeverOptions, type QualityLevel } from '../recon/train/qualityPresets.ts';
@@ -89,12 +89,8 @@ function FloatField({ label, spec, value, disabled, testId, onValue }: {
   testId: string;
   onValue: (v: number) => void;
 }) {
-  const [text, setText] = useState(String(value));
-  const [focused, setFocused] = useState(false);
-  useEffect(() => {
-    if (!focused) setText(String(value));
-  }, [value, focused]);
   const valid = (t: string) => t.trim() !== '' && Number.isFinite(Number(t)) && Number(t) >= spec.min && Number(t) <= spec.max;
+  const draft = useNumberDraft(value, valid, onValue);
   return (
     <label className="train-field">
       <span title={spec.doc}>{label}</span>
@@ -103,20 +99,10 @@ function FloatField({ label, spec, value, disabled, testId, onValue }: {
         min={spec.min}
         max={spec.max}
         step="any"
-        value={text}
+        {...draft}
         disabled={disabled}
-        aria-invalid={!valid(text)}
         title={`${spec.doc}: ${spec.min} to ${spec.max}`}
         data-testid={testId}
-        onFocus={() => setFocused(true)}
-        onBlur={() => {
-          setFocused(false);
-          setText(String(value));
-        }}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (valid(e.target.value)) onValue(Number(e.target.value));
-        }}
       />
     </label>
   );

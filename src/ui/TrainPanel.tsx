@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { QualityFields, levelMs } from './QualityFields.tsx';
+import { useNumberDraft } from './numberDraft.ts';
 import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
 import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
@@ -304,12 +305,8 @@ function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, o
 }) {
   const min = Math.max(spec.min, minAbove ?? spec.min);
   const max = spec.max;
-  const [text, setText] = useState(String(value));
-  const [focused, setFocused] = useState(false);
-  useEffect(() => {
-    if (!focused) setText(String(value));
-  }, [value, focused]);
   const valid = (t: string) => /^\s*\d+\s*$/.test(t) && Number(t) >= min && Number(t) <= max;
+  const draft = useNumberDraft(value, valid, onValue);
   return (
     <input
       type="number"
@@ -317,20 +314,10 @@ function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, o
       min={min}
       max={max}
       step={step}
-      value={text}
+      {...draft}
       disabled={disabled}
-      aria-invalid={!valid(text)}
       title={`${capitalised(spec.doc)}: ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`}
       data-testid={testId}
-      onFocus={() => setFocused(true)}
-      onBlur={() => {
-        setFocused(false);
-        setText(String(value));
-      }}
-      onChange={(e) => {
-        setText(e.target.value);
-        if (valid(e.target.value)) onValue(Number(e.target.value));
-      }}
     />
   );
 }

@@ -28,7 +28,7 @@ export interface PlacedPoses {
    * Photos the matches could not place but the object-centred start did (a guess from the masks,
    * included in `cameras`), and why the matches could not.
    */
-  guessed: { id: string; image: string; reason: string }[];
+  guessed: { id: string; image: string; reason: string; refined?: boolean }[];
   bounds: { min: [number, number, number]; max: [number, number, number] } | null;
   /** What may be wrong with the photos (the same shot twice, blur, another object), with what to do. */
   warnings: { id: string; kind: string; message: string }[];
@@ -191,8 +191,21 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
     void start();
   }, [ready, sceneKey, start]);
 
+  /**
+   * Cameras refined by training (useTraining's CameraRefinement) replace the ones this stage
+   * placed; the guessed photos among them are marked refined.
+   */
+  const applyRefined = useCallback((refined: ReadonlyMap<string, Camera>) => {
+    setPoses((p) => {
+      if (!p) return p;
+      const cameras = new Map(p.cameras);
+      for (const [id, cam] of refined) if (cameras.has(id)) cameras.set(id, cam);
+      return { ...p, cameras, guessed: p.guessed.map((g) => (refined.has(g.id) ? { ...g, refined: true } : g)) };
+    });
+  }, []);
+
   const running = run?.status === 'running';
-  return { missing: unposedViews(scene), run, running, poses, start, cancel, features, setFeatures, models, needsModel };
+  return { missing: unposedViews(scene), run, running, poses, start, cancel, features, setFeatures, models, needsModel, applyRefined };
 }
 
 export type Poses = ReturnType<typeof usePoses>;

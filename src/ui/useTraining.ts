@@ -4,7 +4,7 @@
  * cancels a run and forgets its result.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Camera } from '../core/camera.ts';
+import { resizeCamera, type Camera } from '../core/camera.ts';
 import { describeError, isInputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { prepareSplit } from '../recon/prepareViews.ts';
@@ -181,11 +181,27 @@ function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan,
 }
 
 /**
+ * Cameras that are only guesses (the poses stage's object-centred start) are refined by the
+ * trainer's photometric camera refinement (src/recon/train/cameraRefine.ts) whenever a run trains
+ * on one of them: a guess is off by degrees, and a cloud fitted to a wrong camera is wrong between
+ * the views. The refined cameras then replace the guesses (`onRefined`), so that evaluation and the
+ * frustums use them.
+ */
+export interface CameraRefinement {
+  /** Ids of the views whose cameras are guesses. */
+  guessed: readonly string[];
+  /** After a run that refined them: every trained view's camera, in its photo's pixels, by view id. */
+  onRefined: (cameras: Map<string, Camera>) => void;
+}
+
+/**
  * `scene` is the scene as training sees it (with the edited masks, and cameras once they are
  * known); `sceneKey` is what identifies the scene opened (default `scene`): only a new one cancels
  * a run and forgets its result, not an edit of its masks.
  */
-export function useTraining(scene: LoadedScene | null, split: string | null, notify: Notify, sceneKey: unknown = scene, persistence?: TrainPersistence) {
+export function useTraining(
+  scene: LoadedScene | null, split: string | null, notify: Notify, sceneKey: unknown = scene, persistence?: TrainPersistence, cameraRefinement?: CameraRefinement,
+) {
   const [gpu, setGpu] = useState<GpuStatus | null>(null);
   const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
   const [run, setRun] = useState<TrainRun | null>(null);
@@ -196,6 +212,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   runRef.current = run;
   const notifyRef = useLatest(notify);
   const persistRef = useLatest(persistence);
+  const refinementRef = useLatest(cameraRefinement);
   /** Id of the run whose outcome is still wanted (0: none), and the last run's promise. */
   const currentRun = useRef(0);
   const lastRun = useRef<Promise<unknown>>(Promise.resolve());
@@ -232,6 +249,9 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers } } : settings;
     if (resume) setSettings(chosen);
     let s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
+    const guessed = refinementRef.current?.guessed ?? [];
+    const refineCameras = plan.trainIds.some((id) => guessed.includes(id));
+    let trainedIds: string[] = [];
     let size = trainSize(plan, s.size);
     const ac = new AbortController();
     abortRef.current = ac;
@@ -268,6 +288,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       let oomRetries = 0;
       for (let recoveries = 0; ; recoveries++) {
         const { views, background } = prepareViews(scene, split, plan, size);
+        trainedIds = views.map((v) => v.id);
         const from = latest;
         let failure: string;
         try {
@@ -279,6 +300,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
                 ...s.levers,
                 iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
                 ...(s.maxSplats !== undefined ? { maxSplats: s.maxSplats } : {}),
+                ...(refineCameras ? { refineCameras: true } : {}),
                 progressEvery: progressEvery(s.iterations),
               },
               ...(from ? { resume: from } : {}),
@@ -333,6 +355,14 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       mine((r) => ({ ...r, status, result: res, history: res.history.length ? res.history : r.history, endedAt: performance.now(), message: res.stopped }));
       if (sid) persist?.end(sid, status);
       if (!wanted()) return;
+      if (res.cameras && res.cloud && status !== 'failed') {
+        const refined = new Map<string, Camera>();
+        res.cameras.forEach((c, i) => {
+          const view = scene.views.find((v) => v.id === trainedIds[i]);
+          if (view) refined.set(view.id, resizeCamera(c, view.rgba.width, view.rgba.height));
+        });
+        refinementRef.current?.onRefined(refined);
+      }
       const splats = res.cloud?.count ?? 0;
       const secs = (res.wallMs / 1000).toFixed(1);
       if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). The Cloud panel's Save buttons keep them.`);

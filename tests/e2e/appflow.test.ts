@@ -186,7 +186,7 @@ describe('photos without cameras or masks', () => {
     expect(await page.locator('[data-testid="poses-unplaced"] li').count()).toBe(0);
     // The photos placed only from their outlines are named, with why the matches could not place them.
     const reasons = await page.locator('[data-testid="poses-guessed"] li').allTextContents();
-    for (const r of reasons) expect(r).toMatch(/^cube_v\d+\.png was placed roughly, from its outline \(the matches could not: .+\)\.$/);
+    for (const r of reasons) expect(r).toMatch(/^cube_v\d+\.png was placed roughly, from its outline \(the matches could not: .+\); Reconstruct refines its camera while it trains\.$/);
     await page.screenshot({ path: resolve(SHOTS, 'appflow-poses.png') });
 
     // A split holds out the last photo: train on the others and score it.
@@ -199,6 +199,13 @@ describe('photos without cameras or masks', () => {
     await page.click('[data-testid="train-start"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'finished', null, { timeout: 90_000 });
     expect(await stageLabel('hull')).toMatch(/^done · [\d,]+ voxels$/);
+    // A guessed photo that was trained on now has the refined camera, and says so.
+    const guessedIds = await page.locator('[data-testid="poses-guessed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-id')));
+    for (const id of guessedIds) {
+      const role = await page.locator(`[data-testid="thumbnail"][data-view-id="${id}"]`).getAttribute('data-role');
+      const text = await page.locator(`[data-testid="poses-guessed"] li[data-view-id="${id}"]`).textContent();
+      if (role === 'train') expect(text).toMatch(/; training has refined its camera\.$/);
+    }
     await page.click('[data-testid="eval-start"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-evaluate"]')?.getAttribute('data-state') === 'done', null, { timeout: 90_000 });
     const db = Number(/^done · ([\d.]+) dB$/.exec((await stageLabel('evaluate')) ?? '')?.[1]);

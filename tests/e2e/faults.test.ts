@@ -5,40 +5,26 @@
  * new device or in a new worker, without a reload, and ends at its last step. The fault hooks
  * exist only with `?test-hooks` in the URL (src/ui/trainClient.ts).
  */
-import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../chromium.ts';
-import { buildAndPreview, requireChromium, ROOT } from './harness.ts';
+import { openWithTestHooks, ROOT } from './harness.ts';
 
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-faults-dist');
 const STEPS = 14;
 
-let server: PreviewServer | undefined;
-let browser: Browser | undefined;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  requireChromium();
-  const { server: s, baseUrl } = await buildAndPreview(OUT_DIR);
-  server = s;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${baseUrl}?test-hooks`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
-  await page.waitForFunction(() => 'sparseSplatTest' in window);
+  ({ page, pageErrors, close } = await openWithTestHooks(OUT_DIR));
   // Set once: a reload would lose it, so the tests can tell that none happened.
   await page.evaluate(() => ((window as unknown as { pageLife: string }).pageLife = 'original'));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await rm(OUT_DIR, { recursive: true, force: true });
+  await close?.();
 });
 
 const runAttr = (name: string) => page.locator('[data-testid="train-run"]').getAttribute(name);

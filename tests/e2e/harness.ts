@@ -4,11 +4,12 @@
  * another scene set, as it does for vite.config.ts.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { CHROMIUM } from '../chromium.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../chromium.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SCENES_DIR = resolve(ROOT, process.env.SCENES_DIR ?? 'scenes');
@@ -48,4 +49,33 @@ export async function buildAndPreview(outDir: string): Promise<{ server: Preview
   const port = await freePort();
   const server = await preview({ root: ROOT, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
   return { server, baseUrl: `http://127.0.0.1:${port}/` };
+}
+
+/**
+ * The built app opened with `?test-hooks` (the fault hooks of src/ui/trainClient.ts) in headless
+ * Chromium, once the Train stage is ready and the hooks are installed; page errors are collected
+ * into `pageErrors`. `close` shuts the browser and the server and removes the build.
+ */
+export async function openWithTestHooks(outDir: string): Promise<{ page: Page; pageErrors: string[]; close: () => Promise<void> }> {
+  requireChromium();
+  const { server, baseUrl } = await buildAndPreview(outDir);
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await server.close();
+    await rm(outDir, { recursive: true, force: true });
+  };
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${baseUrl}?test-hooks`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
+    await page.waitForFunction(() => 'sparseSplatTest' in window);
+    return { page, pageErrors, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

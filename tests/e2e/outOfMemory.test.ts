@@ -4,38 +4,24 @@
  * error scope report an error, as a small GPU would. The app tries again at the next smaller
  * training size, says so in one line, and the run finishes at that size, without a reload.
  */
-import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../chromium.ts';
-import { buildAndPreview, requireChromium, ROOT } from './harness.ts';
+import { openWithTestHooks, ROOT } from './harness.ts';
 
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-oom-dist');
 const STEPS = 8;
 
-let server: PreviewServer | undefined;
-let browser: Browser | undefined;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  requireChromium();
-  const { server: s, baseUrl } = await buildAndPreview(OUT_DIR);
-  server = s;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${baseUrl}?test-hooks`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
-  await page.waitForFunction(() => 'sparseSplatTest' in window);
+  ({ page, pageErrors, close } = await openWithTestHooks(OUT_DIR));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await rm(OUT_DIR, { recursive: true, force: true });
+  await close?.();
 });
 
 describe('out of GPU memory while allocating a run', () => {

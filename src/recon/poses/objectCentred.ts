@@ -644,9 +644,20 @@ export async function placeWithObjectCentredStart(sfm: SfmResult, views: readonl
   if (options.weakPairs ?? true)
     for (const p of [...sfm.diagnostics.pairs].sort((x, y) => y.inliers - x.inliers))
       if (p.R && !(registered[p.a] && registered[p.b])) relativeRotations.push({ a: p.a, b: p.b, R: p.R });
-  const start = objectCentredStart(views, { ...options, relativeRotations });
   const fixed = views.map((_, i) => (reg.length ? registered[i] !== null : i === 0));
-  const refined = await refineBySilhouettes(start.cameras, views, { halfExtent: start.halfExtent, ...options, fixed });
+  // Groups with no rotation between them go round the object in the order given, turning one way
+  // or the other: a mirrored placement (lego 3 views: 173 degrees off) can be a local optimum of
+  // the silhouettes that per-view moves do not leave. Both turns are refined; the more consistent wins.
+  const first = objectCentredStart(views, { ...options, relativeRotations });
+  const arc = options.arcDeg ?? defaultArcDeg(views.length);
+  const spread = first.azimuthSource.filter((s) => s === 'evenly spaced').length > 1;
+  const starts = spread ? [first, objectCentredStart(views, { ...options, arcDeg: -arc, relativeRotations })] : [first];
+  let refined: RefineResult | null = null;
+  for (const st of starts) {
+    const r = await refineBySilhouettes(st.cameras, views, { halfExtent: st.halfExtent, ...options, fixed });
+    if (!refined || r.after.iou > refined.after.iou) refined = r;
+  }
+  if (!refined) throw new Error('placeWithObjectCentredStart: no start was refined');
   const refinement = { before: refined.before, after: refined.after, evaluations: refined.evaluations };
   if (!reg.length) return { cameras: refined.cameras, source: views.map(() => 'object-centred'), refinement };
 
