@@ -218,7 +218,8 @@ describe('photos without cameras or masks', () => {
     expect(await page.locator('.viewport-legend').textContent()).toMatch(new RegExp(`^${placed} camera`));
     console.log(`appflow e2e: ${placed} of ${VIEWS} photos placed (${reasons.length} from their outlines), scored ${db} dB; ${reasons.join(' | ')}`);
     expect(pageErrors).toEqual([]);
-  });
+    // Its waits (poses up to 240 s, then training and scoring) add up to more than the e2e default.
+  }, 420_000);
 
   it('learned features and the IS-Net masks need their model file: without one the stage says so, a wrong file is refused by its hash', async () => {
     const bogus = { name: 'not_a_model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not an ONNX file') };
