@@ -17,8 +17,11 @@ export interface RepairRequest {
   nearest: RGBAImage;
 }
 
-/** Repaired images (opaque RGBA, each the size of its render), in order. */
-export type RepairFn = (requests: RepairRequest[], options: { seed: number }) => Promise<RGBAImage[]>;
+/**
+ * Repaired images (opaque RGBA, each the size of its render), in order. `strength` and `steps`
+ * override the repairer's own (the model manifest's) when given.
+ */
+export type RepairFn = (requests: RepairRequest[], options: { seed: number; strength?: number; steps?: number }) => Promise<RGBAImage[]>;
 
 export interface RepairerOptions {
   strength: number;
@@ -35,7 +38,7 @@ export function createRepairer(denoise: Denoiser, o: RepairerOptions): RepairFn 
   const multiple = o.sizeMultiple ?? 16;
   const maxSide = o.maxSide ?? 256;
   const batch = Math.max(1, o.batch ?? 4);
-  return async (requests, { seed }) => {
+  return async (requests, { seed, strength = o.strength, steps = o.steps }) => {
     const out: RGBAImage[] = [];
     for (let b = 0; b < requests.length; b += batch) {
       const group = requests.slice(b, b + batch);
@@ -45,7 +48,7 @@ export function createRepairer(denoise: Denoiser, o: RepairerOptions): RepairFn 
       const size = modelSize(rw, rh, maxSide, multiple);
       const t = repairTensors(group.map((r) => r.render), group.map((r) => r.nearest), size.width, size.height);
       // One seed per batch, offset by its position: the same requests repair the same way.
-      const x0 = await sampleRepair(denoise, t.render, t.cond, { n: group.length, ...size }, { strength: o.strength, steps: o.steps, seed: (seed + b) >>> 0 });
+      const x0 = await sampleRepair(denoise, t.render, t.cond, { n: group.length, ...size }, { strength, steps, seed: (seed + b) >>> 0 });
       group.forEach((r, i) => out.push(resizeImage(planesToImage(x0, i * 3 * size.width * size.height, size.width, size.height), r.render.width, r.render.height)));
     }
     return out;
