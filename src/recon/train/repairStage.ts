@@ -67,19 +67,21 @@ export function createRepairStage(input: RepairStageInput) {
   const pseudo: PseudoView[] = sampleNovelViews(views.map((v) => v.camera), input.centre, { count: o.priorViews, outsideShare: o.priorOutside, maxWeight: o.priorWeight });
   const schedule: PriorSchedule = priorSchedule(o);
   let targets: LossTarget[] = [];
-  let inFlight: { step: number; sent: number; renders: RGBAImage[]; result: Promise<RGBAImage[]> } | null = null;
+  let inFlight: { step: number; sent: number; renders: RGBAImage[]; result: Promise<{ images: RGBAImage[]; at: number }> } | null = null;
   const rounds: RepairRound[] = [];
 
   async function send(step: number, render: RenderViews): Promise<void> {
     const renders = await render(pseudo.map((p) => p.camera), background);
     const requests = renders.map((r, i) => ({ render: r, nearest: views[pseudo[i].nearest].rgba }));
     const sent = performance.now();
-    const result = repair(requests, {
+    const repairing = repair(requests, {
       seed: (Math.imul(o.seed, 7919) + step) >>> 0,
       ...(o.priorStrength > 0 ? { strength: o.priorStrength } : {}),
       ...(o.priorSteps > 0 ? { steps: o.priorSteps } : {}),
     });
-    // Not awaited here; a rejection is seen (and thrown) at the adopt step, never unhandled.
+    // Timed where it settles (not where it is adopted); not awaited here: a rejection is seen
+    // (and thrown) at the adopt step, never unhandled.
+    const result = repairing.then((images) => ({ images, at: performance.now() }));
     result.catch(() => {});
     inFlight = { step, sent, renders, result };
   }
@@ -88,12 +90,13 @@ export function createRepairStage(input: RepairStageInput) {
     const f = inFlight!;
     inFlight = null;
     const w0 = performance.now();
-    let repaired: RGBAImage[];
+    let done: { images: RGBAImage[]; at: number };
     try {
-      repaired = await f.result;
+      done = await f.result;
     } catch (e) {
       throw new Error(`the repair prior failed: ${(e as Error)?.message ?? String(e)}`);
     }
+    const repaired = done.images;
     const now = performance.now();
     if (repaired.length !== pseudo.length) throw new InputError(`the repair prior returned ${repaired.length} images for ${pseudo.length} views`);
     for (const t of targets) t.destroy();
@@ -101,7 +104,7 @@ export function createRepairStage(input: RepairStageInput) {
       if (img.width !== loss.width || img.height !== loss.height) throw new InputError(`the repair prior returned a ${img.width}x${img.height} image for a ${loss.width}x${loss.height} view`);
       return loss.uploadTarget(img.data, null, `pseudo view ${i}`);
     });
-    const round: RepairRound = { step: f.step, repairMs: now - f.sent, waitMs: now - w0, renders: f.renders, repaired, cameras: pseudo.map((p) => p.camera), weights: pseudo.map((p) => p.weight) };
+    const round: RepairRound = { step: f.step, repairMs: done.at - f.sent, waitMs: now - w0, renders: f.renders, repaired, cameras: pseudo.map((p) => p.camera), weights: pseudo.map((p) => p.weight) };
     rounds.push(round);
     input.onRound?.(round);
   }
