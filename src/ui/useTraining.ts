@@ -16,6 +16,9 @@ import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
 import { LEVER_KEYS, type LeverOptions } from '../recon/train/qualityPresets.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
+import type { RepairPreview } from '../recon/train/trainSession.ts';
+import { useModelChoice } from './models/useModelChoice.ts';
+import { getPriorClient, priorRepairCallback } from './priorClient.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
@@ -25,7 +28,13 @@ export type TrainSize = 'full' | 'half' | 'quarter';
  * size. `levers` are the Quality setting's switches (qualityPresets.ts); `maxSplats` only when a
  * run out of GPU memory lowered it (oomFallback).
  */
-export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize; levers: LeverOptions; maxSplats?: number };
+export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & {
+  size: TrainSize;
+  levers: LeverOptions;
+  maxSplats?: number;
+  /** The learned repair prior (issue 15): needs its model file (useTraining's priorModel). */
+  repairPrior?: boolean;
+};
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   iterations: DEFAULT_TRAIN_OPTIONS.iterations,
@@ -191,6 +200,10 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const [run, setRun] = useState<TrainRun | null>(null);
   const [preview, setPreview] = useState<PreviewFrame | null>(null);
   const [probe, setProbe] = useState<SpeedProbe | null>(null);
+  /** The repair prior's model file, its last before/after pair and its measured time per round. */
+  const priorModel = useModelChoice();
+  const [repairPreview, setRepairPreview] = useState<RepairPreview | null>(null);
+  const [priorRoundMs, setPriorRoundMs] = useState<number | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   const runRef = useRef<TrainRun | null>(null);
   runRef.current = run;
@@ -244,6 +257,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     };
     setRun(base);
     setPreview(null);
+    setRepairPreview(null);
     const mine = (f: (r: TrainRun) => TrainRun) => setRun((r) => (r && r.startedAt === base.startedAt ? f(r) : r));
     let settled: () => void = () => {};
     let sessionId: string | null = null;
@@ -257,6 +271,13 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
         return;
       }
       getTrainClient().setCamera(cameraRef.current);
+      // The repair prior's model, loaded and checked in its worker before step 1 (a wrong file
+      // fails here with its name and hash, not mid-run).
+      const prior = s.repairPrior ? priorModel.model : null;
+      if (s.repairPrior) {
+        if (!prior) throw new Error('The repair prior is on but has no model: open its model file (Advanced, Repair prior), or turn it off.');
+        await getPriorClient().load(prior);
+      }
       const persist = persistRef.current;
       if (resume) sessionId = resume.sessionId;
       else if (persist) sessionId = await persist.begin({ settings: s, split }).catch((e: unknown) => (notifyRef.current.showError(e), null));
@@ -280,6 +301,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
                 iterations: s.iterations, init: s.init, initSplats: s.initSplats, bounds: scene.manifest.bounds,
                 ...(s.maxSplats !== undefined ? { maxSplats: s.maxSplats } : {}),
                 progressEvery: progressEvery(s.iterations),
+                ...(prior ? { repairPrior: true } : {}),
               },
               ...(from ? { resume: from } : {}),
               checkpointEvery: 'auto',
@@ -292,6 +314,14 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
               onPreview: (frame) => {
                 if (wanted()) setPreview(frame);
               },
+              ...(prior
+                ? {
+                  repair: priorRepairCallback((ms) => wanted() && setPriorRoundMs(ms)),
+                  onRepairPreview: (p: RepairPreview) => {
+                    if (wanted()) setRepairPreview(p);
+                  },
+                }
+                : {}),
               onCheckpoint: (c) => {
                 latest = c;
                 if (!sid || !persist) return mine((r) => ({ ...r, checkpointStep: c.step }));
@@ -354,7 +384,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       if (abortRef.current === ac) abortRef.current = null;
       settled();
     }
-  }, [scene, split, plan, gpu, settings]);
+  }, [scene, split, plan, gpu, settings, priorModel.model]);
 
   const cancel = useCallback(() => abortRef.current?.abort(), []);
 
@@ -458,7 +488,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     if (sendTimer.current !== null) clearTimeout(sendTimer.current);
   }, []);
 
-  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera, probe, probing, estimate, speed };
+  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera, probe, probing, estimate, speed, priorModel, repairPreview, priorRoundMs };
 }
 
 export type Training = ReturnType<typeof useTraining>;
