@@ -47,6 +47,19 @@ describe('trainGaussians with the repair prior', () => {
     await expect(trainGaussians(device, split.train, { iterations: 5, bounds: scene.manifest.bounds, repairPrior: true })).rejects.toThrow(/no repair model/);
   });
 
+  it('ends the run with a message (and its last good cloud) when the repair fails', async () => {
+    const r = await trainGaussians(device, split.train, {
+      initSplats: 300, iterations: 12, bounds: scene.manifest.bounds, densify: false, dropout: 0, seed: 2,
+      repairPrior: true, priorViews: 2, priorStart: 0.25, priorEvery: 20, priorLag: 3,
+      repair: async () => {
+        throw new Error('the model broke');
+      },
+    });
+    expect(r.stopped).toMatch(/repair prior failed: the model broke/);
+    expect(r.stepsDone).toBe(5); // refresh at 3, adoption (and the throw) at 6
+    expect(r.cloud.count).toBe(300);
+  });
+
   it('repairs pseudo views on the schedule and trains on them', async () => {
     const calls: { requests: RepairRequest[]; seed: number; strength?: number; steps?: number }[] = [];
     const inner = createRepairer(model.denoise, { strength: 0.5, steps: 2, maxSide: 64 });
