@@ -19,6 +19,7 @@ import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } fro
 import type { RepairPreview } from '../recon/train/trainSession.ts';
 import { useModelChoice } from './models/useModelChoice.ts';
 import { getPriorClient, priorRepairCallback } from './priorClient.ts';
+import { REPAIR_PRIOR_MANIFEST } from './models/manifests.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
@@ -204,6 +205,13 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const priorModel = useModelChoice();
   const [repairPreview, setRepairPreview] = useState<RepairPreview | null>(null);
   const [priorRoundMs, setPriorRoundMs] = useState<number | null>(null);
+  // With the trained model committed (its manifest names its hash), the app serves it itself
+  // (vite.config.ts ownModels): turning the prior on fetches it; the hash is checked in the worker.
+  const priorWanted = !!settings.repairPrior;
+  const { model: pickedPrior, loading: priorLoading, error: priorError, openUrl: openPriorUrl } = priorModel;
+  useEffect(() => {
+    if (priorWanted && !pickedPrior && !priorLoading && !priorError && REPAIR_PRIOR_MANIFEST.sha256) void openPriorUrl(`/models/${REPAIR_PRIOR_MANIFEST.file}`);
+  }, [priorWanted, pickedPrior, priorLoading, priorError, openPriorUrl]);
   const abortRef = useRef<AbortController | null>(null);
   const runRef = useRef<TrainRun | null>(null);
   runRef.current = run;
