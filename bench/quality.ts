@@ -28,9 +28,7 @@ import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';
 import { evaluateCloud, protocolSize } from '../src/recon/evaluate/protocol.ts';
-import { readModelManifest } from '../src/models/modelManifest.ts';
-import { createRepairer, type RepairFn } from '../src/recon/prior/repair.ts';
-import { loadRepairModel, type RepairModel } from '../src/recon/prior/repairModel.ts';
+import { loadCliPrior, type CliPrior } from '../scripts/lib/priorModel.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { parseArgs } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
@@ -69,15 +67,7 @@ async function main(): Promise<number> {
   const model = args.values['lpips-model'];
   if (model) lpips = await loadLpips({ bytes: new Uint8Array(await readFile(model).catch(() => { throw new InputError('LPIPS model does not exist', { file: model }); })), name: model });
 
-  let prior: { model: RepairModel; repair: RepairFn } | null = null;
-  if (priorPath) {
-    const read = (f: string) => readFile(f).catch(() => { throw new InputError('does not exist', { file: f }); });
-    const manifestPath = args.values['prior-manifest'];
-    const manifest = manifestPath ? readModelManifest(new Uint8Array(await read(manifestPath)), manifestPath) : undefined;
-    const model = await loadRepairModel(new Uint8Array(await read(priorPath)), { manifest, label: priorPath, webgpu: false });
-    const spec = model.spec;
-    prior = { model, repair: createRepairer(model.denoise, { strength: spec.strength, steps: spec.steps, sizeMultiple: spec.sizeMultiple, maxSide: Math.max(...spec.trainSize) }) };
-  }
+  const prior: CliPrior | null = priorPath ? await loadCliPrior(priorPath, args.values['prior-manifest']) : null;
 
   const gpu = await nodeGpu();
   const results: CellResult[][] = methods.map(() => []);
@@ -87,7 +77,7 @@ async function main(): Promise<number> {
     const table = paperTable(methods.map((m) => m.name), cases.map((c) => ({ label: `${c.scene}/${c.split}` })), results);
     return [
       `GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}` +
-        (prior ? `; repair prior: ${prior.model.model.file} (sha256 ${prior.model.model.sha256.slice(0, 12)}…, strength ${prior.model.spec.strength}, ${prior.model.spec.steps} steps, onnxruntime-web wasm)` : ''),
+        (prior ? `; repair prior: ${prior.describe}` : ''),
       '',
       table,
       '',

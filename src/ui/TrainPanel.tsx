@@ -237,11 +237,12 @@ export function TrainPanel({ training, sceneName }: Props) {
             )}
           </dl>
           {training.repairPreview && <RepairPair p={training.repairPreview} />}
+          {/* The input views' steps only: a pseudo view's loss is against a repaired image, not a photo. */}
           <div className="train-plots" data-testid="train-plot">
             <Sparkline
               title="Loss (lower is better)"
               testId="train-plot-loss"
-              points={run.history.map((p) => [p.step, p.loss])}
+              points={inputSteps(run.history).map((p) => [p.step, p.loss])}
               maxStep={iterations}
               format={(v) => v.toFixed(4)}
               color="#ffa94d"
@@ -250,7 +251,7 @@ export function TrainPanel({ training, sceneName }: Props) {
               title="Train PSNR ↑"
               term="psnr"
               testId="train-plot-psnr"
-              points={run.history.map((p) => [p.step, p.psnr])}
+              points={inputSteps(run.history).map((p) => [p.step, p.psnr])}
               maxStep={iterations}
               format={(v) => `${v.toFixed(2)} dB`}
               color="#4cc2ff"
@@ -260,6 +261,11 @@ export function TrainPanel({ training, sceneName }: Props) {
       )}
     </div>
   );
+}
+
+/** Progress of steps that trained on an input photo (not on a repair prior's pseudo view). */
+function inputSteps<T extends { pseudoView?: number }>(history: T[]): T[] {
+  return history.filter((p) => p.pseudoView === undefined);
 }
 
 /** The repair prior at work: one novel view of the last round, rendered and repaired. */
