@@ -4,7 +4,7 @@
  * sparse-view levers of TRAIN_OPTION_SPECS) for a researcher. Moving a switch off every level
  * shows the setting as "custom".
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Term } from './Term.tsx';
 import { formatDuration } from './trainEstimate.ts';
 import { QUALITY_LEVELS, QUALITY_PRESETS, qualityOf, type LeverOptions, type QualityLevel } from '../recon/train/qualityPresets.ts';
@@ -13,6 +13,9 @@ import { priorSchedule, refreshSteps } from '../recon/prior/priorSchedule.ts';
 import { ModelPicker } from './models/ModelPicker.tsx';
 import { REPAIR_PRIOR_MANIFEST } from './models/manifests.ts';
 import type { ModelChoice } from './models/useModelChoice.ts';
+import { HiddenFileInput } from './HiddenFileInput.tsx';
+import { readModelManifest, type ModelManifest } from '../models/modelManifest.ts';
+import { describeError } from '../core/errors.ts';
 
 interface Props {
   levers: LeverOptions;
@@ -21,7 +24,11 @@ interface Props {
   plainMs: number | null;
   onLevers: (levers: LeverOptions) => void;
   /** The repair prior's switch, its model file and its measured time per repair round (ms; null before a run used it). */
-  prior: { on: boolean; onToggle: (on: boolean) => void; model: ModelChoice; roundMs: number | null; iterations: number };
+  prior: {
+    on: boolean; onToggle: (on: boolean) => void; model: ModelChoice; roundMs: number | null; iterations: number;
+    /** Another model's manifest, for a model dropped in instead of the project's (null: models/repair-prior.json). */
+    manifest: ModelManifest | null; onManifest: (m: ModelManifest | null) => void;
+  };
 }
 
 /** Time of a run at this level, from the plain run's. */
@@ -95,7 +102,10 @@ export function QualityFields({ levers, disabled, plainMs, onLevers, prior }: Pr
  * trained model is served with it).
  */
 function RepairPriorField({ prior, disabled }: { prior: Props['prior']; disabled: boolean }) {
+  const manifestInput = useRef<HTMLInputElement>(null);
+  const [manifestError, setManifestError] = useState<string | null>(null);
   const rounds = repairRounds(prior.iterations);
+  const manifest = prior.manifest ?? REPAIR_PRIOR_MANIFEST;
   const cost = prior.roundMs !== null
     ? `${rounds} repair round${rounds === 1 ? '' : 's'} of about ${formatDuration(prior.roundMs)} each (measured), beside the training`
     : `${rounds} repair round${rounds === 1 ? '' : 's'}; their time is measured on the first run with it`;
@@ -109,7 +119,47 @@ function RepairPriorField({ prior, disabled }: { prior: Props['prior']; disabled
       <p className="train-note" data-testid="train-prior-cost" data-round-ms={prior.roundMs === null ? '' : Math.round(prior.roundMs)}>
         {cost}
       </p>
-      {prior.on && <ModelPicker choice={prior.model} manifest={REPAIR_PRIOR_MANIFEST} disabled={disabled} testId="train-prior-model" />}
+      {prior.on && (
+        <>
+          <ModelPicker choice={prior.model} manifest={manifest} disabled={disabled} testId="train-prior-model" />
+          {/* Another model keeping the contract comes with its own manifest (its hash, sizes, sampler defaults). */}
+          <p className="train-note" data-testid="train-prior-manifest">
+            Manifest: {prior.manifest ? `${prior.manifest.name} (dropped in)` : 'models/repair-prior.json'}{' '}
+            <button type="button" className="link" disabled={disabled} data-testid="train-prior-manifest-open" onClick={() => manifestInput.current?.click()}>
+              another model's…
+            </button>
+            {prior.manifest && (
+              <>
+                {' '}
+                <button type="button" className="link" disabled={disabled} onClick={() => prior.onManifest(null)}>
+                  back to the project's
+                </button>
+              </>
+            )}
+          </p>
+          {manifestError && <p className="train-note model-error" role="alert">{manifestError}</p>}
+          <HiddenFileInput
+            ref={manifestInput}
+            accept=".json"
+            testId="train-prior-manifest-input"
+            onFile={(f) =>
+              void f.arrayBuffer().then(
+                (b) => {
+                  try {
+                    const m = readModelManifest(new Uint8Array(b), f.name);
+                    if (!m.prior) throw new Error(`${f.name}: not a repair-prior manifest (it has no "prior" object)`);
+                    setManifestError(null);
+                    prior.onManifest(m);
+                  } catch (e) {
+                    setManifestError(describeError(e));
+                  }
+                },
+                (e: unknown) => setManifestError(describeError(e)),
+              )
+            }
+          />
+        </>
+      )}
     </div>
   );
 }

@@ -147,6 +147,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           prior={{
             on: !!settings.repairPrior, onToggle: (on) => setSettings((s) => ({ ...s, repairPrior: on })), model: training.priorModel,
             roundMs: training.priorRoundMs, iterations: settings.iterations,
+            manifest: training.priorManifest, onManifest: training.setPriorManifest,
           }}
         />
       </div>

@@ -10,12 +10,16 @@ import type { RepairRequest } from '../recon/prior/repair.ts';
 import { workerClient } from '../worker/workerClient.ts';
 import type { PriorModelInfo, PriorRepairOptions, PriorRepairResult, PriorWorkerApi } from '../../workers/prior.worker.ts';
 import type { PickedModel } from './models/fetchModel.ts';
+import type { ModelManifest } from '../models/modelManifest.ts';
 
 export type { PriorModelInfo, PriorRepairResult } from '../../workers/prior.worker.ts';
 
 export interface PriorClient {
-  /** Loads and checks the model (sha256 and contract against models/repair-prior.json); the same file again is kept. */
-  load(model: PickedModel): Promise<PriorModelInfo>;
+  /**
+   * Loads and checks the model (sha256 and contract against models/repair-prior.json, or against
+   * `manifest`: another model dropped in with its own); the same file again is kept.
+   */
+  load(model: PickedModel, manifest?: ModelManifest | null): Promise<PriorModelInfo>;
   repair(requests: RepairRequest[], o: PriorRepairOptions): Promise<PriorRepairResult>;
 }
 
@@ -27,7 +31,7 @@ const worker = workerClient<PriorWorkerApi>({
 
 const client: PriorClient = {
   // Copied, not transferred: the page keeps the bytes for the next run.
-  load: (model) => worker.call((r) => r.load({ bytes: model.bytes, name: model.name }) as Promise<PriorModelInfo>),
+  load: (model, manifest) => worker.call((r) => r.load({ bytes: model.bytes, name: model.name, ...(manifest ? { manifest } : {}) }) as Promise<PriorModelInfo>),
   repair: (requests, o) => worker.call((r) => r.repair(requests, o) as Promise<PriorRepairResult>),
 };
 

@@ -20,6 +20,7 @@ import type { RepairPreview } from '../recon/train/trainSession.ts';
 import { useModelChoice } from './models/useModelChoice.ts';
 import { getPriorClient, priorRepairCallback } from './priorClient.ts';
 import { REPAIR_PRIOR_MANIFEST } from './models/manifests.ts';
+import type { ModelManifest } from '../models/modelManifest.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
@@ -203,6 +204,8 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
   const [probe, setProbe] = useState<SpeedProbe | null>(null);
   /** The repair prior's model file, its last before/after pair and its measured time per round. */
   const priorModel = useModelChoice();
+  /** Another repair model's manifest (a model dropped in instead of the project's), or null. */
+  const [priorManifest, setPriorManifest] = useState<ModelManifest | null>(null);
   const [repairPreview, setRepairPreview] = useState<RepairPreview | null>(null);
   const [priorRoundMs, setPriorRoundMs] = useState<number | null>(null);
   // With the trained model committed (its manifest names its hash), the app serves it itself
@@ -284,7 +287,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       const prior = s.repairPrior ? priorModel.model : null;
       if (s.repairPrior) {
         if (!prior) throw new Error('The repair prior is on but has no model: open its model file (Advanced, Repair prior), or turn it off.');
-        await getPriorClient().load(prior);
+        await getPriorClient().load(prior, priorManifest);
       }
       const persist = persistRef.current;
       if (resume) sessionId = resume.sessionId;
@@ -392,7 +395,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
       if (abortRef.current === ac) abortRef.current = null;
       settled();
     }
-  }, [scene, split, plan, gpu, settings, priorModel.model]);
+  }, [scene, split, plan, gpu, settings, priorModel.model, priorManifest]);
 
   const cancel = useCallback(() => abortRef.current?.abort(), []);
 
@@ -496,7 +499,7 @@ export function useTraining(scene: LoadedScene | null, split: string | null, not
     if (sendTimer.current !== null) clearTimeout(sendTimer.current);
   }, []);
 
-  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera, probe, probing, estimate, speed, priorModel, repairPreview, priorRoundMs };
+  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera, probe, probing, estimate, speed, priorModel, priorManifest, setPriorManifest, repairPreview, priorRoundMs };
 }
 
 export type Training = ReturnType<typeof useTraining>;

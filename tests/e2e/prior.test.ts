@@ -1,11 +1,12 @@
 /**
  * End to end, the repair prior in the app (issue 15): builds the app, serves it on 127.0.0.1 and
  * drives headless Chromium (SwiftShader WebGPU) as a person would: open the default scene, turn
- * the Repair prior on under Advanced, open a model file (a tiny diffusion-shaped ONNX model
- * written by the test, tests/recon/prior/tinyRepairModel.ts, since the trained one is not served
- * yet), train a short run and watch one novel view shown before and after repair; after the run
+ * the Repair prior on under Advanced, open another model's manifest and its model file (a tiny
+ * diffusion-shaped ONNX model written by the test, tests/recon/prior/tinyRepairModel.ts, since
+ * the trained one is not served yet; the manifest carries its sha256), train a short run and watch one novel view shown before and after repair; after the run
  * the switch's cost line gives the measured time per repair round. Nothing here asserts a time.
  */
+import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -64,7 +65,13 @@ describe('the repair prior in the app (headless Chromium, SwiftShader WebGPU)', 
     await page.check('[data-testid="train-repair-prior"]');
     // Without a model file the app asks for one (the manifest has no hash nor URL yet).
     expect(await page.locator('[data-testid="train-prior-model-state"]').textContent()).toContain('repair-prior.onnx');
-    await page.setInputFiles('[data-testid="train-prior-model-input"]', [{ name: 'tiny-prior.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(tinyRepairModelBytes()) }]);
+    // Another model than the project's comes with its own manifest: its hash is then checked.
+    const bytes = Buffer.from(tinyRepairModelBytes());
+    const manifest = JSON.parse(await readFile(resolve(ROOT, 'models/repair-prior.json'), 'utf8'));
+    Object.assign(manifest, { name: 'tiny-repair', file: 'tiny-prior.onnx', sha256: createHash('sha256').update(bytes).digest('hex') });
+    await page.setInputFiles('[data-testid="train-prior-manifest-input"]', [{ name: 'tiny-repair.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest)) }]);
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-prior-manifest"]')?.textContent?.includes('tiny-repair (dropped in)'));
+    await page.setInputFiles('[data-testid="train-prior-model-input"]', [{ name: 'tiny-prior.onnx', mimeType: 'application/octet-stream', buffer: bytes }]);
     await page.waitForFunction(() => document.querySelector('[data-testid="train-prior-model-state"]')?.textContent?.includes('tiny-prior.onnx'));
 
     await page.fill('[data-testid="train-iterations"]', String(STEPS));
