@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { cp, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
@@ -33,6 +33,34 @@ function bundledScenes(dir: string): Plugin {
   };
 }
 
+/**
+ * The project's own model weights (a model it trains itself, at most 8 MB, committed next to its
+ * manifest in models/: DESIGN.md): every models/*.onnx is served at /models/ by the dev server
+ * and copied to dist/models/ by the build, so the app can load the repair prior from its own
+ * origin. Third-party weights never live in models/, so nothing else is served.
+ */
+function ownModels(dir: string): Plugin {
+  let outDir = '';
+  return {
+    name: 'own-models',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use('/models', serveFolder(dir, '/models', ['.onnx']));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use('/models', serveFolder(resolve(outDir, 'models'), '/models', ['.onnx']));
+    },
+    async writeBundle() {
+      const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.onnx'));
+      if (files.length === 0) return;
+      await mkdir(resolve(outDir, 'models'), { recursive: true });
+      for (const f of files) await cp(resolve(dir, f), resolve(outDir, 'models', f));
+    },
+  };
+}
+
 const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.png': 'image/png',
@@ -42,7 +70,7 @@ const MIME: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-function serveFolder(root: string) {
+function serveFolder(root: string, prefix = '/scenes', only?: string[]) {
   return async (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     let rel: string;
@@ -54,9 +82,9 @@ function serveFolder(root: string) {
     }
     const file = resolve(root, '.' + rel);
     const st = file.startsWith(root + sep) ? await stat(file).catch(() => null) : null;
-    if (!st?.isFile()) {
+    if (!st?.isFile() || (only && !only.includes(extname(file).toLowerCase()))) {
       res.statusCode = 404;
-      return res.end(`not found: /scenes${rel}`);
+      return res.end(`not found: ${prefix}${rel}`);
     }
     res.setHeader('Content-Type', MIME[extname(file).toLowerCase()] ?? 'application/octet-stream');
     res.setHeader('Content-Length', st.size);
@@ -76,7 +104,10 @@ function contentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy(), bundledScenes(resolve(import.meta.dirname, process.env.SCENES_DIR ?? 'scenes'))],
+  plugins: [
+    react(), contentSecurityPolicy(), bundledScenes(resolve(import.meta.dirname, process.env.SCENES_DIR ?? 'scenes')),
+    ownModels(resolve(import.meta.dirname, 'models')),
+  ],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   worker: { format: 'es' },

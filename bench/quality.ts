@@ -1,6 +1,7 @@
 /**
  * npm run bench:quality [-- --iters N --downscale K --only name,name --splits 3,9 --rows levers|ablation
- *                          --methods name,name --lpips-model f --out file.md]
+ *                          --methods name,name --lpips-model f --prior model.onnx [--prior-manifest m.json]
+ *                          --out file.md]
  *
  * Reconstruction quality the way the sparse-view papers report it: for every generated scene
  * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
@@ -13,6 +14,10 @@
  * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow);
  * --splits keeps those view counts only. Scenes without masks (fern) cannot start from the hull:
  * their rows start from random points unless the row sets `init`.
+ * --prior model.onnx adds the "+ repair prior" row (issue 15): the default levers with the learned
+ * repair prior on, the model checked against models/repair-prior.json (or --prior-manifest for
+ * another model keeping the contract) and run with onnxruntime-web's wasm backend in this process,
+ * as bench:masks runs IS-Net; the details give each run's repair rounds and their time.
  * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default
  * 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  */
@@ -23,6 +28,7 @@ import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { loadLpips, type LpipsScorer } from '../src/recon/evaluate/lpips.ts';
 import { evaluateCloud, protocolSize } from '../src/recon/evaluate/protocol.ts';
+import { loadCliPrior, type CliPrior } from '../scripts/lib/priorModel.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { parseArgs } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
@@ -34,7 +40,7 @@ import { qualityCases } from './qualityCases.ts';
 import { qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'out']);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'out']);
   const train = parseTrainFlags(args, ['iterations'], BENCH_TRAIN_OPTIONS);
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
@@ -47,7 +53,8 @@ async function main(): Promise<number> {
   const rows = args.values.rows ?? 'levers';
   if (rows !== 'levers' && rows !== 'ablation') throw new InputError(`--rows: "${rows}" is neither levers nor ablation`);
   const names = args.values.methods?.split(',');
-  const allMethods = qualityMethods(rows);
+  const priorPath = args.values.prior;
+  const allMethods = qualityMethods(rows, { prior: !!priorPath });
   // A row answers to its name without the "+ " and the marks, and to each level it is marked as
   // ("quality best") and "defaults".
   const aliases = (n: string) => {
@@ -60,6 +67,8 @@ async function main(): Promise<number> {
   const model = args.values['lpips-model'];
   if (model) lpips = await loadLpips({ bytes: new Uint8Array(await readFile(model).catch(() => { throw new InputError('LPIPS model does not exist', { file: model }); })), name: model });
 
+  const prior: CliPrior | null = priorPath ? await loadCliPrior(priorPath, args.values['prior-manifest']) : null;
+
   const gpu = await nodeGpu();
   const results: CellResult[][] = methods.map(() => []);
   const details: string[] = [];
@@ -67,16 +76,18 @@ async function main(): Promise<number> {
   const report = () => {
     const table = paperTable(methods.map((m) => m.name), cases.map((c) => ({ label: `${c.scene}/${c.split}` })), results);
     return [
-      `GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}`,
+      `GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}` +
+        (prior ? `; repair prior: ${prior.describe}` : ''),
       '',
       table,
       '',
       'Columns: scene/input views. PSNR, SSIM, LPIPS of the held-out views (mean): masked (DTU convention: background black in both images) for DTU and the generated scenes, full image for lego and fern.',
       `Regularisers off by default, so no ablation row: ${regularisersOffByDefault().join(', ') || 'none'}.`,
+      ...(prior ? [`"+ repair prior": the defaults' levers with the learned repair prior on (repairPrior; its schedule and weights at their defaults, src/recon/train/trainOptions.ts).`] : []),
       ...notes.map((n) => `Note: ${n}.`),
       '',
-      '| scene/views | method | eval size | test views | splats | seconds |',
-      '|---|---|---|---:|---:|---:|',
+      '| scene/views | method | eval size | test views | splats | seconds | repair rounds (s each) |',
+      '|---|---|---|---:|---:|---:|---|',
       ...details,
       '',
       `Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
@@ -93,7 +104,9 @@ async function main(): Promise<number> {
       const label = `${cs.scene}/${cs.split} ${method.name}`;
       const t0 = performance.now();
       try {
-        const r = await reconstructScene(gpu.device, scene, { split: cs.split, size, ...train, ...(hasMasks ? {} : { init: 'random' as const }), ...method.options });
+        const r = await reconstructScene(gpu.device, scene, {
+          split: cs.split, size, ...train, ...(hasMasks ? {} : { init: 'random' as const }), ...method.options, ...(prior ? { repair: prior.repair } : {}),
+        });
         if (r.train.stopped) throw new Error(`training stopped: ${r.train.stopped}`);
         const e = await evaluateCloud(gpu.device, scene, r.train.cloud, { split: cs.split, size, lpips });
         const masked = cs.metric === 'masked';
@@ -102,7 +115,9 @@ async function main(): Promise<number> {
         if (psnr === null || ssim === null) throw new InputError('the scene has no masks for the masked metrics');
         results[m][c] = { cell: { psnr, ssim, lpips: masked ? e.mean.lpipsMasked : e.mean.lpips } };
         const seconds = (performance.now() - t0) / 1000;
-        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} |`);
+        const rounds = r.train.priorRounds;
+        const repairCell = rounds ? `${rounds.length} (${rounds.map((x) => (x.repairMs / 1000).toFixed(1)).join(', ')})` : '';
+        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} | ${repairCell} |`);
         console.error(`${label}: PSNR ${psnr.toFixed(2)} SSIM ${ssim.toFixed(3)} (${e.splats} splats, ${seconds.toFixed(0)} s)`);
       } catch (err) {
         const msg = isInputError(err) ? err.message : `error: ${(err as Error).message}`;
@@ -114,6 +129,7 @@ async function main(): Promise<number> {
     await writeFile(out, report() + '\n'); // after every case, so a long run leaves what it has
   }
   await lpips?.dispose();
+  await prior?.model.dispose();
   console.log(report());
   console.error(`wrote ${out}`);
   return 0;

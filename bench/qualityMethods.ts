@@ -6,6 +6,9 @@
  * one of them is the defaults, DEFAULT_TRAIN_OPTIONS: what the app and the CLI run), each its own
  * row or a mark on the row equal to it. The levers and their "on" values are LEVERS below.
  *
+ * With a repair-prior model (bench:quality --prior), --rows levers ends with "+ repair prior":
+ * the defaults' levers with repairPrior on (issue 15: what the prior adds on top of them).
+ *
  * --rows ablation: random start, hull start, and the hull start with each regulariser that is ON
  * by default switched off in turn. "On by default" is read from DEFAULT_TRAIN_OPTIONS
  * (src/recon/train/trainOptions.ts), so the rows follow the defaults when they change;
@@ -57,7 +60,7 @@ function sameOptions(a: Partial<TrainOptions>, b: Partial<TrainOptions>): boolea
   return [...keys].every((k) => (a[k] ?? DEFAULT_TRAIN_OPTIONS[k]) === (b[k] ?? DEFAULT_TRAIN_OPTIONS[k]));
 }
 
-export function qualityMethods(rows: RowSet = 'levers'): Method[] {
+export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean } = {}): Method[] {
   if (rows === 'ablation') {
     return [
       { name: 'random start', options: { init: 'random' } },
@@ -79,6 +82,7 @@ export function qualityMethods(rows: RowSet = 'levers'): Method[] {
     if (same) same.name += ` (= ${mark})`;
     else methods.push({ name: mark, options });
   }
+  if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
   return methods;
 }
 

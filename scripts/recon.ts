@@ -1,6 +1,7 @@
 /**
  * npm run recon -- --scene <dir> --views 3|9 [--iters N] [--init hull|random] [--size WxH]
- *                  [--sh D] [--seed S] [any training option: --help lists them] --out <dir>
+ *                  [--sh D] [--seed S] [--prior model.onnx [--prior-manifest m.json]]
+ *                  [any training option: --help lists them] --out <dir>
  * Trains on a split's input views, renders its held-out views and scores them. Writes
  * cloud.ply (standard 3DGS PLY), renders/<view>.png and metrics.json.
  */
@@ -14,6 +15,7 @@ import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { resolveTrainOptions } from '../src/recon/train/trainOptions.ts';
 import { nodeGpu } from './lib/nodeGpu.ts';
+import { loadCliPrior } from './lib/priorModel.ts';
 import { parseArgs, parseSize } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
 import { ALL_TRAIN_OPTIONS, parseTrainFlags, trainFlagNames, trainFlagsUsage } from './lib/trainFlags.ts';
@@ -23,6 +25,8 @@ const USAGE = `usage: npm run recon -- --scene <dir> --views <split> --out <dir>
   --views NAME       split to use: "3", "9", "8", ... (its train ids are the inputs, test ids are scored)
   --out DIR          where to write cloud.ply, renders/ and metrics.json
   --size WxH         train and evaluate at this size (default: the images' size)
+  --prior FILE       the repair prior's ONNX model (models/repair-prior.json); turns --repair-prior on
+  --prior-manifest F another repair model's manifest (same contract)
 training options:
 ${trainFlagsUsage(ALL_TRAIN_OPTIONS)}`;
 
@@ -32,20 +36,21 @@ function bar(frac: number, width = 28): string {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['scene', 'views', 'out', 'size', ...trainFlagNames(ALL_TRAIN_OPTIONS)]);
+  const args = parseArgs(process.argv.slice(2), ['scene', 'views', 'out', 'size', 'prior', 'prior-manifest', ...trainFlagNames(ALL_TRAIN_OPTIONS)]);
   if (args.help) { console.log(USAGE); return 0; }
   for (const k of ['scene', 'views', 'out'] as const) if (!args.values[k]) throw new InputError(`--${k} is required\n${USAGE}`);
-  const options = resolveTrainOptions(parseTrainFlags(args, ALL_TRAIN_OPTIONS));
+  const prior = args.values.prior ? await loadCliPrior(args.values.prior, args.values['prior-manifest']) : null;
+  const options = resolveTrainOptions({ ...parseTrainFlags(args, ALL_TRAIN_OPTIONS), ...(prior ? { repairPrior: true } : {}) });
   const { init, hullVoxels, shDegree } = options;
   const size = args.values.size ? parseSize(args.values.size) : undefined;
 
   const scene = await loadScene(fsSource(args.values.scene!));
   const gpu = await nodeGpu();
-  console.error(`GPU: ${gpu.description} (${gpu.driver})`);
+  console.error(`GPU: ${gpu.description} (${gpu.driver})${prior ? `; repair prior: ${prior.describe}` : ''}`);
   const tty = process.stderr.isTTY;
   let lastPrinted = -1;
   const res = await reconstructScene(gpu.device, scene, {
-    split: args.values.views!, size, ...options,
+    split: args.values.views!, size, ...options, ...(prior ? { repair: prior.repair } : {}),
     onProgress: (p) => {
       const line = `${bar(p.step / p.iterations)} ${p.step}/${p.iterations}  loss ${p.loss.toFixed(4)}  PSNR ${p.psnr.toFixed(2)} dB  splats ${p.splats}  ${(p.elapsedMs / 1000).toFixed(0)} s`;
       const decile = Math.floor((10 * p.step) / p.iterations);
@@ -54,6 +59,7 @@ async function main(): Promise<number> {
     },
   });
   if (tty) process.stderr.write('\n');
+  await prior?.model.dispose();
   const t = res.train;
   if (t.stopped) console.error(`training stopped early: ${t.stopped} (the last good cloud is written)`);
   for (const f of t.faults.slice(0, 10)) console.error(`warning: ${f}`);
@@ -67,7 +73,7 @@ async function main(): Promise<number> {
     size: size ?? { width: res.renders[0]?.width, height: res.renders[0]?.height },
     trainViews: res.trainIds, testViews: res.testIds,
     splats: t.cloud.count, initialSplats: t.initialSplats, initSeconds: t.initMs / 1000, densifySeconds: t.densifyMs / 1000, wallSeconds: t.wallMs / 1000,
-    stopped: t.stopped, faults: t.faults,
+    stopped: t.stopped, faults: t.faults, ...(t.priorRounds ? { priorRounds: t.priorRounds } : {}),
     mean: res.mean, perView: res.scores,
     history: t.history.map((h) => ({ step: h.step, loss: h.loss, psnr: h.psnr, splats: h.splats })),
   };

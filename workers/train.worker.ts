@@ -11,7 +11,7 @@ import { createTrainSession, type TrainCallbacks, type TrainRequest } from '../s
 import { cloudArrays, hostWorker, transferring } from '../src/worker/workerHost.ts';
 
 export type { TrainCheckpoint } from '../src/recon/train/checkpoint.ts';
-export type { GpuStatus, PreviewFrame, Rgb, TrainCallbacks, TrainJobOptions, TrainRequest, TrainRunResult } from '../src/recon/train/trainSession.ts';
+export type { GpuStatus, PreviewFrame, RepairPreview, Rgb, TrainCallbacks, TrainJobOptions, TrainRequest, TrainRunResult } from '../src/recon/train/trainSession.ts';
 
 const session = createTrainSession();
 
@@ -37,6 +37,9 @@ const api = hostWorker(
       const res = await session.train(req, signal, {
         onProgress: (p) => void cb.onProgress(p),
         onPreview: (frame) => void cb.onPreview(transferring(frame, [frame.rgba])),
+        // The repair prior: the page's prior worker repairs (only called with options.repairPrior).
+        repair: (requests, o) => cb.repair!(requests, o),
+        onRepairPreview: (p) => void cb.onRepairPreview?.(transferring(p, [p.before, p.after])),
         // The checkpoint's arrays are the trainer's fresh read-backs: moved, not copied.
         onCheckpoint: cb.onCheckpoint && ((c) => void cb.onCheckpoint!(transferring(c, [...cloudArrays(c.cloud), ...cloudArrays({ ...c.cloud, ...c.moments.m }), ...cloudArrays({ ...c.cloud, ...c.moments.v })]))),
       });

@@ -17,6 +17,24 @@ const tensorSpec = z.object({
   meaning: z.string().optional(),
 });
 
+/**
+ * What a repair-prior model adds to its manifest (issue 15; src/recon/prior/README.md has the
+ * contract): which contract its tensors keep, the sizes it takes, the sampler's defaults and how
+ * to make the file again.
+ */
+const priorSpec = z.object({
+  contract: z.literal('repair-prior/v1'),
+  /** H and W must be multiples of this. */
+  sizeMultiple: z.number().int().positive(),
+  /** [width, height] the model was trained at. */
+  trainSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  /** Default SDEdit strength t0 in (0, 1]. */
+  strength: z.number().gt(0).max(1),
+  /** Default DDIM steps. */
+  steps: z.number().int().positive().max(100),
+  reproduce: z.object({ command: z.string().min(1), seed: z.number().int(), data: z.string().min(1) }),
+});
+
 export const modelManifestSchema = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -38,9 +56,11 @@ export const modelManifestSchema = z.object({
       std: z.number().positive().optional(),
     })
     .optional(),
+  prior: priorSpec.optional(),
 });
 
 export type TensorSpec = z.infer<typeof tensorSpec>;
+export type PriorSpec = z.infer<typeof priorSpec>;
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 
 export function parseModelManifest(json: unknown, file: string): ModelManifest {

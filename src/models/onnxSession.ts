@@ -58,7 +58,13 @@ function contractProblems(kind: 'input' | 'output', expected: readonly TensorSpe
  * A session for `bytes`, checked against `manifest`. `label` names the file in messages.
  * Throws InputError when the bytes are not an ONNX model or the model's contract differs.
  */
-export async function createCheckedSession(bytes: Uint8Array, manifest: ModelManifest, label: string): Promise<CheckedSession> {
+export async function createCheckedSession(
+  bytes: Uint8Array,
+  manifest: ModelManifest,
+  label: string,
+  /** onnxruntime's execution providers, tried in order (default wasm; the repair prior asks for webgpu first). */
+  executionProviders: readonly ('webgpu' | 'wasm')[] = ['wasm'],
+): Promise<CheckedSession> {
   // The one door to onnxruntime: a model whose manifest names a hash never runs unless its bytes
   // have it, whichever stage asked (the stages check too, with messages of their own).
   if (manifest.sha256) {
@@ -69,7 +75,7 @@ export async function createCheckedSession(bytes: Uint8Array, manifest: ModelMan
   const ort = await loadOrt();
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+    session = await ort.InferenceSession.create(bytes, { executionProviders: [...executionProviders] });
   } catch (e) {
     throw new InputError(`is not an ONNX model onnxruntime can load (${String((e as Error).message ?? e).split('\n')[0]}); expected the ${manifest.name} model (${manifest.file})`, { file: label });
   }

@@ -4,11 +4,19 @@
  * sparse-view levers of TRAIN_OPTION_SPECS) for a researcher. Moving a switch off every level
  * shows the setting as "custom".
  */
+import { useRef, useState } from 'react';
 import { useNumberDraft } from './numberDraft.ts';
 import { Term } from './Term.tsx';
 import { formatDuration } from './trainEstimate.ts';
 import { QUALITY_LEVELS, QUALITY_PRESETS, qualityOf, type LeverOptions, type QualityLevel } from '../recon/train/qualityPresets.ts';
-import { TRAIN_OPTION_SPECS, type NumberSpec } from '../recon/train/trainOptions.ts';
+import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, type NumberSpec } from '../recon/train/trainOptions.ts';
+import { priorSchedule, refreshSteps } from '../recon/prior/priorSchedule.ts';
+import { ModelPicker } from './models/ModelPicker.tsx';
+import { REPAIR_PRIOR_MANIFEST } from './models/manifests.ts';
+import type { ModelChoice } from './models/useModelChoice.ts';
+import { HiddenFileInput } from './HiddenFileInput.tsx';
+import { readModelManifest, type ModelManifest } from '../models/modelManifest.ts';
+import { describeError } from '../core/errors.ts';
 
 interface Props {
   levers: LeverOptions;
@@ -16,6 +24,12 @@ interface Props {
   /** Time of a plain ('fast') run at the current steps and size, when steps were timed. */
   plainMs: number | null;
   onLevers: (levers: LeverOptions) => void;
+  /** The repair prior's switch, its model file and its measured time per repair round (ms; null before a run used it). */
+  prior: {
+    on: boolean; onToggle: (on: boolean) => void; model: ModelChoice; roundMs: number | null; iterations: number;
+    /** Another model's manifest, for a model dropped in instead of the project's (null: models/repair-prior.json). */
+    manifest: ModelManifest | null; onManifest: (m: ModelManifest | null) => void;
+  };
 }
 
 /** Time of a run at this level, from the plain run's. */
@@ -23,7 +37,12 @@ export function levelMs(plainMs: number, level: QualityLevel): number {
   return plainMs * QUALITY_PRESETS[level].costPerStep;
 }
 
-export function QualityFields({ levers, disabled, plainMs, onLevers }: Props) {
+/** Repair rounds in a run of `iterations` steps at the default prior schedule. */
+export function repairRounds(iterations: number): number {
+  return refreshSteps(priorSchedule({ ...DEFAULT_TRAIN_OPTIONS, iterations })).length;
+}
+
+export function QualityFields({ levers, disabled, plainMs, onLevers, prior }: Props) {
   const level = qualityOf(levers);
   const set = <K extends keyof LeverOptions>(k: K, v: LeverOptions[K]) => onLevers({ ...levers, [k]: v });
   return (
@@ -71,8 +90,78 @@ export function QualityFields({ levers, disabled, plainMs, onLevers }: Props) {
         <FloatField label="Scale reg." spec={TRAIN_OPTION_SPECS.scaleReg} value={levers.scaleReg} disabled={disabled} testId="train-scale-reg" onValue={(v) => set('scaleReg', v)} />
         <FloatField label="Opacity reg." spec={TRAIN_OPTION_SPECS.opacityReg} value={levers.opacityReg} disabled={disabled} testId="train-opacity-reg" onValue={(v) => set('opacityReg', v)} />
         <FloatField label="Anisotropy reg." spec={TRAIN_OPTION_SPECS.anisoReg} value={levers.anisoReg} disabled={disabled} testId="train-aniso-reg" onValue={(v) => set('anisoReg', v)} />
+        <RepairPriorField prior={prior} disabled={disabled} />
       </details>
     </>
+  );
+}
+
+/**
+ * The repair prior's switch (issue 15) with what it costs: the measured time of one repair round
+ * (in the prior worker, beside the training) times the rounds of a run at these steps; and, when
+ * on, the picker of its model file (models/repair-prior.json: the app asks for the file until the
+ * trained model is served with it).
+ */
+function RepairPriorField({ prior, disabled }: { prior: Props['prior']; disabled: boolean }) {
+  const manifestInput = useRef<HTMLInputElement>(null);
+  const [manifestError, setManifestError] = useState<string | null>(null);
+  const rounds = repairRounds(prior.iterations);
+  const manifest = prior.manifest ?? REPAIR_PRIOR_MANIFEST;
+  const cost = prior.roundMs !== null
+    ? `${rounds} repair round${rounds === 1 ? '' : 's'} of about ${formatDuration(prior.roundMs)} each (measured), beside the training`
+    : `${rounds} repair round${rounds === 1 ? '' : 's'}; their time is measured on the first run with it`;
+  return (
+    <div className="train-prior" data-testid="train-prior">
+      <label className="train-field train-check" title={TRAIN_OPTION_SPECS.repairPrior.doc}>
+        <span>
+          <input type="checkbox" checked={prior.on} disabled={disabled} data-testid="train-repair-prior" onChange={(e) => prior.onToggle(e.target.checked)} /> Repair prior
+        </span>
+      </label>
+      <p className="train-note" data-testid="train-prior-cost" data-round-ms={prior.roundMs === null ? '' : Math.round(prior.roundMs)}>
+        {cost}
+      </p>
+      {prior.on && (
+        <>
+          <ModelPicker choice={prior.model} manifest={manifest} disabled={disabled} testId="train-prior-model" />
+          {/* Another model keeping the contract comes with its own manifest (its hash, sizes, sampler defaults). */}
+          <p className="train-note" data-testid="train-prior-manifest">
+            Manifest: {prior.manifest ? `${prior.manifest.name} (dropped in)` : 'models/repair-prior.json'}{' '}
+            <button type="button" className="link" disabled={disabled} data-testid="train-prior-manifest-open" onClick={() => manifestInput.current?.click()}>
+              another model's…
+            </button>
+            {prior.manifest && (
+              <>
+                {' '}
+                <button type="button" className="link" disabled={disabled} onClick={() => prior.onManifest(null)}>
+                  back to the project's
+                </button>
+              </>
+            )}
+          </p>
+          {manifestError && <p className="train-note model-error" role="alert">{manifestError}</p>}
+          <HiddenFileInput
+            ref={manifestInput}
+            accept=".json"
+            testId="train-prior-manifest-input"
+            onFile={(f) =>
+              void f.arrayBuffer().then(
+                (b) => {
+                  try {
+                    const m = readModelManifest(new Uint8Array(b), f.name);
+                    if (!m.prior) throw new Error(`${f.name}: not a repair-prior manifest (it has no "prior" object)`);
+                    setManifestError(null);
+                    prior.onManifest(m);
+                  } catch (e) {
+                    setManifestError(describeError(e));
+                  }
+                },
+                (e: unknown) => setManifestError(describeError(e)),
+              )
+            }
+          />
+        </>
+      )}
+    </div>
   );
 }
 

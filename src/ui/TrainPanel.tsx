@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { QualityFields, levelMs } from './QualityFields.tsx';
 import { useNumberDraft } from './numberDraft.ts';
+import { ImageCanvas } from './evaluate/ImageCanvas.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
 import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
@@ -139,7 +140,17 @@ export function TrainPanel({ training, sceneName }: Props) {
             onValue={(v) => setSettings((s) => ({ ...s, initSplats: v }))}
           />
         </label>
-        <QualityFields levers={settings.levers} disabled={running || probing} plainMs={plainMs} onLevers={(levers) => setSettings((s) => ({ ...s, levers }))} />
+        <QualityFields
+          levers={settings.levers}
+          disabled={running || probing}
+          plainMs={plainMs}
+          onLevers={(levers) => setSettings((s) => ({ ...s, levers }))}
+          prior={{
+            on: !!settings.repairPrior, onToggle: (on) => setSettings((s) => ({ ...s, repairPrior: on })), model: training.priorModel,
+            roundMs: training.priorRoundMs, iterations: settings.iterations,
+            manifest: training.priorManifest, onManifest: training.setPriorManifest,
+          }}
+        />
       </div>
       )}
       {/* Before a run: how long it takes (once steps were timed), else which views it trains on. */}
@@ -227,11 +238,13 @@ export function TrainPanel({ training, sceneName }: Props) {
               </>
             )}
           </dl>
+          {training.repairPreview && <RepairPair p={training.repairPreview} />}
+          {/* The input views' steps only: a pseudo view's loss is against a repaired image, not a photo. */}
           <div className="train-plots" data-testid="train-plot">
             <Sparkline
               title="Loss (lower is better)"
               testId="train-plot-loss"
-              points={run.history.map((p) => [p.step, p.loss])}
+              points={inputSteps(run.history).map((p) => [p.step, p.loss])}
               maxStep={iterations}
               format={(v) => v.toFixed(4)}
               color="#ffa94d"
@@ -240,7 +253,7 @@ export function TrainPanel({ training, sceneName }: Props) {
               title="Train PSNR ↑"
               term="psnr"
               testId="train-plot-psnr"
-              points={run.history.map((p) => [p.step, p.psnr])}
+              points={inputSteps(run.history).map((p) => [p.step, p.psnr])}
               maxStep={iterations}
               format={(v) => `${v.toFixed(2)} dB`}
               color="#4cc2ff"
@@ -249,6 +262,25 @@ export function TrainPanel({ training, sceneName }: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+/** Progress of steps that trained on an input photo (not on a repair prior's pseudo view). */
+function inputSteps<T extends { pseudoView?: number }>(history: T[]): T[] {
+  return history.filter((p) => p.pseudoView === undefined);
+}
+
+/** The repair prior at work: one novel view of the last round, rendered and repaired. */
+function RepairPair({ p }: { p: NonNullable<Training['repairPreview']> }) {
+  return (
+    <figure className="train-repair" data-testid="train-repair-pair" data-step={p.step}>
+      <ImageCanvas width={p.width} height={p.height} rgba={p.before} testId="train-repair-before" label={`novel view at step ${p.step}, rendered`} />
+      <ImageCanvas width={p.width} height={p.height} rgba={p.after} testId="train-repair-after" label={`the same view repaired by the prior`} />
+      <figcaption className="train-note">
+        Novel view before / after repair (step {p.step}, weight {p.weight.toFixed(2)}); {p.views} views repaired in {(p.repairMs / 1000).toFixed(1)} s
+        {p.waitMs > 1 ? `, training waited ${(p.waitMs / 1000).toFixed(1)} s` : ', while training went on'}.
+      </figcaption>
+    </figure>
   );
 }
 

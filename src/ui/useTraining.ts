@@ -16,6 +16,11 @@ import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
 import { LEVER_KEYS, type LeverOptions } from '../recon/train/qualityPresets.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
+import type { RepairPreview } from '../recon/train/trainSession.ts';
+import { useModelChoice } from './models/useModelChoice.ts';
+import { getPriorClient, priorRepairCallback } from './priorClient.ts';
+import { REPAIR_PRIOR_MANIFEST } from './models/manifests.ts';
+import type { ModelManifest } from '../models/modelManifest.ts';
 
 export type TrainInit = TrainOptions['init'];
 export type TrainSize = 'full' | 'half' | 'quarter';
@@ -25,7 +30,13 @@ export type TrainSize = 'full' | 'half' | 'quarter';
  * size. `levers` are the Quality setting's switches (qualityPresets.ts); `maxSplats` only when a
  * run out of GPU memory lowered it (oomFallback).
  */
-export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & { size: TrainSize; levers: LeverOptions; maxSplats?: number };
+export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSplats'> & {
+  size: TrainSize;
+  levers: LeverOptions;
+  maxSplats?: number;
+  /** The learned repair prior (issue 15): needs its model file (useTraining's priorModel). */
+  repairPrior?: boolean;
+};
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   iterations: DEFAULT_TRAIN_OPTIONS.iterations,
@@ -207,6 +218,19 @@ export function useTraining(
   const [run, setRun] = useState<TrainRun | null>(null);
   const [preview, setPreview] = useState<PreviewFrame | null>(null);
   const [probe, setProbe] = useState<SpeedProbe | null>(null);
+  /** The repair prior's model file, its last before/after pair and its measured time per round. */
+  const priorModel = useModelChoice();
+  /** Another repair model's manifest (a model dropped in instead of the project's), or null. */
+  const [priorManifest, setPriorManifest] = useState<ModelManifest | null>(null);
+  const [repairPreview, setRepairPreview] = useState<RepairPreview | null>(null);
+  const [priorRoundMs, setPriorRoundMs] = useState<number | null>(null);
+  // With the trained model committed (its manifest names its hash), the app serves it itself
+  // (vite.config.ts ownModels): turning the prior on fetches it; the hash is checked in the worker.
+  const priorWanted = !!settings.repairPrior;
+  const { model: pickedPrior, loading: priorLoading, error: priorError, openUrl: openPriorUrl } = priorModel;
+  useEffect(() => {
+    if (priorWanted && !pickedPrior && !priorLoading && !priorError && REPAIR_PRIOR_MANIFEST.sha256) void openPriorUrl(`/models/${REPAIR_PRIOR_MANIFEST.file}`);
+  }, [priorWanted, pickedPrior, priorLoading, priorError, openPriorUrl]);
   const abortRef = useRef<AbortController | null>(null);
   const runRef = useRef<TrainRun | null>(null);
   runRef.current = run;
@@ -264,6 +288,7 @@ export function useTraining(
     };
     setRun(base);
     setPreview(null);
+    setRepairPreview(null);
     const mine = (f: (r: TrainRun) => TrainRun) => setRun((r) => (r && r.startedAt === base.startedAt ? f(r) : r));
     let settled: () => void = () => {};
     let sessionId: string | null = null;
@@ -277,6 +302,13 @@ export function useTraining(
         return;
       }
       getTrainClient().setCamera(cameraRef.current);
+      // The repair prior's model, loaded and checked in its worker before step 1 (a wrong file
+      // fails here with its name and hash, not mid-run).
+      const prior = s.repairPrior ? priorModel.model : null;
+      if (s.repairPrior) {
+        if (!prior) throw new Error('The repair prior is on but has no model: open its model file (Advanced, Repair prior), or turn it off.');
+        await getPriorClient().load(prior, priorManifest);
+      }
       const persist = persistRef.current;
       if (resume) sessionId = resume.sessionId;
       else if (persist) sessionId = await persist.begin({ settings: s, split }).catch((e: unknown) => (notifyRef.current.showError(e), null));
@@ -302,6 +334,7 @@ export function useTraining(
                 ...(s.maxSplats !== undefined ? { maxSplats: s.maxSplats } : {}),
                 ...(refineCameras ? { refineCameras: true } : {}),
                 progressEvery: progressEvery(s.iterations),
+                ...(prior ? { repairPrior: true } : {}),
               },
               ...(from ? { resume: from } : {}),
               checkpointEvery: 'auto',
@@ -314,6 +347,14 @@ export function useTraining(
               onPreview: (frame) => {
                 if (wanted()) setPreview(frame);
               },
+              ...(prior
+                ? {
+                  repair: priorRepairCallback((ms) => wanted() && setPriorRoundMs(ms)),
+                  onRepairPreview: (p: RepairPreview) => {
+                    if (wanted()) setRepairPreview(p);
+                  },
+                }
+                : {}),
               onCheckpoint: (c) => {
                 latest = c;
                 if (!sid || !persist) return mine((r) => ({ ...r, checkpointStep: c.step }));
@@ -384,7 +425,7 @@ export function useTraining(
       if (abortRef.current === ac) abortRef.current = null;
       settled();
     }
-  }, [scene, split, plan, gpu, settings]);
+  }, [scene, split, plan, gpu, settings, priorModel.model, priorManifest]);
 
   const cancel = useCallback(() => abortRef.current?.abort(), []);
 
@@ -488,7 +529,7 @@ export function useTraining(
     if (sendTimer.current !== null) clearTimeout(sendTimer.current);
   }, []);
 
-  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera, probe, probing, estimate, speed };
+  return { gpu, plan, settings, setSettings, run, running, preview, start, cancel, onViewCamera, probe, probing, estimate, speed, priorModel, priorManifest, setPriorManifest, repairPreview, priorRoundMs };
 }
 
 export type Training = ReturnType<typeof useTraining>;

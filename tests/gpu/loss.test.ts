@@ -46,6 +46,8 @@ describe('loss reference (float64)', () => {
     [23, 17, true, { ssimWeight: 0.2, maskWeight: 0.5 }],
     // SSIM alone, so an SSIM gradient error cannot hide behind the L1 term.
     [23, 17, true, { ssimWeight: 1, maskWeight: 0 }],
+    // A weighted view (the repair prior's pseudo views).
+    [16, 12, true, { ssimWeight: 0.2, maskWeight: 0.5, viewWeight: 2.5 }],
   ];
   for (const [w, h, withMask, weights] of cases) {
     it(`matches finite differences, ${w}x${h}, ${withMask ? 'mask' : 'no mask'}, ${JSON.stringify(weights)}`, () => {
@@ -103,11 +105,12 @@ describe('loss reference (float64)', () => {
 describe('GPU loss vs the reference', () => {
   for (const [w, h] of [[32, 24], [64, 48]]) {
     it(`matches the reference at ${w}x${h}, with and without mask`, async () => {
-      const weights: Partial<LossWeights>[] = [{}, { ssimWeight: 0.2, maskWeight: 0.3 }, { ssimWeight: 0.5, maskWeight: 0 }];
+      const weights: Partial<LossWeights>[] = [{}, { ssimWeight: 0.2, maskWeight: 0.3 }, { ssimWeight: 0.5, maskWeight: 0 }, { ssimWeight: 0.2, maskWeight: 0.3, viewWeight: 0.35 }];
       const cases = [
         randomLossInputs(w, h, false, w + 1),
         randomLossInputs(w, h, true, w + 2),
         randomLossInputs(w, h, true, w + 3),
+        randomLossInputs(w, h, true, w + 4),
       ].map(asF32);
       const { device } = await testGpu();
       const gpu = await gpuLoss(device, cases, weights);

@@ -23,7 +23,8 @@ export interface TinyNode {
 export interface TinyInitializer {
   name: string;
   dims: readonly number[];
-  values: Float32Array;
+  /** float32, or int64 (shapes for Reshape). */
+  values: Float32Array | BigInt64Array;
 }
 
 export interface TinyModel {
@@ -35,6 +36,7 @@ export interface TinyModel {
 }
 
 const FLOAT = 1;
+const INT64 = 7;
 
 function varint(n: number): number[] {
   const out: number[] = [];
@@ -61,7 +63,7 @@ function valueInfo(t: TinyTensorInfo): number[] {
 
 function initializer(t: TinyInitializer): number[] {
   const raw = new Uint8Array(t.values.buffer.slice(t.values.byteOffset, t.values.byteOffset + t.values.byteLength));
-  return [...t.dims.flatMap((d) => int(1, d)), ...int(2, FLOAT), ...str(8, t.name), ...bytes(9, raw)];
+  return [...t.dims.flatMap((d) => int(1, d)), ...int(2, t.values instanceof BigInt64Array ? INT64 : FLOAT), ...str(8, t.name), ...bytes(9, raw)];
 }
 
 function node(n: TinyNode, i: number): number[] {

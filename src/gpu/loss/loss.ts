@@ -114,6 +114,7 @@ function packUniforms(size: LossSize, hasMask: boolean, pixelGroups: number, bac
   f[6] = background[2];
   f[8] = w.ssimWeight;
   f[9] = w.maskWeight;
+  f[10] = w.viewWeight ?? 1;
   return buf;
 }
 

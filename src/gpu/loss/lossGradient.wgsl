@@ -26,7 +26,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   }
   let x = renderAt(p);
   let y = targetAt(p);
-  let scale = 1.0 / (3.0 * f32(n));
+  let scale = params.viewWeight / (3.0 * f32(n));
   let grad = (1.0 - params.ssimWeight) * scale * sign(x - y) - params.ssimWeight * scale * (g[0] + 2.0 * x * g[1] + y * g[2]);
   dLdRgb[3u * p] = grad.x;
   dLdRgb[3u * p + 1u] = grad.y;

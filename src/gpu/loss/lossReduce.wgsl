@@ -24,7 +24,7 @@ fn main(@builtin(local_invocation_index) t: u32) {
     let mse = s.w / (3.0 * n);
     var maskMse = 0.0;
     if (params.hasMask != 0u) { maskMse = s.z / n; }
-    lossTerms[0] = (1.0 - params.ssimWeight) * l1 + params.ssimWeight * (1.0 - ssim) + params.maskWeight * maskMse;
+    lossTerms[0] = params.viewWeight * ((1.0 - params.ssimWeight) * l1 + params.ssimWeight * (1.0 - ssim) + params.maskWeight * maskMse);
     lossTerms[1] = l1;
     lossTerms[2] = ssim;
     lossTerms[3] = maskMse;

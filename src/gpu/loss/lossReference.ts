@@ -2,7 +2,9 @@
  * The photometric training loss of sparse-view 3DGS, in plain float64 TypeScript: the ground
  * truth that finite differences check and that the WGSL kernels (loss.ts) are checked against.
  *
- *   L = (1 - lambda) * L1(rgb, t') + lambda * (1 - SSIM(rgb, t')) + maskWeight * mean((alpha - m)^2)
+ *   L = w * [(1 - lambda) * L1(rgb, t') + lambda * (1 - SSIM(rgb, t')) + maskWeight * mean((alpha - m)^2)]
+ *
+ * - w: the view's weight (1 for the input photos; the repair prior's pseudo views carry theirs).
  *
  * - rgb: the render, already composited over `background` by the rasterizer (width*height*3,
  *   interleaved per pixel, like the rasterizer's rgbFromPixel); alpha = 1 - final transmittance.
@@ -40,6 +42,12 @@ export interface LossWeights {
   ssimWeight: number;
   /** Weight of mean((alpha - mask)^2); ignored without a mask. */
   maskWeight: number;
+  /**
+   * Weight of this view's whole loss (default 1): scales `loss` and both gradients, not the
+   * measured terms (l1, ssim, maskMse, mse). The repair prior's pseudo views train with the
+   * weight of their distance from the inputs (src/recon/prior/novelViews.ts).
+   */
+  viewWeight?: number;
 }
 
 /** lambda = 0.2 as in 3DGS; the alpha weight is a starting point for the trainer to tune. */
@@ -142,14 +150,15 @@ export function lossReference(inputs: LossInputs, weights: Partial<LossWeights> 
   const { width, height, rgb, alpha, mask } = inputs;
   const lambda = weights.ssimWeight ?? DEFAULT_LOSS_WEIGHTS.ssimWeight;
   const maskWeight = weights.maskWeight ?? DEFAULT_LOSS_WEIGHTS.maskWeight;
+  const viewWeight = weights.viewWeight ?? 1;
   const ys = targetPrimePlanes(inputs.target, mask, inputs.background, n);
   const dLdRgb = new Float64Array(3 * n);
   const dLdAlpha = new Float64Array(n);
   const ssimMaps: [Float64Array, Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
 
   let l1Sum = 0, sqSum = 0, ssimSum = 0;
-  const l1Grad = (1 - lambda) / (3 * n);
-  const ssimGrad = -lambda / (3 * n);
+  const l1Grad = (viewWeight * (1 - lambda)) / (3 * n);
+  const ssimGrad = (-viewWeight * lambda) / (3 * n);
   const x = new Float64Array(n);
   const prod = new Float64Array(n);
   const a = new Float64Array(n), b = new Float64Array(n), cc = new Float64Array(n);
@@ -194,7 +203,7 @@ export function lossReference(inputs: LossInputs, weights: Partial<LossWeights> 
 
   let maskSum = 0;
   if (mask) {
-    const g = (2 * maskWeight) / n;
+    const g = (2 * viewWeight * maskWeight) / n;
     for (let p = 0; p < n; p++) {
       const d = alpha[p] - (mask[p] !== 0 ? 1 : 0);
       maskSum += d * d;
@@ -204,6 +213,6 @@ export function lossReference(inputs: LossInputs, weights: Partial<LossWeights> 
   const l1 = l1Sum / (3 * n);
   const ssim = ssimSum / (3 * n);
   const maskMse = maskSum / n;
-  const loss = (1 - lambda) * l1 + lambda * (1 - ssim) + (mask ? maskWeight * maskMse : 0);
+  const loss = viewWeight * ((1 - lambda) * l1 + lambda * (1 - ssim) + (mask ? maskWeight * maskMse : 0));
   return { loss, l1, ssim, maskMse, mse: sqSum / (3 * n), dLdRgb, dLdAlpha, ssimMaps };
 }

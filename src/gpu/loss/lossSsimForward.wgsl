@@ -61,7 +61,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
     if (params.hasMask != 0u) {
       let e = alpha[p] - maskAt(p);
       alphaSq = e * e;
-      alphaGrad = 2.0 * params.maskWeight * e / f32(n);
+      alphaGrad = 2.0 * params.viewWeight * params.maskWeight * e / f32(n);
     }
     dLdAlpha[p] = alphaGrad;
     mine = vec4f(dot(abs(d), vec3f(1.0)), s.x + s.y + s.z, alphaSq, dot(d, d));

@@ -46,9 +46,18 @@ export function checkpointGap(stepMs: number, checkpointMs: number, minGap = 10)
  * masks, three background components per step), leaving `rng` and `order` where the loop left
  * them. Must mirror trainGaussians' loop exactly; the resume test checks it.
  */
-export function replayTrainRng(rng: Rng, viewCount: number, masked: boolean, steps: number, shuffle: (a: number[], rng: Rng) => number[]): number[] {
+export function replayTrainRng(
+  rng: Rng,
+  viewCount: number,
+  masked: boolean,
+  steps: number,
+  shuffle: (a: number[], rng: Rng) => number[],
+  /** Steps that trained on a repair-prior pseudo view: they draw nothing (repairStage.ts). */
+  isPseudoStep: (step: number) => boolean = () => false,
+): number[] {
   let order: number[] = [];
   for (let step = 1; step <= steps; step++) {
+    if (isPseudoStep(step)) continue;
     if (order.length === 0) order = shuffle(Array.from({ length: viewCount }, (_, i) => i), rng);
     order.pop();
     if (masked) rng.uniform(), rng.uniform(), rng.uniform();

@@ -107,6 +107,32 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'camera-start', default: 0.2, min: 0, max: 1,
     doc: 'fraction of the steps trained before the cameras start moving (the splats settle first)',
   },
+  // The learned repair prior (issue 15; src/recon/prior/README.md): pseudo views between and
+  // around the inputs, rendered, repaired by an ONNX model and trained on as weighted pseudo
+  // ground truth. Needs a repair function (the app's prior worker, or --prior <model.onnx>).
+  // The schedule's defaults are a first guess, not yet tuned against bench:quality.
+  repairPrior: {
+    kind: 'boolean', flag: 'repair-prior', default: false,
+    doc: 'train on repaired renders of pseudo views between and around the inputs (the repair prior; needs a repair model)',
+  },
+  priorViews: { kind: 'int', flag: 'prior-views', default: 8, min: 1, max: 64, doc: 'pseudo views rendered and repaired each refresh' },
+  priorOutside: {
+    kind: 'number', flag: 'prior-outside', default: 0.25, min: 0, max: 1,
+    doc: 'share of the pseudo views beyond the ends of the inputs\' orbit (the rest between neighbouring inputs)',
+  },
+  priorStart: { kind: 'number', flag: 'prior-start', default: 0.5, min: 0, max: 1, doc: 'fraction of the steps trained before the first repair (the cloud must show the object first)' },
+  priorEvery: { kind: 'int', flag: 'prior-every', default: 100, min: 1, max: 30_000, doc: 'steps between refreshes of the repaired pseudo views' },
+  priorLag: {
+    kind: 'int', flag: 'prior-lag', default: 10, min: 0, max: 30_000,
+    doc: 'steps training goes on while a repair runs (in parallel, in its worker) before its images are used; fixed, so runs are reproducible',
+  },
+  priorPseudoEvery: { kind: 'int', flag: 'prior-pseudo-every', default: 3, min: 1, max: 1000, doc: 'every this many steps, once repairs exist, a step trains on a pseudo view instead of an input' },
+  priorWeight: {
+    kind: 'number', flag: 'prior-weight', default: 0.5, min: 0, max: 10,
+    doc: 'loss weight of a pseudo view at or past half the mean angle between neighbouring inputs; nearer views weigh less, in proportion to their angle to the nearest input',
+  },
+  priorStrength: { kind: 'number', flag: 'prior-strength', default: 0, min: 0, max: 1, doc: 'SDEdit strength t0 of the repair, the noise level the render starts from (0: the model manifest\'s)' },
+  priorSteps: { kind: 'int', flag: 'prior-steps', default: 0, min: 0, max: 100, doc: 'DDIM steps of the repair (0: the model manifest\'s)' },
   progressEvery: { kind: 'int', flag: 'progress-every', default: 10, min: 1, max: 30_000, doc: 'steps between progress reports' },
 } as const satisfies Record<string, TrainOptionSpec>;
 

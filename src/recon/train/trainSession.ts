@@ -27,6 +27,9 @@ import type { TrainCheckpoint } from './checkpoint.ts';
 import { OUT_OF_GPU_MEMORY } from './outOfMemory.ts';
 import { trainGaussians, type TrainProgress, type TrainResult, type TrainView } from './trainer.ts';
 import type { TrainOptions } from './trainOptions.ts';
+import type { RGBAImage } from '../../core/image.ts';
+import type { RepairRequest } from '../prior/repair.ts';
+import type { RepairRound } from './repairStage.ts';
 
 export type Rgb = [number, number, number];
 
@@ -60,9 +63,44 @@ export interface PreviewFrame {
   renderMs: number;
 }
 
+/** After a repair round: the pseudo view weighted most, rendered before and repaired after. */
+export interface RepairPreview {
+  step: number;
+  width: number;
+  height: number;
+  /** width*height*4 RGBA8, opaque. */
+  before: Uint8ClampedArray;
+  after: Uint8ClampedArray;
+  weight: number;
+  /** Views in the round, the round's repair time and how long training waited for it (ms). */
+  views: number;
+  repairMs: number;
+  waitMs: number;
+}
+
+/** The round's most-weighted pseudo view as a RepairPreview (opaque copies of its two images). */
+export function repairPreview(r: RepairRound): RepairPreview | null {
+  if (r.renders.length === 0) return null;
+  const i = r.weights.indexOf(Math.max(...r.weights));
+  const opaque = (img: RGBAImage) => {
+    const d = new Uint8ClampedArray(img.data);
+    for (let k = 3; k < d.length; k += 4) d[k] = 255;
+    return d;
+  };
+  const { width, height } = r.renders[i];
+  return { step: r.step, width, height, before: opaque(r.renders[i]), after: opaque(r.repaired[i]), weight: r.weights[i], views: r.renders.length, repairMs: r.repairMs, waitMs: r.waitMs };
+}
+
 export interface TrainCallbacks {
   onProgress(p: TrainProgress): void;
   onPreview(frame: PreviewFrame): void;
+  /**
+   * With options.repairPrior: repairs renders of pseudo views (the page runs them in the prior
+   * worker, workers/prior.worker.ts, while this worker goes on training).
+   */
+  repair?(requests: RepairRequest[], o: { seed: number; strength?: number; steps?: number }): Promise<RGBAImage[]>;
+  /** After each repair round: one pseudo view before and after repair. */
+  onRepairPreview?(p: RepairPreview): void;
   /** A checkpoint to keep (the page stores it, so a reload or a crash loses little). */
   onCheckpoint?(c: TrainCheckpoint): void;
 }
@@ -211,6 +249,15 @@ export function createTrainSession(): TrainSession {
               if (!oomStop.signal.aborted) void cb.onProgress(p);
             },
             resume: req.resume,
+            ...(req.options.repairPrior && cb.repair
+              ? {
+                repair: (requests: RepairRequest[], o: { seed: number; strength?: number; steps?: number }) => cb.repair!(requests, o),
+                onRepairRound: (round: RepairRound) => {
+                  const p = repairPreview(round);
+                  if (p && cb.onRepairPreview && !oomStop.signal.aborted) void cb.onRepairPreview(p);
+                },
+              }
+              : {}),
             ...(req.checkpointEvery !== undefined && cb.onCheckpoint ? { checkpointEvery: req.checkpointEvery, onCheckpoint: (c: TrainCheckpoint) => void cb.onCheckpoint!(c) } : {}),
             onSnapshot: async (p, readCloud) => {
               const cam = camera;

@@ -20,6 +20,11 @@
  * (cameraRefine.ts: Adam, gauge held by the first view and the cameras' mean distance from it);
  * the refined cameras come back in the result.
  *
+ * With repairPrior (issue 15, repairStage.ts), pseudo views between and around the inputs are
+ * rendered every few hundred steps, repaired by the injected `repair` function (the prior worker
+ * in the app: it runs while training goes on) and trained on every few steps as extra targets
+ * without masks, each with the loss weight of its distance from the inputs.
+ *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
  * or any error ends the run with the last good cloud and a message.
@@ -39,6 +44,9 @@ import { CameraRefiner } from './cameraRefine.ts';
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
+import type { RepairFn } from '../prior/repair.ts';
+import { createRepairStage, type RepairRound, type RepairStage } from './repairStage.ts';
+import { rgbToImage } from '../renderViews.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
 import { checkpointGap, CHECKPOINT_VERSION, replayTrainRng, type TrainCheckpoint } from './checkpoint.ts';
 import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, shortRunDensifySchedule, type DensifySchedule } from './schedule.ts';
@@ -90,6 +98,14 @@ export interface TrainRunOptions extends Partial<TrainOptions> {
    */
   onCheckpoint?: (c: TrainCheckpoint) => Promise<void> | void;
   checkpointEvery?: number | 'auto';
+  /**
+   * With repairPrior: renders of pseudo views (RGB on the scene background, alpha in A) and their
+   * nearest input photos -> repaired images of the same size (src/recon/prior/repair.ts). The app
+   * passes its prior worker; Node benchmarks and tests an onnxruntime or JavaScript repairer.
+   */
+  repair?: RepairFn;
+  /** Called with each repair round once its images are adopted (the app shows one before/after pair). */
+  onRepairRound?: (r: RepairRound) => void;
 }
 
 export interface TrainProgress {
@@ -103,6 +119,8 @@ export interface TrainProgress {
   splats: number;
   elapsedMs: number;
   phase: 'init' | 'train';
+  /** Set when the step trained on a repair-prior pseudo view: its index (repairStage.ts); the terms are that view's (unweighted). */
+  pseudoView?: number;
 }
 
 export interface TrainResult {
@@ -126,6 +144,8 @@ export interface TrainResult {
    * is its own, it holds the gauge), also when the run stopped early. Absent without refinement.
    */
   cameras?: Camera[];
+  /** With repairPrior: each repair round's step and cost (ms), in order. */
+  priorRounds?: { step: number; repairMs: number; waitMs: number }[];
 }
 
 function checkViews(views: readonly TrainView[]): void {
@@ -160,6 +180,7 @@ function extentOf(bounds: Bounds, cameras: Camera[]): number {
 export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainRunOptions = {}): Promise<TrainResult> {
   const o = { ...options, ...resolveTrainOptions(options) };
   checkViews(views);
+  if (o.repairPrior && !o.repair) throw new InputError('the repair prior is on but no repair model was given: pick the model file (or --prior <model.onnx>), or turn the prior off');
   const t0 = performance.now();
   const { width, height } = views[0].camera;
   const masked = views.every((v) => v.mask);
@@ -208,6 +229,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let adam: GpuAdam | null = null;
   let extras: TrainExtras | null = null;
   let dropout: SplatDropout | null = null;
+  let prior: RepairStage | null = null;
   const targets: LossTarget[] = [];
   // Photometric camera refinement (cameraRefine.ts): a camera-gradient slot per view, read back
   // with the step's loss terms and Adam status.
@@ -257,7 +279,14 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // position_lr_max_steps to their run length): a short run otherwise ends at its highest rate.
     const rates = { ...DEFAULT_LEARNING_RATES, meansDecaySteps: Math.max(1, o.iterations) };
     const rng = createRng(o.seed + 1);
-    let order: number[] = resume ? replayTrainRng(rng, views.length, masked, resume.step, shuffle) : [];
+    if (o.repairPrior && o.repair) {
+      prior = createRepairStage({
+        loss, views, centre: boundsCentre, background: sceneBackground, options: o, repair: o.repair,
+        onRound: o.onRepairRound,
+      });
+    }
+    const isPseudoStep = prior ? prior.isPseudoStep : () => false;
+    let order: number[] = resume ? replayTrainRng(rng, views.length, masked, resume.step, shuffle, isPseudoStep) : [];
     let zeroVisibleRun = 0;
     const firstStep = resume ? resume.step + 1 : 1;
     if (resume) stepsDone = resume.step;
@@ -267,7 +296,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     let stepClock = { at: performance.now(), step: firstStep - 1 };
     // The step whose loss terms and Adam status are still on the GPU (read with the next forward).
     // cameraView: the view whose camera gradient this step's backward summed (-1: none).
-    let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number } | null = null;
+    let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number; pseudoView: number } | null = null;
     let badStepsSeen = 0;
     const piggyback = (): PiggybackRange[] => [
       { buffer: loss!.outputs.lossTerms, size: 32 },
@@ -292,7 +321,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       if (!p.report) return;
       const progress: TrainProgress = {
         step: p.step, iterations: o.iterations, loss: t[0], l1: t[1], ssim: t[2], psnr: t[4] > 0 ? -10 * Math.log10(t[4]) : Infinity,
-        splats: p.count, elapsedMs: p.elapsedMs, phase: 'train',
+        splats: p.count, elapsedMs: p.elapsedMs, phase: 'train', ...(p.pseudoView >= 0 ? { pseudoView: p.pseudoView } : {}),
       };
       history.push(progress);
       o.onProgress?.(progress);
@@ -307,15 +336,37 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       }
     };
 
+    // The repair stage's renders: the current cloud from the pseudo cameras (between steps, so
+    // dropout's swap is not in place), RGB on `bg`, alpha in A. Settles the pending step first:
+    // these forwards overwrite the render buffers its read-back would come with.
+    const renderPseudo = async (cams: Camera[], bg: [number, number, number]): Promise<RGBAImage[]> => {
+      await settle(await readDirect());
+      const out: RGBAImage[] = [];
+      for (const cam of cams) {
+        await rasterizer!.forward(cam, bg);
+        const img = await rasterizer!.readImage();
+        const rgba = rgbToImage(width, height, img.rgb);
+        for (let p = 0; p < width * height; p++) rgba.data[4 * p + 3] = Math.round(Math.min(1, Math.max(0, img.alpha[p])) * 255);
+        out.push(rgba);
+      }
+      return out;
+    };
+
     for (let step = firstStep; step <= o.iterations; step++) {
       if (o.signal?.aborted) { stopped = 'cancelled'; break; }
       if (lost) throw new Error(lost);
-      if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
-      const vi = order.pop()!;
-      const view = views[vi];
-      const bg: [number, number, number] = masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : sceneBackground;
+      // A repair-prior pseudo view, or the next input view (the pseudo steps draw nothing from rng).
+      const ps = prior ? await prior.beforeStep(step, renderPseudo) : null;
+      let vi = -1;
+      if (!ps) {
+        if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
+        vi = order.pop()!;
+      }
+      const view = ps ? null : views[vi];
+      const bg: [number, number, number] = ps ? ps.background : masked ? [rng.uniform(), rng.uniform(), rng.uniform()] : sceneBackground;
+      const viewMask = view?.mask;
 
-      const camera = refiner ? refiner.camera(vi) : view.camera;
+      const camera = ps ? ps.camera : refiner ? refiner.camera(vi) : view!.camera;
       if (dropout) {
         dropout.apply(rasterizer.buffers.paramsFlat, rasterizer.layout, cloud.count, o.dropout, (Math.imul(o.seed, 1_000_003) + step) >>> 0);
         dropActive = true;
@@ -335,9 +386,11 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       zeroVisibleRun = 0;
       const count = cloud.count;
       const bufs = rasterizer.buffers;
-      const out = loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: view.mask ? o.maskWeight : 0 });
-      const refineView = refiner?.refines(vi, step) ? vi : -1;
-      rasterizer.backward(out.dLdRgb, view.mask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null);
+      const out = ps
+        ? loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, ps.target, bg, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: ps.weight })
+        : loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: viewMask ? o.maskWeight : 0 });
+      const refineView = !ps && refiner?.refines(vi, step) ? vi : -1;
+      rasterizer.backward(out.dLdRgb, viewMask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null);
       if (dropout) {
         // Real logits back before the regularisers and Adam read them; chain their gradient.
         dropout.restore(bufs.paramsFlat, bufs.gradParamsFlat);
@@ -349,7 +402,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent, rates));
 
       // This step's loss terms and Adam status reach the CPU with the next step's forward read.
-      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations, cameraView: refineView };
+      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations, cameraView: refineView, pseudoView: ps ? ps.index : -1 };
 
       const doDensify = o.densify && actions.densify;
       if (doDensify || (o.densify && actions.resetOpacity)) {
@@ -411,6 +464,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     cloud = lastGood;
   } finally {
     for (const t of targets) t.destroy();
+    prior?.destroy();
     loss?.destroy();
     adam?.destroy();
     extras?.destroy();
@@ -422,6 +476,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   return {
     cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, stepsDone, wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
     history, bounds, hull, stopped, faults, ...(refiner ? { cameras: refiner.cameras() } : {}),
+    ...(prior ? { priorRounds: prior.rounds.map((r) => ({ step: r.step, repairMs: r.repairMs, waitMs: r.waitMs })) } : {}),
   };
 }
 

@@ -35,7 +35,7 @@ export function ModelPicker({ choice, manifest, disabled, testId }: Props) {
         ) : (
           <>
             Needs {manifest.file} ({manifest.licence}): open the file or give its URL.{' '}
-            {source && (
+            {source && /^https?:/.test(source.url) && (
               <a href={source.url} target="_blank" rel="noreferrer noopener">
                 Where to get it
               </a>

@@ -18,7 +18,8 @@ struct LossUniforms {
   background: vec4f,
   ssimWeight: f32,
   maskWeight: f32,
-  pad0: f32,
+  // Scales the loss and its gradients (LossWeights.viewWeight; 1 for input photos).
+  viewWeight: f32,
   pad1: f32,
 }
 
