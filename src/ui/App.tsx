@@ -4,6 +4,8 @@
  * picks the splat backend (auto, webgpu, webgl2).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Camera } from '../core/camera.ts';
+import { useLatest } from './notify.ts';
 import { InputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { CloudPanel } from './CloudPanel.tsx';
@@ -31,7 +33,7 @@ import { useShownCloud } from './useShownCloud.ts';
 import { useMasks, withMasks, type Masks } from './useMasks.ts';
 import { MasksPanel } from './MasksPanel.tsx';
 import { PosesPanel } from './PosesPanel.tsx';
-import { usePoses, withCameras, type Poses } from './usePoses.ts';
+import { usePoses, withCameras, withRefinedCameras, type PlacedPoses, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { ResumeBanner, SessionsList } from './sessions/SessionsPanel.tsx';
 import { loadSession, type SessionMeta } from './sessions/sessionStore.ts';
@@ -81,7 +83,11 @@ export function App() {
   const maskedScene = useMemo(() => withMasks(scene, masks.edited), [scene, masks.edited]);
   const masksSettled = !masks.running && (masks.missing.length === 0 || masks.run?.status === 'done');
   const poses = usePoses(maskedScene, masksSettled, { showError, showInfo }, scene);
-  const workScene = useMemo(() => withCameras(maskedScene, poses.poses), [maskedScene, poses.poses]);
+  // Cameras refined by a training run (guessed photos: see cameraRefinement below), for the poses
+  // they were refined from: placing the photos again drops them.
+  const [refined, setRefined] = useState<{ from: PlacedPoses; cameras: ReadonlyMap<string, Camera> } | null>(null);
+  const trainedPoses = useMemo(() => withRefinedCameras(poses.poses, refined), [poses.poses, refined]);
+  const workScene = useMemo(() => withCameras(maskedScene, trainedPoses), [maskedScene, trainedPoses]);
   // What the 3D view, the split and the thumbnails show: the scene with the cameras found. Without
   // the edited masks, so that moving the threshold does not re-frame the 3D view.
   const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
@@ -89,7 +95,11 @@ export function App() {
   const sessions = useSessions(shown, workScene, showError);
   // Photos placed only roughly (from their outlines) are refined by the training run that uses them.
   const guessedIds = useMemo(() => poses.poses?.guessed.map((g) => g.id) ?? [], [poses.poses]);
-  const cameraRefinement = useMemo(() => ({ guessed: guessedIds, onRefined: poses.applyRefined }), [guessedIds, poses.applyRefined]);
+  const posesRef = useLatest(poses.poses);
+  const cameraRefinement = useMemo(
+    () => ({ guessed: guessedIds, onRefined: (cameras: Map<string, Camera>) => posesRef.current && setRefined({ from: posesRef.current, cameras }) }),
+    [guessedIds, posesRef],
+  );
   const training = useTraining(workScene, split, { showError, showInfo }, scene, sessions.persistence, cameraRefinement);
   // Resuming a kept session: open its scene, then start from its checkpoint once training can run.
   const [pendingResume, setPendingResume] = useState<{ meta: SessionMeta; checkpoint: TrainCheckpoint } | null>(null);
@@ -258,7 +268,7 @@ export function App() {
             bodies={{
               // Nothing to show for masks and cameras that came with the scene.
               masks: scene && masks.missing.length > 0 && <MasksPanel masks={masks} />,
-              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} />,
+              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} refinedIds={refined && refined.from === poses.poses ? refined.cameras : null} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               compress: viewer.shown && (
                 <CompressPanel

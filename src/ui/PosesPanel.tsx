@@ -11,7 +11,8 @@ import { StageRunButton } from './StageRunButton.tsx';
 import { useNow } from './useNow.ts';
 import { posesProgressText, type Poses } from './usePoses.ts';
 
-export function PosesPanel({ poses: p }: { poses: Poses }) {
+/** `refinedIds`: the photos whose cameras a training run has refined (App's withRefinedCameras). */
+export function PosesPanel({ poses: p, refinedIds = null }: { poses: Poses; refinedIds?: ReadonlyMap<string, unknown> | null }) {
   const { missing, run, running, poses, start, cancel, features, setFeatures, models, needsModel } = p;
   const now = useNow(running);
   if (missing.length === 0) return null;
@@ -58,7 +59,7 @@ export function PosesPanel({ poses: p }: { poses: Poses }) {
         <ul className="masks-warnings" data-testid="poses-guessed">
           {poses.guessed.map((u) => (
             <li key={u.id} data-view-id={u.id} title="The object-centred start: the camera is put on a circle around the object, turned so that the object sits where its outline is, and adjusted until the outlines of all photos agree. A rough guess: Reconstruct refines it (and every other camera) photometrically while it trains.">
-              {u.refined
+              {refinedIds?.has(u.id)
                 ? `${u.image} was placed roughly, from its outline (the matches could not: ${u.reason}); training has refined its camera.`
                 : `${u.image} was placed roughly, from its outline (the matches could not: ${u.reason}); Reconstruct refines its camera while it trains.`}
             </li>

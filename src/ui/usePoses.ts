@@ -28,7 +28,7 @@ export interface PlacedPoses {
    * Photos the matches could not place but the object-centred start did (a guess from the masks,
    * included in `cameras`), and why the matches could not.
    */
-  guessed: { id: string; image: string; reason: string; refined?: boolean }[];
+  guessed: { id: string; image: string; reason: string }[];
   bounds: { min: [number, number, number]; max: [number, number, number] } | null;
   /** What may be wrong with the photos (the same shot twice, blur, another object), with what to do. */
   warnings: { id: string; kind: string; message: string }[];
@@ -47,6 +47,19 @@ export interface PosesRun {
   startedAt: number;
   endedAt: number | null;
   message: string | null;
+}
+
+/**
+ * `poses` with the cameras a training run refined in place of the ones placed, when they were
+ * refined from these very poses (`refined.from`); otherwise `poses` as they are.
+ */
+export function withRefinedCameras(
+  poses: PlacedPoses | null, refined: { from: PlacedPoses; cameras: ReadonlyMap<string, Camera> } | null,
+): PlacedPoses | null {
+  if (!poses || !refined || refined.from !== poses) return poses;
+  const cameras = new Map(poses.cameras);
+  for (const [id, cam] of refined.cameras) if (cameras.has(id)) cameras.set(id, cam);
+  return { ...poses, cameras };
 }
 
 /** Views of the scene without a camera of their own. */
@@ -191,21 +204,8 @@ export function usePoses(scene: LoadedScene | null, ready: boolean, notify: Noti
     void start();
   }, [ready, sceneKey, start]);
 
-  /**
-   * Cameras refined by training (useTraining's CameraRefinement) replace the ones this stage
-   * placed; the guessed photos among them are marked refined.
-   */
-  const applyRefined = useCallback((refined: ReadonlyMap<string, Camera>) => {
-    setPoses((p) => {
-      if (!p) return p;
-      const cameras = new Map(p.cameras);
-      for (const [id, cam] of refined) if (cameras.has(id)) cameras.set(id, cam);
-      return { ...p, cameras, guessed: p.guessed.map((g) => (refined.has(g.id) ? { ...g, refined: true } : g)) };
-    });
-  }, []);
-
   const running = run?.status === 'running';
-  return { missing: unposedViews(scene), run, running, poses, start, cancel, features, setFeatures, models, needsModel, applyRefined };
+  return { missing: unposedViews(scene), run, running, poses, start, cancel, features, setFeatures, models, needsModel };
 }
 
 export type Poses = ReturnType<typeof usePoses>;
