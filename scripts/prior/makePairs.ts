@@ -32,7 +32,7 @@ const BLACK: [number, number, number] = [0, 0, 0];
 /** Views the clean surface cloud is cast from: a spread over the rig (rings 0, 2, 4, 6 x 3 azimuths). */
 const DENSE_VIEWS = [0, 2, 4, 6].flatMap((ring) => [0, 3, 6].map((i) => ring * RIG_PER_RING + i));
 
-const USAGE = `usage: npm run prior:data -- [--objects 48] [--heldout 8] [--size 96x64] [--iters 80] [--out out/prior-data]`;
+const USAGE = `usage: npm run prior:data -- [--objects 32] [--heldout 6] [--size 96x64] [--iters 80] [--out out/prior-data]`;
 
 interface Pair { render: Float32Array; alpha: Float32Array; photo: Uint8ClampedArray; target: Uint8ClampedArray }
 
@@ -146,8 +146,8 @@ async function pairsForObject(device: GPUDevice, seed: number, W: number, H: num
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), ['objects', 'heldout', 'size', 'iters', 'out']);
   if (args.help) { console.log(USAGE); return 0; }
-  const nTrain = args.int('objects', 48, 1, 10_000);
-  const nHeld = args.int('heldout', 8, 0, 1000);
+  const nTrain = args.int('objects', 32, 1, 10_000);
+  const nHeld = args.int('heldout', 6, 0, 1000);
   const iters = args.int('iters', 80, 10, 30_000);
   const { width: W, height: H } = parseSize(args.values.size ?? '96x64');
   if (W % 16 || H % 16) throw new Error(`--size: width and height must be multiples of 16 (the model's contract), got ${W}x${H}`);

@@ -21,8 +21,8 @@ from export import export_onnx  # noqa: E402
 from model import RepairUNet, alpha_bar, param_count  # noqa: E402
 from sampler import psnr, repair  # noqa: E402
 
-STRENGTHS = [0.1, 0.25, 0.5]
-STEPS = [1, 3]
+STRENGTHS = [0.1, 0.25, 0.5, 0.75, 1.0]
+STEPS = [1, 2, 4]
 
 
 def batch_at(g, cond, target, batch, crop):
