@@ -17,7 +17,6 @@ import { placeWithObjectCentredStart } from './objectCentred.ts';
 import { photoWarnings, type PhotoWarning } from './photoWarnings.ts';
 import { incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
 import { dilateMask, nearestMask } from './features/keypoints.ts';
-import { cropImage, cropMask, maskCropRect, type CropRect } from './features/maskCrop.ts';
 import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
 import { allPairs, matchFeatures } from './features/match.ts';
 import { detectOrb } from './features/orb.ts';
@@ -53,11 +52,6 @@ export interface EstimatePosesOptions {
    * photos taken at different rolls (./features/uprightSearch.ts). ORB descriptors are oriented already.
    */
   uprightSearch?: boolean;
-  /**
-   * With a mask, detect on the mask's box (grown by a margin) resized like a whole photo, so the
-   * object has about the same size in every photo (default true; ./features/maskCrop.ts).
-   */
-  cropToMask?: boolean;
   /** Lowe's ratio (default 0.9 for learned, 0.8 for ORB descriptors). */
   ratio?: number;
   /** Mask dilation before dropping keypoints, px (default 2% of the longest side, at least 4). */
@@ -138,24 +132,18 @@ export async function matchPhotos(images: readonly RGBAImage[], opts: EstimatePo
   }
 
   // 1. Features, on a copy no larger than maxSide; keypoints scaled back to the photo's pixels.
-  // With a mask, the copy is of the mask's box only (./features/maskCrop.ts), so the object is
-  // about the same size in every copy.
-  const copies: { small: RGBAImage; mask?: Uint8Array; crop: CropRect }[] = images.map((img, v) => {
-    const full = opts.masks?.[v];
-    if (full && full.length !== img.width * img.height) throw new InputError(`mask ${v} has ${full.length} pixels, its photo ${img.width * img.height}`);
-    const rect = full && (opts.cropToMask ?? true) ? maskCropRect(full, img.width, img.height) : null;
-    const crop = rect ?? { x: 0, y: 0, width: img.width, height: img.height };
-    const src = rect ? cropImage(img, rect) : img;
-    const long = Math.max(crop.width, crop.height);
+  const copies: { small: RGBAImage; mask?: Uint8Array; s: number }[] = images.map((img, v) => {
+    const long = Math.max(img.width, img.height);
     const s = Math.min(maxSide, Math.max(minSide, long)) / long;
-    const w = Math.max(1, Math.round(crop.width * s)), h = Math.max(1, Math.round(crop.height * s));
+    const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
     let mask: Uint8Array | undefined;
+    const full = opts.masks?.[v];
     if (full) {
+      if (full.length !== img.width * img.height) throw new InputError(`mask ${v} has ${full.length} pixels, its photo ${img.width * img.height}`);
       const r = opts.maskDilatePx ?? Math.max(4, Math.round(0.02 * Math.max(img.width, img.height)));
-      const m = rect ? cropMask(full, img.width, rect) : full;
-      mask = dilateMask(nearestMask(m, crop.width, crop.height, w, h), w, h, Math.max(1, Math.round(r * s)));
+      mask = dilateMask(nearestMask(full, img.width, img.height, w, h), w, h, Math.max(1, Math.round(r * s)));
     }
-    return { small: w === crop.width && h === crop.height ? src : resizeImage(src, w, h), mask, crop };
+    return { small: resizeImage(img, w, h), mask, s };
   });
   const features: Features[] = [];
   let turns: number[] = images.map(() => 0);
@@ -175,16 +163,15 @@ export async function matchPhotos(images: readonly RGBAImage[], opts: EstimatePo
     for (let v = 0; v < n; v++) {
       opts.signal?.throwIfAborted();
       const img = images[v];
-      const { small, mask, crop } = copies[v];
+      const { small, mask, s } = copies[v];
       const f = detector
         ? await detectTurned((im, o) => detector!.detect(im, o), small, turns[v], topK, mask)
         : await detectOrb(small, { topK, mask });
-      const kx = crop.width / small.width, ky = crop.height / small.height;
-      for (let k = 0; k < f.keypoints.length; k += 2) {
-        f.keypoints[k] = crop.x + f.keypoints[k] * kx;
-        f.keypoints[k + 1] = crop.y + f.keypoints[k + 1] * ky;
+      if (s !== 1) {
+        const kx = img.width / small.width, ky = img.height / small.height;
+        for (let k = 0; k < f.keypoints.length; k += 2) { f.keypoints[k] *= kx; f.keypoints[k + 1] *= ky; }
+        f.width = img.width; f.height = img.height;
       }
-      f.width = img.width; f.height = img.height;
       features.push(f);
       opts.onProgress?.({ stage: 'features', done: v + 1, total: n });
     }
