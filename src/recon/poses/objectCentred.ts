@@ -77,11 +77,8 @@ export const DEFAULT_START_ELEVATION_DEG = 20;
 
 /** The evenly spaced default arc for n views, degrees (see ObjectCentredOptions.arcDeg). */
 export function defaultArcDeg(n: number): number {
-  return n >= 4 ? FULL_CIRCLE_ARC(n) : 90;
+  return n >= 4 ? (360 * (n - 1)) / n : 90;
 }
-
-/** n views evenly round the whole object: 360 (n - 1) / n degrees from the first to the last. */
-const FULL_CIRCLE_ARC = (n: number) => (360 * (n - 1)) / n;
 
 export type AzimuthSource = 'chained' | 'evenly spaced';
 
@@ -647,23 +644,9 @@ export async function placeWithObjectCentredStart(sfm: SfmResult, views: readonl
   if (options.weakPairs ?? true)
     for (const p of [...sfm.diagnostics.pairs].sort((x, y) => y.inliers - x.inliers))
       if (p.R && !(registered[p.a] && registered[p.b])) relativeRotations.push({ a: p.a, b: p.b, R: p.R });
+  const start = objectCentredStart(views, { ...options, relativeRotations });
   const fixed = views.map((_, i) => (reg.length ? registered[i] !== null : i === 0));
-  // Groups with no rotation between them go round the object in the order given, turning one way
-  // or the other: a mirrored placement (lego 3 views: 173 degrees off) can be a local optimum of
-  // the silhouettes that per-view moves do not leave. Each start is refined; the most consistent wins.
-  const first = objectCentredStart(views, { ...options, relativeRotations });
-  // With three or fewer groups the default arc assumes one side of the object; the full circle
-  // (views taken all round it: lego's 3) is tried too, both ways.
-  const arc = options.arcDeg ?? defaultArcDeg(views.length);
-  const groups = first.azimuthSource.filter((s) => s === 'evenly spaced').length;
-  const arcs = groups < 2 ? [] : options.arcDeg !== undefined || views.length >= 4 ? [-arc] : [-arc, FULL_CIRCLE_ARC(views.length), -FULL_CIRCLE_ARC(views.length)];
-  const starts = [first, ...arcs.map((a) => objectCentredStart(views, { ...options, arcDeg: a, relativeRotations }))];
-  let refined: RefineResult | null = null;
-  for (const st of starts) {
-    const r = await refineBySilhouettes(st.cameras, views, { halfExtent: st.halfExtent, ...options, fixed });
-    if (!refined || r.after.iou > refined.after.iou) refined = r;
-  }
-  if (!refined) throw new Error('placeWithObjectCentredStart: no start was refined');
+  const refined = await refineBySilhouettes(start.cameras, views, { halfExtent: start.halfExtent, ...options, fixed });
   const refinement = { before: refined.before, after: refined.after, evaluations: refined.evaluations };
   if (!reg.length) return { cameras: refined.cameras, source: views.map(() => 'object-centred'), refinement };
 
