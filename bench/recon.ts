@@ -3,7 +3,7 @@
  *
  * --iters: training steps per run (default 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  *
- * --splits picks the generated scenes' splits (DTU always runs 3 and 9, lego its 8). --inits picks the starts
+ * --splits picks the generated scenes' splits (default 3,9) and, when given, the datasets' (DTU 3 and 9, lego 8; all by default). --inits picks the starts
  * compared (default hull,random; also hull-all, hull-surface, hull-photo).
  * --downscale K trains and scores every case at 1/K of its standard resolution (software GPUs are
  * slow); the table says the size used.
@@ -79,9 +79,11 @@ async function main(): Promise<void> {
     for (const split of splits) cases.push({ scene: name, dir: resolve('scenes', name), split, size, metric: 'masked' });
   if (existsSync(DATASETS)) {
     const dtu = await ensureImported('dtu_scan37', resolve(DATASETS, 'dtu_scan37'));
-    if (dtu) for (const split of ['3', '9']) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked', dataset: true });
+    // A --splits given also picks the datasets' splits (DTU 3 and 9, lego 8); by default all run.
+    const datasetSplit = (split: string) => !args.values.splits || splits.includes(split);
+    if (dtu) for (const split of ['3', '9'].filter(datasetSplit)) cases.push({ scene: 'dtu_scan37', dir: dtu, split, metric: 'masked', dataset: true });
     const lego = await ensureImported('lego', resolve(DATASETS, 'nerf_synthetic_lego'));
-    if (lego) cases.push({ scene: 'lego', dir: lego, split: '8', metric: 'full', dataset: true });
+    if (lego && datasetSplit('8')) cases.push({ scene: 'lego', dir: lego, split: '8', metric: 'full', dataset: true });
   } else console.error(`note: ${DATASETS} does not exist: benchmarking the generated scenes only`);
   const selected = cases.filter((c) => !only || only.includes(c.scene));
 
