@@ -25,7 +25,8 @@
  * pass --scene-dirs (with --dataset-sh for their SH degrees). Pictures are half the photos'
  * size unless --size says otherwise.
  * --explain-sog adds a second table: each attribute group of the SOG-decoded cloud swapped alone
- * into the original cloud, and the reverse (bench/codec/explainSog.ts), with their dPSNR.
+ * into the original cloud, and the reverse, then SOG's opacity quantiser and the stream's opacity
+ * cut alone (bench/codec/explainSog.ts), with their dPSNR.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -197,11 +198,11 @@ async function main(): Promise<number> {
   }
   if (explained.length) {
     console.log('');
-    console.log('explain SOG: dPSNR of the original cloud with only this attribute group from the SOG-decoded cloud, and of the SOG-decoded cloud with all but this group (this one from the original)');
-    console.log('| scene | SH | group | dPSNR, only this from SOG | dPSNR, all but this from SOG |');
+    console.log('explain SOG: dPSNR of the original cloud with only this attribute group from the SOG-decoded cloud (or only this change), and of the SOG-decoded cloud with all but this group (this one from the original)');
+    console.log('| scene | SH | group or change | dPSNR, only this | dPSNR, all but this from SOG |');
     console.log('|---|---|---|---|---|');
     const sgn = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
-    for (const e of explained) for (const r of e.rows) console.log(`| ${e.scene} | ${e.sh} | ${r.group} | ${sgn(r.only)} | ${r.group.startsWith('all') ? '-' : sgn(r.allBut)} |`);
+    for (const e of explained) for (const r of e.rows) console.log(`| ${e.scene} | ${e.sh} | ${r.group} | ${sgn(r.only)} | ${r.allBut === null ? '-' : sgn(r.allBut)} |`);
   }
   return 0;
 }

@@ -5,11 +5,13 @@
  * is checked against the decoded positions), then each attribute group is swapped alone from
  * the SOG-decoded cloud into the original ("only this"), and alone kept from the original in the
  * SOG-decoded cloud ("all but this"). A group whose "only this" row carries SOG's gain, and
- * whose "all but this" row loses it, is where the gain comes from.
+ * whose "all but this" row loses it, is where the gain comes from. Then the suspects for the
+ * opacity group, each alone on the original cloud: SOG's opacity quantiser (floor(255 a) / 255),
+ * a plain shift of half a step, and leaving out the splats under k/255 (the stream's minOpacity).
  */
 import { sortMortonInterleaved } from '@playcanvas/splat-transform';
 import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
-import { shCoeffCount } from '../../src/core/gaussianCloud.ts';
+import { logit, shCoeffCount, sigmoid } from '../../src/core/gaussianCloud.ts';
 import { sogRoundTrip } from './peers.ts';
 
 /** An attribute group: which values of each splat it covers, by array. */
@@ -83,11 +85,25 @@ export function alignSogDecoded(original: GaussianCloud, decoded: GaussianCloud)
 
 export interface ExplainRow {
   group: string;
-  /** dPSNR of the original with only this group from SOG. */
+  /** dPSNR of the original with only this group from SOG (or with only this change). */
   only: number;
-  /** dPSNR of the SOG-decoded cloud with only this group from the original. */
-  allBut: number;
+  /** dPSNR of the SOG-decoded cloud with only this group from the original (null: not a group). */
+  allBut: number | null;
 }
+
+/** The original with every opacity mapped by f (0..1 -> 0..1). */
+function mapOpacity(c: GaussianCloud, f: (a: number) => number): GaussianCloud {
+  const out = copyCloud(c);
+  for (let i = 0; i < out.count; i++) out.opacityLogits[i] = logit(Math.min(1 - 1e-6, Math.max(1e-6, f(sigmoid(out.opacityLogits[i])))));
+  return out;
+}
+
+/** The opacity changes tried alone on the original (the splats under k/255 are made invisible). */
+export const OPACITY_SUSPECTS: [string, (a: number) => number][] = [
+  ["opacity floor(255 a) / 255 alone (SOG's quantiser)", (a) => Math.floor(a * 255) / 255],
+  ['opacity - 0.5/255 alone', (a) => a - 0.5 / 255],
+  ...[2, 4, 6, 8].map((k): [string, (a: number) => number] => [`splats under ${k}/255 left out`, (a) => (a < k / 255 ? 0 : a)]),
+];
 
 /**
  * The swap table of one cloud: `score` gives a cloud's mean test-view PSNR. The first row is the
@@ -97,10 +113,11 @@ export async function explainSog(cloud: GaussianCloud, score: (c: GaussianCloud)
   const base = await score(cloud);
   const sog = alignSogDecoded(cloud, await sogRoundTrip(cloud));
   const whole = (await score(sog)) - base;
-  const rows: ExplainRow[] = [{ group: 'all (SOG decoded)', only: whole, allBut: 0 }];
+  const rows: ExplainRow[] = [{ group: 'all (SOG decoded)', only: whole, allBut: null }];
   for (const g of SOG_GROUPS) {
     if (g.key === 'sh' && g.from >= 3 * shCoeffCount(cloud.shDegree)) continue;
     rows.push({ group: g.name, only: (await score(swapGroup(cloud, sog, g))) - base, allBut: (await score(swapGroup(sog, cloud, g))) - base });
   }
+  for (const [name, f] of OPACITY_SUSPECTS) rows.push({ group: name, only: (await score(mapOpacity(cloud, f))) - base, allBut: null });
   return rows;
 }
