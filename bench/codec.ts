@@ -1,7 +1,7 @@
 /**
  * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages 4 --entries 128
  *                        --scene-dirs out/bench-scenes/dtu_scan37,out/bench-scenes/lego --dataset-sh 3
- *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --peers all|none]
+ *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --peers all|none --explain-sog]
  *
  * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
  * each generated scene (scenes/) is trained for a few hundred steps at each SH degree asked for
@@ -24,6 +24,9 @@
  * and lego rows need their imported scene folders (out/bench-scenes/, see bench/benchScenes.ts):
  * pass --scene-dirs (with --dataset-sh for their SH degrees). Pictures are half the photos'
  * size unless --size says otherwise.
+ * --explain-sog adds a second table: each attribute group of the SOG-decoded cloud swapped alone
+ * into the original cloud, and the reverse, then SOG's opacity quantiser and the stream's opacity
+ * cut alone (bench/codec/explainSog.ts), with their dPSNR.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -42,6 +45,7 @@ import { ChunkKind, decodeStream, encodeStream, parseStreamHeader } from '../src
 import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
+import { explainSog, type ExplainRow } from './codec/explainSog.ts';
 import { plainFinetune, quantisationAwareFinetune } from './codec/finetune.ts';
 import { PEER_CODECS } from './codec/peers.ts';
 
@@ -85,9 +89,12 @@ async function trainedCloud(device: GPUDevice, scene: LoadedScene, name: string,
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'peers']);
+  // --explain-sog takes no value (parseArgs wants one for every flag).
+  const argv = process.argv.slice(2);
+  const explain = argv.includes('--explain-sog');
+  const args = parseArgs(argv.filter((a) => a !== '--explain-sog'), ['scenes', 'scene-dirs', 'sh', 'dataset-sh', 'iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'peers']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--peers all|none]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--peers all|none] [--explain-sog]');
     return 0;
   }
   const shs = (args.values.sh ?? '3').split(',').map(Number);
@@ -109,6 +116,7 @@ async function main(): Promise<number> {
   const gpu = await nodeGpu();
   console.error(`GPU: ${gpu.description} (${gpu.driver})`);
   const rows: Row[] = [];
+  const explained: { scene: string; sh: number; rows: ExplainRow[] }[] = [];
 
   const sizes = new Set<string>();
   for (const { dir, shs: sceneShs } of sceneDirs) {
@@ -127,6 +135,8 @@ async function main(): Promise<number> {
       const add = async (codec: string, decoded: GaussianCloud, bytes: number, enc: number | null, dec: number | null) => {
         const s = await scoreCloud(gpu.device, prepared, decoded, base.renders);
         rows.push({ scene: `${name} (${splitName})`, sh, codec, splats: decoded.count, bytes, plyBytes, psnr: s.psnr, basePsnr: base.psnr, vsPly: s.vsPly, enc, dec });
+        // A long run's rows as they come (the table is printed at the end).
+        console.error(`  ${codec}: ${bytes} bytes, ${(bytes / decoded.count).toFixed(2)} B/splat, dPSNR ${(s.psnr - base.psnr).toFixed(3)}`);
       };
       rows.push({ scene: `${name} (${splitName})`, sh, codec: 'PLY (uncompressed)', splats: cloud.count, bytes: plyBytes, plyBytes, psnr: base.psnr, basePsnr: base.psnr, vsPly: Infinity, enc: null, dec: null });
 
@@ -171,6 +181,10 @@ async function main(): Promise<number> {
         const decoded = await peer.decode(bytes);
         await add(peer.name, decoded, bytes.length, e, seconds(t0));
       }
+      if (explain) {
+        const psnrOf = async (c: GaussianCloud) => (await scoreCloud(gpu.device, prepared, c)).psnr;
+        explained.push({ scene: `${name} (${splitName})`, sh, rows: await explainSog(cloud, psnrOf) });
+      }
       console.error(`  ${name} SH ${sh} done`);
     }
   }
@@ -181,6 +195,14 @@ async function main(): Promise<number> {
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.scene} | ${r.sh} | ${r.codec} | ${r.splats} | ${r.bytes} | ${(r.bytes / r.splats).toFixed(2)} | ${(r.plyBytes / r.bytes).toFixed(1)} | ${f(r.psnr)} | ${r.codec === 'PLY (uncompressed)' ? '0' : (r.psnr - r.basePsnr >= 0 ? '+' : '') + f(r.psnr - r.basePsnr)} | ${f(r.vsPly)} | ${f(r.enc)} | ${f(r.dec)} |`);
+  }
+  if (explained.length) {
+    console.log('');
+    console.log('explain SOG: dPSNR of the original cloud with only this attribute group from the SOG-decoded cloud (or only this change), and of the SOG-decoded cloud with all but this group (this one from the original)');
+    console.log('| scene | SH | group or change | dPSNR, only this | dPSNR, all but this from SOG |');
+    console.log('|---|---|---|---|---|');
+    const sgn = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
+    for (const e of explained) for (const r of e.rows) console.log(`| ${e.scene} | ${e.sh} | ${r.group} | ${sgn(r.only)} | ${r.allBut === null ? '-' : sgn(r.allBut)} |`);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 /**
- * npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E]
+ * npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E] [--min-opacity 6/255]
  * npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
  * The progressive stream (src/stream) on the command line, with sizes and times printed.
  * Decoding a damaged or truncated stream writes what survived and prints a warning per skipped chunk.
@@ -8,16 +8,29 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { InputError } from '../src/core/errors.ts';
 import { writePly } from '../src/io/ply.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
+import { MIN_OPACITY } from '../src/stream/encode.ts';
 import { decodeStream, encodeStream, parseStreamHeader, StreamFormatError } from '../src/stream/index.ts';
 import { parseArgs } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
 
 const USAGE = `usage:
-  npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E]
+  npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E] [--min-opacity 6/255]
   npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
     --stages          encode: colour VQ stages (1..8); decode: use only the first N
     --entries         codebook entries per stage (1..256)
-    --position-error  largest position error wanted, in scene units (default: 16-bit grid)`;
+    --position-error  largest position error wanted, in scene units (default: 16-bit grid)
+    --min-opacity     splats fainter than this are left out: a number 0..1 or k/255 (default 6/255; 0 keeps all)`;
+
+/** "0.02" or "6/255" -> an opacity 0..1. */
+function parseOpacity(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\/255$/.exec(text);
+  const v = m ? Number(m[1]) / 255 : Number(text);
+  if (!(v >= 0 && v <= 1)) throw new InputError(`--min-opacity must be a number from 0 to 1 or k/255, got "${text}"`);
+  return v;
+}
+
+/** An opacity as k/255 when it is one (how the default is written), else as a number. */
+const opacityText = (v: number) => (Math.abs(v * 255 - Math.round(v * 255)) < 1e-9 ? `${Math.round(v * 255)}/255` : String(v));
 
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MB` : `${(n / 1024).toFixed(1)} KB`);
 
@@ -30,7 +43,7 @@ async function readInput(path: string): Promise<Uint8Array> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['stages', 'entries', 'position-error']);
+  const args = parseArgs(process.argv.slice(2), ['stages', 'entries', 'position-error', 'min-opacity']);
   const [command, input, output] = args.positional;
   if (args.help) {
     console.log(USAGE);
@@ -46,16 +59,17 @@ async function main(): Promise<number> {
     const pe = args.values['position-error'];
     const positionError = pe === undefined ? undefined : Number(pe);
     if (positionError !== undefined && !(positionError > 0)) throw new InputError(`--position-error must be a positive number, got "${pe}"`);
+    const minOpacity = args.values['min-opacity'] === undefined ? MIN_OPACITY : parseOpacity(args.values['min-opacity']);
     const t0 = performance.now();
-    const stream = encodeStream(cloud, { stages: args.int('stages', 4, 1, 8), codebookEntries: args.int('entries', 128, 1, 256), positionError });
+    const stream = encodeStream(cloud, { stages: args.int('stages', 4, 1, 8), codebookEntries: args.int('entries', 128, 1, 256), positionError, minOpacity });
     const seconds = (performance.now() - t0) / 1000;
     await writeFile(output, stream);
     const plyBytes = writePly(cloud).length;
     console.log(`read    ${input}: ${cloud.count} splats, SH degree ${cloud.shDegree}, ${kb(bytes.length)}`);
     const kept = parseStreamHeader(stream).splatCount;
-    // Splats under 1/255 opacity are not stored: the renderers skip them anyway.
+    // Splats fainter than minOpacity are not stored (src/stream/encode.ts, MIN_OPACITY says why).
     const dropped = cloud.count - kept;
-    console.log(`wrote   ${output}: ${kb(stream.length)} (${(stream.length / Math.max(1, cloud.count)).toFixed(2)} bytes/splat, ${(plyBytes / stream.length).toFixed(1)}x smaller than its PLY of ${kb(plyBytes)})${dropped ? `; ${dropped} invisible splats (opacity < 1/255) left out` : ''}`);
+    console.log(`wrote   ${output}: ${kb(stream.length)} (${(stream.length / Math.max(1, cloud.count)).toFixed(2)} bytes/splat, ${(plyBytes / stream.length).toFixed(1)}x smaller than its PLY of ${kb(plyBytes)})${dropped ? `; ${dropped} faint splats (opacity < ${opacityText(minOpacity)}) left out` : ''}`);
     console.log(`encode  ${seconds.toFixed(2)} s`);
     return 0;
   }

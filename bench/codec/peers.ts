@@ -47,6 +47,11 @@ async function sogDecode(bytes: Uint8Array): Promise<GaussianCloud> {
   }
 }
 
+/** The cloud as SOG's decoder gives it back (splat-transform's Morton order, not the input's). */
+export async function sogRoundTrip(cloud: GaussianCloud): Promise<GaussianCloud> {
+  return sogDecode(await sogEncode(cloud));
+}
+
 export const PEER_CODECS: PeerCodec[] = [
   { name: 'SPZ v3 (this project)', encode: async (c) => writeSpz(c), decode: async (b) => readSpz(b) },
   { name: 'SPZ (spz-js)', encode: (c) => spzJsSpz(c), decode: async (b) => readSpz(b) },

@@ -14,7 +14,7 @@
  */
 import { deflateSync } from 'fflate';
 import type { Camera } from '../core/camera.ts';
-import { allocateCloud, ALPHA_MIN, assertCloudShape, sigmoid, type GaussianCloud } from '../core/gaussianCloud.ts';
+import { allocateCloud, assertCloudShape, sigmoid, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { crc32 } from './crc32.ts';
 import { BASE_FIXED_BYTES_PER_SPLAT, BasePlane, CHUNK_ENTRY_BYTES, ChunkKind, HEADER_FIXED_BYTES, colourDims, FLAG_ANTIALIASED, MAX_STAGES, MAX_STREAM_SPLATS, writeStreamHeader, type ChunkEntry } from './format.ts';
 import { importanceOrder, splatImportance } from './importance.ts';
@@ -33,7 +33,10 @@ export interface EncodeStreamOptions {
   rotationTolerance?: number;
   /** Log-scale step in e-folds (default LOG_SCALE_STEP; finer when 8 bits must span a wider range). */
   logScaleStep?: number;
-  /** Splats less opaque than this are dropped (default 1/255: the renderers skip them anyway; 0 keeps all). */
+  /**
+   * Splats less opaque than this are left out (default MIN_OPACITY, 6/255; 1/255 leaves out only
+   * what the renderers skip anyway; 0 keeps all).
+   */
   minOpacity?: number;
   /** Residual-VQ stages of colour + SH (1..8, default 4): stage 0 plus stages - 1 refinement layers. */
   stages?: number;
@@ -98,6 +101,17 @@ export const ROTATION_TOLERANCE = 0.1;
 export const LOG_SCALE_STEP = 0.05;
 /** Default refineSkipBelow (bench:codec, pebbles SH3: the whole file 11.5 -> 10.5 bytes a splat for 0.01 dB; 0: every splat takes its nearest entry). */
 export const REFINE_SKIP_BELOW = 0.2;
+/**
+ * Default minOpacity: splats under 6/255 opacity are left out. Such a splat adds at most 2.4% of
+ * its colour to any pixel; in a cloud trained on a few views the many faint splats (a third of
+ * a 300-step bench cloud is under 10/255) are mostly haze and floaters the training views barely
+ * constrain, and they cost held-out PSNR. bench:codec --explain-sog found that this is why
+ * PlayCanvas SOG decodes above the uncompressed cloud: it stores opacity as floor(255 x opacity),
+ * which dims every splat by half a step on average and fades the faintest out; swapping only its
+ * opacities into the original cloud gives all of its gain. Leaving the faint splats out is the
+ * deliberate form of that (and saves their bytes); 1/255 gives back the old encoder.
+ */
+export const MIN_OPACITY = 6 / 255;
 /** Default positionErrorFraction: 1/5 of the 1st-percentile thinnest splat's smallest axis. */
 export const POSITION_ERROR_FRACTION = 0.2;
 
@@ -126,7 +140,7 @@ function visibleSplats(cloud: GaussianCloud, minOpacity: number): { kept: Uint32
  */
 export function encodeStreamWithOrder(input: GaussianCloud, opts: EncodeStreamOptions = {}): { bytes: Uint8Array; order: Uint32Array } {
   assertCloudShape(input, 'encodeStream');
-  const { kept, cloud } = visibleSplats(input, opts.minOpacity ?? ALPHA_MIN);
+  const { kept, cloud } = visibleSplats(input, opts.minOpacity ?? MIN_OPACITY);
   const n = cloud.count;
   if (n > MAX_STREAM_SPLATS) throw new Error(`encodeStream: ${n} splats, more than the ${MAX_STREAM_SPLATS} a stream holds`);
   const stages = opts.stages ?? 4;

@@ -45,13 +45,26 @@ describe('npm run stream', () => {
 
     const dec = await streamCli('decode', join(dir, 'cloud.gsrq'), join(dir, 'back.ply'));
     expect(dec.code).toBe(0);
-    const visible = Array.from(cloud.opacityLogits).filter((l) => 1 / (1 + Math.exp(-l)) >= 1 / 255).length;
-    expect(visible).toBeLessThan(700); // randomCloud has some invisible splats, which are left out
-    expect(enc.stdout).toMatch(`${700 - visible} invisible splats (opacity < 1/255) left out`);
+    const visible = Array.from(cloud.opacityLogits).filter((l) => 1 / (1 + Math.exp(-l)) >= 6 / 255).length;
+    expect(visible).toBeLessThan(700); // randomCloud has some faint splats, which are left out
+    expect(enc.stdout).toMatch(`${700 - visible} faint splats (opacity < 6/255) left out`);
     expect(dec.stdout).toMatch(`${visible} of ${visible} splats, SH degree 1`);
     expect(dec.stdout).toMatch(/decode\s+\d+\.\d\d s/);
     const back = readPly(await readFile(join(dir, 'back.ply')));
     expect(back).toEqual(decodeStream(stream).cloud);
+  });
+
+  it('keeps the faint splats with --min-opacity 0, and refuses an opacity past 1', async () => {
+    const enc = await streamCli('encode', join(dir, 'cloud.ply'), join(dir, 'all.gsrq'), '--stages', '1', '--entries', '16', '--min-opacity', '0');
+    expect(enc.code).toBe(0);
+    expect(enc.stdout).not.toMatch('left out');
+    expect(decodeStream(new Uint8Array(await readFile(join(dir, 'all.gsrq')))).cloud.count).toBe(700);
+    const one = await streamCli('encode', join(dir, 'cloud.ply'), join(dir, 'one.gsrq'), '--stages', '1', '--entries', '16', '--min-opacity', '1/255');
+    const atLeast1 = Array.from(cloud.opacityLogits).filter((l) => 1 / (1 + Math.exp(-l)) >= 1 / 255).length;
+    expect(one.stdout).toMatch(`${700 - atLeast1} faint splats (opacity < 1/255) left out`);
+    const bad = await streamCli('encode', join(dir, 'cloud.ply'), join(dir, 'bad.gsrq'), '--min-opacity', '2');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch('--min-opacity must be a number from 0 to 1');
   });
 
   it('decodes a truncated stream to what arrived, with a warning per lost chunk', async () => {

@@ -24,8 +24,8 @@ let baseUrl: string;
 let page: Page;
 const cloud = randomCloud(1500, 1, 12);
 for (let i = 0; i < cloud.count; i++) for (let a = 0; a < 3; a++) cloud.logScales[3 * i + a] = Math.log(0.05);
-// Every splat visible (the encoder leaves out those under 1/255 opacity).
-for (let i = 0; i < cloud.count; i++) cloud.opacityLogits[i] = Math.max(-4, cloud.opacityLogits[i]);
+// Every splat kept (the encoder leaves out those under 6/255 opacity, a logit of -3.73).
+for (let i = 0; i < cloud.count; i++) cloud.opacityLogits[i] = Math.max(-3.5, cloud.opacityLogits[i]);
 
 /** The id of the cloud the 3D view last drew (the badge's data-drawn-cloud). */
 async function waitForDrawnId(p: Page, id: string): Promise<void> {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { assertCloudShape, shCoeffCount, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { mulberry32 } from '../../src/core/random.ts';
 import { crc32 } from '../../src/stream/crc32.ts';
+import { MIN_OPACITY } from '../../src/stream/encode.ts';
 import { decodeStream, encodeStream, encodeStreamWithOrder, groupSizes, parseStreamHeader, ChunkKind, createStreamDecoder } from '../../src/stream/index.ts';
 import { MAX_ROTATION_BITS, mortonCode, mortonDecode, packRotation, positionBitsFor, readVarints, rotationBitsFor, unpackRotation, writeVarint } from '../../src/stream/quantize.ts';
 import { randomCloud, rotationAngle, sigmoid } from '../io/splatTestKit.ts';
@@ -97,13 +98,16 @@ describe('stream codec', () => {
     expect(rotationBitsFor(0, -1, 0, 0.01)).toBeGreaterThan(rotationBitsFor(0, -1, 0, 0.1));
   });
 
-  it('drops splats the renderers would skip (opacity below 1/255), and only those', () => {
+  it('leaves out splats fainter than minOpacity (default MIN_OPACITY), and only those', () => {
     const cloud = randomCloud(800, 0, 4);
-    const visible = Array.from(cloud.opacityLogits).filter((l) => sigmoid(l) >= 1 / 255).length;
-    expect(visible).toBeLessThan(800); // logits -6..6: some are below
+    const atLeast = (t: number) => Array.from(cloud.opacityLogits).filter((l) => sigmoid(l) >= t).length;
+    // logits -6..6: some splats under 1/255, more between 1/255 and 6/255.
+    expect(atLeast(1 / 255)).toBeLessThan(800);
+    expect(atLeast(MIN_OPACITY)).toBeLessThan(atLeast(1 / 255));
     const { bytes, order } = encodeStreamWithOrder(cloud, { stages: 1 });
-    expect(decodeStream(bytes).cloud.count).toBe(visible);
-    for (const i of order) expect(sigmoid(cloud.opacityLogits[i])).toBeGreaterThanOrEqual(1 / 255);
+    expect(decodeStream(bytes).cloud.count).toBe(atLeast(MIN_OPACITY));
+    for (const i of order) expect(sigmoid(cloud.opacityLogits[i])).toBeGreaterThanOrEqual(MIN_OPACITY);
+    expect(decodeStream(encodeStream(cloud, { stages: 1, minOpacity: 1 / 255 })).cloud.count).toBe(atLeast(1 / 255));
     expect(decodeStream(encodeStream(cloud, { stages: 1, minOpacity: 0 })).cloud.count).toBe(800);
   });
 
