@@ -18,6 +18,8 @@
  * repair prior on, the model checked against models/repair-prior.json (or --prior-manifest for
  * another model keeping the contract) and run with onnxruntime-web's wasm backend in this process,
  * as bench:masks runs IS-Net; the details give each run's repair rounds and their time.
+ * --prior-weight, --prior-strength, --prior-steps, --prior-start, --prior-every and --prior-views
+ * set that row's schedule (trainOptions.ts).
  * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default
  * 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  */
@@ -39,9 +41,12 @@ import { paperTable, type CellResult } from './paperTable.ts';
 import { qualityCases } from './qualityCases.ts';
 import { qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
 
+/** Training flags the bench takes: the steps, and the repair prior's schedule (only its row turns the prior on). */
+const BENCH_FLAGS = ['iterations', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews'] as const;
+
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(['iterations']), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'out']);
-  const train = parseTrainFlags(args, ['iterations'], BENCH_TRAIN_OPTIONS);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(BENCH_FLAGS), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'out']);
+  const train = parseTrainFlags(args, BENCH_FLAGS, BENCH_TRAIN_OPTIONS);
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
   const out = args.values.out ?? 'out/bench-quality.md';
