@@ -63,8 +63,8 @@ describe('the repair prior in the app (headless Chromium, SwiftShader WebGPU)', 
     const cost = page.locator('[data-testid="train-prior-cost"]');
     expect(await cost.getAttribute('data-round-ms')).toBe('');
     await page.check('[data-testid="train-repair-prior"]');
-    // Without a model file the app asks for one (the manifest has no hash nor URL yet).
-    expect(await page.locator('[data-testid="train-prior-model-state"]').textContent()).toContain('repair-prior.onnx');
+    // The switch fetches the project's own model (models/repair-prior.onnx, served at /models/).
+    await page.waitForFunction(() => /repair-prior\.onnx \([\d.]+ MB\)/.test(document.querySelector('[data-testid="train-prior-model-state"]')?.textContent ?? ''), null, { timeout: 30_000 });
     // Another model than the project's comes with its own manifest: its hash is then checked.
     const bytes = Buffer.from(tinyRepairModelBytes());
     const manifest = JSON.parse(await readFile(resolve(ROOT, 'models/repair-prior.json'), 'utf8'));
