@@ -7,56 +7,42 @@ import react from '@vitejs/plugin-react';
 import { APP_CSP, cspString } from './vite.csp.ts';
 
 /**
- * Bundled scenes: the repo's `scenes/` folder (scene folders + index.json, written by
- * `npm run scenes:generate`) is served at /scenes/ by the dev server and copied to
- * dist/scenes/ by the build, which `vite preview` then serves. SCENES_DIR overrides the folder
- * (development and tests with a scene set of their own).
+ * A folder of the repo served at `urlPath` by the dev server and copied to dist/<urlPath> by the
+ * build, which `vite preview` then serves (answering 404 for a missing file rather than the SPA's
+ * index.html). `only` limits it to files with those extensions (the whole tree otherwise).
+ * Two folders use it:
+ * - the bundled scenes, `scenes/` (scene folders + index.json, written by `npm run
+ *   scenes:generate`) at /scenes/; SCENES_DIR overrides the folder (development and tests with
+ *   a scene set of their own);
+ * - the project's own model weights (a model it trains itself, at most 8 MB, committed next to its
+ *   manifest in models/): every models/*.onnx at /models/, so the app can load the repair prior
+ *   from its own origin. Third-party weights never live in models/, so nothing else is served.
  */
-function bundledScenes(dir: string): Plugin {
+function servedFolder(name: string, urlPath: string, dir: string, opts: { only?: string[]; whenMissing?: string } = {}): Plugin {
+  const { only, whenMissing } = opts;
   let outDir = '';
+  const keep = (f: string) => !only || only.includes(extname(f).toLowerCase());
   return {
-    name: 'bundled-scenes',
+    name,
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
     },
     configureServer(server) {
-      server.middlewares.use('/scenes', serveFolder(dir));
+      server.middlewares.use(urlPath, serveFolder(dir, urlPath, only));
     },
     configurePreviewServer(server) {
-      // Answer 404 for missing scene files instead of the SPA's index.html.
-      server.middlewares.use('/scenes', serveFolder(resolve(outDir, 'scenes')));
+      server.middlewares.use(urlPath, serveFolder(resolve(outDir, '.' + urlPath), urlPath, only));
     },
     async writeBundle() {
-      if (await stat(dir).catch(() => null)) await cp(dir, resolve(outDir, 'scenes'), { recursive: true });
-      else this.warn(`no bundled scenes: ${dir} does not exist (run npm run scenes:generate)`);
-    },
-  };
-}
-
-/**
- * The project's own model weights (a model it trains itself, at most 8 MB, committed next to its
- * manifest in models/: DESIGN.md): every models/*.onnx is served at /models/ by the dev server
- * and copied to dist/models/ by the build, so the app can load the repair prior from its own
- * origin. Third-party weights never live in models/, so nothing else is served.
- */
-function ownModels(dir: string): Plugin {
-  let outDir = '';
-  return {
-    name: 'own-models',
-    configResolved(config) {
-      outDir = resolve(config.root, config.build.outDir);
-    },
-    configureServer(server) {
-      server.middlewares.use('/models', serveFolder(dir, '/models', ['.onnx']));
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use('/models', serveFolder(resolve(outDir, 'models'), '/models', ['.onnx']));
-    },
-    async writeBundle() {
-      const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.onnx'));
+      if (!(await stat(dir).catch(() => null))) {
+        if (whenMissing) this.warn(`nothing served at ${urlPath}: ${dir} does not exist (${whenMissing})`);
+        return;
+      }
+      if (!only) return cp(dir, resolve(outDir, '.' + urlPath), { recursive: true });
+      const files = (await readdir(dir)).filter(keep);
       if (files.length === 0) return;
-      await mkdir(resolve(outDir, 'models'), { recursive: true });
-      for (const f of files) await cp(resolve(dir, f), resolve(outDir, 'models', f));
+      await mkdir(resolve(outDir, '.' + urlPath), { recursive: true });
+      for (const f of files) await cp(resolve(dir, f), resolve(outDir, '.' + urlPath, f));
     },
   };
 }
@@ -70,7 +56,7 @@ const MIME: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-function serveFolder(root: string, prefix = '/scenes', only?: string[]) {
+function serveFolder(root: string, prefix: string, only?: string[]) {
   return async (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     let rel: string;
@@ -105,8 +91,11 @@ function contentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   plugins: [
-    react(), contentSecurityPolicy(), bundledScenes(resolve(import.meta.dirname, process.env.SCENES_DIR ?? 'scenes')),
-    ownModels(resolve(import.meta.dirname, 'models')),
+    react(), contentSecurityPolicy(),
+    servedFolder('bundled-scenes', '/scenes', resolve(import.meta.dirname, process.env.SCENES_DIR ?? 'scenes'), {
+      whenMissing: 'run npm run scenes:generate',
+    }),
+    servedFolder('own-models', '/models', resolve(import.meta.dirname, 'models'), { only: ['.onnx'] }),
   ],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },

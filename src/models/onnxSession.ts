@@ -27,6 +27,8 @@ export interface CheckedSession {
   ort: Ort;
   session: InferenceSession;
   manifest: ModelManifest;
+  /** The sha256 of the model's bytes (lowercase hex). */
+  sha256: string;
   /** The model's own input shapes (numbers where the model fixes a size), in manifest order. */
   inputShapes: (number | string)[][];
 }
@@ -54,23 +56,27 @@ function contractProblems(kind: 'input' | 'output', expected: readonly TensorSpe
   return problems;
 }
 
+/** What a stage adds to createCheckedSession's defaults. */
+export interface CheckedSessionOptions {
+  /** onnxruntime's execution providers, tried in order (default wasm; the repair prior asks for webgpu first). */
+  executionProviders?: readonly ('webgpu' | 'wasm')[];
+  /** Where the manifest lives, for the wrong-file message (default models/<manifest.name>.json). */
+  manifestPath?: string;
+}
+
 /**
  * A session for `bytes`, checked against `manifest`. `label` names the file in messages.
- * Throws InputError when the bytes are not an ONNX model or the model's contract differs.
+ * Throws InputError when the bytes are not the manifest's file (sha256, when it gives one), not an
+ * ONNX model, or a model whose contract differs.
  */
-export async function createCheckedSession(
-  bytes: Uint8Array,
-  manifest: ModelManifest,
-  label: string,
-  /** onnxruntime's execution providers, tried in order (default wasm; the repair prior asks for webgpu first). */
-  executionProviders: readonly ('webgpu' | 'wasm')[] = ['wasm'],
-): Promise<CheckedSession> {
+export async function createCheckedSession(bytes: Uint8Array, manifest: ModelManifest, label: string, opts: CheckedSessionOptions = {}): Promise<CheckedSession> {
+  const executionProviders = opts.executionProviders ?? ['wasm'];
   // The one door to onnxruntime: a model whose manifest names a hash never runs unless its bytes
-  // have it, whichever stage asked (the stages check too, with messages of their own).
-  if (manifest.sha256) {
-    const sha256 = await sha256Hex(bytes);
-    if (sha256 !== manifest.sha256)
-      throw new InputError(`has sha256 ${sha256}, not the ${manifest.sha256} of ${manifest.file} (models/${manifest.name}.json): refusing to run it`, { file: label });
+  // have it, whichever stage asked.
+  const sha256 = await sha256Hex(bytes);
+  if (manifest.sha256 && sha256 !== manifest.sha256) {
+    const where = opts.manifestPath ?? `models/${manifest.name}.json`;
+    throw new InputError(`is not the ${manifest.name} model file ${manifest.file}: its sha256 is ${sha256}, expected ${manifest.sha256}. Use the file the manifest names (${where}).`, { file: label });
   }
   const ort = await loadOrt();
   let session: InferenceSession;
@@ -89,7 +95,7 @@ export async function createCheckedSession(
     throw new InputError(`is not a ${manifest.name} model: ${problems.join('; ')}. Expected ${expected.join(', ')}`, { file: label });
   }
   const meta = new Map((session.inputMetadata as readonly Meta[]).map((m) => [m.name, m]));
-  return { ort, session, manifest, inputShapes: manifest.inputs.map((e) => [...(meta.get(e.name)?.shape ?? e.shape)]) };
+  return { ort, session, manifest, sha256, inputShapes: manifest.inputs.map((e) => [...(meta.get(e.name)?.shape ?? e.shape)]) };
 }
 
 /** A float32 tensor of `dims`. */

@@ -17,7 +17,7 @@ describe('model files are verified by sha256 before they run', () => {
     const err = await createCheckedSession(bytes, manifest, 'lpips.onnx').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe(
-      `lpips.onnx: has sha256 ${await sha256Hex(bytes)}, not the ${'0'.repeat(64)} of ${manifest.file} (models/${manifest.name}.json): refusing to run it`,
+      `lpips.onnx: is not the ${manifest.name} model file ${manifest.file}: its sha256 is ${await sha256Hex(bytes)}, expected ${'0'.repeat(64)}. Use the file the manifest names (models/${manifest.name}.json).`,
     );
   });
 

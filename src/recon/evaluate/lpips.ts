@@ -10,7 +10,7 @@ import { InputError } from '../../core/errors.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import lpipsManifestJson from '../../../models/lpips.json';
 import { parseModelManifest, type ModelManifest } from '../../models/modelManifest.ts';
-import { createCheckedSession, floatTensor, sha256Hex } from '../../models/onnxSession.ts';
+import { createCheckedSession, floatTensor } from '../../models/onnxSession.ts';
 
 export const LPIPS_MANIFEST: ModelManifest = parseModelManifest(lpipsManifestJson, 'models/lpips.json');
 
@@ -49,8 +49,7 @@ async function fetchModel(url: string): Promise<Uint8Array> {
 export async function loadLpips(source: LpipsSource, manifest: ModelManifest = LPIPS_MANIFEST): Promise<LpipsScorer> {
   const label = 'url' in source ? source.url : source.name;
   const bytes = 'url' in source ? await fetchModel(source.url) : source.bytes;
-  const sha256 = await sha256Hex(bytes);
-  const { ort, session, inputShapes } = await createCheckedSession(bytes, manifest, label);
+  const { ort, session, inputShapes, sha256 } = await createCheckedSession(bytes, manifest, label);
   const [in0, in1] = manifest.inputs.map((t) => t.name);
   const outName = manifest.outputs[0].name;
   // Sizes the model fixes (a number where the manifest has "height"/"width").

@@ -15,7 +15,7 @@ import { InputError } from '../../core/errors.ts';
 import { downsampleImage, resizeImage, type RGBAImage } from '../../core/image.ts';
 import isnetManifestJson from '../../../models/isnet.json';
 import { parseModelManifest, type ModelManifest } from '../../models/modelManifest.ts';
-import { createCheckedSession, floatTensor, sha256Hex } from '../../models/onnxSession.ts';
+import { createCheckedSession, floatTensor } from '../../models/onnxSession.ts';
 import { resizeFloatMap } from './maskMaps.ts';
 
 export const ISNET_MANIFEST: ModelManifest = parseModelManifest(isnetManifestJson, 'models/isnet.json');
@@ -52,10 +52,7 @@ export function salientInput(img: RGBAImage, inW: number, inH: number, mean: num
 export async function loadSalientModel(bytes: Uint8Array, opts: LoadSalientOptions = {}): Promise<SalientModel> {
   const manifest = opts.manifest ?? ISNET_MANIFEST;
   const label = opts.label ?? manifest.file;
-  const sha256 = await sha256Hex(bytes);
-  if (manifest.sha256 && sha256 !== manifest.sha256)
-    throw new InputError(`is not the ${manifest.name} model file ${manifest.file}: its sha256 is ${sha256}, expected ${manifest.sha256}. Download the file the manifest names (models/${manifest.name}.json).`, { file: label });
-  const { ort, session, inputShapes } = await createCheckedSession(bytes, manifest, label);
+  const { ort, session, inputShapes, sha256 } = await createCheckedSession(bytes, manifest, label);
   const [inH, inW] = [inputShapes[0][2], inputShapes[0][3]];
   if (typeof inH !== 'number' || typeof inW !== 'number')
     throw new InputError(`the ${manifest.name} model must fix its input size (it has [${inputShapes[0].join(', ')}])`, { file: label });

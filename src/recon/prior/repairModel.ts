@@ -11,7 +11,7 @@
 import { InputError } from '../../core/errors.ts';
 import priorManifestJson from '../../../models/repair-prior.json';
 import { parseModelManifest, type ModelManifest, type PriorSpec } from '../../models/modelManifest.ts';
-import { createCheckedSession, floatTensor, sha256Hex } from '../../models/onnxSession.ts';
+import { createCheckedSession, floatTensor } from '../../models/onnxSession.ts';
 import type { Denoiser } from './sampler.ts';
 
 export const REPAIR_PRIOR_MANIFEST: ModelManifest = parseModelManifest(priorManifestJson, 'models/repair-prior.json');
@@ -40,12 +40,9 @@ export interface LoadRepairOptions {
 export async function loadRepairModel(bytes: Uint8Array, opts: LoadRepairOptions = {}): Promise<RepairModel> {
   const manifest = opts.manifest ?? REPAIR_PRIOR_MANIFEST;
   const label = opts.label ?? manifest.file;
-  const sha256 = await sha256Hex(bytes);
-  if (manifest.sha256 && sha256 !== manifest.sha256)
-    throw new InputError(`is not the ${manifest.name} model file ${manifest.file}: its sha256 is ${sha256}, expected ${manifest.sha256}. Use the file the manifest names (models/${manifest.name}.json).`, { file: label });
   const webgpu = opts.webgpu ?? (typeof navigator !== 'undefined' && !!(navigator as Navigator & { gpu?: unknown }).gpu);
   const providers: ('webgpu' | 'wasm')[] = webgpu ? ['webgpu', 'wasm'] : ['wasm'];
-  let { ort, session } = await createCheckedSession(bytes, manifest, label, providers);
+  let { ort, session, sha256 } = await createCheckedSession(bytes, manifest, label, { executionProviders: providers });
   let provider = providers[0];
   const spec = manifest.prior ?? DEFAULT_PRIOR_SPEC;
   const m = spec.sizeMultiple;
@@ -66,7 +63,7 @@ export async function loadRepairModel(bytes: Uint8Array, opts: LoadRepairOptions
 
   async function toWasm(): Promise<void> {
     await session.release().catch(() => {});
-    ({ ort, session } = await createCheckedSession(bytes, manifest, label, ['wasm']));
+    ({ ort, session } = await createCheckedSession(bytes, manifest, label, { executionProviders: ['wasm'] }));
     provider = 'wasm';
   }
 

@@ -18,7 +18,7 @@ import type { RGBAImage } from '../../../core/image.ts';
 import alikeManifestJson from '../../../../models/alike_n.json';
 import xfeatManifestJson from '../../../../models/xfeat.json';
 import { parseModelManifest, type ModelManifest } from '../../../models/modelManifest.ts';
-import { createCheckedSession, floatTensor, sha256Hex, type CheckedSession } from '../../../models/onnxSession.ts';
+import { createCheckedSession, floatTensor, type CheckedSession } from '../../../models/onnxSession.ts';
 import { nmsTopK, paddedRgbPlanes, sampleDescriptors, sampleMap } from './keypoints.ts';
 import type { Features } from './types.ts';
 
@@ -53,13 +53,10 @@ export const DEFAULT_TOP_K = 2048;
  */
 export async function loadLearnedDetector(kind: LearnedKind, bytes: Uint8Array, label: string, manifest?: ModelManifest): Promise<LearnedDetector> {
   const m = manifest ?? (kind === 'alike' ? ALIKE_MANIFEST : XFEAT_MANIFEST);
-  const sha256 = await sha256Hex(bytes);
-  if (m.sha256 && m.sha256 !== sha256)
-    throw new InputError(`is not the ${m.name} model file ${m.file}: its sha256 is ${sha256}, expected ${m.sha256}. Download the file the manifest names (models/${kind === 'alike' ? 'alike_n' : 'xfeat'}.json).`, { file: label });
-  const checked = await createCheckedSession(bytes, m, label);
+  const checked = await createCheckedSession(bytes, m, label, { manifestPath: `models/${kind === 'alike' ? 'alike_n' : 'xfeat'}.json` });
   return {
     kind,
-    model: { name: m.name, file: label, sha256 },
+    model: { name: m.name, file: label, sha256: checked.sha256 },
     detect: (image, opts = {}) => (kind === 'alike' ? detectAlike(checked, image, opts) : detectXfeat(checked, image, opts)),
     dispose: () => checked.session.release(),
   };
