@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM, CHROMIUM_FLAGS } from './tests/chromium.ts';
@@ -8,6 +9,10 @@ import { CHROMIUM, CHROMIUM_FLAGS } from './tests/chromium.ts';
 // here downloads a browser.
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: on CI's 2 cores that is one, and the
+    // whole suite ran one file at a time while most unit files (SfM, matching, the CPU references)
+    // use a single core. Two files at a time there; the end-to-end files still run one by one.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {

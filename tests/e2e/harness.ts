@@ -79,3 +79,46 @@ export async function openWithTestHooks(outDir: string): Promise<{ page: Page; p
     throw e;
   }
 }
+
+/** What launchApp gives a test file: the served build, a browser on it, and one page. */
+export interface LaunchedApp {
+  baseUrl: string;
+  browser: Browser;
+  page: Page;
+  /** Views of the default bundled scene (thumbnails to wait for). */
+  viewCount: number;
+  pageErrors: string[];
+  consoleErrors: string[];
+  /** Shuts the browser and the server and removes the build. */
+  close: () => Promise<void>;
+}
+
+/**
+ * The built app served from `outDir`, headless Chromium with the GPU flags, and one 1280x800 page
+ * (downloads accepted) whose page and console errors are collected: the beforeAll of a test file
+ * that drives the default scene. The page is not opened yet.
+ */
+export async function launchApp(outDir: string): Promise<LaunchedApp> {
+  requireChromium();
+  const { folder } = await defaultSceneFolder();
+  const viewCount = (JSON.parse(await readFile(resolve(folder, 'scene.json'), 'utf8')) as { views: unknown[] }).views.length;
+  const { server, baseUrl } = await buildAndPreview(outDir);
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await server.close();
+    await rm(outDir, { recursive: true, force: true });
+  };
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const pageErrors: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    return { baseUrl, browser, page, viewCount, pageErrors, consoleErrors, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -7,43 +7,31 @@
  * the switch's cost line gives the measured time per repair round. Nothing here asserts a time.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, GPU_FLAGS, QUIET_FLAGS } from '../chromium.ts';
 import { tinyRepairModelBytes } from '../recon/prior/tinyRepairModel.ts';
-import { buildAndPreview, defaultSceneFolder, requireChromium, ROOT, SHOTS } from './harness.ts';
+import { launchApp, ROOT, SHOTS, type LaunchedApp } from './harness.ts';
 
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-prior-dist');
 /** The default schedule repairs at half the run and uses it 10 steps later: 30 steps see it. */
 const STEPS = 30;
 
-let server: PreviewServer | undefined;
-let browser: Browser | undefined;
+let app: LaunchedApp | undefined;
 let page: Page;
 let baseUrl: string;
 let viewCount: number;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  requireChromium();
-  const { folder } = await defaultSceneFolder();
-  viewCount = (JSON.parse(await readFile(resolve(folder, 'scene.json'), 'utf8')) as { views: unknown[] }).views.length;
-  ({ server, baseUrl } = await buildAndPreview(OUT_DIR));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...GPU_FLAGS, ...QUIET_FLAGS] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  app = await launchApp(OUT_DIR);
+  ({ page, baseUrl, viewCount, pageErrors } = app);
   // onnxruntime logs its WebGPU kernel failure on SwiftShader before the model falls back to wasm.
   page.on('console', (m) => m.type() === 'error' && console.log(`[page error] ${m.text()}`));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await rm(OUT_DIR, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 /** Pixel sums of a canvas, to tell two images apart and an image from a blank one. */
 async function canvasPixels(testId: string): Promise<number[]> {

@@ -8,47 +8,32 @@
  * Software WebGPU is slow (a few hundred ms per step at 100x75 with ~3000 splats), so runs are
  * short; nothing here asserts a time.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../src/recon/train/qualityPresets.ts';
-import { CHROMIUM, GPU_FLAGS, QUIET_FLAGS } from '../chromium.ts';
-import { buildAndPreview, defaultSceneFolder, requireChromium, ROOT, SHOTS } from './harness.ts';
+import { CHROMIUM, QUIET_FLAGS } from '../chromium.ts';
+import { launchApp, ROOT, SHOTS, type LaunchedApp } from './harness.ts';
 
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-train-dist');
 /** Short enough for SwiftShader, long enough to see several progress reports. */
 const STEPS = 16;
 
-let server: PreviewServer | undefined;
-let browser: Browser | undefined;
+let app: LaunchedApp | undefined;
 let page: Page;
 let baseUrl: string;
 let viewCount: number;
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
+let pageErrors: string[];
+let consoleErrors: string[];
 
 beforeAll(async () => {
-  requireChromium();
-  const { folder } = await defaultSceneFolder();
-  viewCount = (JSON.parse(await readFile(resolve(folder, 'scene.json'), 'utf8')) as { views: unknown[] }).views.length;
-  ({ server, baseUrl } = await buildAndPreview(OUT_DIR));
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...GPU_FLAGS, ...QUIET_FLAGS] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
+  app = await launchApp(OUT_DIR);
+  ({ page, baseUrl, viewCount, pageErrors, consoleErrors } = app);
   await mkdir(SHOTS, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await rm(OUT_DIR, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 // ---- helpers ------------------------------------------------------------------------------
 

@@ -5,20 +5,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { DROPPED_LOGIT } from '../../src/gpu/train/dropoutReference.ts';
-import { fsSource } from '../../src/node/fsFileSource.ts';
-import { loadScene, type LoadedScene } from '../../src/io/sceneFolder.ts';
-import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';
+import type { LoadedScene } from '../../src/io/sceneFolder.ts';
+import type { PreparedSplit } from '../../src/recon/prepareViews.ts';
 import { isCloudFinite, trainGaussians } from '../../src/recon/train/trainer.ts';
-import { testGpu } from '../gpu/gpuTestDevice.ts';
+import { tinyPebblesSplit } from './tinyPebbles.ts';
 
 let device: GPUDevice;
 let scene: LoadedScene;
 let split: PreparedSplit;
 
 beforeAll(async () => {
-  device = (await testGpu()).device;
-  scene = await loadScene(fsSource('scenes/pebbles'));
-  split = prepareSplit(scene, '3', { width: 64, height: 48 });
+  ({ device, scene, split } = await tinyPebblesSplit());
 }, 60_000);
 
 describe('trainGaussians with dropout', () => {

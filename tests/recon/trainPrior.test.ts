@@ -9,16 +9,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RGBAImage } from '../../src/core/image.ts';
-import { fsSource } from '../../src/node/fsFileSource.ts';
-import { loadScene, type LoadedScene } from '../../src/io/sceneFolder.ts';
-import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';
+import type { LoadedScene } from '../../src/io/sceneFolder.ts';
+import type { PreparedSplit } from '../../src/recon/prepareViews.ts';
 import { createRepairer, type RepairFn, type RepairRequest } from '../../src/recon/prior/repair.ts';
 import { loadRepairModel, REPAIR_PRIOR_MANIFEST, type RepairModel } from '../../src/recon/prior/repairModel.ts';
 import { renderCloudViews } from '../../src/recon/renderViews.ts';
 import type { RepairRound } from '../../src/recon/train/repairStage.ts';
 import type { TrainCheckpoint } from '../../src/recon/train/checkpoint.ts';
 import { isCloudFinite, trainGaussians } from '../../src/recon/train/trainer.ts';
-import { testGpu } from '../gpu/gpuTestDevice.ts';
+import { tinyPebblesSplit } from './tinyPebbles.ts';
 import { tinyRepairModelBytes } from './prior/tinyRepairModel.ts';
 
 let device: GPUDevice;
@@ -27,9 +26,7 @@ let split: PreparedSplit;
 let model: RepairModel;
 
 beforeAll(async () => {
-  device = (await testGpu()).device;
-  scene = await loadScene(fsSource('scenes/pebbles'));
-  split = prepareSplit(scene, '3', { width: 64, height: 48 });
+  ({ device, scene, split } = await tinyPebblesSplit());
   model = await loadRepairModel(tinyRepairModelBytes(), { manifest: { ...REPAIR_PRIOR_MANIFEST, sha256: null }, webgpu: false });
 }, 60_000);
 

@@ -8,23 +8,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isInputError } from '../../src/core/errors.ts';
 import { createRng } from '../../src/core/random.ts';
-import { fsSource } from '../../src/node/fsFileSource.ts';
-import { loadScene, type LoadedScene } from '../../src/io/sceneFolder.ts';
+import type { LoadedScene } from '../../src/io/sceneFolder.ts';
 import { scoreView } from '../../src/recon/evaluate/scoreView.ts';
-import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';
+import type { PreparedSplit } from '../../src/recon/prepareViews.ts';
 import { renderCloudViews } from '../../src/recon/renderViews.ts';
 import { checkpointGap, replayTrainRng, type TrainCheckpoint } from '../../src/recon/train/checkpoint.ts';
 import { trainGaussians } from '../../src/recon/train/trainer.ts';
-import { testGpu } from '../gpu/gpuTestDevice.ts';
+import { tinyPebblesSplit } from './tinyPebbles.ts';
 
 let device: GPUDevice;
 let scene: LoadedScene;
 let split: PreparedSplit;
 
 beforeAll(async () => {
-  device = (await testGpu()).device;
-  scene = await loadScene(fsSource('scenes/pebbles'));
-  split = prepareSplit(scene, '3', { width: 64, height: 48 });
+  ({ device, scene, split } = await tinyPebblesSplit());
 }, 60_000);
 
 async function meanPsnr(cloud: Parameters<typeof renderCloudViews>[1]): Promise<number> {

@@ -72,5 +72,5 @@ describe('object-centred start for a photo the matches cannot place', () => {
       }
     });
     expect(withStart.log.some((l) => l.startsWith('object-centred start placed'))).toBe(true);
-  }, 120_000);
+  }, 240_000);
 });

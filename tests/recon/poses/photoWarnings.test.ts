@@ -62,9 +62,9 @@ describe('photo warnings', () => {
 
   it('a good set of neighbouring views: no warning', async () => {
     expect(await warn(shots)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
-  it('names the same shot twice, a blurred photo and a photo of something else, each with what to do', { timeout: 120_000 }, async () => {
+  it('names the same shot twice, a blurred photo and a photo of something else, each with what to do', { timeout: 240_000 }, async () => {
     const images = [shots[0], shots[1], shots[2], shots[1], blurred(shots[3], 3), noise(400, 300, 7)];
     const w = await warn(images);
     const by = (kind: string) => w.filter((x) => x.kind === kind);
