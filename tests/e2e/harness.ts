@@ -57,20 +57,10 @@ export async function buildAndPreview(outDir: string): Promise<{ server: Preview
  * into `pageErrors`. `close` shuts the browser and the server and removes the build.
  */
 export async function openWithTestHooks(outDir: string): Promise<{ page: Page; pageErrors: string[]; close: () => Promise<void> }> {
-  requireChromium();
-  const { server, baseUrl } = await buildAndPreview(outDir);
-  let browser: Browser | undefined;
-  const close = async () => {
-    await browser?.close();
-    await server.close();
-    await rm(outDir, { recursive: true, force: true });
-  };
+  const app = await launchApp(outDir);
+  const { page, pageErrors, close } = app;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${baseUrl}?test-hooks`);
+    await page.goto(`${app.baseUrl}?test-hooks`);
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
     await page.waitForFunction(() => 'sparseSplatTest' in window);
     return { page, pageErrors, close };
