@@ -8,7 +8,8 @@
  * Structure of arrays; N splats, K = (shDegree + 1)^2 SH coefficients per colour channel.
  */
 
-import { CLOUD_ARRAY_KEYS, cloudArrayLengths, type CloudArrays } from './cloud/arrays.ts';
+import { CLOUD_ARRAY_KEYS, cloudArrayLengths, cloudArrayStrides, type CloudArrays } from './cloud/arrays.ts';
+import { sigmoid } from './cloud/activations.ts';
 
 export interface GaussianCloud extends CloudArrays<Float32Array> {
   count: number;
@@ -32,6 +33,27 @@ export function allocateCloud(count: number, shDegree: number): GaussianCloud {
     opacityLogits: new Float32Array(L.opacityLogits),
     sh: new Float32Array(L.sh),
   };
+}
+
+/** The splats `indices` of `cloud`, in that order, as a new cloud (its flags kept). */
+export function selectSplats(cloud: GaussianCloud, indices: ArrayLike<number>): GaussianCloud {
+  const n = indices.length;
+  const out = allocateCloud(n, cloud.shDegree);
+  if (cloud.antialiased) out.antialiased = true;
+  const strides = cloudArrayStrides(cloud.shDegree);
+  for (const key of CLOUD_ARRAY_KEYS) {
+    const per = strides[key], src = cloud[key], dst = out[key];
+    // Element loops: subarray() per splat allocates, which dominates at 10^5-10^6 splats.
+    for (let j = 0; j < n; j++) for (let k = 0, from = per * indices[j], to = per * j; k < per; k++) dst[to + k] = src[from + k];
+  }
+  return out;
+}
+
+/** Indices of the splats at least `minOpacity` opaque (sigmoid of the logit; NaN counts as kept). */
+export function splatsAtLeastOpaque(cloud: GaussianCloud, minOpacity: number): Uint32Array {
+  const keep: number[] = [];
+  for (let i = 0; i < cloud.count; i++) if (!(sigmoid(cloud.opacityLogits[i]) < minOpacity)) keep.push(i);
+  return Uint32Array.from(keep);
 }
 
 /**

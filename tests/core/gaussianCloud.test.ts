@@ -134,3 +134,28 @@ describe('seeded Rng', () => {
     expect([r(), r()]).toEqual([0.6270739405881613, 0.002735721180215478]);
   });
 });
+
+describe('selectSplats and splatsAtLeastOpaque', () => {
+  it('picks splats in the order given, every array and the flag; the opacity test keeps NaN', async () => {
+    const { allocateCloud, selectSplats, splatsAtLeastOpaque, logit } = await import('../../src/core/gaussianCloud.ts');
+    const c = allocateCloud(4, 1);
+    c.antialiased = true;
+    for (let i = 0; i < 4; i++) {
+      c.means.set([i, 10 + i, 20 + i], 3 * i);
+      c.logScales.set([-i, -i, -i], 3 * i);
+      c.quats.set([1, i, 0, 0], 4 * i);
+      c.sh.set(Array.from({ length: 12 }, (_, k) => 100 * i + k), 12 * i);
+    }
+    c.opacityLogits.set([logit(0.5), logit(0.01), Number.NaN, logit(0.03)]);
+    const kept = splatsAtLeastOpaque(c, 0.02);
+    expect([...kept]).toEqual([0, 2, 3]);
+    const s = selectSplats(c, [3, 0]);
+    expect(s.count).toBe(2);
+    expect(s.antialiased).toBe(true);
+    expect([...s.means]).toEqual([3, 13, 23, 0, 10, 20]);
+    expect([...s.quats]).toEqual([1, 3, 0, 0, 1, 0, 0, 0]);
+    expect(s.sh[0]).toBe(300);
+    expect(s.sh[12]).toBe(0);
+    expect(s.opacityLogits[0]).toBeCloseTo(logit(0.03), 6);
+  });
+});

@@ -94,6 +94,25 @@ describe('trainGaussians', () => {
     expect(r.cloud.count).toBe(away.count);
   }, 60_000);
 
+  it('finalPrune leaves out the splats under its opacity when the run ends, and keeps the cloud when none would stay', async () => {
+    const start = await trainGaussians(device, split.train, { ...small, iterations: 0, bounds: scene.manifest.bounds });
+    // Every other splat nearly transparent (0.7%), the rest half opaque: a few steps move neither
+    // across 6/255 (Adam moves a logit ~0.025 a step).
+    const mixed = { ...start.cloud, opacityLogits: start.cloud.opacityLogits.map((_, i) => (i % 2 ? -5 : 0)) };
+    const opaque = Math.ceil(mixed.count / 2);
+    const common = { ...small, iterations: 3, initialCloud: mixed, bounds: scene.manifest.bounds, densify: false, dropout: 0 };
+    const kept = await trainGaussians(device, split.train, { ...common, finalPrune: 6 / 255 });
+    expect(kept.faults).toEqual([]);
+    expect(kept.cloud.count).toBe(opaque);
+    expect(Math.min(...kept.cloud.opacityLogits)).toBeGreaterThan(-1);
+    const off = await trainGaussians(device, split.train, common);
+    expect(off.cloud.count).toBe(mixed.count);
+    const faint = { ...mixed, opacityLogits: mixed.opacityLogits.map(() => -5) };
+    const all = await trainGaussians(device, split.train, { ...common, initialCloud: faint, finalPrune: 6 / 255 });
+    expect(all.cloud.count).toBe(faint.count);
+    expect(all.faults.join(' ')).toMatch(/final prune: no splat is 6\.0\/255 opaque or more; kept them all/);
+  }, 60_000);
+
   it('refuses bad input with InputError: an empty mask, views of two sizes, no masks for the hull start', async () => {
     const empty: TrainView[] = split.train.map((v, i) => (i === 1 ? { ...v, mask: new Uint8Array(v.mask!.length) } : v));
     await expect(trainGaussians(device, empty, small)).rejects.toSatisfy((e: unknown) => isInputError(e) && /mask is empty/.test((e as Error).message));

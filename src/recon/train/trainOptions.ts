@@ -82,6 +82,12 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'choice', flag: 'densify-schedule', default: 'scaled-3dgs', choices: ['scaled-3dgs', 'short-run', 'frequent'],
     doc: 'when to densify and reset opacities: scaled-3dgs (3DGS\'s schedule stretched to the run: densify every 100 steps, reset opacities every iters/10, at least 200 apart), short-run (densify every iters/20 steps, resets 3000 steps apart as in 3DGS, so none in a short run) or frequent (short-run\'s densification, scaled-3dgs\'s resets)',
   },
+  finalPrune: {
+    // Found by bench:codec (issue 13): SOG's floor(255 * opacity) raised held-out PSNR by dropping
+    // the faint splats of sparse-view clouds, which are haze and floaters on new views.
+    kind: 'number', flag: 'final-prune', default: 0, min: 0, max: 0.5,
+    doc: 'when the run ends, leave out splats less opaque than this (e.g. 0.0235 = 6/255: faint splats are haze and floaters on new views; 0: off)',
+  },
   densify: { kind: 'boolean', flag: 'densify', default: true, doc: 'densify, prune and reset opacities on the schedule (src/recon/train/schedule.ts)' },
   hullPrune: { kind: 'boolean', flag: 'hull-prune', default: true, doc: 'prune splats outside the visual hull at densification steps (needs masks)' },
   floaterEvery: {

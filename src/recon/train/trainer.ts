@@ -31,7 +31,7 @@
  */
 import { cameraCenter, type Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
-import type { GaussianCloud } from '../../core/gaussianCloud.ts';
+import { selectSplats, splatsAtLeastOpaque, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
@@ -451,7 +451,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     }
     await settle(await readDirect());
     const final = await rasterizer.readCloud();
-    if (isCloudFinite(final)) cloud = final;
+    if (isCloudFinite(final)) cloud = pruneFaint(final, o.finalPrune, faults);
     else {
       faults.push('final cloud had non-finite values; returned the last good cloud');
       cloud = lastGood;
@@ -478,6 +478,18 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     history, bounds, hull, stopped, faults, ...(refiner ? { cameras: refiner.cameras() } : {}),
     ...(prior ? { priorRounds: prior.rounds.map((r) => ({ step: r.step, repairMs: r.repairMs, waitMs: r.waitMs })) } : {}),
   };
+}
+
+/** The cloud without splats under `minOpacity` (the finalPrune option); all of it if none would stay. */
+function pruneFaint(cloud: GaussianCloud, minOpacity: number, faults: string[]): GaussianCloud {
+  if (!(minOpacity > 0)) return cloud;
+  const kept = splatsAtLeastOpaque(cloud, minOpacity);
+  if (kept.length === cloud.count) return cloud;
+  if (kept.length === 0) {
+    faults.push(`final prune: no splat is ${(255 * minOpacity).toFixed(1)}/255 opaque or more; kept them all`);
+    return cloud;
+  }
+  return selectSplats(cloud, kept);
 }
 
 function shuffle(a: number[], rng: { uniform(): number }): number[] {
