@@ -1,7 +1,7 @@
 /**
  * npm run bench:quality [-- --iters N --downscale K --only name,name --splits 3,9 --rows levers|ablation
- *                          --methods name,name --lpips-model f --prior model.onnx [--prior-manifest m.json]
- *                          --out file.md]
+ *                          --methods name,name --final-prune P --lpips-model f --prior model.onnx
+ *                          [--prior-manifest m.json] --out file.md]
  *
  * Reconstruction quality the way the sparse-view papers report it: for every generated scene
  * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
@@ -12,7 +12,8 @@
  * / SSIM / LPIPS for DTU and the generated scenes, full-image for lego and fern) and print one
  * markdown table (methods x scene/views), also written to --out (default out/bench-quality.md).
  * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow);
- * --splits keeps those view counts only. Scenes without masks (fern) cannot start from the hull:
+ * --splits keeps those view counts only. --final-prune P sets the trainer's finalPrune for every row
+ * that does not set it itself (e.g. "quality best" with it: the defaults plus the prune). Scenes without masks (fern) cannot start from the hull:
  * their rows start from random points unless the row sets `init`.
  * --prior model.onnx adds the "+ repair prior" row (issue 15): the default levers with the learned
  * repair prior on, the model checked against models/repair-prior.json (or --prior-manifest for
@@ -41,8 +42,8 @@ import { paperTable, type CellResult } from './paperTable.ts';
 import { qualityCases } from './qualityCases.ts';
 import { qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
 
-/** Training flags the bench takes: the steps, and the repair prior's schedule (only its row turns the prior on). */
-const BENCH_FLAGS = ['iterations', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews'] as const;
+/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it) and the repair prior's schedule (only its row turns the prior on). */
+const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews'] as const;
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), [...trainFlagNames(BENCH_FLAGS), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'out']);
