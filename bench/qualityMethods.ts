@@ -46,7 +46,7 @@ export const LEVERS: readonly { label: string; on: Partial<TrainOptions>; off: P
   { label: 'scale reg. 0.01', on: { scaleReg: 0.01 }, off: { scaleReg: 0 } },
   { label: 'opacity reg. 0.01', on: { opacityReg: 0.01 }, off: { opacityReg: 0 } },
   { label: 'anisotropy reg. 0.1', on: { anisoReg: 0.1 }, off: { anisoReg: 0 } },
-  { label: 'final prune 6/255', on: { finalPrune: 6 / 255 }, off: { finalPrune: 0 } },
+  { label: 'final prune 0.0235', on: { finalPrune: 0.0235 }, off: { finalPrune: 0 } },
 ];
 
 const isOn = (key: RegulariserKey) => {

@@ -90,6 +90,7 @@ export function QualityFields({ levers, disabled, plainMs, onLevers, prior }: Pr
         <FloatField label="Scale reg." spec={TRAIN_OPTION_SPECS.scaleReg} value={levers.scaleReg} disabled={disabled} testId="train-scale-reg" onValue={(v) => set('scaleReg', v)} />
         <FloatField label="Opacity reg." spec={TRAIN_OPTION_SPECS.opacityReg} value={levers.opacityReg} disabled={disabled} testId="train-opacity-reg" onValue={(v) => set('opacityReg', v)} />
         <FloatField label="Anisotropy reg." spec={TRAIN_OPTION_SPECS.anisoReg} value={levers.anisoReg} disabled={disabled} testId="train-aniso-reg" onValue={(v) => set('anisoReg', v)} />
+        <FloatField label="Final prune" spec={TRAIN_OPTION_SPECS.finalPrune} value={levers.finalPrune} disabled={disabled} testId="train-final-prune" onValue={(v) => set('finalPrune', v)} />
         <RepairPriorField prior={prior} disabled={disabled} />
       </details>
     </>

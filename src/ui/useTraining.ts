@@ -270,7 +270,8 @@ export function useTraining(
   const start = useCallback(async (resume?: ResumeRequest) => {
     if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
     // A kept session's settings over the defaults: one written before a setting existed lacks it.
-    const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers } } : settings;
+    // A session stored before a lever existed trained without it: finalPrune 0 unless it says.
+    const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers, finalPrune: resume.settings.levers?.finalPrune ?? 0 } } : settings;
     if (resume) setSettings(chosen);
     let s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
     const guessed = refinementRef.current?.guessed ?? [];

@@ -44,7 +44,7 @@ describe('densification without masks, 600 steps', () => {
   it('short-run schedule: the cloud grows and training PSNR never collapses; the stretched 3DGS schedule shows both symptoms', async () => {
     const common = {
       init: 'random' as const, initSplats: 400, iterations: 600, progressEvery: 20, seed: 2,
-      bounds: scene.manifest.bounds, background: [1, 1, 1] as const, dropout: 0,
+      bounds: scene.manifest.bounds, background: [1, 1, 1] as const, dropout: 0, finalPrune: 0,
     };
     const now = await trainGaussians(device, views, { ...common, densifySchedule: 'short-run' });
     const old = await trainGaussians(device, views, { ...common, densifySchedule: 'scaled-3dgs' });

@@ -44,6 +44,8 @@ const sessionFile = z.object({
         .object({
           densifySchedule: z.enum(['scaled-3dgs', 'short-run', 'frequent']), dropout: z.number().min(0).max(0.9),
           scaleReg: z.number().min(0).max(100), opacityReg: z.number().min(0).max(100), anisoReg: z.number().min(0).max(100),
+          // Sessions written before the final prune trained without it.
+          finalPrune: z.number().min(0).max(0.5).default(0),
         })
         .default(QUALITY_PRESETS[DEFAULT_QUALITY].levers),
     }),
