@@ -15,6 +15,7 @@ import type { Camera, Vec3 } from '../../core/camera.ts';
 import { projectPoint } from '../../core/camera.ts';
 import { bundleAdjust, type Observation } from './bundleAdjust.ts';
 import { ransacPnp, type PnpResult } from './pnp.ts';
+import { ransacPnpKnownRotation } from './pnpKnownRotation.ts';
 import type { Features } from './features/types.ts';
 import type { SfmPoint } from './incrementalSfm.ts';
 
@@ -116,11 +117,27 @@ export function matchToPoints(
   return [...claim].map(([keypoint, c]) => ({ point: c.point, keypoint }));
 }
 
+/**
+ * PnP on 2D-3D matches: the 6-point DLT in RANSAC, and, from the guess's rotation, the
+ * known-rotation RANSAC (2-point translation, then all six degrees of freedom refined) at a wide
+ * threshold narrowed in steps to the final one, each step starting from the last one's rotation;
+ * the one with more inliers. The DLT alone fails on the few, nearly planar points a view at the end
+ * of an arc shares with the rest (./pnpKnownRotation.ts says why).
+ */
 function pnpOn(features: readonly Features[], v: number, intr: Camera, points: readonly SfmPoint[], m: { point: number; keypoint: number }[], opt: GuidedOptions): PnpResult | null {
   if (m.length < 6) return null;
   const X = new Float64Array(m.flatMap((c) => points[c.point].X));
   const x = new Float64Array(m.flatMap((c) => [features[v].keypoints[2 * c.keypoint], features[v].keypoints[2 * c.keypoint + 1]]));
-  return ransacPnp(X, x, intr, { thresholdPx: opt.thresholdPx, seed: opt.seed, maxIterations: 5000 });
+  let best = ransacPnp(X, x, intr, { thresholdPx: opt.thresholdPx, seed: opt.seed, maxIterations: 5000 });
+  let R = intr.R;
+  let known: PnpResult | null = null;
+  for (const k of [8, 3, 1]) {
+    known = ransacPnpKnownRotation(X, x, intr, R, { thresholdPx: k * opt.thresholdPx, seed: opt.seed });
+    if (!known) break;
+    R = known.R;
+  }
+  if (known && known.inlierCount > (best?.inlierCount ?? 0)) best = known;
+  return best;
 }
 
 /** Places view `v` from its guess camera (intrinsics taken from it) against the points, or null. */
