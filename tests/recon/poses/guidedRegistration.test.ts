@@ -19,11 +19,12 @@ function unit(v: Float32Array): Float32Array {
  * "registered" (their observations form the tracks); view 3 has the points' keypoints plus as
  * many distractors with random descriptors, and its guess is off by `offDeg` in rotation.
  */
-function scene(seed: number, offDeg: number) {
+function scene(seed: number, offDeg: number, count = 150, flat = false) {
   const rng = mulberry32(seed);
   const noise = gaussian(rng);
   const cams = ringCameras(4, 4, 60);
-  const X = randomPoints(rng, 150, 1);
+  // flat: a thin slab seen almost face-on, small in the frame (a label on a box).
+  const X = randomPoints(rng, count, flat ? 0.4 : 1).map((p) => (flat ? [p[0], p[1], 0.02 * p[2]] as typeof p : p));
   const desc = X.map(() => unit(Float32Array.from({ length: DIM }, () => noise())));
   const features: Features[] = cams.map((cam, v) => {
     const kps: number[] = [], ds: number[] = [];
@@ -32,7 +33,7 @@ function scene(seed: number, offDeg: number) {
       kps.push(u, w);
       ds.push(...unit(desc[i].map((d) => d + 0.15 * noise())));
     });
-    if (v === 3) for (let k = 0; k < 150; k++) { kps.push(rng() * cam.width, rng() * cam.height); ds.push(...unit(Float32Array.from({ length: DIM }, () => noise()))); }
+    if (v === 3) for (let k = 0; k < count; k++) { kps.push(rng() * cam.width, rng() * cam.height); ds.push(...unit(Float32Array.from({ length: DIM }, () => noise()))); }
     return { width: cam.width, height: cam.height, keypoints: Float32Array.from(kps), scores: new Float32Array(kps.length / 2), descriptors: Float32Array.from(ds), dim: DIM, kind: 'float' };
   });
   // Points as SfM would give them: observed by views 0-2, keypoint index = point index.
@@ -71,12 +72,22 @@ describe('guided registration', () => {
     const s = scene(7, 2);
     // A distractor with point 0's own descriptor, far from its projection.
     const f = s.features[3];
-    const k = 150; // first distractor
+    const k = s.points.length; // first distractor
     f.descriptors.set(f.descriptors.subarray(0, DIM), k * DIM);
     const near = matchToPoints(s.features, 3, s.guess, s.points, 40, 0.95);
     expect(near.find((m) => m.point === 0)?.keypoint).toBe(0);
     const anywhere = matchToPoints(s.features, 3, s.guess, s.points, Infinity, 0.95);
     expect(anywhere.find((m) => m.point === 0)).toBeUndefined(); // two equal candidates: the ratio test drops it
+  });
+
+  it('few nearly planar points small in the frame, guess 8 degrees off: placed within a degree', () => {
+    const s = scene(11, 8, 30, true);
+    const g = registerGuided(s.features, 3, s.guess, s.points)!;
+    expect(g).not.toBeNull();
+    const err = radToDeg(rotationAngleBetween(g.camera.R, s.cams[3].R));
+    console.log(`guided, 30 flat points: ${g.matches.length} inliers, rotation error ${err.toFixed(3)} deg`);
+    expect(err).toBeLessThan(1);
+    expect(g.matches.length).toBeGreaterThanOrEqual(25);
   });
 
   it('no view is placed from descriptors that match nothing', () => {
