@@ -8,7 +8,7 @@
  * (R, t) takes view-1 camera coordinates to view-2 camera coordinates (view 1 is [I | 0]).
  */
 import type { Mat3, Vec3 } from '../../core/camera.ts';
-import { cross, mat3Det, mat3Mul, mat3Transpose } from '../../core/camera.ts';
+import { cross, mat3Det, mat3Mul, mat3Transpose, normalize, rotationFromAxisAngle } from '../../core/camera.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { nullVector, svd } from './linalg.ts';
 import { drawSample, ransacIterations } from './ransac.ts';
@@ -118,7 +118,11 @@ export function ransacEssential(x1: ArrayLike<number>, x2: ArrayLike<number>, op
     for (let k = 0; k < 4 && cur.inlierCount >= 8; k++) {
       const idx: number[] = [];
       cur.inliers.forEach((m, i) => { if (m) idx.push(i); });
-      const E = essentialEightPoint(x1, x2, idx);
+      // The linear fit minimises an algebraic error that, over a narrow field of view (an object
+      // in the middle of the frame), lands degrees from the Sampson optimum: measured on DTU
+      // scan37's 025-022 pair, the 8-point E of all 173 true matches fitted none of them within
+      // 2 px. Refining (R, t) on the Sampson error puts it back.
+      const E = refineEssential(essentialEightPoint(x1, x2, idx), x1, x2, idx);
       const count = score(E, mask);
       if (count < cur.inlierCount) break;
       const grew = count > cur.inlierCount;
@@ -127,6 +131,98 @@ export function ransacEssential(x1: ArrayLike<number>, x2: ArrayLike<number>, op
     }
     return cur;
   }
+}
+
+/** Signed Sampson distance (normalised units) of correspondence i to E. */
+function sampsonSigned(E: ArrayLike<number>, x1: ArrayLike<number>, x2: ArrayLike<number>, i: number): number {
+  const a = x1[2 * i], b = x1[2 * i + 1], c = x2[2 * i], d = x2[2 * i + 1];
+  const e0 = E[0] * a + E[1] * b + E[2], e1 = E[3] * a + E[4] * b + E[5], e2 = E[6] * a + E[7] * b + E[8];
+  const f0 = E[0] * c + E[3] * d + E[6], f1 = E[1] * c + E[4] * d + E[7];
+  const den = e0 * e0 + e1 * e1 + f0 * f0 + f1 * f1;
+  return den > 0 ? (c * e0 + d * e1 + e2) / Math.sqrt(den) : 0;
+}
+
+const essentialOf = (R: Mat3, t: Vec3): Mat3 => mat3Mul([0, -t[2], t[1], t[2], 0, -t[0], -t[1], t[0], 0], R);
+
+/**
+ * Levenberg-Marquardt on the Sampson distances of correspondences `idx` over (R, t) (5 degrees of
+ * freedom: a rotation step and a step of the unit t in its tangent plane; numeric Jacobian), from
+ * the decomposition of E that puts most of them in front. Returns [t]x R.
+ */
+export function refineEssential(E: Mat3, x1: ArrayLike<number>, x2: ArrayLike<number>, idx: readonly number[], iterations = 10): Mat3 {
+  if (idx.length < 6) return E;
+  const mask = new Uint8Array(x1.length / 2);
+  for (const i of idx) mask[i] = 1;
+  const start = recoverPose(E, x1, x2, mask);
+  let R = start.R, t = normalize(start.t);
+  const cost = (Rc: Mat3, tc: Vec3) => {
+    const Ec = essentialOf(Rc, tc);
+    let c = 0;
+    for (const i of idx) c += sampsonSigned(Ec, x1, x2, i) ** 2;
+    return c;
+  };
+  const step = (p: ArrayLike<number>, R0: Mat3, t0: Vec3): [Mat3, Vec3] => {
+    const b1 = normalize(cross(t0, Math.abs(t0[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0]));
+    const b2 = cross(t0, b1);
+    const Rn = mat3Mul(rotationFromAxisAngle([p[0], p[1], p[2]]), R0);
+    const tn = normalize([t0[0] + p[3] * b1[0] + p[4] * b2[0], t0[1] + p[3] * b1[1] + p[4] * b2[1], t0[2] + p[3] * b1[2] + p[4] * b2[2]]);
+    return [Rn, tn];
+  };
+  let current = cost(R, t);
+  let lambda = 1e-3;
+  const h = 1e-6;
+  for (let it = 0; it < iterations; it++) {
+    const E0 = essentialOf(R, t);
+    const r0 = idx.map((i) => sampsonSigned(E0, x1, x2, i));
+    const J: number[][] = [];
+    for (let k = 0; k < 5; k++) {
+      const p = [0, 0, 0, 0, 0];
+      p[k] = h;
+      const [Rk, tk] = step(p, R, t);
+      const Ek = essentialOf(Rk, tk);
+      J.push(idx.map((i, j) => (sampsonSigned(Ek, x1, x2, i) - r0[j]) / h));
+    }
+    const A = new Float64Array(25), g = new Float64Array(5);
+    for (let a = 0; a < 5; a++) {
+      for (let b = 0; b < 5; b++) { let sum = 0; for (let j = 0; j < idx.length; j++) sum += J[a][j] * J[b][j]; A[a * 5 + b] = sum; }
+      let sum = 0; for (let j = 0; j < idx.length; j++) sum += J[a][j] * r0[j]; g[a] = -sum;
+    }
+    let improved = false;
+    for (let tries = 0; tries < 6 && !improved; tries++) {
+      const M = Float64Array.from(A);
+      for (let a = 0; a < 5; a++) M[a * 5 + a] += lambda * (A[a * 5 + a] + 1e-12);
+      const p = solve5(M, g);
+      if (!p) { lambda *= 10; continue; }
+      const [Rn, tn] = step(p, R, t);
+      const c = cost(Rn, tn);
+      if (c < current) { R = Rn; t = tn; improved = current - c > 1e-12 * current; current = c; lambda = Math.max(1e-7, lambda / 10); if (!improved) return essentialOf(R, t); improved = true; }
+      else lambda *= 10;
+    }
+    if (!improved) break;
+  }
+  return essentialOf(R, t);
+}
+
+/** Gaussian elimination with partial pivoting on a 5x5 system; null when singular. */
+function solve5(M: Float64Array, b: Float64Array): Float64Array | null {
+  const n = 5, a = Float64Array.from(M), x = Float64Array.from(b);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[piv * n + c])) piv = r;
+    if (!(Math.abs(a[piv * n + c]) > 1e-300)) return null;
+    if (piv !== c) { for (let k = 0; k < n; k++) [a[c * n + k], a[piv * n + k]] = [a[piv * n + k], a[c * n + k]]; [x[c], x[piv]] = [x[piv], x[c]]; }
+    for (let r = c + 1; r < n; r++) {
+      const f = a[r * n + c] / a[c * n + c];
+      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = x[r];
+    for (let k = r + 1; k < n; k++) sum -= a[r * n + k] * x[k];
+    x[r] = sum / a[r * n + r];
+  }
+  return x;
 }
 
 /** The four (R, t) with [t]x R ~ E: R in {U W V^T, U W^T V^T}, t = +-u3 (unit length). */

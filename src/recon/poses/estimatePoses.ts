@@ -13,9 +13,10 @@
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
+import { adjustWithNewViews, registerGuided } from './guidedRegistration.ts';
 import { placeWithObjectCentredStart } from './objectCentred.ts';
 import { photoWarnings, type PhotoWarning } from './photoWarnings.ts';
-import { incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
+import { DEFAULT_SFM_OPTIONS, incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
 import { dilateMask, nearestMask } from './features/keypoints.ts';
 import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
 import { allPairs, matchFeatures } from './features/match.ts';
@@ -62,6 +63,12 @@ export interface EstimatePosesOptions {
    * start refined by silhouettes (./objectCentred.ts), marked source 'object-centred' (default true).
    */
   objectCentred?: boolean;
+  /**
+   * Views SfM left unplaced that have a guess (the object-centred start's) are matched to the
+   * reconstructed points around the guess's projections and placed by PnP when enough agree
+   * (./guidedRegistration.ts), then bundle-adjusted with the rest; source 'sfm' (default true).
+   */
+  guided?: boolean;
   /** The photos' names, for the warnings (default "photo 1", "photo 2", …). */
   names?: readonly string[];
   signal?: AbortSignal;
@@ -218,6 +225,35 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     views = views.map((v, i): PoseOutcome => (v.registered ? v : { registered: true, camera: placed.cameras[i], observations: 0, source: 'object-centred', sfmReason: v.reason }));
     log.push(`object-centred start placed ${placed.source.filter((s) => s === 'object-centred').length} view(s) SfM could not` +
       (placed.refinement ? `; silhouette consistency ${placed.refinement.before.iou.toFixed(3)} -> ${placed.refinement.after.iou.toFixed(3)}` : ''));
+    // Guided matching: each guessed view against the points the placed views reconstructed.
+    const sfmPlaced = sfm.views.filter((v) => v.registered).length;
+    if ((opts.guided ?? true) && sfmPlaced >= 2 && sfm.points.length >= 15) {
+      const extra: { view: number; point: number; keypoint: number }[] = [];
+      const cams: (Camera | null)[] = sfm.views.map((v) => (v.registered ? v.camera : null));
+      const guessed = new Set<number>();
+      for (let i = 0; i < views.length; i++) {
+        const out = views[i];
+        if (!out.registered || out.source !== 'object-centred') continue;
+        opts.signal?.throwIfAborted();
+        const g = registerGuided(features, i, out.camera, sfm.points, { thresholdPx: opts.sfm?.reprojectionThresholdPx ?? DEFAULT_SFM_OPTIONS.reprojectionThresholdPx, seed: 1 + i });
+        if (!g) { log.push(`guided matching: ${names[i]} not placed`); continue; }
+        cams[i] = g.camera;
+        guessed.add(i);
+        extra.push(...g.matches.map((m) => ({ view: i, ...m })));
+        log.push(`guided matching placed ${names[i]}: ${g.matches.length} PnP inliers of ${g.candidates} candidates (window ${g.windowPx} px), RMS ${g.rmsPx.toFixed(2)} px`);
+      }
+      if (guessed.size) {
+        const adj = adjustWithNewViews(features, cams, sfm.points, extra, (opts.sfm?.reprojectionThresholdPx ?? DEFAULT_SFM_OPTIONS.reprojectionThresholdPx) / 2);
+        log.push(`bundle adjustment with the guided views: RMS ${adj.rmsBefore.toFixed(2)} -> ${adj.rmsAfter.toFixed(2)} px`);
+        adj.points.forEach((X, j) => { sfm.points[j].X = X; });
+        views = views.map((v, i): PoseOutcome => {
+          const cam = adj.cameras[i];
+          if (!cam || !v.registered) return v;
+          const seenBy = guessed.has(i) ? extra.filter((e) => e.view === i).length : v.observations;
+          return { registered: true, camera: cam, observations: seenBy, source: 'sfm' };
+        });
+      }
+    }
   }
   opts.onProgress?.({ stage: 'sfm', done: 1, total: 1 });
   const t3 = now();

@@ -408,6 +408,10 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
       const known = ransacPnpKnownRotation(points, pixels, intr, prior.R, { thresholdPx: opt.reprojectionThresholdPx, seed: opt.seed + 15485863 * best });
       if (known && known.inlierCount > (pnp?.inlierCount ?? 0)) { pnp = known; need = prior.trusted ? pointsNeeded(best) : opt.minPnpPoints; }
     }
+    // The fewer points a trusted rotation allows are for a view that sees few, not for one whose
+    // many correspondences mostly disagree: measured on a 3-view wide-lens ring from a focal guess
+    // 2.6x too long, 7 of 57 placed a view 48 degrees off, and its low RMS won over the right focal.
+    if (pnp && pnp.inlierCount < opt.minPnpPoints && pnp.inlierCount < 0.5 * corr.length) need = opt.minPnpPoints;
     if (!pnp || pnp.inlierCount < need) {
       failedAt.set(best, { registered: cameras.size, reason: `PnP failed: ${pnp?.inlierCount ?? 0} inliers of ${corr.length} (need ${need})` });
       log.push(`view ${best}: ${failedAt.get(best)!.reason}`);

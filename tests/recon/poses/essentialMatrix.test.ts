@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Camera } from '../../../src/core/camera.ts';
 import { dot, lookAtCamera, mat3Mul, mat3MulVec, mat3Transpose, normalize, radToDeg, rotationAngleBetween } from '../../../src/core/camera.ts';
-import { decomposeEssential, recoverPose, ransacEssential, sampsonErrorSq } from '../../../src/recon/poses/essentialMatrix.ts';
+import { decomposeEssential, essentialEightPoint, recoverPose, ransacEssential, sampsonErrorSq } from '../../../src/recon/poses/essentialMatrix.ts';
 import { ransacIterations } from '../../../src/recon/poses/ransac.ts';
 import { gaussian, INTRINSICS, mulberry32, observe, randomPoints } from './synthetic.ts';
 
@@ -60,6 +60,35 @@ describe('essential matrix', () => {
     expect(tErr).toBeLessThan(1);
     expect(right / s.n).toBeGreaterThan(0.95);
     expect(pose.inFrontCount).toBeGreaterThan(0.95 * res.inlierCount);
+  });
+
+  it('an object small in the frame (narrow field of view): the pose is refined on the Sampson error, not left at the 8-point fit', () => {
+    // A 400x300 photo at f = 723 px (DTU's) of an object 0.3 across seen from 3 units: the matches
+    // cover about 70 px. The linear 8-point E of such matches sits degrees off; measured on DTU
+    // scan37's 025-022 pair, 2.5 degrees, fitting none of the 173 true matches within 2 px.
+    const intr = { fx: 723, fy: 723, cx: 200, cy: 150, width: 400, height: 300 };
+    const rng = mulberry32(21);
+    const noise = gaussian(rng);
+    const pts = randomPoints(rng, 150, 0.15);
+    const c1 = lookAtCamera([0, -0.8, -2.9], [0, 0, 0], [0, -1, 0], intr);
+    const c2 = lookAtCamera([1.9, -0.8, -2.2], [0, 0, 0], [0, -1, 0], intr);
+    const n = pts.length;
+    const x1 = new Float64Array(2 * n), x2 = new Float64Array(2 * n);
+    pts.forEach((X, i) => {
+      const p1 = observe(c1, X, 0.5, noise), p2 = observe(c2, X, 0.5, noise);
+      x1.set([(p1[0] - intr.cx) / intr.fx, (p1[1] - intr.cy) / intr.fy], 2 * i);
+      x2.set([(p2[0] - intr.cx) / intr.fx, (p2[1] - intr.cy) / intr.fy], 2 * i);
+    });
+    const truth = relativePose(c1, c2);
+    const all = Array.from({ length: n }, (_, i) => i);
+    const linear = recoverPose(essentialEightPoint(x1, x2, all), x1, x2);
+    const res = ransacEssential(x1, x2, { thresholdPx: 2, focal: intr.fx, seed: 3, maxIterations: 5000 })!;
+    const pose = recoverPose(res.E, x1, x2, res.inliers);
+    const linDeg = radToDeg(rotationAngleBetween(linear.R, truth.R)), deg = radToDeg(rotationAngleBetween(pose.R, truth.R));
+    console.log(`narrow view: 8-point on all ${n} matches ${linDeg.toFixed(2)} deg off; RANSAC with the Sampson refinement ${deg.toFixed(3)} deg off, ${res.inlierCount} inliers`);
+    expect(res.inlierCount).toBeGreaterThan(0.95 * n);
+    expect(deg).toBeLessThan(1);
+    expect(deg).toBeLessThan(0.6 * linDeg);
   });
 
   it('is reproducible with a seed', () => {
