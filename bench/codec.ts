@@ -1,7 +1,7 @@
 /**
  * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages 4 --entries 128
  *                        --datasets all|none --dataset-iters 500 --dataset-sh 3 --scene-dirs dir,dir
- *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --min-opacity 6/255
+ *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --min-opacity 6/255[,4/255,...]
  *                        --peers all|none --explain-sog]
  *
  * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
@@ -32,6 +32,9 @@
  * (background of render and photo black) where the test views have masks and the scene has no
  * background colour or a black one (DTU, the generated scenes), the full image otherwise (lego,
  * composited on white as the papers score it); "vs PLY render" uses the same convention.
+ * --min-opacity sets the encoder's opacity cut (default 6/255, src/stream/encode.ts MIN_OPACITY);
+ * a list (6/255,4/255) encodes every stream row with the first and adds the plain stream's layer
+ * rows for each other cut, so cuts compare in one run.
  * --explain-sog adds a second table: each attribute group of the SOG-decoded cloud swapped alone
  * into the original cloud, and the reverse, then SOG's opacity quantiser and the stream's opacity
  * cut alone (bench/codec/explainSog.ts), with their dPSNR.
@@ -136,7 +139,7 @@ async function main(): Promise<number> {
   const explain = argv.includes('--explain-sog');
   const args = parseArgs(argv.filter((a) => a !== '--explain-sog'), ['scenes', 'scene-dirs', 'datasets', 'sh', 'dataset-sh', 'iters', 'dataset-iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'min-opacity', 'peers']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255] [--peers all|none] [--explain-sog]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255[,4/255,...]] [--peers all|none] [--explain-sog]');
     return 0;
   }
   const shs = (args.values.sh ?? '3').split(',').map(Number);
@@ -155,7 +158,10 @@ async function main(): Promise<number> {
     ...(args.values.scenes ?? 'pebbles,patterned-cube,stool').split(',').filter((s) => s && s !== 'none').map((s) => ({ dir: resolve('scenes', s), shs, iters })),
     ...[...datasetDirs, ...(args.values['scene-dirs'] ?? '').split(',').filter(Boolean).map((s) => resolve(s))].map((dir) => ({ dir, shs: datasetShs, iters: datasetIters })),
   ];
-  const minOpacity = args.values['min-opacity'] === undefined ? MIN_OPACITY : parseOpacity(args.values['min-opacity']);
+  // --min-opacity a,b,...: the first is the encoder's cut for every stream row; each other one adds
+  // the plain stream's rows encoded with that cut instead (to compare cuts in one run).
+  const minOpacities = args.values['min-opacity'] === undefined ? [MIN_OPACITY] : args.values['min-opacity'].split(',').map(parseOpacity);
+  const minOpacity = minOpacities[0];
   const fixedSize = args.values.size ? parseSize(args.values.size) : null;
   const split = args.values.split ?? '9';
   const stages = args.int('stages', 4, 1, 8);
@@ -199,9 +205,9 @@ async function main(): Promise<number> {
 
       const cameras = prepared.train.map((v) => v.camera);
       /** Encodes `source` and adds a row per prefix: the first chunk (optional), then each layer. */
-      const streamRows = async (source: GaussianCloud, tag: string, firstChunk: boolean, extraEnc = 0) => {
+      const streamRows = async (source: GaussianCloud, tag: string, firstChunk: boolean, extraEnc = 0, cut = minOpacity) => {
         const t0 = performance.now();
-        const stream = encodeStream(source, { stages, codebookEntries: entries, cameras, minOpacity });
+        const stream = encodeStream(source, { stages, codebookEntries: entries, cameras, minOpacity: cut });
         const enc = seconds(t0) + extraEnc;
         const header = parseStreamHeader(stream);
         const end = (i: number) => header.chunks[i].offset + header.chunks[i].byteLength;
@@ -219,6 +225,7 @@ async function main(): Promise<number> {
         }
       };
       await streamRows(cloud, 'stream', true);
+      for (const cut of minOpacities.slice(1)) await streamRows(cloud, `stream, cut ${opacityText(cut)}`, false, 0, cut);
       if (finetuneSteps > 0 && finetuneShs.includes(sh)) {
         const bounds = scene.manifest.bounds;
         let t0 = performance.now();
