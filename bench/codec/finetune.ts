@@ -22,6 +22,8 @@ export interface FinetuneOptions {
   /** Steps between re-quantisations (default 25). */
   stepsPerRound?: number;
   bounds?: Bounds;
+  /** The scene's background (trainGaussians' `background`): what views without masks are composited on. */
+  background?: readonly [number, number, number];
   encode?: EncodeStreamOptions;
   onRound?: (round: number, rounds: number) => void;
 }
@@ -32,8 +34,8 @@ function copyCloud(c: GaussianCloud): GaussianCloud {
   return { ...c, means: c.means.slice(), logScales: c.logScales.slice(), quats: c.quats.slice(), opacityLogits: c.opacityLogits.slice(), sh: c.sh.slice() };
 }
 
-async function trainFrom(device: GPUDevice, views: readonly TrainView[], cloud: GaussianCloud, iterations: number, bounds: Bounds | undefined): Promise<GaussianCloud> {
-  const res = await trainGaussians(device, views, { initialCloud: cloud, iterations, densify: false, bounds, antialiased: !!cloud.antialiased, progressEvery: iterations });
+async function trainFrom(device: GPUDevice, views: readonly TrainView[], cloud: GaussianCloud, iterations: number, bounds: Bounds | undefined, background?: readonly [number, number, number]): Promise<GaussianCloud> {
+  const res = await trainGaussians(device, views, { initialCloud: cloud, iterations, densify: false, bounds, background, antialiased: !!cloud.antialiased, progressEvery: iterations });
   if (res.stopped) throw new Error(`fine-tuning stopped: ${res.stopped}`);
   if (res.cloud.count !== cloud.count) throw new Error(`fine-tuning changed the splat count (${cloud.count} -> ${res.cloud.count})`);
   return res.cloud;
@@ -49,7 +51,7 @@ export async function quantisationAwareFinetune(device: GPUDevice, views: readon
     opts.onRound?.(r, rounds);
     const { bytes, order } = encodeStreamWithOrder(x, { cameras: views.map((v) => v.camera), ...opts.encode });
     const q = decodeStream(bytes).cloud;
-    const y = await trainFrom(device, views, q, Math.min(per, steps - r * per), opts.bounds);
+    const y = await trainFrom(device, views, q, Math.min(per, steps - r * per), opts.bounds, opts.background);
     // Straight-through: the change the steps made to q(x) is applied to x (splat j of the
     // stream is x's splat order[j]; splats the encoder leaves out are not trained). A rotation
     // is stored with its largest component positive: x's quaternion takes q's sign and unit
@@ -76,6 +78,6 @@ export async function quantisationAwareFinetune(device: GPUDevice, views: readon
 }
 
 /** The same number of steps, no quantiser: the control row. */
-export function plainFinetune(device: GPUDevice, views: readonly TrainView[], cloud: GaussianCloud, opts: Pick<FinetuneOptions, 'steps' | 'bounds'> = {}): Promise<GaussianCloud> {
-  return trainFrom(device, views, cloud, opts.steps ?? 200, opts.bounds);
+export function plainFinetune(device: GPUDevice, views: readonly TrainView[], cloud: GaussianCloud, opts: Pick<FinetuneOptions, 'steps' | 'bounds' | 'background'> = {}): Promise<GaussianCloud> {
+  return trainFrom(device, views, cloud, opts.steps ?? 200, opts.bounds, opts.background);
 }
