@@ -56,6 +56,7 @@ import { resolveTrainOptions } from '../src/recon/train/trainOptions.ts';
 import { ChunkKind, decodeStream, encodeStream, parseStreamHeader } from '../src/stream/index.ts';
 import { MIN_OPACITY } from '../src/stream/encode.ts';
 import { InputError } from '../src/core/errors.ts';
+import { parseOpacity, opacityText } from '../scripts/lib/opacityArg.ts';
 import { DATASETS, ensureImported } from './benchScenes.ts';
 import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
@@ -80,15 +81,6 @@ interface Row {
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
-/** "0.02" or "6/255" -> an opacity 0..1 (as `npm run stream -- encode --min-opacity`). */
-function parseOpacity(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\/255$/.exec(text);
-  const v = m ? Number(m[1]) / 255 : Number(text);
-  if (!(v >= 0 && v <= 1)) throw new InputError(`--min-opacity must be a number from 0 to 1 or k/255, got "${text}"`);
-  return v;
-}
-
-const opacityText = (v: number) => (Math.abs(v * 255 - Math.round(v * 255)) < 1e-9 ? `${Math.round(v * 255)}/255` : String(v));
 
 type Metric = 'masked' | 'full';
 

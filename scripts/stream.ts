@@ -6,6 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { InputError } from '../src/core/errors.ts';
+import { parseOpacity, opacityText } from './lib/opacityArg.ts';
 import { writePly } from '../src/io/ply.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
 import { MIN_OPACITY } from '../src/stream/encode.ts';
@@ -20,17 +21,6 @@ const USAGE = `usage:
     --entries         codebook entries per stage (1..256)
     --position-error  largest position error wanted, in scene units (default: 16-bit grid)
     --min-opacity     splats fainter than this are left out: a number 0..1 or k/255 (default 6/255; 0 keeps all)`;
-
-/** "0.02" or "6/255" -> an opacity 0..1. */
-function parseOpacity(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\/255$/.exec(text);
-  const v = m ? Number(m[1]) / 255 : Number(text);
-  if (!(v >= 0 && v <= 1)) throw new InputError(`--min-opacity must be a number from 0 to 1 or k/255, got "${text}"`);
-  return v;
-}
-
-/** An opacity as k/255 when it is one (how the default is written), else as a number. */
-const opacityText = (v: number) => (Math.abs(v * 255 - Math.round(v * 255)) < 1e-9 ? `${Math.round(v * 255)}/255` : String(v));
 
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MB` : `${(n / 1024).toFixed(1)} KB`);
 
