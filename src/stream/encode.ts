@@ -14,7 +14,7 @@
  */
 import { deflateSync } from 'fflate';
 import type { Camera } from '../core/camera.ts';
-import { allocateCloud, assertCloudShape, sigmoid, type GaussianCloud } from '../core/gaussianCloud.ts';
+import { assertCloudShape, selectSplats, splatsAtLeastOpaque, type GaussianCloud } from '../core/gaussianCloud.ts';
 import { crc32 } from './crc32.ts';
 import { BASE_FIXED_BYTES_PER_SPLAT, BasePlane, CHUNK_ENTRY_BYTES, ChunkKind, HEADER_FIXED_BYTES, colourDims, FLAG_ANTIALIASED, MAX_STAGES, MAX_STREAM_SPLATS, writeStreamHeader, type ChunkEntry } from './format.ts';
 import { importanceOrder, splatImportance } from './importance.ts';
@@ -117,21 +117,8 @@ export const POSITION_ERROR_FRACTION = 0.2;
 
 /** The splats at least `minOpacity` opaque: their indices, and the cloud of only them. */
 function visibleSplats(cloud: GaussianCloud, minOpacity: number): { kept: Uint32Array; cloud: GaussianCloud } {
-  const keep: number[] = [];
-  for (let i = 0; i < cloud.count; i++) if (!(sigmoid(cloud.opacityLogits[i]) < minOpacity)) keep.push(i);
-  const kept = Uint32Array.from(keep);
-  if (kept.length === cloud.count) return { kept, cloud };
-  const out = allocateCloud(kept.length, cloud.shDegree);
-  out.antialiased = cloud.antialiased;
-  const K3 = colourDims(cloud.shDegree);
-  kept.forEach((i, j) => {
-    out.means.set(cloud.means.subarray(3 * i, 3 * i + 3), 3 * j);
-    out.logScales.set(cloud.logScales.subarray(3 * i, 3 * i + 3), 3 * j);
-    out.quats.set(cloud.quats.subarray(4 * i, 4 * i + 4), 4 * j);
-    out.opacityLogits[j] = cloud.opacityLogits[i];
-    out.sh.set(cloud.sh.subarray(K3 * i, K3 * i + K3), K3 * j);
-  });
-  return { kept, cloud: out };
+  const kept = splatsAtLeastOpaque(cloud, minOpacity);
+  return { kept, cloud: kept.length === cloud.count ? cloud : selectSplats(cloud, kept) };
 }
 
 /**

@@ -10,7 +10,7 @@
 import type { Mat3, Vec3 } from '../../core/camera.ts';
 import { cross, mat3Det, mat3Mul, mat3Transpose, normalize, rotationFromAxisAngle } from '../../core/camera.ts';
 import { mulberry32 } from '../../core/random.ts';
-import { nullVector, svd } from './linalg.ts';
+import { luSolve, nullVector, svd } from './linalg.ts';
 import { drawSample, ransacIterations } from './ransac.ts';
 import { triangulateNormalized, type Pose } from './triangulate.ts';
 
@@ -187,42 +187,24 @@ export function refineEssential(E: Mat3, x1: ArrayLike<number>, x2: ArrayLike<nu
       for (let b = 0; b < 5; b++) { let sum = 0; for (let j = 0; j < idx.length; j++) sum += J[a][j] * J[b][j]; A[a * 5 + b] = sum; }
       let sum = 0; for (let j = 0; j < idx.length; j++) sum += J[a][j] * r0[j]; g[a] = -sum;
     }
-    let improved = false;
-    for (let tries = 0; tries < 6 && !improved; tries++) {
+    // One damped step, raising the damping until the cost falls; stop when none does, or when the
+    // fall is negligible.
+    let accepted = false, negligible = false;
+    for (let tries = 0; tries < 6 && !accepted; tries++) {
       const M = Float64Array.from(A);
       for (let a = 0; a < 5; a++) M[a * 5 + a] += lambda * (A[a * 5 + a] + 1e-12);
-      const p = solve5(M, g);
+      const p = luSolve(M, g, 5);
       if (!p) { lambda *= 10; continue; }
       const [Rn, tn] = step(p, R, t);
       const c = cost(Rn, tn);
-      if (c < current) { R = Rn; t = tn; improved = current - c > 1e-12 * current; current = c; lambda = Math.max(1e-7, lambda / 10); if (!improved) return essentialOf(R, t); improved = true; }
-      else lambda *= 10;
+      if (c < current) {
+        negligible = current - c <= 1e-12 * current;
+        R = Rn; t = tn; current = c; lambda = Math.max(1e-7, lambda / 10); accepted = true;
+      } else lambda *= 10;
     }
-    if (!improved) break;
+    if (!accepted || negligible) break;
   }
   return essentialOf(R, t);
-}
-
-/** Gaussian elimination with partial pivoting on a 5x5 system; null when singular. */
-function solve5(M: Float64Array, b: Float64Array): Float64Array | null {
-  const n = 5, a = Float64Array.from(M), x = Float64Array.from(b);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[piv * n + c])) piv = r;
-    if (!(Math.abs(a[piv * n + c]) > 1e-300)) return null;
-    if (piv !== c) { for (let k = 0; k < n; k++) [a[c * n + k], a[piv * n + k]] = [a[piv * n + k], a[c * n + k]]; [x[c], x[piv]] = [x[piv], x[c]]; }
-    for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / a[c * n + c];
-      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
-      x[r] -= f * x[c];
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let sum = x[r];
-    for (let k = r + 1; k < n; k++) sum -= a[r * n + k] * x[k];
-    x[r] = sum / a[r * n + r];
-  }
-  return x;
 }
 
 /** The four (R, t) with [t]x R ~ E: R in {U W V^T, U W^T V^T}, t = +-u3 (unit length). */

@@ -228,29 +228,30 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
     // Guided matching: each guessed view against the points the placed views reconstructed.
     const sfmPlaced = sfm.views.filter((v) => v.registered).length;
     if ((opts.guided ?? true) && sfmPlaced >= 2 && sfm.points.length >= 15) {
+      const thresholdPx = opts.sfm?.reprojectionThresholdPx ?? DEFAULT_SFM_OPTIONS.reprojectionThresholdPx;
       const extra: { view: number; point: number; keypoint: number }[] = [];
       const cams: (Camera | null)[] = sfm.views.map((v) => (v.registered ? v.camera : null));
-      const guessed = new Set<number>();
+      /** Guided view -> its 2D-3D matches kept. */
+      const guided = new Map<number, number>();
       for (let i = 0; i < views.length; i++) {
         const out = views[i];
         if (!out.registered || out.source !== 'object-centred') continue;
         opts.signal?.throwIfAborted();
-        const g = registerGuided(features, i, out.camera, sfm.points, { thresholdPx: opts.sfm?.reprojectionThresholdPx ?? DEFAULT_SFM_OPTIONS.reprojectionThresholdPx, seed: 1 + i });
+        const g = registerGuided(features, i, out.camera, sfm.points, { thresholdPx, seed: 1 + i });
         if (!g) { log.push(`guided matching: ${names[i]} not placed`); continue; }
         cams[i] = g.camera;
-        guessed.add(i);
+        guided.set(i, g.matches.length);
         extra.push(...g.matches.map((m) => ({ view: i, ...m })));
         log.push(`guided matching placed ${names[i]}: ${g.matches.length} PnP inliers of ${g.candidates} candidates (window ${g.windowPx} px), RMS ${g.rmsPx.toFixed(2)} px`);
       }
-      if (guessed.size) {
-        const adj = adjustWithNewViews(features, cams, sfm.points, extra, (opts.sfm?.reprojectionThresholdPx ?? DEFAULT_SFM_OPTIONS.reprojectionThresholdPx) / 2);
+      if (guided.size) {
+        const adj = adjustWithNewViews(features, cams, sfm.points, extra, thresholdPx / 2);
         log.push(`bundle adjustment with the guided views: RMS ${adj.rmsBefore.toFixed(2)} -> ${adj.rmsAfter.toFixed(2)} px`);
         adj.points.forEach((X, j) => { sfm.points[j].X = X; });
         views = views.map((v, i): PoseOutcome => {
           const cam = adj.cameras[i];
           if (!cam || !v.registered) return v;
-          const seenBy = guessed.has(i) ? extra.filter((e) => e.view === i).length : v.observations;
-          return { registered: true, camera: cam, observations: seenBy, source: 'sfm' };
+          return { registered: true, camera: cam, observations: guided.get(i) ?? v.observations, source: 'sfm' };
         });
       }
     }

@@ -16,6 +16,7 @@ import { projectPoint } from '../../core/camera.ts';
 import { bundleAdjust, type Observation } from './bundleAdjust.ts';
 import { ransacPnp, type PnpResult } from './pnp.ts';
 import { ransacPnpKnownRotation } from './pnpKnownRotation.ts';
+import { hamming } from './features/match.ts';
 import type { Features } from './features/types.ts';
 import type { SfmPoint } from './incrementalSfm.ts';
 
@@ -60,10 +61,7 @@ function similarity(f: Features, i: number, g: Features, j: number): number {
     for (let c = 0; c < d; c++) s += a[i * d + c] * b[j * d + c];
     return s;
   }
-  const a = f.descriptors as Uint8Array, b = g.descriptors as Uint8Array;
-  let h = 0;
-  for (let c = 0; c < d; c++) { let x = a[i * d + c] ^ b[j * d + c]; while (x) { h += x & 1; x >>= 1; } }
-  return -h;
+  return -hamming(f.descriptors as Uint8Array, i * d, g.descriptors as Uint8Array, j * d, d);
 }
 
 /** Distance from a similarity, for the ratio test. */

@@ -52,6 +52,13 @@ export function matchFloat(da: Float32Array, db: Float32Array, dim: number, rati
 
 const POPCOUNT = new Uint8Array(256).map((_, i) => { let c = 0; for (let v = i; v; v >>= 1) c += v & 1; return c; });
 
+/** Hamming distance of the `dim`-byte descriptors at byte offsets `oa` of `da` and `ob` of `db`. */
+export function hamming(da: Uint8Array, oa: number, db: Uint8Array, ob: number, dim: number): number {
+  let d = 0;
+  for (let c = 0; c < dim; c++) d += POPCOUNT[da[oa + c] ^ db[ob + c]];
+  return d;
+}
+
 /** Binary descriptors of `dim` bytes, Hamming distance. */
 export function matchBinary(da: Uint8Array, db: Uint8Array, dim: number, ratio: number): Int32Array {
   const na = Math.floor(da.length / dim), nb = Math.floor(db.length / dim);
@@ -61,9 +68,7 @@ export function matchBinary(da: Uint8Array, db: Uint8Array, dim: number, ratio: 
     const oa = i * dim;
     let d1 = 2 ** 30, d2 = 2 ** 30, bj = -1;
     for (let j = 0; j < nb; j++) {
-      const ob = j * dim;
-      let d = 0;
-      for (let c = 0; c < dim; c++) d += POPCOUNT[da[oa + c] ^ db[ob + c]];
+      const d = hamming(da, oa, db, j * dim, dim);
       if (d < d1) { d2 = d1; d1 = d; bj = j; } else if (d < d2) d2 = d;
       if (d < colBestD[j]) { colBestD[j] = d; colBest[j] = i; }
     }
