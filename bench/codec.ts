@@ -1,5 +1,5 @@
 /**
- * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages 4 --entries 128
+ * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages N --entries 128
  *                        --datasets all|none --dataset-iters 500 --dataset-sh 3 --scene-dirs dir,dir
  *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --min-opacity 6/255[,4/255,...]
  *                        --peers all|none --explain-sog]
@@ -53,7 +53,7 @@ import { prepareSplit, type PreparedSplit } from '../src/recon/prepareViews.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { renderCloudViews } from '../src/recon/renderViews.ts';
 import { resolveTrainOptions } from '../src/recon/train/trainOptions.ts';
-import { ChunkKind, decodeStream, encodeStream, parseStreamHeader } from '../src/stream/index.ts';
+import { ChunkKind, decodeStream, defaultStages, encodeStream, parseStreamHeader } from '../src/stream/index.ts';
 import { MIN_OPACITY } from '../src/stream/encode.ts';
 import { InputError } from '../src/core/errors.ts';
 import { parseOpacity, opacityText } from '../scripts/lib/opacityArg.ts';
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
   const explain = argv.includes('--explain-sog');
   const args = parseArgs(argv.filter((a) => a !== '--explain-sog'), ['scenes', 'scene-dirs', 'datasets', 'sh', 'dataset-sh', 'iters', 'dataset-iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'min-opacity', 'peers']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages 4] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255[,4/255,...]] [--peers all|none] [--explain-sog]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages N (default 4, 6 at SH 3)] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255[,4/255,...]] [--peers all|none] [--explain-sog]');
     return 0;
   }
   const shs = (args.values.sh ?? '3').split(',').map(Number);
@@ -156,7 +156,8 @@ async function main(): Promise<number> {
   const minOpacity = minOpacities[0];
   const fixedSize = args.values.size ? parseSize(args.values.size) : null;
   const split = args.values.split ?? '9';
-  const stages = args.int('stages', 4, 1, 8);
+  // Unset: the encoder's default for each cloud's SH degree (defaultStages).
+  const stages = args.values.stages === undefined ? undefined : args.int('stages', 4, 1, 8);
   const entries = args.int('entries', 128, 1, 256);
   const finetuneSteps = args.int('finetune', 100, 0, 5000);
   // Fine-tuning costs minutes a cloud on a software GPU: by default only where the targets are (SH 3).
@@ -205,10 +206,11 @@ async function main(): Promise<number> {
         const end = (i: number) => header.chunks[i].offset + header.chunks[i].byteLength;
         const firstBase = header.chunks.findIndex((c) => c.kind === ChunkKind.base);
         const prefixes: [string, number][] = firstChunk ? [[`${tag}: first chunk`, end(firstBase)]] : [];
-        for (let s = 0; s < stages; s++) {
+        const layers = stages ?? defaultStages(source.shDegree);
+        for (let s = 0; s < layers; s++) {
           let last = -1;
           header.chunks.forEach((c, i) => (c.stage <= s ? (last = i) : undefined));
-          prefixes.push([`${tag}: L${s + 1}${s === stages - 1 ? ' (whole file)' : ''}`, end(last)]);
+          prefixes.push([`${tag}: L${s + 1}${s === layers - 1 ? ' (whole file)' : ''}`, end(last)]);
         }
         for (const [label, bytes] of prefixes) {
           const t1 = performance.now();
@@ -247,7 +249,7 @@ async function main(): Promise<number> {
   }
 
   const f = (x: number | null, d = 2) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log(`bench:codec  split ${split} (else the scene's densest), ${[...sceneIterations].join(' or ')} training steps (hull start) at ${[...sizes].join(', ')}, stream: ${stages} colour stages x ${entries} entries, splats under ${opacityText(minOpacity)} opacity left out${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views (masked: DTU convention; full: the whole image)`);
+  console.log(`bench:codec  split ${split} (else the scene's densest), ${[...sceneIterations].join(' or ')} training steps (hull start) at ${[...sizes].join(', ')}, stream: ${stages ?? 'default (4, 6 at SH 3)'} colour stages x ${entries} entries, splats under ${opacityText(minOpacity)} opacity left out${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views (masked: DTU convention; full: the whole image)`);
   console.log('| scene | SH | codec | splats | bytes | B/splat | x smaller than PLY | PSNR | dPSNR | vs PLY render | enc s | dec s |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {

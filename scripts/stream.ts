@@ -1,5 +1,5 @@
 /**
- * npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E] [--min-opacity 6/255]
+ * npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages N] [--entries 128] [--position-error E] [--min-opacity 6/255]
  * npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
  * The progressive stream (src/stream) on the command line, with sizes and times printed.
  * Decoding a damaged or truncated stream writes what survived and prints a warning per skipped chunk.
@@ -15,9 +15,9 @@ import { parseArgs } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
 
 const USAGE = `usage:
-  npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages 4] [--entries 128] [--position-error E] [--min-opacity 6/255]
+  npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages N] [--entries 128] [--position-error E] [--min-opacity 6/255]
   npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
-    --stages          encode: colour VQ stages (1..8); decode: use only the first N
+    --stages          encode: colour VQ stages (1..8; default 4, 6 at SH degree 3); decode: use only the first N
     --entries         codebook entries per stage (1..256)
     --position-error  largest position error wanted, in scene units (default: 16-bit grid)
     --min-opacity     splats fainter than this are left out: a number 0..1 or k/255 (default 6/255; 0 keeps all)`;
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     if (positionError !== undefined && !(positionError > 0)) throw new InputError(`--position-error must be a positive number, got "${pe}"`);
     const minOpacity = args.values['min-opacity'] === undefined ? MIN_OPACITY : parseOpacity(args.values['min-opacity']);
     const t0 = performance.now();
-    const stream = encodeStream(cloud, { stages: args.int('stages', 4, 1, 8), codebookEntries: args.int('entries', 128, 1, 256), positionError, minOpacity });
+    const stream = encodeStream(cloud, { stages: args.values.stages === undefined ? undefined : args.int('stages', 4, 1, 8), codebookEntries: args.int('entries', 128, 1, 256), positionError, minOpacity });
     const seconds = (performance.now() - t0) / 1000;
     await writeFile(output, stream);
     const plyBytes = writePly(cloud).length;

@@ -34,8 +34,10 @@ function copyCloud(c: GaussianCloud): GaussianCloud {
   return { ...c, means: c.means.slice(), logScales: c.logScales.slice(), quats: c.quats.slice(), opacityLogits: c.opacityLogits.slice(), sh: c.sh.slice() };
 }
 
+// finalPrune 0: the trainer's default final prune would drop splats, and the straight-through
+// update below needs splat j of the result to be splat j of the input.
 async function trainFrom(device: GPUDevice, views: readonly TrainView[], cloud: GaussianCloud, iterations: number, bounds: Bounds | undefined, background?: readonly [number, number, number]): Promise<GaussianCloud> {
-  const res = await trainGaussians(device, views, { initialCloud: cloud, iterations, densify: false, bounds, background, antialiased: !!cloud.antialiased, progressEvery: iterations });
+  const res = await trainGaussians(device, views, { initialCloud: cloud, iterations, densify: false, finalPrune: 0, bounds, background, antialiased: !!cloud.antialiased, progressEvery: iterations });
   if (res.stopped) throw new Error(`fine-tuning stopped: ${res.stopped}`);
   if (res.cloud.count !== cloud.count) throw new Error(`fine-tuning changed the splat count (${cloud.count} -> ${res.cloud.count})`);
   return res.cloud;

@@ -7,7 +7,7 @@ import { assertCloudShape, shCoeffCount, type GaussianCloud } from '../../src/co
 import { mulberry32 } from '../../src/core/random.ts';
 import { crc32 } from '../../src/stream/crc32.ts';
 import { MIN_OPACITY } from '../../src/stream/encode.ts';
-import { decodeStream, encodeStream, encodeStreamWithOrder, groupSizes, parseStreamHeader, ChunkKind, createStreamDecoder } from '../../src/stream/index.ts';
+import { decodeStream, defaultStages, encodeStream, encodeStreamWithOrder, groupSizes, parseStreamHeader, ChunkKind, createStreamDecoder } from '../../src/stream/index.ts';
 import { MAX_ROTATION_BITS, mortonCode, mortonDecode, packRotation, positionBitsFor, readVarints, rotationBitsFor, unpackRotation, writeVarint } from '../../src/stream/quantize.ts';
 import { randomCloud, rotationAngle, sigmoid } from '../io/splatTestKit.ts';
 
@@ -162,6 +162,16 @@ describe('stream codec', () => {
     const { bytes, order } = encodeStreamWithOrder(cloud, { stages: 4, codebookEntries: 64, kMeansIterations: 6 });
     const errs = [0, 1, 2, 3].map((s) => colourMse(cloud, decodeStream(bytes, { maxStage: s }).cloud, order));
     for (let s = 1; s < 4; s++) expect(errs[s]).toBeLessThan(errs[s - 1]);
+  });
+
+  it('gives SH degree 3 clouds more colour stages by default (their 48-value colour vector), and the extra layers still refine', () => {
+    expect(parseStreamHeader(encodeStream(randomCloud(300, 1, 3), { kMeansIterations: 2 })).stageCount).toBe(defaultStages(1));
+    const cloud = randomCloud(600, 3, 12);
+    const { bytes, order } = encodeStreamWithOrder(cloud, { codebookEntries: 32, kMeansIterations: 4 });
+    expect(parseStreamHeader(bytes).stageCount).toBe(6);
+    const errs = [3, 4, 5].map((s) => colourMse(cloud, decodeStream(bytes, { maxStage: s }).cloud, order));
+    expect(errs[1]).toBeLessThan(errs[0]);
+    expect(errs[2]).toBeLessThan(errs[1]);
   });
 
   it('refinement stages leave small-gain splats on an exact zero entry: fewer bytes, the large splats as exact', () => {
