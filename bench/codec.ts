@@ -131,7 +131,7 @@ async function main(): Promise<number> {
   const explain = argv.includes('--explain-sog');
   const args = parseArgs(argv.filter((a) => a !== '--explain-sog'), ['scenes', 'scene-dirs', 'datasets', 'sh', 'dataset-sh', 'iters', 'dataset-iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'min-opacity', 'peers']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages N (default 4, 6 at SH 3)] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255[,4/255,...]] [--peers all|none] [--explain-sog]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages N (default 6, 4 at SH 0)] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255[,4/255,...]] [--peers all|none] [--explain-sog]');
     return 0;
   }
   const shs = (args.values.sh ?? '3').split(',').map(Number);
@@ -249,7 +249,7 @@ async function main(): Promise<number> {
   }
 
   const f = (x: number | null, d = 2) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log(`bench:codec  split ${split} (else the scene's densest), ${[...sceneIterations].join(' or ')} training steps (hull start) at ${[...sizes].join(', ')}, stream: ${stages ?? 'default (4, 6 at SH 3)'} colour stages x ${entries} entries, splats under ${opacityText(minOpacity)} opacity left out${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views (masked: DTU convention; full: the whole image)`);
+  console.log(`bench:codec  split ${split} (else the scene's densest), ${[...sceneIterations].join(' or ')} training steps (hull start) at ${[...sizes].join(', ')}, stream: ${stages ?? 'default (6, 4 at SH 0)'} colour stages x ${entries} entries, splats under ${opacityText(minOpacity)} opacity left out${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views (masked: DTU convention; full: the whole image)`);
   console.log('| scene | SH | codec | splats | bytes | B/splat | x smaller than PLY | PSNR | dPSNR | vs PLY render | enc s | dec s |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {

@@ -17,7 +17,7 @@ import { runCli } from './lib/runCli.ts';
 const USAGE = `usage:
   npm run stream -- encode <cloud.ply|.spz|.splat> <out.gsrq> [--stages N] [--entries 128] [--position-error E] [--min-opacity 6/255]
   npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
-    --stages          encode: colour VQ stages (1..8; default 4, 6 at SH degree 3); decode: use only the first N
+    --stages          encode: colour VQ stages (1..8; default 6, 4 at SH degree 0); decode: use only the first N
     --entries         codebook entries per stage (1..256)
     --position-error  largest position error wanted, in scene units (default: 16-bit grid)
     --min-opacity     splats fainter than this are left out: a number 0..1 or k/255 (default 6/255; 0 keeps all)`;

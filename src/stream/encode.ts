@@ -97,8 +97,8 @@ export function encodeStream(cloud: GaussianCloud, opts: EncodeStreamOptions = {
  */
 /** Default rotationTolerance: at most a 10% covariance change from the rotation's quantisation (worst case; typically under half that). */
 export const ROTATION_TOLERANCE = 0.1;
-/** Default logScaleStep, e-folds: a 5% scale step (2.5% at most off). */
-export const LOG_SCALE_STEP = 0.05;
+/** Default logScaleStep, e-folds: a 3% scale step (1.5% at most off; 5% cost pebbles SH1 0.007 dB). */
+export const LOG_SCALE_STEP = 0.03;
 /** Default refineSkipBelow (bench:codec, pebbles SH3: the whole file 11.5 -> 10.5 bytes a splat for 0.01 dB; 0: every splat takes its nearest entry). */
 export const REFINE_SKIP_BELOW = 0.2;
 /**
@@ -113,18 +113,23 @@ export const REFINE_SKIP_BELOW = 0.2;
  */
 export const MIN_OPACITY = 6 / 255;
 /**
- * Default colour stages for a cloud of SH degree `shDegree`: 4, and 6 at degree 3. At degree 3
- * the colour vector has 48 values and 4 x 128-entry stages leave the SH bands coarse: bench:codec
- * on pebbles SH3 (300 steps, final prune on), swapping one attribute group at a time into the
- * original (tmp study, same split): SH rest alone cost 0.096 of the stream's 0.107 dB; 6 stages
- * 0.035 dB at 207 KB, 8 stages 0.021 at 243 KB, against SOG's 0.040 at 524 KB.
+ * Default colour stages for a cloud of SH degree `shDegree`: 6 with view-dependent colour, 4 at
+ * degree 0 (3 values). Measured on bench:codec's pebbles clouds (300 steps, final prune on) by
+ * putting one attribute group of the decoded stream into the original at a time (as
+ * bench/codec/explainSog.ts does for SOG): at 4 stages the SH bands cost SH3 0.096 of the stream's 0.107 dB and SH1 0.030 of 0.047;
+ * 6 stages: SH3 -0.035 dB at 207 KB (SOG -0.041 at 524 KB), SH1 -0.022 at 179 KB (SOG -0.023 at
+ * 289 KB).
  */
 export function defaultStages(shDegree: number): number {
-  return shDegree >= 3 ? 6 : 4;
+  return shDegree >= 1 ? 6 : 4;
 }
 
-/** Default positionErrorFraction: 1/5 of the 1st-percentile thinnest splat's smallest axis. */
-export const POSITION_ERROR_FRACTION = 0.2;
+/**
+ * Default positionErrorFraction: 1/10 of the 1st-percentile thinnest splat's smallest axis (1/5
+ * cost pebbles SH1 0.008 dB; with the finer scales, 6 stages went from -0.022 to -0.009 dB for 6%
+ * more bytes).
+ */
+export const POSITION_ERROR_FRACTION = 0.1;
 
 /** The splats at least `minOpacity` opaque: their indices, and the cloud of only them. */
 function visibleSplats(cloud: GaussianCloud, minOpacity: number): { kept: Uint32Array; cloud: GaussianCloud } {

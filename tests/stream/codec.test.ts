@@ -164,8 +164,9 @@ describe('stream codec', () => {
     for (let s = 1; s < 4; s++) expect(errs[s]).toBeLessThan(errs[s - 1]);
   });
 
-  it('gives SH degree 3 clouds more colour stages by default (their 48-value colour vector), and the extra layers still refine', () => {
-    expect(parseStreamHeader(encodeStream(randomCloud(300, 1, 3), { kMeansIterations: 2 })).stageCount).toBe(defaultStages(1));
+  it('gives clouds with view-dependent colour more colour stages by default than SH 0 ones, and the extra layers still refine', () => {
+    expect(parseStreamHeader(encodeStream(randomCloud(300, 0, 3), { kMeansIterations: 2 })).stageCount).toBe(4);
+    expect(defaultStages(1)).toBe(6);
     const cloud = randomCloud(600, 3, 12);
     const { bytes, order } = encodeStreamWithOrder(cloud, { codebookEntries: 32, kMeansIterations: 4 });
     expect(parseStreamHeader(bytes).stageCount).toBe(6);
