@@ -8,6 +8,9 @@
  *
  * With a repair-prior model (bench:quality --prior), --rows levers ends with "+ repair prior":
  * the defaults' levers with repairPrior on (issue 15: what the prior adds on top of them).
+ * With a depth model (FastDepth in --models-dir), it ends with "+ depth (FastDepth)": the
+ * defaults' levers with the depth loss on (depthWeight; the bench gives the row its views'
+ * monocular depth maps).
  *
  * --rows ablation: random start, hull start, and the hull start with each regulariser that is ON
  * by default switched off in turn. "On by default" is read from DEFAULT_TRAIN_OPTIONS
@@ -20,7 +23,12 @@ import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../src/recon/train/tra
 export interface Method {
   name: string;
   options: Partial<TrainOptions>;
+  /** The row trains with monocular depth maps of its views (the bench runs the depth model). */
+  depth?: boolean;
 }
+
+/** The depth row's weight unless --depth-weight says otherwise: FSGS weighs its Pearson depth loss 0.05, DNGaussian's depth term is of the same order; 0.1 because patches are noisier than FSGS's whole image. */
+export const DEPTH_ROW_WEIGHT = 0.1;
 
 type RegulariserKey = 'maskWeight' | 'ssimWeight' | 'scaleReg' | 'opacityReg' | 'anisoReg' | 'hullPrune' | 'floaterEvery';
 
@@ -61,7 +69,8 @@ function sameOptions(a: Partial<TrainOptions>, b: Partial<TrainOptions>): boolea
   return [...keys].every((k) => (a[k] ?? DEFAULT_TRAIN_OPTIONS[k]) === (b[k] ?? DEFAULT_TRAIN_OPTIONS[k]));
 }
 
-export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean } = {}): Method[] {
+/** o.depth: the depth row's depthWeight (no row without it). */
+export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; depth?: number } = {}): Method[] {
   if (rows === 'ablation') {
     return [
       { name: 'random start', options: { init: 'random' } },
@@ -84,6 +93,7 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean } =
     else methods.push({ name: mark, options });
   }
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
+  if (o.depth) methods.push({ name: '+ depth (FastDepth)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.depth }, depth: true });
   return methods;
 }
 
