@@ -53,6 +53,12 @@ describe('trainGaussians with the depth loss', () => {
     expect(moved).toBeGreaterThan(1e-3);
   }, 180_000);
 
+  it('says so when the lever is on but no view has a depth map', async () => {
+    const r = await trainGaussians(device, split.train, { initialCloud: start, iterations: 1, bounds: scene.manifest.bounds, depthWeight: 0.1 });
+    expect(r.stopped).toBeNull();
+    expect(r.faults).toEqual(['depthWeight is 0.1 but no view has a depth map: trained without the depth loss']);
+  });
+
   it('refuses a depth map of the wrong size', async () => {
     const views = split.train.map((v, i) => (i === 1 ? { ...v, depth: new Float32Array(10) } : v));
     await expect(trainGaussians(device, views, { initialCloud: start, iterations: 1, bounds: scene.manifest.bounds, depthWeight: 0.1 })).rejects.toThrow(/depth map has 10 values/);

@@ -235,6 +235,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
 
   const history: TrainProgress[] = resume ? [...resume.history] : [];
   const faults: string[] = [];
+  if (o.depthWeight > 0 && !views.some((v) => v.depth)) faults.push(`depthWeight is ${o.depthWeight} but no view has a depth map: trained without the depth loss`);
   let lastGood = cloud;
   let stopped: string | null = null;
   let lost: string | null = null;
