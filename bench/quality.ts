@@ -25,7 +25,8 @@
  * ../shared/models), --rows levers ends with "+ depth (FastDepth)": the default levers with the
  * depth loss on (depthWeight, --depth-weight, default DEPTH_ROW_WEIGHT in qualityMethods.ts), its
  * targets FastDepth's depth maps of each training photo (run on the photo as loaded, resized to
- * the training size; onnxruntime-web wasm in this process).
+ * the training size; onnxruntime-web wasm in this process); the details give how well its rendered
+ * depth followed them (the trainer's patch-wise Pearson r, early and late).
  * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default
  * 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  */
@@ -50,7 +51,7 @@ import { existsSync } from 'node:fs';
 import { FASTDEPTH_MANIFEST, loadDepthModel, type DepthModel } from '../src/recon/depth/fastDepth.ts';
 import { compositeOver } from '../src/recon/prepareViews.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/recon/train/trainOptions.ts';
-import type { TrainView } from '../src/recon/train/trainer.ts';
+import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
 /** Training flags the bench takes: the steps, the final prune (for the rows that do not set it) and the repair prior's schedule (only its row turns the prior on). */
@@ -110,8 +111,8 @@ async function main(): Promise<number> {
       ...(hasDepthModel ? [] : [`${depthModelPath} does not exist: no depth row`]).map((n) => `Note: ${n}.`),
       ...notes.map((n) => `Note: ${n}.`),
       '',
-      '| scene/views | method | eval size | test views | splats | seconds | repair rounds (s each) |',
-      '|---|---|---|---:|---:|---:|---|',
+      '| scene/views | method | eval size | test views | splats | seconds | repair rounds (s each) | depth r (first, last tenth) |',
+      '|---|---|---|---:|---:|---:|---|---|',
       ...details,
       '',
       `Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
@@ -142,7 +143,7 @@ async function main(): Promise<number> {
         const seconds = (performance.now() - t0) / 1000;
         const rounds = r.train.priorRounds;
         const repairCell = rounds ? `${rounds.length} (${rounds.map((x) => (x.repairMs / 1000).toFixed(1)).join(', ')})` : '';
-        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} | ${repairCell} |`);
+        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} | ${repairCell} | ${depthCell(r.train.history)} |`);
         console.error(`${label}: PSNR ${psnr.toFixed(2)} SSIM ${ssim.toFixed(3)} (${e.splats} splats, ${seconds.toFixed(0)} s)`);
       } catch (err) {
         const msg = isInputError(err) ? err.message : `error: ${(err as Error).message}`;
@@ -159,6 +160,19 @@ async function main(): Promise<number> {
   console.log(report());
   console.error(`wrote ${out}`);
   return 0;
+}
+
+/**
+ * How well the rendered depth follows the depth maps: the mean patch-wise Pearson r the trainer
+ * reported (TrainProgress.depthPearson) over the first and the last tenth of its reports; empty
+ * for a run without the depth loss.
+ */
+function depthCell(history: readonly TrainProgress[]): string {
+  const r = history.flatMap((h) => (h.depthPearson === undefined ? [] : [h.depthPearson]));
+  if (r.length === 0) return '';
+  const k = Math.max(1, Math.round(r.length / 10));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return `${mean(r.slice(0, k)).toFixed(2)}, ${mean(r.slice(-k)).toFixed(2)}`;
 }
 
 /** The depth model's map of each training view's photo as loaded (on the scene background where it has transparency), at the view's training size. */
