@@ -3,14 +3,14 @@
 // reference's backward. Each pixel recovers the transmittance in front of a splat by dividing
 // the final one by (1 - alpha), and keeps `behind`, the colour of everything behind it
 // (background included). Composed with the depthBackward chunk, a loss on expected depth
-// (dLdDepthFromPixel) adds to dL/dalpha exactly as a colour channel whose colour is the splat's
+// (the dL/ddepth plane of binding 7) adds to dL/dalpha exactly as a colour channel whose colour is the splat's
 // depth z and whose background is 0 (`behindDepth`), and gives a 10th gradient, dL/dz; with
 // depthBackwardOff (the default) that code is compiled away and a round reduces 9 numbers a splat.
 //
 // Gradients are summed over the tile's pixels in workgroup memory before touching global memory:
 // splats go in rounds of 4; each thread adds up its 4 pixels' contributions to the round's 4
-// splats (36 numbers; 40 with depth), all threads write them, 144 runs of 16 are summed, and 36
-// threads add the last 4 partial sums and issue one float atomic add each (chunk atomicAddF32).
+// splats (36 numbers; 40 with depth), all threads write them, 144 (160) runs of 16 are summed,
+// and 36 (40) threads add the last 4 partial sums and issue one float atomic add each (chunk atomicAddF32).
 // A splat so costs 9 atomics per tile, not 9 per pixel, and the two barriers of a round serve 4
 // splats and 256 pixels: barriers, not arithmetic, are what a tile-wide reduction pays for.
 // Output layout, GRAD_STRIDE = 10 floats per splat: u, v, conic A, B, C, opacity, r, g, b,
