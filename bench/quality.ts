@@ -23,7 +23,8 @@
  * set that row's schedule (trainOptions.ts).
  * When the FastDepth model (models/fastdepth.json's file) is in --models-dir (default
  * ../shared/models), --rows levers ends with "+ depth (FastDepth)": the default levers with the
- * depth loss on (depthWeight, --depth-weight, default DEPTH_ROW_WEIGHT in qualityMethods.ts), its
+ * depth loss on (depthWeight, --depth-weight, default DEPTH_ROW_WEIGHT in qualityMethods.ts;
+ * --depth-patch its patch size), its
  * targets FastDepth's depth maps of each training photo (run on the photo as loaded, resized to
  * the training size; onnxruntime-web wasm in this process); the details give how well its rendered
  * depth followed them (the trainer's patch-wise Pearson r, early and late).
@@ -54,8 +55,8 @@ import { DEFAULT_TRAIN_OPTIONS } from '../src/recon/train/trainOptions.ts';
 import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
-/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it) and the repair prior's schedule (only its row turns the prior on). */
-const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews'] as const;
+/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it), the repair prior's schedule (only its row turns the prior on) and the depth loss's patch size (only the depth row has depth maps). */
+const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch'] as const;
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
       'Columns: scene/input views. PSNR, SSIM, LPIPS of the held-out views (mean): masked (DTU convention: background black in both images) for DTU and the generated scenes, full image for lego and fern.',
       `Regularisers off by default, so no ablation row: ${regularisersOffByDefault().join(', ') || 'none'}.`,
       ...(prior ? [`"+ repair prior": the defaults' levers with the learned repair prior on (repairPrior; its schedule and weights at their defaults, src/recon/train/trainOptions.ts).`] : []),
-      ...(depthModel ? [`"+ depth (FastDepth)": the defaults' levers with the depth loss on (depthWeight ${depthWeight}, ${DEFAULT_TRAIN_OPTIONS.depthPatch}-pixel patches), targets FastDepth's depth of each training photo (${depthModel.model.file}).`] : []),
+      ...(depthModel ? [`"+ depth (FastDepth)": the defaults' levers with the depth loss on (depthWeight ${depthWeight}, ${train.depthPatch ?? DEFAULT_TRAIN_OPTIONS.depthPatch}-pixel patches), targets FastDepth's depth of each training photo (${depthModel.model.file}).`] : []),
       ...(hasDepthModel ? [] : [`${depthModelPath} does not exist: no depth row`]).map((n) => `Note: ${n}.`),
       ...notes.map((n) => `Note: ${n}.`),
       '',
