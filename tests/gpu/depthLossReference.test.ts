@@ -48,6 +48,13 @@ describe('depth loss reference', () => {
     expect(reversed.loss).toBeCloseTo(2 * s.weight, 5);
   });
 
+  it('counts a patch as large as the image (one global correlation) when a quarter of the image is valid', () => {
+    const inputs = depthLossCase(6, 30, 20, true);
+    const res = depthLossReference(inputs, { weight: 1, patchSize: 64, offset: [0, 0] });
+    expect(res.patches).toBe(1);
+    expect(res.loss).toBeGreaterThan(0);
+  });
+
   it('leaves out patches with under a quarter of their pixels on the mask and patches whose target is flat', () => {
     const width = 16, height = 8;
     const inputs = depthLossCase(5, width, height, false);

@@ -116,7 +116,7 @@ export function createDepthLoss(device: GPUDevice, size: { width: number; height
       const buf = new ArrayBuffer(UNIFORM_BYTES);
       const u = new Uint32Array(buf);
       const f = new Float32Array(buf);
-      u.set([width, height, patchSize, depthPatchMinPixels(patchSize), offset[0], offset[1], px, py]);
+      u.set([width, height, patchSize, depthPatchMinPixels(patchSize, width, height), offset[0], offset[1], px, py]);
       f[8] = weight;
       f[9] = DEPTH_VAR_FLOOR;
       device.queue.writeBuffer(uniforms, 0, buf);

@@ -18,9 +18,10 @@
  * Patches: the image is cut into patchSize x patchSize squares on a grid shifted by `offset`
  * (0 <= offset < patchSize, a new random shift each step in the trainer, so patch borders do not
  * stay in one place); patch (i, j) holds the pixels with floor((x + ox) / P) = i and
- * floor((y + oy) / P) = j. A patch counts when it has at least a quarter of P^2 valid pixels
- * (fewer give noisy correlations, e.g. a sliver of mask at its border) and its target is not
- * flat (S_tt > 0). EPS (DEPTH_VAR_FLOOR, per pixel, in squared scene units) keeps r and its
+ * floor((y + oy) / P) = j. A patch counts when it has at least a quarter of min(P, W) x
+ * min(P, H) valid pixels (fewer give noisy correlations, e.g. a sliver of mask at its border; the
+ * min lets a patch as large as the image, one global correlation as FSGS's, count) and its
+ * target is not flat (S_tt > 0). EPS (DEPTH_VAR_FLOOR, per pixel, in squared scene units) keeps r and its
  * gradient finite on a patch whose rendered depth is flat (a splat facing the camera), where
  * the correlation is meaningless anyway.
  *
@@ -31,7 +32,7 @@
 
 /** Per pixel floor of the rendered depth's variance in a patch (squared scene units): see above. */
 export const DEPTH_VAR_FLOOR = 1e-8;
-/** A patch counts with at least this share of its P^2 pixels valid. */
+/** A patch counts with at least this share of its min(P, W) x min(P, H) pixels valid. */
 export const DEPTH_PATCH_MIN_SHARE = 0.25;
 
 export interface DepthLossInputs {
@@ -70,9 +71,9 @@ export function depthPatchGrid(width: number, height: number, patchSize: number,
   return [Math.ceil((width + offset[0]) / patchSize), Math.ceil((height + offset[1]) / patchSize)];
 }
 
-/** Smallest number of valid pixels a patch of side `patchSize` needs. */
-export function depthPatchMinPixels(patchSize: number): number {
-  return Math.max(2, Math.ceil(DEPTH_PATCH_MIN_SHARE * patchSize * patchSize));
+/** Smallest number of valid pixels a patch of side `patchSize` needs in a width x height image. */
+export function depthPatchMinPixels(patchSize: number, width: number, height: number): number {
+  return Math.max(2, Math.ceil(DEPTH_PATCH_MIN_SHARE * Math.min(patchSize, width) * Math.min(patchSize, height)));
 }
 
 export function checkDepthLossSettings(width: number, height: number, s: DepthLossSettings): void {
@@ -89,7 +90,7 @@ export function depthLossReference(inputs: DepthLossInputs, settings: DepthLossS
   const P = settings.patchSize;
   const [ox, oy] = settings.offset;
   const [px, py] = depthPatchGrid(width, height, P, settings.offset);
-  const minPixels = depthPatchMinPixels(P);
+  const minPixels = depthPatchMinPixels(P, width, height);
   // Pixels of each patch.
   const members: number[][] = Array.from({ length: px * py }, () => []);
   for (let y = 0; y < height; y++)

@@ -146,7 +146,7 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'depth-weight', default: 0, min: 0, max: 10,
     doc: 'weight of the depth loss: 1 - Pearson correlation of the rendered depth with each view\'s depth map (a monocular model\'s, larger = farther, any scale and shift) over small patches, inside the mask when the view has one; only views with a depth map (0: off)',
   },
-  depthPatch: { kind: 'int', flag: 'depth-patch', default: 16, min: 2, max: 4096, doc: 'side in pixels of the depth loss\'s square patches (their grid shifts randomly each step)' },
+  depthPatch: { kind: 'int', flag: 'depth-patch', default: 16, min: 2, max: 4096, doc: 'side in pixels of the depth loss\'s square patches (their grid shifts randomly each step; as large as the image or more: one correlation over the whole image, as FSGS)' },
   progressEvery: { kind: 'int', flag: 'progress-every', default: 10, min: 1, max: 30_000, doc: 'steps between progress reports' },
 } as const satisfies Record<string, TrainOptionSpec>;
 

@@ -420,10 +420,12 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         : loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: viewMask ? o.maskWeight : 0 });
       const refineView = !ps && refiner?.refines(vi, step) ? vi : -1;
       const depthTarget = !ps && depthLoss ? depthTargets[vi] : null;
-      // The patch grid's shift: a hash of (seed, step), not the run's rng, whose stream resume replays.
-      const shift = depthTarget ? createRng((Math.imul(o.seed, 2_654_435_761) ^ Math.imul(step, 40_503)) >>> 0) : null;
-      const depthOut = depthTarget && shift
-        ? depthLoss!.run(null, bufs.depthFromPixel!, depthTarget, o.depthWeight, [shift.int(o.depthPatch), shift.int(o.depthPatch)])
+      // The patch grid's shift: a hash of (seed, step), not the run's rng, whose stream resume
+      // replays. A patch as large as the image is one global correlation: not shifted.
+      const shift = createRng((Math.imul(o.seed, 2_654_435_761) ^ Math.imul(step, 40_503)) >>> 0);
+      const global = o.depthPatch >= Math.max(width, height);
+      const depthOut = depthTarget
+        ? depthLoss!.run(null, bufs.depthFromPixel!, depthTarget, o.depthWeight, global ? [0, 0] : [shift.int(o.depthPatch), shift.int(o.depthPatch)])
         : null;
       rasterizer.backward(out.dLdRgb, viewMask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null, depthOut?.dLdDepth ?? null);
       if (dropout) {
