@@ -32,7 +32,8 @@ export interface Method {
  * 0.05 over the whole image; over 16-pixel patches the gradient is far larger (a patch's depth
  * spread is small, and Pearson's gradient goes as 1 / spread), so the row uses less.
  * bench:quality, DTU scan37, 3 views, 1/4 size, 500 steps (quality best: 17.80 dB PSNR, 0.505
- * SSIM): 16-px patches at 0.1: 15.83 / 0.332; 0.01: 17.59 / 0.479 (depth r 0.32 -> 0.68);
+ * SSIM; 17.80 / 0.511 in a second run): 16-px patches at 0.1: 15.83 / 0.332; 0.01: 17.59 / 0.479
+ * and, in the second run, 17.44 / 0.464 (depth r 0.32 -> 0.68, 0.67);
  * 0.001: 17.73 / 0.495 (r 0.20 -> 0.38); the whole image (--depth-patch 4096) at 0.05: 16.84 /
  * 0.406 (r 0.40 -> 0.93). The rendered depth follows FastDepth's, and the held-out views get
  * worse: FastDepth (indoor scenes) misjudges these object photos. 0.01 acts without wrecking

@@ -143,7 +143,7 @@ export const TRAIN_OPTION_SPECS = {
   priorSteps: { kind: 'int', flag: 'prior-steps', default: 0, min: 0, max: 100, doc: 'DDIM steps of the repair (0: the model manifest\'s)' },
   // Monocular depth (issue 14, "Depth"): off until bench:quality shows it helps. With FastDepth's
   // maps on DTU scan37 (3 views, 1/4 size, 500 steps) every weight tried lowered held-out PSNR
-  // (17.80 dB without; 0.001: 17.73, 0.01: 17.59, 0.1: 15.83; bench/qualityMethods.ts).
+  // (17.80 dB without; 0.001: 17.73, 0.01: 17.59 and 17.44, 0.1: 15.83; bench/qualityMethods.ts).
   depthWeight: {
     kind: 'number', flag: 'depth-weight', default: 0, min: 0, max: 10,
     doc: 'weight of the depth loss: 1 - Pearson correlation of the rendered depth with each view\'s depth map (a monocular model\'s, larger = farther, any scale and shift) over small patches, inside the mask when the view has one; only views with a depth map (0: off)',
