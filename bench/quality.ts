@@ -1,7 +1,7 @@
 /**
  * npm run bench:quality [-- --iters N --downscale K --only name,name --splits 3,9 --rows levers|ablation
  *                          --methods name,name --final-prune P --lpips-model f --prior model.onnx
- *                          [--prior-manifest m.json] --out file.md]
+ *                          [--prior-manifest m.json] --models-dir DIR --depth-weight W --out file.md]
  *
  * Reconstruction quality the way the sparse-view papers report it: for every generated scene
  * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
@@ -21,6 +21,13 @@
  * as bench:masks runs IS-Net; the details give each run's repair rounds and their time.
  * --prior-weight, --prior-strength, --prior-steps, --prior-start, --prior-every and --prior-views
  * set that row's schedule (trainOptions.ts).
+ * When the FastDepth model (models/fastdepth.json's file) is in --models-dir (default
+ * ../shared/models), --rows levers ends with "+ depth (FastDepth)": the default levers with the
+ * depth loss on (depthWeight, --depth-weight, default DEPTH_ROW_WEIGHT in qualityMethods.ts;
+ * --depth-patch its patch size), its
+ * targets FastDepth's depth maps of each training photo (run on the photo as loaded, resized to
+ * the training size; onnxruntime-web wasm in this process); the details give how well its rendered
+ * depth followed them (the trainer's patch-wise Pearson r, early and late).
  * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default
  * 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
  */
@@ -40,14 +47,23 @@ import { parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
 import { BENCH_TRAIN_OPTIONS } from './benchTrain.ts';
 import { paperTable, type CellResult } from './paperTable.ts';
 import { qualityCases } from './qualityCases.ts';
-import { qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
+import { DEPTH_ROW_WEIGHT, qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
+import { existsSync } from 'node:fs';
+import { FASTDEPTH_MANIFEST, loadDepthModel, type DepthModel } from '../src/recon/depth/fastDepth.ts';
+import { compositeOver } from '../src/recon/prepareViews.ts';
+import { DEFAULT_TRAIN_OPTIONS } from '../src/recon/train/trainOptions.ts';
+import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
+import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
-/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it) and the repair prior's schedule (only its row turns the prior on). */
-const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews'] as const;
+/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it), the repair prior's schedule (only its row turns the prior on) and the depth loss's patch size (only the depth row has depth maps). */
+const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch'] as const;
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames(BENCH_FLAGS), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'out']);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
   const train = parseTrainFlags(args, BENCH_FLAGS, BENCH_TRAIN_OPTIONS);
+  // --depth-weight is the depth row's alone (the other rows keep depthWeight 0).
+  const depthWeight = parseTrainFlags(args, ['depthWeight'], {}).depthWeight ?? DEPTH_ROW_WEIGHT;
+  const depthModelPath = resolve(args.values['models-dir'] ?? '../shared/models', FASTDEPTH_MANIFEST.file);
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
   const out = args.values.out ?? 'out/bench-quality.md';
@@ -60,7 +76,8 @@ async function main(): Promise<number> {
   if (rows !== 'levers' && rows !== 'ablation') throw new InputError(`--rows: "${rows}" is neither levers nor ablation`);
   const names = args.values.methods?.split(',');
   const priorPath = args.values.prior;
-  const allMethods = qualityMethods(rows, { prior: !!priorPath });
+  const hasDepthModel = existsSync(depthModelPath);
+  const allMethods = qualityMethods(rows, { prior: !!priorPath, ...(hasDepthModel && depthWeight > 0 ? { depth: depthWeight } : {}) });
   // A row answers to its name without the "+ " and the marks, and to each level it is marked as
   // ("quality best") and "defaults".
   const aliases = (n: string) => {
@@ -74,6 +91,7 @@ async function main(): Promise<number> {
   if (model) lpips = await loadLpips({ bytes: new Uint8Array(await readFile(model).catch(() => { throw new InputError('LPIPS model does not exist', { file: model }); })), name: model });
 
   const prior: CliPrior | null = priorPath ? await loadCliPrior(priorPath, args.values['prior-manifest']) : null;
+  const depthModel: DepthModel | null = methods.some((m) => m.depth) ? await loadDepthModel(new Uint8Array(await readFile(depthModelPath)), { label: depthModelPath }) : null;
 
   const gpu = await nodeGpu();
   const results: CellResult[][] = methods.map(() => []);
@@ -90,10 +108,12 @@ async function main(): Promise<number> {
       'Columns: scene/input views. PSNR, SSIM, LPIPS of the held-out views (mean): masked (DTU convention: background black in both images) for DTU and the generated scenes, full image for lego and fern.',
       `Regularisers off by default, so no ablation row: ${regularisersOffByDefault().join(', ') || 'none'}.`,
       ...(prior ? [`"+ repair prior": the defaults' levers with the learned repair prior on (repairPrior; its schedule and weights at their defaults, src/recon/train/trainOptions.ts).`] : []),
+      ...(depthModel ? [`"+ depth (FastDepth)": the defaults' levers with the depth loss on (depthWeight ${depthWeight}, ${train.depthPatch ?? DEFAULT_TRAIN_OPTIONS.depthPatch}-pixel patches), targets FastDepth's depth of each training photo (${depthModel.model.file}).`] : []),
+      ...(hasDepthModel ? [] : [`${depthModelPath} does not exist: no depth row`]).map((n) => `Note: ${n}.`),
       ...notes.map((n) => `Note: ${n}.`),
       '',
-      '| scene/views | method | eval size | test views | splats | seconds | repair rounds (s each) |',
-      '|---|---|---|---:|---:|---:|---|',
+      '| scene/views | method | eval size | test views | splats | seconds | repair rounds (s each) | depth r (first, last tenth) |',
+      '|---|---|---|---:|---:|---:|---|---|',
       ...details,
       '',
       `Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
@@ -112,6 +132,7 @@ async function main(): Promise<number> {
       try {
         const r = await reconstructScene(gpu.device, scene, {
           split: cs.split, size, ...train, ...(hasMasks ? {} : { init: 'random' as const }), ...method.options, ...(prior ? { repair: prior.repair } : {}),
+          ...(method.depth && depthModel ? { depthMaps: (views: readonly TrainView[]) => monocularDepths(depthModel, scene, views) } : {}),
         });
         if (r.train.stopped) throw new Error(`training stopped: ${r.train.stopped}`);
         const e = await evaluateCloud(gpu.device, scene, r.train.cloud, { split: cs.split, size, lpips });
@@ -123,7 +144,7 @@ async function main(): Promise<number> {
         const seconds = (performance.now() - t0) / 1000;
         const rounds = r.train.priorRounds;
         const repairCell = rounds ? `${rounds.length} (${rounds.map((x) => (x.repairMs / 1000).toFixed(1)).join(', ')})` : '';
-        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} | ${repairCell} |`);
+        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} | ${repairCell} | ${depthCell(r.train.history)} |`);
         console.error(`${label}: PSNR ${psnr.toFixed(2)} SSIM ${ssim.toFixed(3)} (${e.splats} splats, ${seconds.toFixed(0)} s)`);
       } catch (err) {
         const msg = isInputError(err) ? err.message : `error: ${(err as Error).message}`;
@@ -136,9 +157,35 @@ async function main(): Promise<number> {
   }
   await lpips?.dispose();
   await prior?.model.dispose();
+  await depthModel?.dispose();
   console.log(report());
   console.error(`wrote ${out}`);
   return 0;
+}
+
+/**
+ * How well the rendered depth follows the depth maps: the mean patch-wise Pearson r the trainer
+ * reported (TrainProgress.depthPearson) over the first and the last tenth of its reports; empty
+ * for a run without the depth loss.
+ */
+function depthCell(history: readonly TrainProgress[]): string {
+  const r = history.flatMap((h) => (h.depthPearson === undefined ? [] : [h.depthPearson]));
+  if (r.length === 0) return '';
+  const k = Math.max(1, Math.round(r.length / 10));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return `${mean(r.slice(0, k)).toFixed(2)}, ${mean(r.slice(-k)).toFixed(2)}`;
+}
+
+/** The depth model's map of each training view's photo as loaded (on the scene background where it has transparency), at the view's training size. */
+async function monocularDepths(model: DepthModel, scene: LoadedScene, views: readonly TrainView[]): Promise<Float32Array[]> {
+  const bg = scene.manifest.background ?? [0, 0, 0];
+  const out: Float32Array[] = [];
+  for (const v of views) {
+    const photo = scene.views.find((s) => s.id === v.id)!.rgba;
+    const opaque = photo.data.every((x, i) => i % 4 !== 3 || x === 255);
+    out.push(await model.depth(opaque ? photo : compositeOver(photo, bg), v.camera.width, v.camera.height));
+  }
+  return out;
 }
 
 runCli(main);

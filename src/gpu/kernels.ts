@@ -7,6 +7,10 @@ import atomicAddF32 from './kernels/chunks/atomicAddF32.wgsl?raw';
 import { BLEND_WGSL as blend } from './kernels/chunks/blend.ts';
 import cameraGrad from './kernels/chunks/cameraGrad.wgsl?raw';
 import cameraGradOff from './kernels/chunks/cameraGradOff.wgsl?raw';
+import depthBackward from './kernels/chunks/depthBackward.wgsl?raw';
+import depthBackwardOff from './kernels/chunks/depthBackwardOff.wgsl?raw';
+import depthForward from './kernels/chunks/depthForward.wgsl?raw';
+import depthForwardOff from './kernels/chunks/depthForwardOff.wgsl?raw';
 import linearIndex from './kernels/chunks/linearIndex.wgsl?raw';
 import projectSplat from './kernels/chunks/projectSplat.wgsl?raw';
 import projectedSplat from './kernels/chunks/projectedSplat.wgsl?raw';
@@ -50,8 +54,12 @@ export const WGSL = {
   intersectionSetup: composeWgsl(rasterUniforms, intersectionSetup),
   intersectionEmit: composeWgsl(rasterUniforms, linearIndex, intersectionEmit),
   tileRanges: composeWgsl(linearIndex, tileRanges),
-  rasterizeForward: composeWgsl(rasterUniforms, projectedSplat, blend, rasterizeForward),
-  rasterizeBackward: composeWgsl(rasterUniforms, projectedSplat, blend, atomicAddF32Chunk('gradProjectedFromSplat'), rasterizeBackward),
+  rasterizeForward: composeWgsl(rasterUniforms, projectedSplat, blend, depthForwardOff, rasterizeForward),
+  rasterizeBackward: composeWgsl(rasterUniforms, projectedSplat, blend, atomicAddF32Chunk('gradProjectedFromSplat'), depthBackwardOff, rasterizeBackward),
+  /** rasterizeForward that also writes expected depth (a rasterizer made with `depth`). */
+  rasterizeForwardDepth: composeWgsl(rasterUniforms, projectedSplat, blend, depthForward, rasterizeForward),
+  /** rasterizeBackward with a loss on expected depth (dLdDepth given to backward()). */
+  rasterizeBackwardDepth: composeWgsl(rasterUniforms, projectedSplat, blend, atomicAddF32Chunk('gradProjectedFromSplat'), depthBackward, rasterizeBackward),
   projectBackward: composeWgsl(...projection, cameraGradOff, projectBackward),
   /** projectBackward that also sums the view's camera gradient into cameraGradFromView (camera refinement). */
   projectBackwardCamera: composeWgsl(...projection, atomicAddF32Chunk('cameraGradFromView'), cameraGrad, projectBackward),

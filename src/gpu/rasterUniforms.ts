@@ -7,6 +7,11 @@ import { clipLimits, type ProjectionSettings } from '../core/gaussianCloud.ts';
 
 export const RASTER_UNIFORMS_BYTES = 160;
 export const TILE_SIZE = 16;
+/**
+ * Floats per splat in the rasterizer's gradProjectedFromSplat: dL/d u, v, conic A, B, C, opacity,
+ * r, g, b and the camera-space depth z (the last non-zero only when the backward had a depth loss).
+ */
+export const PROJECTED_GRAD_STRIDE = 10;
 
 export interface RasterSettings extends ProjectionSettings {
   camera: Camera;

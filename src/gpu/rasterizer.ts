@@ -10,12 +10,16 @@
  *   tile sort             stable radix sort by tile id over ceil(log2(tiles)) bits only, so each
  *                         tile's list stays in (depth, index) order, as the reference's
  *   tileRanges            [start, end) of every tile's run
- *   rasterizeForward      per tile, front-to-back blending in workgroup memory
+ *   rasterizeForward      per tile, front-to-back blending in workgroup memory (with `depth`: the
+ *                         variant that also writes expected depth, sum_i z_i alpha_i T_i)
  * then one 16-byte read-back (visible splats, intersections, overflow). On overflow the
  * intersection buffers grow and the forward re-runs, so a truncated list is never used.
  *
  * Backward, one submission, no read-back: rasterizeBackward (per tile, back to front, summed in
- * workgroup memory, float atomics) then projectBackward (per splat, to the parameters). With a
+ * workgroup memory, float atomics) then projectBackward (per splat, to the parameters). Given
+ * dL/d(depth), the rasterizeBackwardDepth variant also differentiates expected depth (to alpha
+ * and to each splat's z, which projectBackward chains to the mean). A rasterizer made without
+ * `depth` compiles neither depth variant, allocates no depth buffer and runs the kernels as before. With a
  * CameraGradTarget, the projectBackwardCamera variant also sums the view's camera gradient
  * (rotation, translation, log focal: CAMERA_GRAD_FLOATS, projectReference.ts) into 8 floats of the
  * caller's cameraGradFromView buffer; without one, nothing of it is compiled or dispatched.
@@ -41,7 +45,7 @@ import { PassTimer, type PassTiming } from './passTimer.ts';
 import { bindBuffers, computePipeline, dispatchLinear } from './pipelines.ts';
 import { createPrefixSum, type PrefixSum } from './prefixSum.ts';
 import { createRadixSort, type RadixSort } from './radixSort.ts';
-import { packRasterUniforms, RASTER_UNIFORMS_BYTES, TILE_SIZE } from './rasterUniforms.ts';
+import { packRasterUniforms, PROJECTED_GRAD_STRIDE, RASTER_UNIFORMS_BYTES, TILE_SIZE } from './rasterUniforms.ts';
 
 export interface RasterizerOptions {
   width: number;
@@ -57,6 +61,11 @@ export interface RasterizerOptions {
   antialiased?: boolean;
   /** Time every pass with timestamp queries (needs a device with 'timestamp-query'). */
   profile?: boolean;
+  /**
+   * Also render expected depth (depthFromPixel) in every forward, so backward() can take a loss on
+   * it (dLdDepth). Default false: no depth buffer, and the kernels without depth.
+   */
+  depth?: boolean;
 }
 
 export interface ForwardResult {
@@ -104,6 +113,8 @@ export interface RasterImageF32 {
   alpha: Float32Array;
   transmittance: Float32Array;
   contributorCount: Uint32Array;
+  /** Expected depth per pixel; only from a rasterizer made with `depth`. */
+  depth?: Float32Array;
 }
 
 /** Parameter gradients read back from the GPU, laid out like GaussianCloud's arrays. */
@@ -119,13 +130,15 @@ export interface RasterizerBuffers {
   alphaFromPixel: GPUBuffer;
   transmittanceFromPixel: GPUBuffer;
   contributorCountFromPixel: GPUBuffer;
-  /** 9 f32 per splat: u, v, conic A, B, C, opacity, r, g, b (filled by backward). */
+  /** width*height f32, expected depth sum_i z_i alpha_i T_i; null unless made with `depth`. */
+  depthFromPixel: GPUBuffer | null;
+  /** PROJECTED_GRAD_STRIDE (10) f32 per splat: u, v, conic A, B, C, opacity, r, g, b, depth z (filled by backward). */
   gradProjectedFromSplat: GPUBuffer;
 }
 
 
 const PROJECTED_BYTES = 48;
-const GRADS_PER_SPLAT = 9;
+const GRADS_PER_SPLAT = PROJECTED_GRAD_STRIDE;
 
 interface SplatResources {
   capacity: number;
@@ -159,6 +172,8 @@ export class Rasterizer {
   readonly tilesY: number;
   private readonly projection: ProjectionSettings;
   readonly antialiased: boolean;
+  /** Whether forwards render expected depth (RasterizerOptions.depth). */
+  readonly depth: boolean;
   private splatCount = 0;
   private forwardDone = false;
   private forwardRunning = false;
@@ -175,11 +190,14 @@ export class Rasterizer {
   private readonly transmittanceFromPixel: GPUBuffer;
   private readonly contributorCountFromPixel: GPUBuffer;
   private readonly zeroAlphaGrad: GPUBuffer;
+  private readonly depthFromPixel: GPUBuffer | null;
+  /** With depth: dL/dalpha then dL/ddepth (2 planes), the depth backward's one binding for both (chunks/depthBackward.wgsl). */
+  private readonly dLdAlphaDepth: GPUBuffer | null;
   private splats!: SplatResources;
   private intersections!: IntersectionResources;
   private groups!: Record<'project' | 'count' | 'setup' | 'emit' | 'ranges' | 'rasterize' | 'projectBackward', GPUBindGroup>;
   /** Rebuilt whenever buildBindGroups() runs (buffers reallocated) or the caller's buffers change. */
-  private backwardGroup: { dLdRgb: GPUBuffer; dLdAlpha: GPUBuffer; group: GPUBindGroup } | null = null;
+  private backwardGroup: { dLdRgb: GPUBuffer; dLdAlpha: GPUBuffer; depth: boolean; group: GPUBindGroup } | null = null;
   /** Bind group of projectBackwardCamera, kept while the caller passes the same camera-gradient buffer. */
   private cameraGroup: { buffer: GPUBuffer; group: GPUBindGroup } | null = null;
   /** The view index of the next backward's camera gradient (created on first use). */
@@ -202,6 +220,7 @@ export class Rasterizer {
     this.tilesX = Math.ceil(width / TILE_SIZE);
     this.tilesY = Math.ceil(height / TILE_SIZE);
     this.antialiased = options.antialiased ?? false;
+    this.depth = options.depth ?? false;
     this.projection = { lowPass: options.lowPass ?? LOW_PASS, nearPlane: options.nearPlane ?? NEAR_PLANE, antialiased: this.antialiased };
     const pixels = width * height;
     const d = device;
@@ -211,8 +230,9 @@ export class Rasterizer {
       setup: computePipeline(d, 'intersectionSetup', WGSL.intersectionSetup),
       emit: computePipeline(d, 'intersectionEmit', WGSL.intersectionEmit),
       ranges: computePipeline(d, 'tileRanges', WGSL.tileRanges),
-      rasterize: computePipeline(d, 'rasterizeForward', WGSL.rasterizeForward),
+      rasterize: this.depth ? computePipeline(d, 'rasterizeForwardDepth', WGSL.rasterizeForwardDepth) : computePipeline(d, 'rasterizeForward', WGSL.rasterizeForward),
       rasterizeBackward: computePipeline(d, 'rasterizeBackward', WGSL.rasterizeBackward),
+      rasterizeBackwardDepth: this.depth ? computePipeline(d, 'rasterizeBackwardDepth', WGSL.rasterizeBackwardDepth) : null,
       projectBackward: computePipeline(d, 'projectBackward', WGSL.projectBackward),
       projectBackwardCamera: null as GPUComputePipeline | null, // compiled on first use
     };
@@ -228,6 +248,8 @@ export class Rasterizer {
     this.transmittanceFromPixel = storageBuffer(d, 'transmittanceFromPixel', 4 * pixels);
     this.contributorCountFromPixel = storageBuffer(d, 'contributorCountFromPixel', 4 * pixels);
     this.zeroAlphaGrad = storageBuffer(d, 'zero dLdAlpha', 4 * pixels);
+    this.depthFromPixel = this.depth ? storageBuffer(d, 'depthFromPixel', 4 * pixels) : null;
+    this.dLdAlphaDepth = this.depth ? storageBuffer(d, 'dLdAlphaDepth', 8 * pixels) : null;
     this.forwardTimer = new PassTimer(d, options.profile ?? false);
     this.backwardTimer = new PassTimer(d, options.profile ?? false);
     const maxSplats = Math.max(1, options.maxSplats);
@@ -248,6 +270,7 @@ export class Rasterizer {
       alphaFromPixel: this.alphaFromPixel,
       transmittanceFromPixel: this.transmittanceFromPixel,
       contributorCountFromPixel: this.contributorCountFromPixel,
+      depthFromPixel: this.depthFromPixel,
       gradProjectedFromSplat: this.splats.gradProjectedFromSplat,
     };
   }
@@ -379,22 +402,29 @@ export class Rasterizer {
 
   /**
    * Gradients of a loss with respect to every parameter, given dL/d(rgb) (width*height*3 f32)
-   * and optionally dL/d(alpha) (width*height f32), for the last forward. Written into
-   * gradParamsFlat (overwritten, not accumulated). With `camera`, the view's camera gradient is
-   * written into its 8 floats of camera.buffer too. Submits and returns; nothing is read back.
+   * and optionally dL/d(alpha) and dL/d(depth) (width*height f32 each; depth only for a
+   * rasterizer made with `depth`), for the last forward. Written into gradParamsFlat
+   * (overwritten, not accumulated). With `camera`, the view's camera gradient is written into its
+   * 8 floats of camera.buffer too. Submits and returns; nothing is read back.
    */
-  backward(dLdRgb: GPUBuffer, dLdAlpha: GPUBuffer | null = null, camera: CameraGradTarget | null = null): void {
+  backward(dLdRgb: GPUBuffer, dLdAlpha: GPUBuffer | null = null, camera: CameraGradTarget | null = null, dLdDepth: GPUBuffer | null = null): void {
     if (!this.forwardDone) throw new Error('Rasterizer.backward needs a finished forward of the current cloud');
     const pixels = this.width * this.height;
     if (dLdRgb.size < 12 * pixels) throw new Error(`dLdRgb buffer has ${dLdRgb.size} bytes, needs ${12 * pixels}`);
     if (dLdAlpha && dLdAlpha.size < 4 * pixels) throw new Error(`dLdAlpha buffer has ${dLdAlpha.size} bytes, needs ${4 * pixels}`);
-    const group = this.backwardBindGroup(dLdRgb, dLdAlpha ?? this.zeroAlphaGrad);
+    if (dLdDepth && !this.depth) throw new Error('Rasterizer.backward: a depth gradient needs a rasterizer made with depth: true');
+    if (dLdDepth && dLdDepth.size < 4 * pixels) throw new Error(`dLdDepth buffer has ${dLdDepth.size} bytes, needs ${4 * pixels}`);
     const timer = this.backwardTimer;
     const encoder = this.device.createCommandEncoder({ label: 'rasterizer backward' });
+    if (dLdDepth) {
+      encoder.copyBufferToBuffer(dLdAlpha ?? this.zeroAlphaGrad, 0, this.dLdAlphaDepth!, 0, 4 * pixels);
+      encoder.copyBufferToBuffer(dLdDepth, 0, this.dLdAlphaDepth!, 4 * pixels, 4 * pixels);
+    }
+    const group = this.backwardBindGroup(dLdRgb, dLdDepth ? this.dLdAlphaDepth! : dLdAlpha ?? this.zeroAlphaGrad, dLdDepth !== null);
     encoder.clearBuffer(this.splats.gradProjectedFromSplat, 0, 4 * GRADS_PER_SPLAT * Math.max(this.splatCount, 1));
     const cameraGroup = camera ? this.prepareCameraGrad(camera, encoder) : null;
     let pass = timer.beginPass(encoder, 'rasterizeBackward');
-    pass.setPipeline(this.pipelines.rasterizeBackward);
+    pass.setPipeline(dLdDepth ? this.pipelines.rasterizeBackwardDepth! : this.pipelines.rasterizeBackward);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(this.tilesX, this.tilesY);
     pass.end();
@@ -428,11 +458,15 @@ export class Rasterizer {
     return this.cameraGroup.group;
   }
 
-  /** Bind group of rasterizeBackward, kept while the caller passes the same gradient buffers. */
-  private backwardBindGroup(dLdRgb: GPUBuffer, dLdAlpha: GPUBuffer): GPUBindGroup {
+  /**
+   * Bind group of rasterizeBackward (or, with `depth`, its depth variant, whose binding 7 is the
+   * dLdAlphaDepth buffer), kept while the caller passes the same gradient buffers.
+   */
+  private backwardBindGroup(dLdRgb: GPUBuffer, dLdAlpha: GPUBuffer, depth: boolean): GPUBindGroup {
     const cached = this.backwardGroup;
-    if (cached && cached.dLdRgb === dLdRgb && cached.dLdAlpha === dLdAlpha) return cached.group;
-    const group = bindBuffers(this.device, this.pipelines.rasterizeBackward, 'rasterizeBackward', [
+    if (cached && cached.dLdRgb === dLdRgb && cached.dLdAlpha === dLdAlpha && cached.depth === depth) return cached.group;
+    const pipeline = depth ? this.pipelines.rasterizeBackwardDepth! : this.pipelines.rasterizeBackward;
+    const group = bindBuffers(this.device, pipeline, depth ? 'rasterizeBackwardDepth' : 'rasterizeBackward', [
       this.uniforms,
       this.tileRangeFromTileId,
       this.intersections.splatIdFromIntersection,
@@ -443,18 +477,19 @@ export class Rasterizer {
       dLdAlpha,
       this.splats.gradProjectedFromSplat,
     ]);
-    this.backwardGroup = { dLdRgb, dLdAlpha, group };
+    this.backwardGroup = { dLdRgb, dLdAlpha, depth, group };
     return group;
   }
 
   /** The last forward's outputs on the CPU (tests and debugging: stalls the GPU). */
   async readImage(): Promise<RasterImageF32> {
     const pixels = this.width * this.height;
-    const [rgb, alpha, transmittance, count] = await Promise.all([
+    const [rgb, alpha, transmittance, count, depth] = await Promise.all([
       readBuffer(this.device, this.rgbFromPixel, 12 * pixels),
       readBuffer(this.device, this.alphaFromPixel, 4 * pixels),
       readBuffer(this.device, this.transmittanceFromPixel, 4 * pixels),
       readBuffer(this.device, this.contributorCountFromPixel, 4 * pixels),
+      this.depthFromPixel ? readBuffer(this.device, this.depthFromPixel, 4 * pixels) : null,
     ]);
     return {
       width: this.width,
@@ -463,6 +498,7 @@ export class Rasterizer {
       alpha: new Float32Array(alpha),
       transmittance: new Float32Array(transmittance),
       contributorCount: new Uint32Array(count),
+      ...(depth ? { depth: new Float32Array(depth) } : {}),
     };
   }
 
@@ -506,6 +542,8 @@ export class Rasterizer {
     ])
       b.destroy();
     this.cameraGradSlot?.destroy();
+    this.depthFromPixel?.destroy();
+    this.dLdAlphaDepth?.destroy();
     this.forwardTimer.destroy();
     this.backwardTimer.destroy();
   }
@@ -617,6 +655,7 @@ export class Rasterizer {
         this.alphaFromPixel,
         this.transmittanceFromPixel,
         this.contributorCountFromPixel,
+        ...(this.depthFromPixel ? [this.depthFromPixel] : []),
       ]),
       projectBackward: bindBuffers(d, P.projectBackward, 'projectBackward', [this.uniforms, s.paramsFlat, s.gradProjectedFromSplat, s.gradParamsFlat]),
     };

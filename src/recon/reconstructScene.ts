@@ -7,11 +7,17 @@ import type { LoadedScene } from '../io/sceneFolder.ts';
 import { meanScore, scoreView, type ViewScore } from './evaluate/scoreView.ts';
 import { prepareSplit } from './prepareViews.ts';
 import { renderCloudViews } from './renderViews.ts';
-import { trainGaussians, type TrainResult, type TrainRunOptions } from './train/trainer.ts';
+import { trainGaussians, type TrainResult, type TrainRunOptions, type TrainView } from './train/trainer.ts';
 
 export interface ReconstructOptions extends TrainRunOptions {
   split: string;
   size?: { width: number; height: number };
+  /**
+   * Depth-like maps of the split's training views at their training size (TrainView.depth: the
+   * depth loss's targets, used when depthWeight > 0), e.g. from a monocular model
+   * (src/recon/depth/); undefined for a view leaves it without one.
+   */
+  depthMaps?: (views: readonly TrainView[]) => Promise<(Float32Array | undefined)[]>;
 }
 
 export interface ReconstructResult {
@@ -26,7 +32,12 @@ export interface ReconstructResult {
 
 export async function reconstructScene(device: GPUDevice, scene: LoadedScene, opts: ReconstructOptions): Promise<ReconstructResult> {
   const prepared = prepareSplit(scene, opts.split, opts.size);
-  const train = await trainGaussians(device, prepared.train, { bounds: scene.manifest.bounds, background: prepared.background, ...opts });
+  let views = prepared.train;
+  if (opts.depthMaps) {
+    const maps = await opts.depthMaps(views);
+    views = views.map((v, i) => (maps[i] ? { ...v, depth: maps[i] } : v));
+  }
+  const train = await trainGaussians(device, views, { bounds: scene.manifest.bounds, background: prepared.background, ...opts });
   const t0 = performance.now();
   const renders = await renderCloudViews(device, train.cloud, prepared.test.map((v) => v.camera), prepared.background);
   const scores = prepared.test.map((v, i) => scoreView(v.id, renders[i], v.rgba, v.mask));

@@ -1,4 +1,4 @@
-/** bench:quality's rows with a repair-prior model: "+ repair prior" is the defaults' levers with the prior on. */
+/** bench:quality's extra rows: "+ repair prior" (with a repair-prior model) and "+ depth (FastDepth)" (with the depth model), each the defaults' levers with its lever on. */
 import { describe, expect, it } from 'vitest';
 import { qualityMethods } from '../../bench/qualityMethods.ts';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../src/recon/train/qualityPresets.ts';
@@ -13,5 +13,19 @@ describe('qualityMethods with --prior', () => {
     expect(row.name).toBe('+ repair prior');
     expect(row.options).toEqual({ ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true });
     expect(qualityMethods('ablation', { prior: true }).some((m) => m.options.repairPrior)).toBe(false);
+  });
+});
+
+describe('qualityMethods with a depth model', () => {
+  it('adds one "+ depth (FastDepth)" row: the default levers with the depth loss at the weight given, marked to get depth maps', () => {
+    const without = qualityMethods('levers');
+    const withDepth = qualityMethods('levers', { depth: 0.1 });
+    expect(withDepth.length).toBe(without.length + 1);
+    expect(without.some((m) => m.depth || m.options.depthWeight)).toBe(false);
+    const row = withDepth.at(-1)!;
+    expect(row.name).toBe('+ depth (FastDepth)');
+    expect(row.depth).toBe(true);
+    expect(row.options).toEqual({ ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: 0.1 });
+    expect(qualityMethods('ablation', { depth: 0.1 }).some((m) => m.depth)).toBe(false);
   });
 });

@@ -43,6 +43,15 @@ describe('GPU rasterizer in Chromium vs CPU reference', () => {
     });
   }
 
+  it('expected depth (the depth variants): depth image and the gradients of a loss on rgb, alpha and depth match', async () => {
+    const { device } = await browserGpu();
+    const scene = makeScene(13, 250, 1, 48, 40);
+    const run = await runScene(device, scene, scene.camera, undefined, true, false, true);
+    console.log(`expected depth: depth max relative error ${run.depthMaxError!.toExponential(2)}`);
+    expectClose(run, 48 * 40);
+    expect(run.depthMaxError).toBeDefined();
+  });
+
   it('the scenes exercised alpha clamping, early termination and depth ties', () => {
     expect(totals.clampedAlpha).toBeGreaterThan(0);
     expect(totals.terminated).toBeGreaterThan(0);

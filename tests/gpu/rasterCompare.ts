@@ -19,6 +19,21 @@ export const GRAD_FLOOR = 1e-2;
 
 export const GRAD_GROUPS = ['means', 'logScales', 'quats', 'opacityLogits', 'sh'] as const;
 
+/** Expected depth: |gpu - ref| <= IMAGE_TOL * max(1, |ref|) (depths are a few units: float32 is relative). */
+export function depthError(gpu: Float32Array, ref: RasterImage, skip: Uint8Array): { max: number; where: string } {
+  let max = 0;
+  let where = '';
+  for (let p = 0; p < ref.depth.length; p++) {
+    if (skip[p]) continue;
+    const e = Math.abs(gpu[p] - ref.depth[p]) / Math.max(1, Math.abs(ref.depth[p]));
+    if (e > max) {
+      max = e;
+      where = `pixel (${p % ref.width}, ${Math.floor(p / ref.width)}): gpu ${gpu[p]} vs reference ${ref.depth[p]}`;
+    }
+  }
+  return { max, where };
+}
+
 export function imageError(gpu: RasterImageF32, ref: RasterImage, skip: Uint8Array): { max: number; where: string } {
   let max = 0;
   let where = '';

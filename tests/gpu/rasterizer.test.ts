@@ -70,6 +70,30 @@ describe('GPU rasterizer vs CPU reference', () => {
     });
   }
 
+  for (const [seed, count, degree, width, height, antialiased] of [[11, 400, 1, 64, 48, false], [12, 300, 0, 40, 33, true]] as const) {
+    it(`expected depth, seed ${seed}${antialiased ? ', antialiased' : ''}: depth image and the gradients of a loss on rgb, alpha and depth match`, async () => {
+      const { device } = await testGpu();
+      const scene = { ...makeScene(seed, count, degree, width, height), antialiased };
+      const run = await runScene(device, scene, scene.camera, undefined, true, false, true);
+      expectClose(run, width * height);
+      expect(run.depthMaxError).toBeDefined();
+      expect(Math.max(...run.image.depth!), 'the depth image has depth in it').toBeGreaterThan(1);
+      // The depth term changes the gradients (else this would only re-check the colour path).
+      const plain = await runScene(device, scene);
+      expect(plain.image.depth, 'no depth buffer without the option').toBeUndefined();
+      let diff = 0;
+      for (let k = 0; k < plain.grads.means.length; k++) diff = Math.max(diff, Math.abs(plain.grads.means[k] - run.grads.means[k]));
+      expect(diff).toBeGreaterThan(1e-3);
+      // A depth rasterizer given no depth gradient gives the plain gradients (of the reference without depth).
+      const withDepthBuffer = createRasterizer(device, { width, height, shDegree: degree, maxSplats: count, antialiased, depth: true });
+      try {
+        expectClose(await runScene(device, scene, scene.camera, withDepthBuffer), width * height);
+      } finally {
+        withDepthBuffer.destroy();
+      }
+    });
+  }
+
   it('the scenes exercised alpha clamping, early termination, depth ties, the J clamp and culling', () => {
     expect(totals.clampedAlpha).toBeGreaterThan(0);
     expect(totals.terminated).toBeGreaterThan(0);

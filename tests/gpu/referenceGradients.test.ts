@@ -182,3 +182,66 @@ describe('reference camera gradient about a pivot (the trainer\'s camera refinem
     });
   }
 });
+
+describe('reference expected depth (sum_i z_i alpha_i T_i): forward and gradients vs finite differences', () => {
+  it('is the blend weights over the splats\' camera-space depths, with nothing from the background', () => {
+    // One splat facing the camera on its axis: every pixel's depth is its alpha times the splat's z.
+    const one: ReferenceCloud = { count: 1, shDegree: 0, means: [0, 0, 0], logScales: [Math.log(0.3), Math.log(0.3), Math.log(0.3)], quats: [1, 0, 0, 0], opacityLogits: [1], sh: [0.1, 0.2, 0.3] };
+    const c = lookAtCamera([0, -2.5, 0], [0, 0, 0], [0, 0, 1], { fx: 30, fy: 30, cx: 12, cy: 10, width: 24, height: 20 });
+    const img = renderReference(one, c, { lowPass: 0.3, nearPlane: 0.01, background: [0.7, 0.7, 0.7], antialiased: false });
+    let checked = 0;
+    for (let p = 0; p < img.alpha.length; p++) {
+      expect(img.depth[p]).toBeCloseTo(2.5 * img.alpha[p], 12);
+      if (img.alpha[p] > 0.1) checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  for (const [seed, degree, antialiased] of [[31, 0, false], [32, 2, true]] as const) {
+    it(`seed ${seed}, SH degree ${degree}${antialiased ? ', antialiased' : ''}: every parameter's and the camera's gradient of a loss on rgb, alpha and depth matches`, () => {
+      const cloud = randomCloud(seed, 12, degree);
+      const opts: RasterOptions = { lowPass: 0.3, nearPlane: 0.01, background: [0.2, 0.5, 0.9], antialiased };
+      const n = cam.width * cam.height;
+      const L = lossAndWeights(seed + 100, n);
+      const rnd = mulberry32(seed + 400);
+      const wDepth = Float64Array.from({ length: n }, () => rnd() - 0.5);
+      const lossAt = (c: Camera) => {
+        const img = renderReference(cloud, c, opts);
+        let l = 0;
+        for (let i = 0; i < img.rgb.length; i++) l += L.wRgb[i] * img.rgb[i];
+        for (let i = 0; i < n; i++) l += L.wAlpha[i] * img.alpha[i] + wDepth[i] * img.depth[i];
+        return l;
+      };
+      const cameraGrad = new Float64Array(CAMERA_GRAD_FLOATS);
+      const grads = renderReferenceBackward(cloud, cam, L.wRgb, L.wAlpha, opts, cameraGrad, wDepth);
+      // Without dL/ddepth the gradient differs (else the depth path would be checked vacuously).
+      const plain = renderReferenceBackward(cloud, cam, L.wRgb, L.wAlpha, opts);
+      expect(Math.max(...Array.from(grads.means, (g, j) => Math.abs(g - plain.means[j])))).toBeGreaterThan(1e-2);
+      const eps = 1e-6;
+      for (const f of fields) {
+        const arr = cloud[f] as Float64Array;
+        for (let j = 0; j < arr.length; j++) {
+          const v = arr[j];
+          arr[j] = v + eps;
+          const lp = lossAt(cam);
+          arr[j] = v - eps;
+          const lm = lossAt(cam);
+          arr[j] = v;
+          const fd = (lp - lm) / (2 * eps);
+          const rel = Math.abs(fd - grads[f][j]) / Math.max(1e-3, Math.abs(fd), Math.abs(grads[f][j]));
+          expect(rel, `${f}[${j}]: analytic ${grads[f][j]} vs finite difference ${fd}`).toBeLessThan(1e-4);
+        }
+      }
+      for (let k = 0; k < CAMERA_GRAD_FLOATS; k++) {
+        const v = [0, 0, 0, 0, 0, 0, 0];
+        const at = (h: number) => {
+          v[k] = h;
+          return applyCameraIncrement(cam, v.slice(0, 3), v.slice(3, 6), v[6]);
+        };
+        const fd = (lossAt(at(eps)) - lossAt(at(-eps))) / (2 * eps);
+        const rel = Math.abs(fd - cameraGrad[k]) / Math.max(1e-3, Math.abs(fd), Math.abs(cameraGrad[k]));
+        expect(rel, `camera[${k}]: analytic ${cameraGrad[k]} vs finite difference ${fd}`).toBeLessThan(1e-5);
+      }
+    });
+  }
+});

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readBuffer, storageBuffer } from '../../src/gpu/buffers.ts';
 import { flatParamLayout as paramLayout } from '../../src/core/gaussianCloud.ts';
 import { TrainExtras, type RegularizerWeights } from '../../src/gpu/train/trainExtras.ts';
+import { PROJECTED_GRAD_STRIDE as G } from '../../src/gpu/rasterUniforms.ts';
 import { densifyStatsStep, regularizerGradients, regularizerLoss } from '../../src/gpu/train/trainExtrasReference.ts';
 import { mulberry32, testGpu, withGpuErrorScope } from './gpuTestDevice.ts';
 
@@ -89,12 +90,13 @@ describe('trainer kernels on the GPU', () => {
     const extras = new TrainExtras(device);
     extras.resetStats(count);
     const rand = mulberry32(5);
-    const gradBuf = storageBuffer(device, 'gradProjected', 4 * 9 * count);
+    const gradBuf = storageBuffer(device, 'gradProjected', 4 * G * count);
     const sum = new Float64Array(count), seen = new Float64Array(count);
     for (let step = 0; step < 3; step++) {
-      const g = new Float32Array(9 * count).map(() => (rand() - 0.5) * 1e-3);
-      for (let i = 0; i < count; i++) if (rand() < 0.3) g.fill(0, 9 * i, 9 * i + 9); // culled in this view
-      for (let i = 0; i < count; i += 17) g.fill(0, 9 * i, 9 * i + 2).fill(1e-4, 9 * i + 5, 9 * i + 6); // seen, no motion
+      const g = new Float32Array(G * count).map(() => (rand() - 0.5) * 1e-3);
+      for (let i = 0; i < count; i++) if (rand() < 0.3) g.fill(0, G * i, G * i + G); // culled in this view
+      for (let i = 0; i < count; i += 17) g.fill(0, G * i, G * i + 2).fill(1e-4, G * i + 5, G * i + 6); // seen, no motion
+      for (let i = 5; i < count; i += 23) g.fill(0, G * i, G * i + G).fill(1e-4, G * i + 9, G * i + 10); // seen through its depth gradient only
       device.queue.writeBuffer(gradBuf, 0, g);
       extras.gatherStats(gradBuf, count, width, height);
       densifyStatsStep(g, count, width, height, sum, seen);

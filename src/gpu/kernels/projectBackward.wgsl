@@ -1,5 +1,5 @@
 // Kernel projectBackward: one thread per splat. Chains the splat's summed screen-space gradient
-// (u, v, conic, opacity, colour from rasterizeBackward) back to its parameters, exactly as the
+// (u, v, conic, opacity, colour, depth z from rasterizeBackward: 10 floats a splat) back to its parameters, exactly as the
 // reference's projectSplatBackward, and writes (not adds) them into the flat gradient buffer, so
 // splats that were culled or touched no pixel get zeros.
 // Camera refinement: each splat also returns its share of the view's camera gradient (dL/d omega,
@@ -31,10 +31,10 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
 
 fn backwardSplat(i: u32) -> CameraGradPart {
   var part = CameraGradPart(vec3f(0.0), vec3f(0.0), 0.0);
-  var g = array<f32, 9>();
+  var g = array<f32, 10>();
   var hasGrad = false;
-  for (var k = 0u; k < 9u; k++) {
-    g[k] = gradProjectedFromSplat[9u * i + k];
+  for (var k = 0u; k < 10u; k++) {
+    g[k] = gradProjectedFromSplat[10u * i + k];
     hasGrad = hasGrad || g[k] != 0.0;
   }
   let p = projectSplat(i);
@@ -106,6 +106,8 @@ fn backwardSplat(i: u32) -> CameraGradPart {
   dXc.x += g[0] * fx / z;
   dXc.y += g[1] * fy / z;
   dXc.z += -g[0] * fx * p.xc.x / z2 - g[1] * fy * p.xc.y / z2;
+  // Expected depth's z_i is xc.z itself (0 unless the backward had a depth loss).
+  dXc.z += g[9];
   // xc = W m + t.
   dMean += transpose(W) * dXc;
   let mo = meansOffset(u) + 3u * i;

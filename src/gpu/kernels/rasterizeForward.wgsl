@@ -3,7 +3,9 @@
 // together, then every pixel blends them front to back (chunk blend: the reference's rules).
 // Outputs per pixel: rgb and alpha = 1 - T (the image), and for the backward the final
 // transmittance T (kept separately: 1 - alpha loses T's precision when T is small) and how many
-// of the tile's intersections the pixel walked up to its last contributor.
+// of the tile's intersections the pixel walked up to its last contributor. Composed with the
+// depthForward chunk it also writes expected depth sum_i z_i alpha_i T_i; with depthOff (the
+// default) that code is compiled away.
 @group(0) @binding(0) var<uniform> u: RasterUniforms;
 @group(0) @binding(1) var<storage, read> tileRangeFromTileId: array<vec2u>;
 @group(0) @binding(2) var<storage, read> splatIdFromIntersection: array<u32>;
@@ -36,6 +38,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_inde
   if (done) { atomicAdd(&doneCount, 1u); }
   var T = 1.0;
   var color = vec3f(0.0);
+  var depth = 0.0;
   var contributors = 0u;
 
   for (var start = range.x; start < range.y; start += THREADS) {
@@ -59,6 +62,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_inde
         break;
       }
       color += s.color.xyz * (a.alpha * T);
+      if (DEPTH) { depth += s.conicCOpacityDepth.z * (a.alpha * T); }
       T = nextT;
       contributors = start + j - range.x + 1u;
     }
@@ -73,5 +77,6 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_inde
     alphaFromPixel[o] = 1.0 - T;
     transmittanceFromPixel[o] = T;
     contributorCountFromPixel[o] = contributors;
+    writeDepth(o, depth);
   }
 }

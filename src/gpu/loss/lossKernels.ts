@@ -6,6 +6,10 @@
 import { gaussianKernel1d, SSIM_K1, SSIM_K2, SSIM_RADIUS } from '../../core/metrics/ssim.ts';
 import linearIndex from '../kernels/chunks/linearIndex.wgsl?raw';
 import { composeWgsl } from '../pipelines.ts';
+import depthLossCommon from './chunks/depthLossCommon.wgsl?raw';
+import depthLossGradient from './depthLossGradient.wgsl?raw';
+import depthLossReduce from './depthLossReduce.wgsl?raw';
+import depthPatchStats from './depthPatchStats.wgsl?raw';
 import lossCommonRaw from './chunks/lossCommon.wgsl?raw';
 import lossTarget from './chunks/lossTarget.wgsl?raw';
 import lossBlurBackwardH from './lossBlurBackwardH.wgsl?raw';
@@ -30,4 +34,11 @@ export const LOSS_WGSL = {
   lossBlurBackwardH: composeWgsl(...common, lossBlurBackwardH),
   lossGradient: composeWgsl(...common, lossTarget, lossGradient),
   lossReduce: composeWgsl(...common, lossReduce),
+} as const;
+
+/** The depth loss's kernels (depthLoss.ts). */
+export const DEPTH_LOSS_WGSL = {
+  depthPatchStats: composeWgsl(depthLossCommon, depthPatchStats),
+  depthLossReduce: composeWgsl(depthLossCommon, depthLossReduce),
+  depthLossGradient: composeWgsl(linearIndex, depthLossCommon, depthLossGradient),
 } as const;

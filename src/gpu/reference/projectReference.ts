@@ -38,8 +38,8 @@ export interface ProjectedSplat {
   color: [number, number, number];
 }
 
-/** Gradient of the loss with respect to one projected splat's outputs. */
-export type ProjectedGrad = Pick<ProjectedSplat, 'u' | 'v' | 'conicA' | 'conicB' | 'conicC' | 'opacity' | 'color'>;
+/** Gradient of the loss with respect to one projected splat's outputs (depth: its camera-space z, through expected depth). */
+export type ProjectedGrad = Pick<ProjectedSplat, 'u' | 'v' | 'conicA' | 'conicB' | 'conicC' | 'opacity' | 'color' | 'depth'>;
 
 /** Everything the backward pass needs, recomputed from the cloud (never cached on the GPU side). */
 interface ProjectionState {
@@ -285,6 +285,8 @@ export function projectSplatBackward(
   dXc[0] += g.u * cam.fx / z;
   dXc[1] += g.v * cam.fy / z;
   dXc[2] += -g.u * cam.fx * st.xc[0] / (z * z) - g.v * cam.fy * st.xc[1] / (z * z);
+  // Depth (expected depth's z_i): z is xc's third component.
+  dXc[2] += g.depth;
   // xc = W m + t.
   for (let ax = 0; ax < 3; ax++) dMean[ax] += W[0 * 3 + ax] * dXc[0] + W[1 * 3 + ax] * dXc[1] + W[2 * 3 + ax] * dXc[2];
   for (let ax = 0; ax < 3; ax++) grads.means[3 * i + ax] += dMean[ax];

@@ -1,6 +1,6 @@
 // Accumulates 3DGS's densification statistics after each backward, one thread per splat.
 // Expects: fn linearWorkgroup (chunks/linearIndex.wgsl).
-// Contract: gradProjectedFromSplat holds 9 f32 per splat (u, v, conic A, B, C, opacity, r, g, b)
+// Contract: gradProjectedFromSplat holds 10 f32 per splat (u, v, conic A, B, C, opacity, r, g, b, depth z)
 // as written by the rasterizer's backward of THIS step. A splat counts as seen in this view when
 // any of its projected gradients is non-zero (culled splats get exactly zero). The statistic is
 // |dL/d(u,v)| scaled to NDC units (x W/2, x H/2), the unit 3DGS's 0.0002 threshold is for.
@@ -22,10 +22,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let i = linearWorkgroup(wid, nwg) * 256u + lid;
   if (i >= u.splatCount) { return; }
   var maxAbs = 0.0;
-  for (var k = 0u; k < 9u; k++) { maxAbs = max(maxAbs, abs(gradProjectedFromSplat[i * 9u + k])); }
+  for (var k = 0u; k < 10u; k++) { maxAbs = max(maxAbs, abs(gradProjectedFromSplat[i * 10u + k])); }
   if (maxAbs == 0.0) { return; }
-  let gu = gradProjectedFromSplat[i * 9u] * u.halfWidth;
-  let gv = gradProjectedFromSplat[i * 9u + 1u] * u.halfHeight;
+  let gu = gradProjectedFromSplat[i * 10u] * u.halfWidth;
+  let gv = gradProjectedFromSplat[i * 10u + 1u] * u.halfHeight;
   gradNormSumFromSplat[i] += sqrt(gu * gu + gv * gv);
   seenCountFromSplat[i] += 1.0;
 }

@@ -4,6 +4,7 @@
  * check the gradients by finite differences and the kernels against these.
  */
 import { expScale, sigmoid } from '../../core/gaussianCloud.ts';
+import { PROJECTED_GRAD_STRIDE as G } from '../rasterUniforms.ts';
 import type { RegularizerWeights } from './trainExtras.ts';
 
 export interface RegularizerInput {
@@ -64,15 +65,15 @@ export function regularizerGradients(p: RegularizerInput, w: RegularizerWeights)
 }
 
 /**
- * densifyStats.wgsl for one step: a splat with any non-zero projected gradient (9 per splat:
- * u, v, conic A, B, C, opacity, r, g, b) is seen, and adds |(dL/du W/2, dL/dv H/2)|.
+ * densifyStats.wgsl for one step: a splat with any non-zero projected gradient (PROJECTED_GRAD_STRIDE
+ * per splat: u, v, conic A, B, C, opacity, r, g, b, depth z) is seen, and adds |(dL/du W/2, dL/dv H/2)|.
  */
 export function densifyStatsStep(gradProjected: ArrayLike<number>, count: number, width: number, height: number, gradNormSum: Float64Array, seenCount: Float64Array): void {
   for (let i = 0; i < count; i++) {
     let seen = false;
-    for (let k = 0; k < 9; k++) if (gradProjected[9 * i + k] !== 0) seen = true;
+    for (let k = 0; k < G; k++) if (gradProjected[G * i + k] !== 0) seen = true;
     if (!seen) continue;
-    gradNormSum[i] += Math.hypot(gradProjected[9 * i] * (width / 2), gradProjected[9 * i + 1] * (height / 2));
+    gradNormSum[i] += Math.hypot(gradProjected[G * i] * (width / 2), gradProjected[G * i + 1] * (height / 2));
     seenCount[i] += 1;
   }
 }

@@ -141,6 +141,14 @@ export const TRAIN_OPTION_SPECS = {
   },
   priorStrength: { kind: 'number', flag: 'prior-strength', default: 0, min: 0, max: 1, doc: 'SDEdit strength t0 of the repair, the noise level the render starts from (0: the model manifest\'s)' },
   priorSteps: { kind: 'int', flag: 'prior-steps', default: 0, min: 0, max: 100, doc: 'DDIM steps of the repair (0: the model manifest\'s)' },
+  // Monocular depth (issue 14, "Depth"): off until bench:quality shows it helps. With FastDepth's
+  // maps on DTU scan37 (3 views, 1/4 size, 500 steps) every weight tried lowered held-out PSNR
+  // (17.80 dB without; 0.001: 17.73, 0.01: 17.59 and 17.44, 0.1: 15.83; bench/qualityMethods.ts).
+  depthWeight: {
+    kind: 'number', flag: 'depth-weight', default: 0, min: 0, max: 10,
+    doc: 'weight of the depth loss: 1 - Pearson correlation of the rendered depth with each view\'s depth map (a monocular model\'s, larger = farther, any scale and shift) over small patches, inside the mask when the view has one; only views with a depth map (0: off)',
+  },
+  depthPatch: { kind: 'int', flag: 'depth-patch', default: 16, min: 2, max: 4096, doc: 'side in pixels of the depth loss\'s square patches (their grid shifts randomly each step; as large as the image or more: one correlation over the whole image, as FSGS)' },
   progressEvery: { kind: 'int', flag: 'progress-every', default: 10, min: 1, max: 30_000, doc: 'steps between progress reports' },
 } as const satisfies Record<string, TrainOptionSpec>;
 

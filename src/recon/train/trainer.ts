@@ -25,6 +25,12 @@
  * in the app: it runs while training goes on) and trained on every few steps as extra targets
  * without masks, each with the loss weight of its distance from the inputs.
  *
+ * With depthWeight > 0 and views that carry a depth map (TrainView.depth, e.g. a monocular
+ * model's: src/recon/depth/), the rasterizer also renders expected depth and each step on such a
+ * view adds depthWeight * (1 - patch-wise Pearson r) of rendered against given depth (the depth
+ * loss, src/gpu/loss/depthLoss.ts; its grid of patches shifted by a random offset each step).
+ * Without it, no depth is rendered and nothing of it runs.
+ *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
  * or any error ends the run with the last good cloud and a message.
@@ -33,6 +39,7 @@ import { cameraCenter, type Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { selectSplats, splatsAtLeastOpaque, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
+import { createDepthLoss, DEPTH_TERMS_BYTES, decodeDepthTerms, type DepthTarget, type GpuDepthLoss } from '../../gpu/loss/depthLoss.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
 import { createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
@@ -57,6 +64,11 @@ export interface TrainView {
   rgba: RGBAImage;
   /** width*height, non-zero = object. */
   mask?: Uint8Array;
+  /**
+   * width*height depth-like map (larger = farther; any scale and shift, e.g. a monocular depth
+   * model's), the target of the depth loss when depthWeight > 0. Non-finite values are left out.
+   */
+  depth?: Float32Array;
 }
 
 /**
@@ -121,6 +133,8 @@ export interface TrainProgress {
   phase: 'init' | 'train';
   /** Set when the step trained on a repair-prior pseudo view: its index (repairStage.ts); the terms are that view's (unweighted). */
   pseudoView?: number;
+  /** Set when the step had a depth loss: the mean Pearson r of rendered and given depth over its patches. */
+  depthPearson?: number;
 }
 
 export interface TrainResult {
@@ -156,6 +170,8 @@ function checkViews(views: readonly TrainView[]): void {
       throw new InputError(`view "${v.id}" is ${v.camera.width}x${v.camera.height} but "${views[0].id}" is ${width}x${height}: train on views of one size (use --size)`);
     if (v.rgba.width !== width || v.rgba.height !== height)
       throw new InputError(`view "${v.id}": image is ${v.rgba.width}x${v.rgba.height} but its camera is ${width}x${height}`);
+    if (v.depth && v.depth.length !== width * height)
+      throw new InputError(`view "${v.id}": its depth map has ${v.depth.length} values, the image ${width}x${height}`);
     if (v.mask) {
       if (v.mask.length !== width * height) throw new InputError(`view "${v.id}": mask size does not match the image`);
       if (!v.mask.some((x) => x !== 0)) throw new InputError(`view "${v.id}": its mask is empty (no object pixels). Fix or remove that mask.`);
@@ -219,6 +235,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
 
   const history: TrainProgress[] = resume ? [...resume.history] : [];
   const faults: string[] = [];
+  if (o.depthWeight > 0 && !views.some((v) => v.depth)) faults.push(`depthWeight is ${o.depthWeight} but no view has a depth map: trained without the depth loss`);
   let lastGood = cloud;
   let stopped: string | null = null;
   let lost: string | null = null;
@@ -231,6 +248,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let dropout: SplatDropout | null = null;
   let prior: RepairStage | null = null;
   const targets: LossTarget[] = [];
+  // The depth loss, on views with a depth map (null for the others).
+  const useDepth = o.depthWeight > 0 && views.some((v) => v.depth);
+  let depthLoss: GpuDepthLoss | null = null;
+  const depthTargets: (DepthTarget | null)[] = [];
   // Photometric camera refinement (cameraRefine.ts): a camera-gradient slot per view, read back
   // with the step's loss terms and Adam status.
   const boundsCentre: [number, number, number] = [0, 1, 2].map((k) => (bounds.min[k] + bounds.max[k]) / 2) as [number, number, number];
@@ -241,11 +262,11 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     })
     : null;
   const cameraGrads = refiner ? storageBuffer(device, 'cameraGradFromView', 4 * CAMERA_GRAD_STRIDE * views.length) : null;
-  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status + camera gradient)', 48 + 4 * CAMERA_GRAD_STRIDE);
+  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status + camera gradient + depth terms)', 48 + 4 * CAMERA_GRAD_STRIDE + DEPTH_TERMS_BYTES);
   let stepsDone = 0;
   let densifyMs = 0;
   try {
-    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased });
+    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased, depth: useDepth });
     rasterizer.upload(cloud);
     adam = new GpuAdam(device, { layout: rasterizer.layout, shDegree: cloud.shDegree });
     if (resume) {
@@ -254,6 +275,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     }
     loss = createLoss(device, { width, height });
     for (const v of views) targets.push(loss.uploadTarget(v.rgba.data, v.mask ?? null, v.id));
+    if (useDepth) {
+      depthLoss = createDepthLoss(device, { width, height }, o.depthPatch);
+      for (const v of views) depthTargets.push(v.depth ? depthLoss.uploadTarget(v.depth, v.mask ?? null, `${v.id} depth`) : null);
+    }
     extras = new TrainExtras(device);
     extras.resetStats(rasterizer.layout.capacity);
     if (o.dropout > 0) dropout = new SplatDropout(device);
@@ -295,13 +320,15 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     let nextCheckpoint = typeof o.checkpointEvery === 'number' ? firstStep - 1 + o.checkpointEvery : firstStep - 1 + 5;
     let stepClock = { at: performance.now(), step: firstStep - 1 };
     // The step whose loss terms and Adam status are still on the GPU (read with the next forward).
-    // cameraView: the view whose camera gradient this step's backward summed (-1: none).
-    let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number; pseudoView: number } | null = null;
+    // cameraView: the view whose camera gradient this step's backward summed (-1: none); depth:
+    // whether it had a depth loss (its terms ride on the read-back too).
+    let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number; pseudoView: number; depth: boolean } | null = null;
     let badStepsSeen = 0;
     const piggyback = (): PiggybackRange[] => [
       { buffer: loss!.outputs.lossTerms, size: 32 },
       { buffer: adam!.buffers.status, size: 16 },
       ...(pending && pending.cameraView >= 0 ? [{ buffer: cameraGrads!, offset: 4 * CAMERA_GRAD_STRIDE * pending.cameraView, size: 4 * CAMERA_GRAD_STRIDE }] : []),
+      ...(pending?.depth ? [{ buffer: depthLoss!.outputs.depthTerms, size: DEPTH_TERMS_BYTES }] : []),
     ];
     const readDirect = async (): Promise<ArrayBuffer> => (pending ? readback.read(piggyback()) : new ArrayBuffer(48));
     /** Records the pending step's faults and, on report steps, its progress. */
@@ -319,9 +346,11 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         if (refiner.skipped > skipped) faults.push(`step ${p.step}: non-finite camera gradient of view "${views[p.cameraView].id}", camera step skipped`);
       }
       if (!p.report) return;
+      const depthAt = 48 + (p.cameraView >= 0 ? 4 * CAMERA_GRAD_STRIDE : 0);
       const progress: TrainProgress = {
         step: p.step, iterations: o.iterations, loss: t[0], l1: t[1], ssim: t[2], psnr: t[4] > 0 ? -10 * Math.log10(t[4]) : Infinity,
         splats: p.count, elapsedMs: p.elapsedMs, phase: 'train', ...(p.pseudoView >= 0 ? { pseudoView: p.pseudoView } : {}),
+        ...(p.depth ? { depthPearson: decodeDepthTerms(bytes, depthAt).pearson } : {}),
       };
       history.push(progress);
       o.onProgress?.(progress);
@@ -390,7 +419,15 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         ? loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, ps.target, bg, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: ps.weight })
         : loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: viewMask ? o.maskWeight : 0 });
       const refineView = !ps && refiner?.refines(vi, step) ? vi : -1;
-      rasterizer.backward(out.dLdRgb, viewMask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null);
+      const depthTarget = !ps && depthLoss ? depthTargets[vi] : null;
+      // The patch grid's shift: a hash of (seed, step), not the run's rng, whose stream resume
+      // replays. A patch as large as the image is one global correlation: not shifted.
+      const shift = createRng((Math.imul(o.seed, 2_654_435_761) ^ Math.imul(step, 40_503)) >>> 0);
+      const global = o.depthPatch >= Math.max(width, height);
+      const depthOut = depthTarget
+        ? depthLoss!.run(null, bufs.depthFromPixel!, depthTarget, o.depthWeight, global ? [0, 0] : [shift.int(o.depthPatch), shift.int(o.depthPatch)])
+        : null;
+      rasterizer.backward(out.dLdRgb, viewMask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null, depthOut?.dLdDepth ?? null);
       if (dropout) {
         // Real logits back before the regularisers and Adam read them; chain their gradient.
         dropout.restore(bufs.paramsFlat, bufs.gradParamsFlat);
@@ -402,7 +439,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent, rates));
 
       // This step's loss terms and Adam status reach the CPU with the next step's forward read.
-      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations, cameraView: refineView, pseudoView: ps ? ps.index : -1 };
+      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations, cameraView: refineView, pseudoView: ps ? ps.index : -1, depth: depthOut !== null };
 
       const doDensify = o.densify && actions.densify;
       if (doDensify || (o.densify && actions.resetOpacity)) {
@@ -464,6 +501,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     cloud = lastGood;
   } finally {
     for (const t of targets) t.destroy();
+    for (const t of depthTargets) t?.destroy();
+    depthLoss?.destroy();
     prior?.destroy();
     loss?.destroy();
     adam?.destroy();
