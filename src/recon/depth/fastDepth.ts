@@ -6,7 +6,7 @@
  *
  * Pre-processing: the photo is resized to S x S (aspect not kept, as the model was trained), by
  * an integer box downsample first when it is at least twice S and then bilinear, pixel-centre
- * aligned; alpha is ignored (salientInput of the masks stage: the same resize and normalisation).
+ * aligned; alpha is ignored (models/imageMapModel.ts, shared with the masks stage).
  * Post-processing: the S x S map is resized bilinearly (pixel-centre aligned) to the size asked
  * for. The values are kept as the model gives them: the loss uses them only through a
  * correlation, so their scale and offset do not matter (FastDepth's metres come from indoor
@@ -14,13 +14,11 @@
  * and the loss leaves those pixels out.
  * The file's sha256 must match the manifest's (createCheckedSession).
  */
-import { InputError } from '../../core/errors.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import fastDepthManifestJson from '../../../models/fastdepth.json';
 import { parseModelManifest, type ModelManifest } from '../../models/modelManifest.ts';
-import { createCheckedSession, floatTensor } from '../../models/onnxSession.ts';
+import { imageModelInput, loadImageMapModel } from '../../models/imageMapModel.ts';
 import { resizeFloatMap } from '../masks/maskMaps.ts';
-import { salientInput } from '../masks/salient.ts';
 
 export const FASTDEPTH_MANIFEST: ModelManifest = parseModelManifest(fastDepthManifestJson, 'models/fastdepth.json');
 
@@ -39,10 +37,8 @@ export interface LoadDepthOptions {
   label?: string;
 }
 
-/** The model's input for `img`: NCHW RGB planes at inW x inH, (x - mean) / std of the bytes. */
-export function depthModelInput(img: RGBAImage, inW: number, inH: number, mean: number, std: number): Float32Array {
-  return salientInput(img, inW, inH, mean, std);
-}
+/** The model's input for `img` (imageModelInput: the shared pre-processing). */
+export const depthModelInput = imageModelInput;
 
 /** The model's inW x inH output at width x height (bilinear, pixel-centre aligned). */
 export function depthMapToSize(raw: Float32Array, inW: number, inH: number, width: number, height: number): Float32Array {
@@ -51,25 +47,12 @@ export function depthMapToSize(raw: Float32Array, inW: number, inH: number, widt
 
 export async function loadDepthModel(bytes: Uint8Array, opts: LoadDepthOptions = {}): Promise<DepthModel> {
   const manifest = opts.manifest ?? FASTDEPTH_MANIFEST;
-  const label = opts.label ?? manifest.file;
-  const { ort, session, inputShapes, sha256 } = await createCheckedSession(bytes, manifest, label);
-  const [inH, inW] = [inputShapes[0][2], inputShapes[0][3]];
-  if (typeof inH !== 'number' || typeof inW !== 'number')
-    throw new InputError(`the ${manifest.name} model must fix its input size (it has [${inputShapes[0].join(', ')}])`, { file: label });
-  const mean = manifest.normalisation?.mean ?? 0;
-  const std = manifest.normalisation?.std ?? 255;
-  const inName = manifest.inputs[0].name, outName = manifest.outputs[0].name;
+  const m = await loadImageMapModel(bytes, manifest, opts.label ?? manifest.file);
   return {
-    model: { name: manifest.name, file: label, sha256 },
-    inputWidth: inW,
-    inputHeight: inH,
-    async depth(img, width, height) {
-      const out = await session.run({ [inName]: floatTensor(ort, depthModelInput(img, inW, inH, mean, std), [1, 3, inH, inW]) });
-      const t = out[outName];
-      if (!t || t.size !== inW * inH)
-        throw new InputError(`the ${manifest.name} model's output "${outName}" has ${t?.size ?? 0} values, expected ${inW}x${inH}`, { file: label });
-      return depthMapToSize(t.data as Float32Array, inW, inH, width, height);
-    },
-    dispose: () => session.release(),
+    model: m.model,
+    inputWidth: m.inputWidth,
+    inputHeight: m.inputHeight,
+    depth: async (img, width, height) => depthMapToSize(await m.run(img), m.inputWidth, m.inputHeight, width, height),
+    dispose: () => m.dispose(),
   };
 }

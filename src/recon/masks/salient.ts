@@ -11,11 +11,10 @@
  * The file's sha256 must match the manifest's (when it gives one), so a wrong download fails
  * with a message instead of giving masks from some other network.
  */
-import { InputError } from '../../core/errors.ts';
-import { downsampleImage, resizeImage, type RGBAImage } from '../../core/image.ts';
+import type { RGBAImage } from '../../core/image.ts';
 import isnetManifestJson from '../../../models/isnet.json';
 import { parseModelManifest, type ModelManifest } from '../../models/modelManifest.ts';
-import { createCheckedSession, floatTensor } from '../../models/onnxSession.ts';
+import { imageModelInput, loadImageMapModel } from '../../models/imageMapModel.ts';
 import { resizeFloatMap } from './maskMaps.ts';
 
 export const ISNET_MANIFEST: ModelManifest = parseModelManifest(isnetManifestJson, 'models/isnet.json');
@@ -36,43 +35,22 @@ export interface LoadSalientOptions {
   label?: string;
 }
 
-/** The model's input for `img`: NCHW RGB planes at inW x inH, (x - mean) / std. */
-export function salientInput(img: RGBAImage, inW: number, inH: number, mean: number, std: number): Float32Array {
-  let src = img;
-  const k = Math.floor(Math.min(img.width / inW, img.height / inH));
-  if (k >= 2) src = downsampleImage(src, k);
-  src = resizeImage(src, inW, inH);
-  const n = inW * inH;
-  const out = new Float32Array(3 * n);
-  const d = src.data;
-  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[c * n + i] = (d[i * 4 + c] - mean) / std;
-  return out;
-}
+/** The model's input for `img` (imageModelInput: the shared pre-processing). */
+export const salientInput = imageModelInput;
 
 export async function loadSalientModel(bytes: Uint8Array, opts: LoadSalientOptions = {}): Promise<SalientModel> {
   const manifest = opts.manifest ?? ISNET_MANIFEST;
-  const label = opts.label ?? manifest.file;
-  const { ort, session, inputShapes, sha256 } = await createCheckedSession(bytes, manifest, label);
-  const [inH, inW] = [inputShapes[0][2], inputShapes[0][3]];
-  if (typeof inH !== 'number' || typeof inW !== 'number')
-    throw new InputError(`the ${manifest.name} model must fix its input size (it has [${inputShapes[0].join(', ')}])`, { file: label });
-  const mean = manifest.normalisation?.mean ?? 0;
-  const std = manifest.normalisation?.std ?? 255;
-  const inName = manifest.inputs[0].name, outName = manifest.outputs[0].name;
+  const m = await loadImageMapModel(bytes, manifest, opts.label ?? manifest.file);
   return {
-    model: { name: manifest.name, file: label, sha256 },
-    inputWidth: inW,
-    inputHeight: inH,
+    model: m.model,
+    inputWidth: m.inputWidth,
+    inputHeight: m.inputHeight,
     async probability(img) {
-      const out = await session.run({ [inName]: floatTensor(ort, salientInput(img, inW, inH, mean, std), [1, 3, inH, inW]) });
-      const t = out[outName];
-      if (!t || t.size !== inW * inH)
-        throw new InputError(`the ${manifest.name} model's output "${outName}" has ${t?.size ?? 0} values, expected ${inW}x${inH}`, { file: label });
-      const raw = t.data as Float32Array;
+      const raw = await m.run(img);
       const p = new Float32Array(raw.length);
       for (let i = 0; i < raw.length; i++) p[i] = raw[i] > 0 ? (raw[i] < 1 ? raw[i] : 1) : 0;
-      return resizeFloatMap(p, inW, inH, img.width, img.height);
+      return resizeFloatMap(p, m.inputWidth, m.inputHeight, img.width, img.height);
     },
-    dispose: () => session.release(),
+    dispose: () => m.dispose(),
   };
 }
