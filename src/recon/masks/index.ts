@@ -18,6 +18,7 @@
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
+import { maxFilter } from '../../core/morphology.ts';
 import type { ModelManifest } from '../../models/modelManifest.ts';
 import type { Bounds } from '../hull/index.ts';
 import { colourCut } from './colourCut.ts';
@@ -54,6 +55,11 @@ export interface EstimateMasksOptions {
   model?: Uint8Array | SalientModel;
   /** The model's manifest (default models/isnet.json); tests give a tiny stand-in's. */
   manifest?: ModelManifest;
+  /**
+   * Safety margin: the probability map is grown by this fraction of the photo's diagonal (a max
+   * filter, so every threshold's mask grows by it). Default MASK_MARGIN; 0 for none.
+   */
+  margin?: number;
   /** Names of the photos for messages (default "photo 1", "photo 2", ...). */
   names?: readonly string[];
   /**
@@ -118,6 +124,22 @@ function checkImages(images: readonly RGBAImage[], names: readonly string[]): vo
   });
 }
 
+/**
+ * Default EstimateMasksOptions.margin: 0.4% of the diagonal (2 px at 400x300). The estimated
+ * masks err on the side of cutting the object (DTU scan37, 9 inputs, model-free: recall
+ * 0.92-0.98 at precision 0.96-1.00), and a cut costs more than a rim of background: the hull
+ * carves the object away where one view's mask misses it, and the alpha-vs-mask loss teaches
+ * transparency there. bench:recon's unposed DTU 9 (500 steps, half size): 18.34 dB masked with
+ * the masks as cut, 19.34 grown by 2 px, 19.30 with DTU's own masks.
+ */
+export const MASK_MARGIN = 0.004;
+
+/** `probability` (W x H) grown by `radius` pixels: a max filter, so each threshold's mask is dilated. */
+function growProbability(probability: Uint8Array, W: number, H: number, radius: number): Uint8Array {
+  if (radius < 1) return probability;
+  return Uint8Array.from(maxFilter(Float32Array.from(probability), W, H, radius));
+}
+
 /** The working size for 'auto': the photo scaled to at most `maxPixels`, aspect kept. */
 export function workingSize(W: number, H: number, maxPixels: number): { width: number; height: number } {
   if (W * H <= maxPixels) return { width: W, height: H };
@@ -169,6 +191,7 @@ export async function estimateMasks(images: readonly RGBAImage[], opts: Estimate
         const cut = colourCut(cv!, resizeImage(img, ws.width, ws.height), { prior });
         probability = quantizeProbability(resizeFloatMap(cut.probability, ws.width, ws.height, W, H));
       }
+      if (method !== 'none') probability = growProbability(probability, W, H, Math.round((opts.margin ?? MASK_MARGIN) * Math.hypot(W, H)));
       const mask = thresholdProbability(probability, threshold);
       masks.push({
         width: W,

@@ -9,7 +9,7 @@ import { InputError } from '../../../src/core/errors.ts';
 import { buildObject } from '../../../src/scenegen/objects/index.ts';
 import { renderView } from '../../../src/scenegen/render.ts';
 import { dtuLikeRig } from '../../../src/scenegen/rig.ts';
-import { enforceHullConsistency, estimateMasks, maskIoU, thresholdProbability } from '../../../src/recon/masks/index.ts';
+import { enforceHullConsistency, estimateMasks, MASK_MARGIN, maskArea, maskIoU, thresholdProbability } from '../../../src/recon/masks/index.ts';
 import { renderViews, ringCameras } from '../hullScenes.ts';
 
 function sceneViews(name: string, picks: number[]) {
@@ -47,10 +47,24 @@ describe('estimateMasks, model-free', () => {
         truth[p] = inside ? 1 : 0;
         img.data.set(inside ? [200, 60, 40, 255] : [235, 235, 230, 255], p * 4);
       }
-    const res = await estimateMasks([img], { maxPixels: 40_000 });
+    const res = await estimateMasks([img], { maxPixels: 40_000, margin: 0 });
     expect(res.masks[0].width).toBe(W);
     expect(res.masks[0].mask.length).toBe(W * H);
     expect(maskIoU(res.masks[0].mask, truth)).toBeGreaterThan(0.97);
+
+    // The default safety margin (MASK_MARGIN of the diagonal, 8 px here) grows the same mask by a
+    // rim of about that width: it keeps what the exact cut kept, and holds the whole disc.
+    const grown = (await estimateMasks([img], { maxPixels: 40_000 })).masks[0].mask;
+    const r = Math.round(MASK_MARGIN * Math.hypot(W, H));
+    expect(r).toBe(8);
+    expect(res.masks[0].mask.every((v, p) => !v || grown[p])).toBe(true);
+    const inner = truth.reduce((a, v) => a + v, 0);
+    const covered = truth.reduce((a, v, p) => a + (v && grown[p] ? 1 : 0), 0);
+    expect(covered / inner).toBeGreaterThan(0.995);
+    const rim = maskArea(grown) * W * H - maskArea(res.masks[0].mask) * W * H;
+    // A square max filter grows a disc of radius 380 by between the ring of width r and of r*sqrt2.
+    expect(rim).toBeGreaterThan(0.8 * Math.PI * ((380 + r) ** 2 - 380 ** 2));
+    expect(rim).toBeLessThan(1.6 * Math.PI * ((380 + r) ** 2 - 380 ** 2));
   });
 
   it('warns on a photo with no clear object instead of failing or hanging', async () => {

@@ -6,27 +6,9 @@
  * (pixel centres, src/core/camera.ts). A coarser map (XFeat's H/8 descriptors) is sampled at the
  * same continuous position: map coordinate = u * mapWidth / imageWidth - 0.5.
  */
+import { maxFilter } from '../../../core/morphology.ts';
 
-/** Separable max filter over a (2r+1)^2 window, clipped at the borders. */
-export function maxFilter(src: Float32Array, width: number, height: number, radius: number): Float32Array {
-  const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let m = -Infinity;
-      for (let k = Math.max(0, x - radius); k <= Math.min(width - 1, x + radius); k++) m = Math.max(m, src[row + k]);
-      tmp[row + x] = m;
-    }
-  }
-  for (let x = 0; x < width; x++)
-    for (let y = 0; y < height; y++) {
-      let m = -Infinity;
-      for (let k = Math.max(0, y - radius); k <= Math.min(height - 1, y + radius); k++) m = Math.max(m, tmp[k * width + x]);
-      out[y * width + x] = m;
-    }
-  return out;
-}
+export { dilateMask, maxFilter } from '../../../core/morphology.ts';
 
 /** A w x h mask at W x H, nearest neighbour (pixel-centre aligned); the mask itself when the sizes agree. */
 export function nearestMask(mask: Uint8Array, w: number, h: number, W: number, H: number): Uint8Array {
@@ -39,11 +21,6 @@ export function nearestMask(mask: Uint8Array, w: number, h: number, W: number, H
   return out;
 }
 
-/** Binary dilation of a 0/1 mask by a (2r+1)^2 square. */
-export function dilateMask(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
-  const f = maxFilter(Float32Array.from(mask, (v) => (v ? 1 : 0)), width, height, radius);
-  return Uint8Array.from(f, (v) => (v > 0 ? 1 : 0));
-}
 
 export interface SelectOptions {
   /** NMS window radius: 2 gives ALIKE's 5x5 max-pool. */
