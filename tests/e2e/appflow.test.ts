@@ -138,7 +138,9 @@ describe('photos without cameras or masks', () => {
     const high = await maskAreas();
     expect(await stageState('masks')).toBe('done');
     expect(await page.locator('[data-testid="masks-progress"]').count()).toBe(0);
-    high.forEach((a, i) => expect(a).toBeLessThan(before[i] - 0.01));
+    // Strictly smaller: the kept map re-thresholded (the margin shifts every level set alike, so the
+    // 0.9 mask of a small photo is only about half a percent of the frame smaller).
+    high.forEach((a, i) => expect(a).toBeLessThan(before[i] - 0.003));
     await setThreshold(0.1);
     const low = await maskAreas();
     low.forEach((a, i) => expect(a).toBeGreaterThanOrEqual(before[i]));
