@@ -59,5 +59,5 @@ describe('densification without masks, 600 steps', () => {
     expect(worstDrop(psnrOld), msg).toBeGreaterThan(6);
     expect(worstDrop(psnrNow), msg).toBeLessThan(4);
     expect(psnrNow.at(-1)!, msg).toBeGreaterThan(psnrOld.at(-1)!);
-  }, 420_000);
+  }, 600_000); // a hang guard: 61 s of CPU alone, ~300 s beside the other software-GPU files on 2 cores, 420 s overran with benches beside it
 });
