@@ -53,7 +53,7 @@ import { prepareSplit, type PreparedSplit } from '../src/recon/prepareViews.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { renderCloudViews } from '../src/recon/renderViews.ts';
 import { resolveTrainOptions } from '../src/recon/train/trainOptions.ts';
-import { ChunkKind, decodeStream, defaultStages, encodeStream, parseStreamHeader } from '../src/stream/index.ts';
+import { ChunkKind, decodeStream, encodeStream, parseStreamHeader } from '../src/stream/index.ts';
 import { MIN_OPACITY } from '../src/stream/encode.ts';
 import { InputError } from '../src/core/errors.ts';
 import { parseOpacity, opacityText } from '../scripts/lib/opacityArg.ts';
@@ -206,7 +206,7 @@ async function main(): Promise<number> {
         const end = (i: number) => header.chunks[i].offset + header.chunks[i].byteLength;
         const firstBase = header.chunks.findIndex((c) => c.kind === ChunkKind.base);
         const prefixes: [string, number][] = firstChunk ? [[`${tag}: first chunk`, end(firstBase)]] : [];
-        const layers = stages ?? defaultStages(source.shDegree);
+        const layers = header.stageCount;
         for (let s = 0; s < layers; s++) {
           let last = -1;
           header.chunks.forEach((c, i) => (c.stage <= s ? (last = i) : undefined));

@@ -22,6 +22,14 @@ fn workgroupSum(t: u32, mine: vec3f) -> vec3f {
   return total;
 }
 
+/** The image pixel of the patch's k-th cell (x0 + k % P, y0 + k / P), or -1 outside the image. */
+fn patchPixel(x0: i32, y0: i32, P: u32, k: u32) -> i32 {
+  let x = x0 + i32(k % P);
+  let y = y0 + i32(k / P);
+  if (x < 0 || y < 0 || x >= i32(u.width) || y >= i32(u.height)) { return -1; }
+  return y * i32(u.width) + x;
+}
+
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u) {
   let P = u.patchSize;
@@ -30,10 +38,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let y0 = i32(wid.y * P) - i32(u.offsetY);
   var first = vec3f(0.0); // count, sum D, sum T
   for (var k = t; k < P * P; k += DL_WG) {
-    let x = x0 + i32(k % P);
-    let y = y0 + i32(k / P);
-    if (x < 0 || y < 0 || x >= i32(u.width) || y >= i32(u.height)) { continue; }
-    let o = u32(y) * u.width + u32(x);
+    let o = patchPixel(x0, y0, P, k);
+    if (o < 0) { continue; }
     let tv = targetFromPixel[o];
     if (tv.y > 0.0) { first += vec3f(1.0, depthFromPixel[o], tv.x); }
   }
@@ -43,10 +49,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let mT = s1.z / max(n, 1.0);
   var second = vec3f(0.0); // S_dd, S_tt, S_dt
   for (var k = t; k < P * P; k += DL_WG) {
-    let x = x0 + i32(k % P);
-    let y = y0 + i32(k / P);
-    if (x < 0 || y < 0 || x >= i32(u.width) || y >= i32(u.height)) { continue; }
-    let o = u32(y) * u.width + u32(x);
+    let o = patchPixel(x0, y0, P, k);
+    if (o < 0) { continue; }
     let tv = targetFromPixel[o];
     if (tv.y > 0.0) {
       let d = depthFromPixel[o] - mD;

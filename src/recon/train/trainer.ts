@@ -420,13 +420,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         : loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: viewMask ? o.maskWeight : 0 });
       const refineView = !ps && refiner?.refines(vi, step) ? vi : -1;
       const depthTarget = !ps && depthLoss ? depthTargets[vi] : null;
-      // The patch grid's shift: a hash of (seed, step), not the run's rng, whose stream resume
-      // replays. A patch as large as the image is one global correlation: not shifted.
-      const shift = createRng((Math.imul(o.seed, 2_654_435_761) ^ Math.imul(step, 40_503)) >>> 0);
-      const global = o.depthPatch >= Math.max(width, height);
-      const depthOut = depthTarget
-        ? depthLoss!.run(null, bufs.depthFromPixel!, depthTarget, o.depthWeight, global ? [0, 0] : [shift.int(o.depthPatch), shift.int(o.depthPatch)])
-        : null;
+      const depthOut = depthTarget ? depthLoss!.run(null, bufs.depthFromPixel!, depthTarget, o.depthWeight, depthPatchShift(o.seed, step, o.depthPatch, width, height)) : null;
       rasterizer.backward(out.dLdRgb, viewMask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null, depthOut?.dLdDepth ?? null);
       if (dropout) {
         // Real logits back before the regularisers and Adam read them; chain their gradient.
@@ -537,4 +531,14 @@ function shuffle(a: number[], rng: { uniform(): number }): number[] {
     [a[i], a[j]] = [a[j], a[i]];
   }
   return a;
+}
+
+/**
+ * The depth loss's patch-grid shift at `step`: a hash of (seed, step), not the run's rng, whose
+ * stream resume replays. A patch as large as the image is one global correlation: not shifted.
+ */
+function depthPatchShift(seed: number, step: number, patch: number, width: number, height: number): [number, number] {
+  if (patch >= Math.max(width, height)) return [0, 0];
+  const shift = createRng((Math.imul(seed, 2_654_435_761) ^ Math.imul(step, 40_503)) >>> 0);
+  return [shift.int(patch), shift.int(patch)];
 }
