@@ -65,7 +65,10 @@ export async function reconstructUnposed(
   const W = prepared.train[0].rgba.width, H = prepared.train[0].rgba.height;
   const views = prepared.train.map((v, i) => ({ ...v, camera: resizeCamera(cams[i] as Camera, W, H), mask: resizeMask(masks[i], photos[i].width, photos[i].height, W, H) }));
   const refine = guessed > 0 && guessedViews === 'refine';
-  const result = await trainGaussians(device, views, { ...train, ...(refine ? { refineCameras: true } : {}) });
+  // The reconstructed points' box bounds the object, as in the app (usePoses) and scene:from-photos,
+  // which write it into the scene; without points, the trainer carves bounds from the masks.
+  const bounds = poses.bounds ?? undefined;
+  const result = await trainGaussians(device, views, { ...train, bounds, ...(refine ? { refineCameras: true } : {}) });
   // The refined cameras are in the trainer's training size and in the same frame (the gauge holds
   // the first camera and the cameras' spread), so they take the place of the estimated ones.
   const trained = refine && result.cameras ? result.cameras.map((c, i) => resizeCamera(c, photos[i].width, photos[i].height)) : (cams as Camera[]);
