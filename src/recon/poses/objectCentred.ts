@@ -90,6 +90,8 @@ export interface ObjectCentredStart {
   azimuthSource: AzimuthSource[];
   /** Half side of a cube about the origin that holds the object (world units; object radius ~1). */
   halfExtent: number;
+  /** The views chained together by relative rotations, one list per connected group (singletons included). */
+  groups: number[][];
 }
 
 interface MaskStats {
@@ -168,6 +170,7 @@ export function objectCentredStart(views: readonly ObjectView[], options: Object
   }
   const cameras: (Camera | null)[] = views.map(() => null);
   const source: AzimuthSource[] = views.map(() => 'evenly spaced');
+  const groups: number[][] = [];
   for (let root = 0; root < n; root++) {
     if (cameras[root]) continue;
     cameras[root] = orbitCamera({ azimuth: slot(root), elevation, roll: 0, distance: distance[root] }, intr[root], aim[root]);
@@ -183,10 +186,11 @@ export function objectCentredStart(views: readonly ObjectView[], options: Object
       }
     }
     levelComponent(cameras as Camera[], members);
+    groups.push(members);
   }
   const cams = cameras as Camera[];
   const halfExtent = 1.25 * Math.max(...stats.map((s) => s.reach / s.rho));
-  return { cameras: cams, poses: cams.map((c) => orbitPoseOfCamera(c).pose), azimuthSource: source, halfExtent };
+  return { cameras: cams, poses: cams.map((c) => orbitPoseOfCamera(c).pose), azimuthSource: source, halfExtent, groups };
 }
 
 /** Smallest angle (degrees) between the image x axes of two views of a group for levelling it. */
@@ -413,6 +417,18 @@ export interface RefineOptions extends SilhouetteOptions {
    * better ones (silhouettes of 3 views are ambiguous; staying near the start helps).
    */
   jointAzimuthSearch?: boolean;
+  /**
+   * Views whose mutual orientation is known (chained by relative rotations: objectCentredStart's
+   * groups). A group of two or more free views moves as one in the coarse search: turned about the
+   * vertical through the object over the whole circle, at azimuthStepDeg, once a round; its
+   * members are left out of the one-view-at-a-time search (which would pull them apart), and only
+   * the local search adjusts them singly. Why: with wide baselines SfM places one cluster of
+   * nearby views and the others come as chained clusters whose bearing around the object is
+   * unknown (Blender lego's 8 views: three clusters 85-130 degrees apart); moved one view at a
+   * time from an evenly spaced guess they land scattered, and a cluster's own silhouettes carve
+   * far more consistently in the right place than any single view's. Default: none.
+   */
+  groups?: readonly (readonly number[])[];
   /** Local search: first step in degrees (azimuth, elevation, roll) and log-distance x 0.01; halved down to minStepDeg. Default 4, 0.5. */
   stepDeg?: number;
   minStepDeg?: number;
@@ -469,7 +485,13 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
   const rounds = options.coarseRounds ?? 3;
   const azN = Math.floor(azR / azS), elN = Math.floor(elR / elS);
   const joint = (options.jointAzimuthSearch ?? false) && free.length === 2 && elN === 0;
-  const perStart = joint ? (2 * azN + 1) ** 2 : rounds * free.length * (2 * azN + 1) * (2 * elN + 1);
+  // Groups of two or more free views move together (options.groups); the other free views singly.
+  // (A group holding a fixed view is placed by it already: its free members are searched singly.)
+  const rigid = (options.groups ?? []).filter((g) => g.length >= 2 && g.every((v) => !fixed[v]));
+  const grouped = new Set(rigid.flat());
+  const single = free.filter((v) => !grouped.has(v));
+  const fullTurn = Math.max(1, Math.round(360 / azS));
+  const perStart = joint ? (2 * azN + 1) ** 2 : rounds * (single.length * (2 * azN + 1) * (2 * elN + 1) + rigid.length * (fullTurn - 1));
   // Ring elevations: only with a single fixed view, whose elevation is then not gauge (photos are upright).
   const fixedCount = fixed.filter(Boolean).length;
   const ring = fixedCount <= 1 ? (options.ringElevationsDeg ?? []) : [];
@@ -513,8 +535,25 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
       cs[v2] = bestB.cam;
       return { ps, cs, top };
     }
-    for (let round = 0; round < rounds; round++)
-      for (const v of free) {
+    for (let round = 0; round < rounds; round++) {
+      for (const g of rigid) {
+        let bestShift = 0;
+        for (let a = 1; a < fullTurn; a++) {
+          options.onProgress?.(done++, total);
+          const trial = [...cs];
+          for (const v of g) trial[v] = build(v, { ...ps[v], azimuth: ps[v].azimuth + degToRad(a * azS) });
+          const s = await score(trial);
+          if (s > top + 1e-12) {
+            top = s;
+            bestShift = a;
+          }
+        }
+        for (const v of g) {
+          ps[v] = { ...ps[v], azimuth: ps[v].azimuth + degToRad(bestShift * azS) };
+          cs[v] = build(v, ps[v]);
+        }
+      }
+      for (const v of single) {
         const centre = { ...ps[v] };
         let bestPose = ps[v];
         for (let a = -azN; a <= azN; a++)
@@ -535,6 +574,7 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
         ps[v] = bestPose;
         cs[v] = build(v, bestPose);
       }
+    }
     return { ps, cs, top };
   };
   let best = before.score;
@@ -646,7 +686,7 @@ export async function placeWithObjectCentredStart(sfm: SfmResult, views: readonl
       if (p.R && !(registered[p.a] && registered[p.b])) relativeRotations.push({ a: p.a, b: p.b, R: p.R });
   const start = objectCentredStart(views, { ...options, relativeRotations });
   const fixed = views.map((_, i) => (reg.length ? registered[i] !== null : i === 0));
-  const refined = await refineBySilhouettes(start.cameras, views, { halfExtent: start.halfExtent, ...options, fixed });
+  const refined = await refineBySilhouettes(start.cameras, views, { halfExtent: start.halfExtent, groups: start.groups, ...options, fixed });
   const refinement = { before: refined.before, after: refined.after, evaluations: refined.evaluations };
   if (!reg.length) return { cameras: refined.cameras, source: views.map(() => 'object-centred'), refinement };
 

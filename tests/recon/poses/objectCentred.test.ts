@@ -170,6 +170,28 @@ describe('object-centred pose start', () => {
     expect(without.rotationDeg.median).toBeGreaterThan(4 * withPairs.rotationDeg.median);
   });
 
+  it('placeWithObjectCentredStart: clusters of views that only chain among themselves are turned round the object as one', async () => {
+    // Wide baselines (Blender lego's 8 views come in three clusters 85-130 degrees apart): SfM
+    // places one cluster; the other two are each chained by a weak pair's rotation, but where they
+    // stand round the object only the silhouettes can say.
+    // The clusters stand about 110 and 140 degrees from where the evenly spaced guess puts them.
+    const az = [0, 20, 40, 260, 285, 120, 140];
+    const { truth, views } = scene(az);
+    const weak = [[3, 4], [5, 6]].map(([a, b]) => ({ a, b, matches: 25, inliers: 18, medianAngleDeg: 0, R: mat3Mul(truth[b].R, mat3Transpose(truth[a].R)) }));
+    const sfm: SfmResult = {
+      views: truth.map((camera, i) => (i < 3 ? { registered: true as const, camera, observations: 40 } : { registered: false as const, reason: 'sees too few reconstructed points: 0 (need 15)' })),
+      points: [],
+      diagnostics: { pairs: weak, initialPair: [0, 1], registrationOrder: [0, 1, 2], focalPx: RING_F, focalSource: 'exif', finalRmsPx: 0.5, log: [] },
+    };
+    const grouped = await placeWithObjectCentredStart(sfm, views);
+    const single = await placeWithObjectCentredStart(sfm, views, { groups: [] });
+    const e = (r: typeof grouped) => pairwisePoseErrors(r.cameras, truth).rotationDeg;
+    console.log(`clusters: pairwise rotation median / max ${fmt(e(grouped).median)} / ${fmt(e(grouped).max)} deg moved as groups, ${fmt(e(single).median)} / ${fmt(e(single).max)} one view at a time`);
+    expect(grouped.source).toEqual(['sfm', 'sfm', 'sfm', 'object-centred', 'object-centred', 'object-centred', 'object-centred']);
+    expect(e(grouped).max).toBeLessThan(15);
+    expect(e(single).max).toBeGreaterThan(2 * e(grouped).max);
+  });
+
   it('placeWithObjectCentredStart keeps a complete SfM result as it is', async () => {
     const { truth, views } = scene(three);
     const sfm: SfmResult = {
