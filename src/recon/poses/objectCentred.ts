@@ -458,7 +458,8 @@ export interface RefineResult {
  * Adjusts each free camera's azimuth, elevation, roll and distance about the origin (keeping the
  * pixel the origin projects to: the mask centroid of objectCentredStart) to maximise
  * SilhouetteConsistency: a coarse grid over azimuth (x elevation, by default not) per view, one
- * view at a time, for a few rounds, then coordinate descent over all four parameters of every free
+ * view at a time (a chained group of free views, options.groups, turned as one over the whole
+ * circle), for a few rounds, then coordinate descent over all four parameters of every free
  * view with halving steps.
  */
 export async function refineBySilhouettes(cameras: readonly Camera[], views: readonly ObjectView[], options: RefineOptions = {}): Promise<RefineResult> {
