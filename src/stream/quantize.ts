@@ -189,7 +189,11 @@ export function quantiseOpacity(logitValue: number): number {
   return Math.min(255, Math.max(0, Math.round((Number.isFinite(a) ? a : 0) * 255)));
 }
 
-/** 0..255 -> logit, with the ends pulled in by half a step so that the logit stays finite. */
+/**
+ * 0..255 -> logit, with the ends pulled in by a quarter step so that the logit stays finite. A
+ * quarter, not a half: half a step rounds back up to step 1 (and 255.5 - 0.5 to 255 only by luck),
+ * so a stream opened and encoded again would brighten its faintest splats.
+ */
 export function dequantiseOpacity(q: number): number {
-  return logit(Math.min(254.5, Math.max(0.5, q)) / 255);
+  return logit(Math.min(254.75, Math.max(0.25, q)) / 255);
 }

@@ -8,7 +8,7 @@ import { mulberry32 } from '../../src/core/random.ts';
 import { crc32 } from '../../src/stream/crc32.ts';
 import { MIN_OPACITY } from '../../src/stream/encode.ts';
 import { decodeStream, defaultStages, encodeStream, encodeStreamWithOrder, groupSizes, parseStreamHeader, ChunkKind, createStreamDecoder } from '../../src/stream/index.ts';
-import { MAX_ROTATION_BITS, mortonCode, mortonDecode, packRotation, positionBitsFor, readVarints, rotationBitsFor, unpackRotation, writeVarint } from '../../src/stream/quantize.ts';
+import { dequantiseOpacity, MAX_ROTATION_BITS, mortonCode, mortonDecode, packRotation, positionBitsFor, quantiseOpacity, readVarints, rotationBitsFor, unpackRotation, writeVarint } from '../../src/stream/quantize.ts';
 import { randomCloud, rotationAngle, sigmoid } from '../io/splatTestKit.ts';
 
 /** A cloud whose colours come from a palette of `colours` entries (exactly codable by one 256-entry stage). */
@@ -87,6 +87,16 @@ describe('stream codec', () => {
     }
     // A code past 2h is damage, not a rotation.
     expect(unpackRotation(0, 3, 7, 0, 0, out, 0)).toBe(false);
+  });
+
+  it('rounds opacity to the nearest 8-bit step, and a decoded opacity encodes to the same step again', () => {
+    const logit = (a: number) => Math.log(a / (1 - a));
+    expect(quantiseOpacity(logit(100.4 / 255))).toBe(100);
+    expect(quantiseOpacity(logit(99.6 / 255))).toBe(100);
+    expect(quantiseOpacity(Number.NaN)).toBe(0);
+    expect(quantiseOpacity(40)).toBe(255);
+    // Re-encoding a decoded cloud (a stream opened and saved again) must keep every step.
+    for (let q = 0; q <= 255; q++) expect(quantiseOpacity(dequantiseOpacity(q))).toBe(q);
   });
 
   it('gives round splats few rotation bits and needles many', () => {
