@@ -191,8 +191,9 @@ export function quantiseOpacity(logitValue: number): number {
 
 /**
  * 0..255 -> logit, with the ends pulled in by a quarter step so that the logit stays finite. A
- * quarter, not a half: half a step rounds back up to step 1 (and 255.5 - 0.5 to 255 only by luck),
- * so a stream opened and encoded again would brighten its faintest splats.
+ * quarter, not a half: step 0 decoded at half a step rounds back up to step 1, so a stream opened
+ * and encoded again would brighten its faintest splats (254.5 came back as 255 only because
+ * Math.round takes halves up).
  */
 export function dequantiseOpacity(q: number): number {
   return logit(Math.min(254.75, Math.max(0.25, q)) / 255);
