@@ -3,7 +3,7 @@
  * cloud, colour refinement layers that only ever improve colours.
  */
 import { describe, expect, it } from 'vitest';
-import { assertCloudShape, shCoeffCount, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
+import { assertCloudShape, logit, shCoeffCount, type GaussianCloud } from '../../src/core/gaussianCloud.ts';
 import { mulberry32 } from '../../src/core/random.ts';
 import { crc32 } from '../../src/stream/crc32.ts';
 import { MIN_OPACITY } from '../../src/stream/encode.ts';
@@ -90,7 +90,6 @@ describe('stream codec', () => {
   });
 
   it('rounds opacity to the nearest 8-bit step, and a decoded opacity encodes to the same step again', () => {
-    const logit = (a: number) => Math.log(a / (1 - a));
     expect(quantiseOpacity(logit(100.4 / 255))).toBe(100);
     expect(quantiseOpacity(logit(99.6 / 255))).toBe(100);
     expect(quantiseOpacity(Number.NaN)).toBe(0);
