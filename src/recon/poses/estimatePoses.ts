@@ -13,7 +13,7 @@
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
-import { adjustWithNewViews, registerGuided } from './guidedRegistration.ts';
+import { adjustWithNewViews, registerGuidedTurning } from './guidedRegistration.ts';
 import { placeWithObjectCentredStart } from './objectCentred.ts';
 import { photoWarnings, type PhotoWarning } from './photoWarnings.ts';
 import { DEFAULT_SFM_OPTIONS, incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
@@ -205,7 +205,17 @@ export async function matchPhotos(images: readonly RGBAImage[], opts: EstimatePo
 
 export async function estimatePoses(images: readonly RGBAImage[], opts: EstimatePosesOptions): Promise<EstimatePosesResult> {
   const t0 = now();
-  const { features, matches, model, times, log } = await matchPhotos(images, opts);
+  return posesFromMatches(images, await matchPhotos(images, opts), opts, t0);
+}
+
+/**
+ * Step 3 of the poses stage (SfM, then the object-centred start and guided matching for the views
+ * it left) on matchPhotos' output: benches and diagnostics rerun it on cached matches. `t0`: when
+ * the stage started, for times.totalMs.
+ */
+export async function posesFromMatches(images: readonly RGBAImage[], photoMatches: PhotoMatches, opts: EstimatePosesOptions, t0 = now()): Promise<EstimatePosesResult> {
+  const { features, matches, model, times } = photoMatches;
+  const log = [...photoMatches.log];
   const names = images.map((_, v) => opts.names?.[v] ?? `photo ${v + 1}`);
   const t2 = now();
   // 3. SfM.
@@ -237,12 +247,13 @@ export async function estimatePoses(images: readonly RGBAImage[], opts: Estimate
         const out = views[i];
         if (!out.registered || out.source !== 'object-centred') continue;
         opts.signal?.throwIfAborted();
-        const g = registerGuided(features, i, out.camera, sfm.points, { thresholdPx, seed: 1 + i });
-        if (!g) { log.push(`guided matching: ${names[i]} not placed`); continue; }
+        const g = registerGuidedTurning(features, i, out.camera, sfm.points, placed.orbit, { thresholdPx, seed: 1 + i });
+        if (!g) { log.push(`guided matching: ${names[i]} not placed (from the guess, nor turned round the object)`); continue; }
         cams[i] = g.camera;
         guided.set(i, g.matches.length);
         extra.push(...g.matches.map((m) => ({ view: i, ...m })));
-        log.push(`guided matching placed ${names[i]}: ${g.matches.length} PnP inliers of ${g.candidates} candidates (window ${g.windowPx} px), RMS ${g.rmsPx.toFixed(2)} px`);
+        log.push(`guided matching placed ${names[i]}: ${g.matches.length} PnP inliers of ${g.candidates} candidates (window ${g.windowPx} px` +
+          `${g.turnDeg ? `, from the guess turned ${g.turnDeg} deg round the object` : ''}), RMS ${g.rmsPx.toFixed(2)} px`);
       }
       if (guided.size) {
         const adj = adjustWithNewViews(features, cams, sfm.points, extra, thresholdPx / 2);

@@ -12,7 +12,7 @@
  * place it.
  */
 import type { Camera, Vec3 } from '../../core/camera.ts';
-import { projectPoint } from '../../core/camera.ts';
+import { mat3MulVec, projectPoint, rotationFromAxisAngle, transformCameraPose } from '../../core/camera.ts';
 import { bundleAdjust, type Observation } from './bundleAdjust.ts';
 import { ransacPnp, type PnpResult } from './pnp.ts';
 import { ransacPnpKnownRotation } from './pnpKnownRotation.ts';
@@ -190,3 +190,46 @@ export function adjustWithNewViews(
   order.forEach((v, i) => { out[v] = res.cameras[i]; });
   return { cameras: out, points: res.points, rmsBefore: res.initialRmsPx, rmsAfter: res.finalRmsPx };
 }
+
+/** `camera` orbited by `degrees` about the axis through `centre` along `up` (unit): X' = W (X - c) + c. */
+export function orbitCameraAbout(camera: Camera, centre: Vec3, up: Vec3, degrees: number): Camera {
+  const a = (degrees * Math.PI) / 180;
+  const W = rotationFromAxisAngle([up[0] * a, up[1] * a, up[2] * a]);
+  const Wc = mat3MulVec(W, centre);
+  return transformCameraPose(camera, 1, W, [centre[0] - Wc[0], centre[1] - Wc[1], centre[2] - Wc[2]]);
+}
+
+export interface TurnedGuessOptions extends Partial<GuidedOptions> {
+  /** Step of the turned guesses round the full circle, degrees (default 30). */
+  turnStepDeg?: number;
+  /** Windows tried around each turned guess (default [40, 80]: the whole image does not depend on the guess). */
+  turnedWindowsPx?: number[];
+}
+
+/**
+ * registerGuided from `guess`, and when that fails from the guess orbited about the object's
+ * vertical (`orbit`, the object-centred frame's) every turnStepDeg round the circle: the view
+ * placed by the turn whose PnP keeps the most inliers (`turnDeg` says which; 0: the guess itself).
+ *
+ * Why: a silhouette is nearly the same from opposite sides of an object, so a view the object-
+ * centred start placed alone (all others fixed by SfM) can come out half a turn off (DTU scan37's
+ * view 40 at 6 inputs: 168 degrees), and then its window holds none of the right keypoints. The
+ * photometric evidence (PnP inliers among windowed descriptor matches) decides between the turns.
+ */
+export function registerGuidedTurning(
+  features: readonly Features[], v: number, guess: Camera, points: readonly SfmPoint[], orbit: { centre: Vec3; up: Vec3 } | null, options: TurnedGuessOptions = {},
+): (GuidedResult & { turnDeg: number }) | null {
+  const first = registerGuided(features, v, guess, points, options);
+  if (first || !orbit) return first ? { ...first, turnDeg: 0 } : null;
+  const step = options.turnStepDeg ?? 30;
+  let best: (GuidedResult & { turnDeg: number }) | null = null;
+  const len = Math.hypot(...orbit.up);
+  const up: Vec3 = [orbit.up[0] / len, orbit.up[1] / len, orbit.up[2] / len];
+  for (let deg = step; deg < 360 - 1e-9; deg += step) {
+    const turned = orbitCameraAbout(guess, orbit.centre, up, deg);
+    const g = registerGuided(features, v, turned, points, { ...options, windowsPx: options.turnedWindowsPx ?? [40, 80] });
+    if (g && (!best || g.matches.length > best.matches.length)) best = { ...g, turnDeg: deg > 180 ? deg - 360 : deg };
+  }
+  return best;
+}
+

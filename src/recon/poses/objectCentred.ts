@@ -635,6 +635,11 @@ export interface PlacedViews {
   source: CameraSource[];
   /** Silhouette consistency before and after the refinement (in the object-centred frame). */
   refinement: { before: SilhouetteScore; after: SilhouetteScore; evaluations: number } | null;
+  /**
+   * The object-centred frame's origin (the object's centre) and vertical (+z) in the cameras'
+   * frame: the axis a guessed camera orbits about. Null when SfM placed every view.
+   */
+  orbit: { centre: Vec3; up: Vec3 } | null;
 }
 
 export interface PlaceOptions extends RefineOptions, Omit<ObjectCentredOptions, 'relativeRotations'> {
@@ -674,7 +679,7 @@ export async function placeWithObjectCentredStart(sfm: SfmResult, views: readonl
   if (sfm.views.length !== views.length) throw new Error(`placeWithObjectCentredStart: SfM has ${sfm.views.length} views, ${views.length} given`);
   const registered = sfm.views.map((v) => (v.registered ? v.camera : null));
   const reg = registered.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-  if (reg.length === views.length) return { cameras: registered as Camera[], source: views.map(() => 'sfm'), refinement: null };
+  if (reg.length === views.length) return { cameras: registered as Camera[], source: views.map(() => 'sfm'), refinement: null, orbit: null };
   const relativeRotations: RelativeRotation[] = [];
   for (let k = 1; k < reg.length; k++) {
     const a = reg[0], b = reg[k];
@@ -689,7 +694,7 @@ export async function placeWithObjectCentredStart(sfm: SfmResult, views: readonl
   const fixed = views.map((_, i) => (reg.length ? registered[i] !== null : i === 0));
   const refined = await refineBySilhouettes(start.cameras, views, { halfExtent: start.halfExtent, groups: start.groups, ...options, fixed });
   const refinement = { before: refined.before, after: refined.after, evaluations: refined.evaluations };
-  if (!reg.length) return { cameras: refined.cameras, source: views.map(() => 'object-centred'), refinement };
+  if (!reg.length) return { cameras: refined.cameras, source: views.map(() => 'object-centred'), refinement, orbit: { centre: [0, 0, 0], up: [0, 0, 1] } };
 
   // Similarity X_sfm = s S X_oc + u; a camera moves as R' = R S^T, so S = R_sfm^T R_oc.
   const S = meanRotation(reg.map((i) => mat3Mul(mat3Transpose(registered[i]!.R), refined.cameras[i].R)));
@@ -725,6 +730,6 @@ export async function placeWithObjectCentredStart(sfm: SfmResult, views: readonl
     const RC = mat3MulVec(R, Cs);
     return { ...c, R, t: [-RC[0], -RC[1], -RC[2]] as Vec3 };
   });
-  return { cameras, source: registered.map((c) => (c ? 'sfm' : 'object-centred')), refinement };
+  return { cameras, source: registered.map((c) => (c ? 'sfm' : 'object-centred')), refinement, orbit: { centre: u as Vec3, up: mat3MulVec(S, [0, 0, 1]) } };
 }
 

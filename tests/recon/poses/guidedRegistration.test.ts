@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Camera } from '../../../src/core/camera.ts';
 import { mat3Mul, radToDeg, rotationAngleBetween, rotationFromAxisAngle, translationFromCenter, cameraCenter } from '../../../src/core/camera.ts';
 import type { Features } from '../../../src/recon/poses/features/types.ts';
-import { adjustWithNewViews, matchToPoints, registerGuided } from '../../../src/recon/poses/guidedRegistration.ts';
+import { adjustWithNewViews, matchToPoints, orbitCameraAbout, registerGuided, registerGuidedTurning } from '../../../src/recon/poses/guidedRegistration.ts';
 import type { SfmPoint } from '../../../src/recon/poses/incrementalSfm.ts';
 import { pairwisePoseErrors } from '../../../src/recon/poses/poseErrors.ts';
 import { gaussian, mulberry32, observe, randomPoints, ringCameras } from './synthetic.ts';
@@ -45,6 +45,8 @@ function scene(seed: number, offDeg: number, count = 150, flat = false) {
   const guess: Camera = { ...t, R, t: translationFromCenter(R, cameraCenter(t)) };
   return { cams, features, points, guess };
 }
+
+const s0 = () => ringCameras(4, 4, 60)[1];
 
 describe('guided registration', () => {
   it('places a view from a guess 4 degrees off: projections matched in a window, PnP, then a narrow second round', () => {
@@ -95,6 +97,38 @@ describe('guided registration', () => {
     const rng = mulberry32(9), noise = gaussian(rng);
     s.features[3].descriptors = Float32Array.from({ length: s.features[3].descriptors.length }, () => noise());
     expect(registerGuided(s.features, 3, s.guess, s.points)).toBeNull();
+  });
+
+  it('a guess half a turn off round the object (a silhouette looks alike from behind): the turned guesses place it', () => {
+    const s = scene(12, 2);
+    // The ring turns about the y axis through the origin (synthetic.ts ringCameras).
+    const orbit = { centre: [0, 0, 0] as [number, number, number], up: [0, -1, 0] as [number, number, number] };
+    const far = orbitCameraAbout(s.guess, orbit.centre, orbit.up, 160);
+    expect(radToDeg(rotationAngleBetween(far.R, s.cams[3].R))).toBeGreaterThan(150);
+    // Narrow windows only, so that only a guess near the truth finds the points' keypoints (the
+    // synthetic descriptors are too distinct to fail in the whole image, as real ones do).
+    const narrow = { windowsPx: [15], turnedWindowsPx: [15], turnStepDeg: 30 };
+    expect(registerGuided(s.features, 3, far, s.points, narrow)).toBeNull();
+    expect(registerGuidedTurning(s.features, 3, far, s.points, null, narrow)).toBeNull();
+    const g = registerGuidedTurning(s.features, 3, far, s.points, orbit, narrow)!;
+    expect(g).not.toBeNull();
+    const err = radToDeg(rotationAngleBetween(g.camera.R, s.cams[3].R));
+    console.log(`turned guesses: placed from the guess turned ${g.turnDeg} deg, ${g.matches.length} inliers, rotation error ${err.toFixed(3)} deg`);
+    expect(Math.abs(((g.turnDeg + 160 + 540) % 360) - 180)).toBeLessThanOrEqual(30); // a turn near undoing the 160
+    expect(err).toBeLessThan(0.3);
+    expect(g.matches.every((m) => m.point === m.keypoint)).toBe(true);
+  });
+
+  it('orbitCameraAbout keeps the distance to the axis and turns the camera by the angle', () => {
+    const cam = s0();
+    const c: [number, number, number] = [0.3, -0.2, 0.1], up: [number, number, number] = [0, -1, 0];
+    const turned = orbitCameraAbout(cam, c, up, 90);
+    expect(radToDeg(rotationAngleBetween(turned.R, cam.R))).toBeCloseTo(90, 6);
+    const d = (x: number[]) => Math.hypot(x[0] - c[0], x[2] - c[2]);
+    expect(d(cameraCenter(turned))).toBeCloseTo(d(cameraCenter(cam)), 9);
+    expect(cameraCenter(turned)[1]).toBeCloseTo(cameraCenter(cam)[1], 9);
+    const back = orbitCameraAbout(turned, c, up, -90);
+    expect(radToDeg(rotationAngleBetween(back.R, cam.R))).toBeLessThan(1e-6);
   });
 
   it('bundle adjustment with the new view keeps the registered ones and the new one on the truth', () => {
