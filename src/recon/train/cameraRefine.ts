@@ -21,7 +21,9 @@
  * - Gauge: the splats and cameras together are defined up to a similarity. The first view is held
  *   (rotation and centre: the frame), and the root mean square distance of the other centres from
  *   the first one is kept at its start value (the scale), by scaling the centres about the first
- *   after each step.
+ *   after each step. Or the views `held` says (the trainer holds the matched views when the others
+ *   are the object-centred start's guesses, trainOptions refineCamerasOf): with two or more held
+ *   the frame and scale are theirs and only the others move.
  */
 import {
   applyCameraIncrementAboutPoint,
@@ -46,6 +48,11 @@ export interface CameraRefineSettings {
   centre: Vec3;
   /** What a rotation turns about: the camera's centre, or the object's centre. */
   pivot: 'camera' | 'object';
+  /**
+   * Per view: held as given (the gauge). Default: the first view only. With two or more held,
+   * they fix the frame and the scale; with one, the scale is held by the spread (holdScale).
+   */
+  held?: readonly boolean[];
 }
 
 const B1 = 0.9, B2 = 0.999, EPS = 1e-15;
@@ -59,6 +66,9 @@ export class CameraRefiner {
   private readonly distance: number[];
   /** Root mean square distance of the centres from the first camera's at the start (the scale gauge). */
   private readonly spread: number;
+  private readonly held: boolean[];
+  /** The held view the scale is held about (the first held one). */
+  private readonly anchor: number;
   /** Gradients skipped because they were not finite. */
   skipped = 0;
 
@@ -71,12 +81,17 @@ export class CameraRefiner {
       const p = cameraCenter(c);
       return Math.hypot(p[0] - s.centre[0], p[1] - s.centre[1], p[2] - s.centre[2]) || 1;
     });
-    this.spread = cameras.length > 1 ? rmsDistance(cameras.map((c) => cameraCenter(c)), cameraCenter(cameras[0])) : 0;
+    this.held = cameras.map((_, i) => (s.held ? Boolean(s.held[i]) : i === 0));
+    if (!this.held.some(Boolean) && this.held.length) this.held[0] = true;
+    this.anchor = this.held.indexOf(true);
+    // Two or more held views fix the scale themselves.
+    const heldCount = this.held.filter(Boolean).length;
+    this.spread = cameras.length > 1 && heldCount < 2 ? rmsDistance(cameras.map((c) => cameraCenter(c)), this.anchor) : 0;
   }
 
-  /** Whether view `i`'s camera is refined at `step` (never the first view: it holds the gauge). */
+  /** Whether view `i`'s camera is refined at `step` (never a held view: they are the gauge). */
   refines(i: number, step: number): boolean {
-    return i > 0 && i < this.cams.length && step >= this.s.startStep;
+    return i >= 0 && i < this.cams.length && !this.held[i] && step >= this.s.startStep;
   }
 
   /** The camera view `i` is rendered with now. */
@@ -136,20 +151,22 @@ export class CameraRefiner {
    */
   private holdScale(): void {
     if (!(this.spread > 0)) return;
-    const c0 = cameraCenter(this.cams[0]);
     const centres = this.cams.map((c) => cameraCenter(c));
-    const k = this.spread / rmsDistance(centres, c0);
+    const c0 = centres[this.anchor];
+    const k = this.spread / rmsDistance(centres, this.anchor);
     if (!Number.isFinite(k) || Math.abs(k - 1) < 1e-12) return;
-    for (let j = 1; j < this.cams.length; j++) {
+    for (let j = 0; j < this.cams.length; j++) {
+      if (j === this.anchor) continue;
       const c = centres[j];
       this.cams[j] = { ...this.cams[j], t: translationFromCenter(this.cams[j].R, [c0[0] + k * (c[0] - c0[0]), c0[1] + k * (c[1] - c0[1]), c0[2] + k * (c[2] - c0[2])]) };
     }
   }
 }
 
-/** RMS distance of `points` (all but the first) from `c`. */
-function rmsDistance(points: readonly Vec3[], c: Vec3): number {
+/** RMS distance of `points` (all but the anchor) from `points[anchor]`. */
+function rmsDistance(points: readonly Vec3[], anchor: number): number {
+  const c = points[anchor];
   let s = 0;
-  for (let j = 1; j < points.length; j++) s += (points[j][0] - c[0]) ** 2 + (points[j][1] - c[1]) ** 2 + (points[j][2] - c[2]) ** 2;
+  for (let j = 0; j < points.length; j++) if (j !== anchor) s += (points[j][0] - c[0]) ** 2 + (points[j][1] - c[1]) ** 2 + (points[j][2] - c[2]) ** 2;
   return Math.sqrt(s / Math.max(1, points.length - 1));
 }

@@ -111,6 +111,10 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'choice', flag: 'camera-pivot', default: 'camera', choices: ['camera', 'object'],
     doc: 'what a camera-refinement rotation turns about: the object\'s centre (an orbit: the object stays in place in the image) or the camera\'s centre',
   },
+  refineCamerasOf: {
+    kind: 'choice', flag: 'refine-cameras-of', default: 'guesses', choices: ['all', 'guesses'],
+    doc: 'with --refine-cameras, which views move: all (every view but the first, which holds the frame) or guesses (when some views are the object-centred start\'s rough guesses and others were placed by the matches, only the guesses move and the matched views hold the frame and scale; otherwise as all)',
+  },
   cameraStart: {
     kind: 'number', flag: 'camera-start', default: 0.2, min: 0, max: 1,
     doc: 'fraction of the steps trained before the cameras start moving (the splats settle first)',

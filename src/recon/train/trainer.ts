@@ -69,6 +69,22 @@ export interface TrainView {
    * model's), the target of the depth loss when depthWeight > 0. Non-finite values are left out.
    */
   depth?: Float32Array;
+  /**
+   * The camera is a rough guess (the object-centred start's, placed from the outline because the
+   * matches could not place it); with refineCameras and refineCamerasOf 'guesses', only such views
+   * move and the others hold the frame.
+   */
+  cameraGuess?: boolean;
+}
+
+/**
+ * Which views camera refinement holds (CameraRefineSettings.held): the first only, or, with
+ * 'guesses' and both guessed and matched views, every matched view.
+ */
+export function heldCameras(views: readonly Pick<TrainView, 'cameraGuess'>[], of: 'all' | 'guesses'): boolean[] {
+  const guesses = views.map((v) => Boolean(v.cameraGuess));
+  if (of === 'guesses' && guesses.some(Boolean) && !guesses.every(Boolean)) return guesses.map((g) => !g);
+  return views.map((_, i) => i === 0);
 }
 
 /**
@@ -259,6 +275,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     ? new CameraRefiner(views.map((v) => v.camera), {
       lr: o.cameraLr, lrTranslation: o.cameraLrTranslation, refineFocal: o.refineFocal,
       startStep: Math.max(1, Math.round(o.cameraStart * o.iterations)), endStep: o.iterations, centre: boundsCentre, pivot: o.cameraPivot,
+      held: heldCameras(views, o.refineCamerasOf),
     })
     : null;
   const cameraGrads = refiner ? storageBuffer(device, 'cameraGradFromView', 4 * CAMERA_GRAD_STRIDE * views.length) : null;
