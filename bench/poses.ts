@@ -91,7 +91,7 @@ async function main(): Promise<number> {
     const views = ids.map((id) => scene.views.find((v) => v.id === id)!);
     const images = views.map((v) => (c.background ? flatten(v.rgba, c.background) : v.rgba));
     const truth = views.map((v) => v.camera!);
-    let maskedRun: { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guessed: number } | null = null;
+    let maskedRun: { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guessed: number; guesses: boolean[] } | null = null;
     for (const m of methods) {
       if (m === 'refined') continue;
       if ((m === 'alike' || m === 'xfeat') && !models[m]) continue;
@@ -112,7 +112,7 @@ async function main(): Promise<number> {
         seconds = (performance.now() - t0) / 1000;
         cams = r.views.map((v) => (v.registered ? v.camera : null));
         guessed = r.views.filter((v) => v.registered && v.source === 'object-centred').length;
-        if (m === 'alike-masked' && masks && r.views.every((v) => v.registered)) maskedRun = { cams: r.views.map((v) => (v as { camera: Camera }).camera), masks, bounds: r.bounds, guessed };
+        if (m === 'alike-masked' && masks && r.views.every((v) => v.registered)) maskedRun = { cams: r.views.map((v) => (v as { camera: Camera }).camera), masks, bounds: r.bounds, guessed, guesses: r.views.map((v) => v.registered && v.source === 'object-centred') };
         const why = r.views.map((v, i) => (v.registered ? (v.source === 'object-centred' ? `${ids[i]}: object-centred start` : null) : `${ids[i]}: ${v.reason}`)).filter(Boolean);
         if (why.length) note = why.join('; ');
       }
@@ -132,6 +132,7 @@ async function main(): Promise<number> {
         camera: resizeCamera(run.cams[i], size.width, size.height),
         rgba: resizeImage(images[i], size.width, size.height),
         mask: resizeMask(run.masks[i], images[i].width, images[i].height, size.width, size.height),
+        cameraGuess: run.guesses[i],
       }));
       const r = await trainGaussians(gpu.device, train, { iterations: refineIters, refineCameras: true, bounds: run.bounds ?? undefined, progressEvery: 100 });
       const cams = r.cameras ?? train.map((v) => v.camera);

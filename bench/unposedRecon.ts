@@ -63,7 +63,11 @@ export async function reconstructUnposed(
   if (placed < photos.length)
     return { ...base, psnrAligned: null, psnrRefined: null, failure: `${photos.length - placed} view(s) not placed`, seconds: { masks: (t1 - t0) / 1000, poses: (t2 - t1) / 1000, train: 0, eval: 0 } };
   const W = prepared.train[0].rgba.width, H = prepared.train[0].rgba.height;
-  const views = prepared.train.map((v, i) => ({ ...v, camera: resizeCamera(cams[i] as Camera, W, H), mask: resizeMask(masks[i], photos[i].width, photos[i].height, W, H) }));
+  const views = prepared.train.map((v, i) => {
+    const o = poses.views[i];
+    const cameraGuess = o.registered && o.source === 'object-centred';
+    return { ...v, camera: resizeCamera(cams[i] as Camera, W, H), mask: resizeMask(masks[i], photos[i].width, photos[i].height, W, H), cameraGuess };
+  });
   const refine = guessed > 0 && guessedViews === 'refine';
   // The reconstructed points' box bounds the object, as in the app (usePoses) and scene:from-photos,
   // which write it into the scene; without points, the trainer carves bounds from the masks.

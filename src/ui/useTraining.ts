@@ -320,7 +320,10 @@ export function useTraining(
       let res: TrainRunResult | null = null;
       let oomRetries = 0;
       for (let recoveries = 0; ; recoveries++) {
-        const { views, background } = prepareViews(scene, split, plan, size);
+        const prepared = prepareViews(scene, split, plan, size);
+        const background = prepared.background;
+        // Guessed cameras move in the refinement; the matched ones hold the frame (refineCamerasOf).
+        const views = prepared.views.map((v) => (refineCameras && guessed.includes(v.id) ? { ...v, cameraGuess: true } : v));
         trainedIds = views.map((v) => v.id);
         const from = latest;
         let failure: string;
