@@ -18,7 +18,10 @@
  * 'alike-masked' cameras (not a rerun) refined photometrically by the trainer (refineCameras,
  * src/recon/train/cameraRefine.ts; hull start from the estimated masks and the points' bounds,
  * --refine-iters steps at --refine-size, default 500 at 200x150 or 150x150): the row after
- * photometric refinement. It needs the 'alike-masked' method in the same run.
+ * photometric refinement. It needs the 'alike-masked' method in the same run. --refine-variants
+ * gives one refined row per set of training flags, sets separated by ';', flags as name=value
+ * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=guesses");
+ * default one row at the trainer's defaults.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -30,6 +33,8 @@ import { loadScene } from '../src/io/sceneFolder.ts';
 import { estimateMasks } from '../src/recon/masks/index.ts';
 import { estimatePoses, pairwisePoseErrors, type FeatureSource } from '../src/recon/poses/index.ts';
 import { resizeMask } from '../src/recon/prepareViews.ts';
+import { ALL_TRAIN_OPTIONS, parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
+import type { TrainOptions } from '../src/recon/train/trainOptions.ts';
 import { trainGaussians } from '../src/recon/train/trainer.ts';
 import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
@@ -43,13 +48,21 @@ type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'refined' | 'colmap';
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits']);
-  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --out f.md]'); return 0; }
+  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits', 'refine-variants']);
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --refine-variants "flag=value ...;..." --out f.md]'); return 0; }
   const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
   const only = args.values.only?.split(',');
   const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,refined,colmap').split(',') as Method[];
   const refineIters = args.int('refine-iters', 500, 1, 30_000);
   const refineSize = args.values['refine-size'] ? parseSize(args.values['refine-size']) : null;
+  const refineVariants = (args.values['refine-variants'] ?? '').split(';').map((v) => v.trim()).map((label) => {
+    const argv = label.split(/\s+/).filter(Boolean).flatMap((kv) => {
+      const [k, ...rest] = kv.split('=');
+      return [`--${k}`, rest.join('=')];
+    });
+    const parsed = parseArgs(argv, trainFlagNames(ALL_TRAIN_OPTIONS));
+    return { label, options: parseTrainFlags(parsed, ALL_TRAIN_OPTIONS) as Partial<TrainOptions> };
+  });
   const gpu = methods.includes('refined') && methods.includes('alike-masked') ? await nodeGpu() : null;
   const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
   const want = (name: string) => !only || only.some((o) => name.startsWith(o));
@@ -122,7 +135,7 @@ async function main(): Promise<number> {
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
     }
-    if (gpu && maskedRun) {
+    if (gpu && maskedRun) for (const variant of refineVariants) {
       // The masked run's cameras refined photometrically, together with a cloud trained on them.
       const t0 = performance.now();
       const run = maskedRun;
@@ -134,10 +147,10 @@ async function main(): Promise<number> {
         mask: resizeMask(run.masks[i], images[i].width, images[i].height, size.width, size.height),
         cameraGuess: run.guesses[i],
       }));
-      const r = await trainGaussians(gpu.device, train, { iterations: refineIters, refineCameras: true, bounds: run.bounds ?? undefined, progressEvery: 100 });
+      const r = await trainGaussians(gpu.device, train, { iterations: refineIters, ...variant.options, refineCameras: true, bounds: run.bounds ?? undefined, progressEvery: 100 });
       const cams = r.cameras ?? train.map((v) => v.camera);
       const err = pairwisePoseErrors(cams, truth);
-      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}) | ${ids.length - run.guessed}/${ids.length}${run.guessed ? ` (+${run.guessed} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
+      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}${variant.label ? `, ${variant.label}` : ''}) | ${ids.length - run.guessed}/${ids.length}${run.guessed ? ` (+${run.guessed} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
       rows.push(row);
       console.log(row + (r.stopped ? `   <!-- stopped: ${r.stopped} -->` : ''));
     }

@@ -322,7 +322,7 @@ export function useTraining(
       for (let recoveries = 0; ; recoveries++) {
         const prepared = prepareViews(scene, split, plan, size);
         const background = prepared.background;
-        // Guessed cameras move in the refinement; the matched ones hold the frame (refineCamerasOf).
+        // Guessed cameras flagged: with refineCamerasOf 'guesses' only they move (the default moves all).
         const views = prepared.views.map((v) => (refineCameras && guessed.includes(v.id) ? { ...v, cameraGuess: true } : v));
         trainedIds = views.map((v) => v.id);
         const from = latest;
