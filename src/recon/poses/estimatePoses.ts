@@ -14,7 +14,7 @@ import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
 import { adjustWithNewViews, registerGuidedTurning } from './guidedRegistration.ts';
-import { placeWithObjectCentredStart } from './objectCentred.ts';
+import { placeWithObjectCentredStart, type PlaceOptions } from './objectCentred.ts';
 import { photoWarnings, type PhotoWarning } from './photoWarnings.ts';
 import { DEFAULT_SFM_OPTIONS, incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
 import { dilateMask, nearestMask } from './features/keypoints.ts';
@@ -69,6 +69,8 @@ export interface EstimatePosesOptions {
    * (./guidedRegistration.ts), then bundle-adjusted with the rest; source 'sfm' (default true).
    */
   guided?: boolean;
+  /** Options of the object-centred start and its silhouette refinement (./objectCentred.ts), for benches and diagnostics. */
+  objectCentredOptions?: PlaceOptions;
   /** The photos' names, for the warnings (default "photo 1", "photo 2", …). */
   names?: readonly string[];
   signal?: AbortSignal;
@@ -231,7 +233,7 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
   const masks = opts.masks;
   if ((opts.objectCentred ?? true) && views.some((v) => !v.registered) && masks && images.every((_, v) => masks[v])) {
     opts.signal?.throwIfAborted();
-    const placed = await placeWithObjectCentredStart(sfm, images.map((img, v) => ({ width: img.width, height: img.height, mask: masks[v]!, focalPx: focalFor(v) ?? sfm.diagnostics.focalPx, name: names[v] })));
+    const placed = await placeWithObjectCentredStart(sfm, images.map((img, v) => ({ width: img.width, height: img.height, mask: masks[v]!, focalPx: focalFor(v) ?? sfm.diagnostics.focalPx, name: names[v] })), opts.objectCentredOptions);
     views = views.map((v, i): PoseOutcome => (v.registered ? v : { registered: true, camera: placed.cameras[i], observations: 0, source: 'object-centred', sfmReason: v.reason }));
     log.push(`object-centred start placed ${placed.source.filter((s) => s === 'object-centred').length} view(s) SfM could not` +
       (placed.refinement ? `; silhouette consistency ${placed.refinement.before.iou.toFixed(3)} -> ${placed.refinement.after.iou.toFixed(3)}` : ''));
@@ -247,13 +249,15 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
         const out = views[i];
         if (!out.registered || out.source !== 'object-centred') continue;
         opts.signal?.throwIfAborted();
-        const g = registerGuidedTurning(features, i, out.camera, sfm.points, placed.orbit, { thresholdPx, seed: 1 + i });
+        const g = registerGuidedTurning(features, i, out.camera, sfm.points, placed.orbit, {
+          thresholdPx, seed: 1 + i, log: (line) => log.push(`guided matching, ${names[i]}: ${line}`),
+        });
         if (!g) { log.push(`guided matching: ${names[i]} not placed (from the guess, nor turned round the object)`); continue; }
         cams[i] = g.camera;
         guided.set(i, g.matches.length);
         extra.push(...g.matches.map((m) => ({ view: i, ...m })));
         log.push(`guided matching placed ${names[i]}: ${g.matches.length} PnP inliers of ${g.candidates} candidates (window ${g.windowPx} px` +
-          `${g.turnDeg ? `, from the guess turned ${g.turnDeg} deg round the object` : ''}), RMS ${g.rmsPx.toFixed(2)} px`);
+          `${g.turnDeg ? `, from the guess turned ${g.turnDeg} deg round the object; next best turn ${g.runnerUp}` : ''}), RMS ${g.rmsPx.toFixed(2)} px`);
       }
       if (guided.size) {
         const adj = adjustWithNewViews(features, cams, sfm.points, extra, thresholdPx / 2);
