@@ -119,6 +119,22 @@ describe('guided registration', () => {
     expect(g.matches.every((m) => m.point === m.keypoint)).toBe(true);
   });
 
+  it('a turned guess must place the view clearly: too few inliers and it is refused, with the reason', () => {
+    // 30 points: a right placement from the turned guess keeps at most 30 inliers, under the
+    // default 40 a long shot needs.
+    const s = scene(14, 2, 30);
+    const orbit = { centre: [0, 0, 0] as [number, number, number], up: [0, -1, 0] as [number, number, number] };
+    const far = orbitCameraAbout(s.guess, orbit.centre, orbit.up, 160);
+    const narrow = { windowsPx: [25], turnedWindowsPx: [25], turnStepDeg: 30 };
+    expect(registerGuided(s.features, 3, far, s.points, narrow)).toBeNull();
+    const said: string[] = [];
+    expect(registerGuidedTurning(s.features, 3, far, s.points, orbit, { ...narrow, log: (l) => said.push(l) })).toBeNull();
+    expect(said.join(' ')).toMatch(/not clear enough/);
+    const g = registerGuidedTurning(s.features, 3, far, s.points, orbit, { ...narrow, turnedMinInliers: 15 });
+    expect(g).not.toBeNull();
+    expect(radToDeg(rotationAngleBetween(g!.camera.R, s.cams[3].R))).toBeLessThan(0.5);
+  });
+
   it('orbitCameraAbout keeps the distance to the axis and turns the camera by the angle', () => {
     const cam = s0();
     const c: [number, number, number] = [0.3, -0.2, 0.1], up: [number, number, number] = [0, -1, 0];
