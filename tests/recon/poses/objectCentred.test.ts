@@ -148,6 +148,16 @@ describe('object-centred pose start', () => {
     console.log(`place: object centre projects ${fmt(px)} px from the third mask's centroid`);
     expect(centre[2]).toBeGreaterThan(0);
     expect(px).toBeLessThan(4);
+    // The orbit axis handed to guided matching: the object's centre and the vertical in SfM's frame
+    // (the truth's vertical is +z, world up of the orbit cameras).
+    const trueCentre = applySimilarity({ s, R: S, t: u as [number, number, number] }, obj.center);
+    const upTrue = [S[2], S[5], S[8]]; // S (0, 0, 1)
+    const o = placed.orbit!;
+    const upErr = radToDeg(Math.acos(Math.min(1, (o.up[0] * upTrue[0] + o.up[1] * upTrue[1] + o.up[2] * upTrue[2]) / Math.hypot(...o.up))));
+    const centreOff = Math.hypot(...o.centre.map((x, k) => x - trueCentre[k])) / baseline;
+    console.log(`place: orbit axis ${fmt(upErr)} deg from the vertical, centre ${fmt(centreOff)} baselines off`);
+    expect(upErr).toBeLessThan(10);
+    expect(centreOff).toBeLessThan(0.2);
     // The object-centred placement in SfM's frame without refinement would be at the default slot (+45 deg): refinement moved it towards the truth.
     expect(placed.refinement!.after.score).toBeGreaterThan(placed.refinement!.before.score);
   });
