@@ -46,8 +46,8 @@ export interface CameraRefineSettings {
   endStep: number;
   /** The object's centre (the bounds' centre), for the centre step's scale. */
   centre: Vec3;
-  /** What a rotation turns about: the camera's centre, or the object's centre. */
-  pivot: 'camera' | 'object';
+  /** What a rotation turns about: the camera's centre, or the object's centre; one for all views or one per view. */
+  pivot: 'camera' | 'object' | readonly ('camera' | 'object')[];
   /**
    * Per view: held as given (the gauge). Default: the first view only. With two or more held,
    * they fix the frame and the scale; with one, the scale is held by the spread (holdScale).
@@ -112,7 +112,8 @@ export class CameraRefiner {
   update(i: number, grad: ArrayLike<number>, step: number): void {
     if (!this.refines(i, step)) return;
     const cam = this.cams[i];
-    const pivot = this.s.pivot === 'object' ? this.s.centre : cameraCenter(cam);
+    const kind = typeof this.s.pivot === 'string' ? this.s.pivot : (this.s.pivot[i] ?? 'camera');
+    const pivot = kind === 'object' ? this.s.centre : cameraCenter(cam);
     const g = cameraGradAboutPoint(cam, grad, pivot);
     if (!this.s.refineFocal) g[6] = 0;
     if (!g.every(Number.isFinite)) {

@@ -274,7 +274,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const refiner = o.refineCameras && views.length > 1
     ? new CameraRefiner(views.map((v) => v.camera), {
       lr: o.cameraLr, lrTranslation: o.cameraLrTranslation, refineFocal: o.refineFocal,
-      startStep: Math.max(1, Math.round(o.cameraStart * o.iterations)), endStep: o.iterations, centre: boundsCentre, pivot: o.cameraPivot,
+      startStep: Math.max(1, Math.round(o.cameraStart * o.iterations)), endStep: o.iterations, centre: boundsCentre,
+      pivot: o.cameraPivot === 'auto' ? views.map((v) => (v.cameraGuess ? 'object' : 'camera')) : o.cameraPivot,
       held: heldCameras(views, o.refineCamerasOf),
     })
     : null;
