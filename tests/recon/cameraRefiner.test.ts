@@ -48,6 +48,20 @@ describe('camera refinement gauge', () => {
     expect(r.camera(1)).toEqual(cams[1]);
   });
 
+  it('per-view pivots: a rotation step turns a camera about its centre or orbits it about the object', () => {
+    // Two held views: no spread rule rescales the moved ones.
+    const cams = ring(4);
+    const centre: [number, number, number] = [0.2, 0.1, -0.1];
+    const r = new CameraRefiner(cams, { ...settings, centre, held: [true, true, false, false], pivot: ['camera', 'camera', 'camera', 'object'] });
+    for (let step = 1; step <= 10; step++) for (const i of [2, 3]) r.update(i, [0.3, -0.2, 0.1, 0, 0, 0, 0], step);
+    const dist = (c: Camera) => Math.hypot(...cameraCenter(c).map((x, k) => x - centre[k]));
+    const shift = (i: number) => Math.hypot(...cameraCenter(r.camera(i)).map((x, k) => x - cameraCenter(cams[i])[k]));
+    expect(moved(r.camera(2), cams[2])).toBe(true);
+    expect(shift(2)).toBeLessThan(1e-9); // turned where it stands
+    expect(shift(3)).toBeGreaterThan(1e-3); // orbited
+    expect(dist(r.camera(3))).toBeCloseTo(dist(cams[3]), 9);
+  });
+
   it('with one held view (not the first) the RMS distance of the others from it is kept', () => {
     const cams = ring(4);
     const rms = (cs: Camera[], a: number) => {
