@@ -111,16 +111,15 @@ export const TRAIN_OPTION_SPECS = {
     // 'auto': a guessed camera (TrainView.cameraGuess, the object-centred start's) is off in its
     // orbit round the object, a matched one in its own turn. bench:poses, lego 8 (5 guesses,
     // refined row, 500 steps at 150x150): median pairwise rotation error 5.59 deg about the camera,
-    // 4.09 about the object; tests/recon/cameraRefine.test.ts (cameras turned about their centres,
+    // 4.09 about the object, 4.05 auto; tests/recon/cameraRefine.test.ts (cameras turned about their centres,
     // no guesses): 1.5 -> 0.70 deg about the camera, -> 2.65 about the object.
     kind: 'choice', flag: 'camera-pivot', default: 'auto', choices: ['auto', 'camera', 'object'],
     doc: 'what a camera-refinement rotation turns about: the object\'s centre (an orbit: the object stays in place in the image), the camera\'s centre, or auto (the object\'s for cameras that are the object-centred start\'s guesses, the camera\'s for the others)',
   },
   refineCamerasOf: {
-    // Measured on lego 8 (5 of 8 cameras guessed, about 6 degrees off; tmpdiag-style run of the
-    // trainer's refinement, 500 steps at 150x150, object pivot): median pairwise rotation error
-    // 5.94 -> 4.16 degrees refining all, -> 4.46 holding the matched views. Holding them gains
-    // nothing there, so 'all' stays the default.
+    // bench:poses, lego 8 (5 of 8 cameras guessed, about 6 degrees off; refined row, 500 steps at
+    // 150x150, pivot auto): median pairwise rotation error 5.94 -> 4.05 degrees refining all, ->
+    // 4.27 holding the matched views. Holding them gains nothing there, so 'all' stays the default.
     kind: 'choice', flag: 'refine-cameras-of', default: 'all', choices: ['all', 'guesses'],
     doc: 'with --refine-cameras, which views move: all (every view but the first, which holds the frame) or guesses (when some views are the object-centred start\'s rough guesses and others were placed by the matches, only the guesses move and the matched views hold the frame and scale; otherwise as all)',
   },
