@@ -221,7 +221,8 @@ export interface TurnedGuessOptions extends Partial<GuidedOptions> {
 /**
  * registerGuided from `guess`, and when that fails from the guess orbited about the object's
  * vertical (`orbit`, the object-centred frame's) every turnStepDeg round the circle: the view
- * placed by the turn whose PnP keeps the most inliers (`turnDeg` says which; 0: the guess itself).
+ * placed by the turn whose PnP keeps the most inliers, when that placement is clear (the
+ * turnedMin* options; `turnDeg` says which turn, 0: the guess itself).
  *
  * Why: a silhouette is nearly the same from opposite sides of an object, so a view the object-
  * centred start placed alone (all others fixed by SfM) can come out half a turn off (DTU scan37's
