@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     const views = ids.map((id) => scene.views.find((v) => v.id === id)!);
     const images = views.map((v) => (c.background ? flatten(v.rgba, c.background) : v.rgba));
     const truth = views.map((v) => v.camera!);
-    let maskedRun: { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guessed: number; guesses: boolean[] } | null = null;
+    let maskedRun: { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guesses: boolean[] } | null = null;
     for (const m of methods) {
       if (m === 'refined') continue;
       if ((m === 'alike' || m === 'xfeat') && !models[m]) continue;
@@ -125,7 +125,7 @@ async function main(): Promise<number> {
         seconds = (performance.now() - t0) / 1000;
         cams = r.views.map((v) => (v.registered ? v.camera : null));
         guessed = r.views.filter((v) => v.registered && v.source === 'object-centred').length;
-        if (m === 'alike-masked' && masks && r.views.every((v) => v.registered)) maskedRun = { cams: r.views.map((v) => (v as { camera: Camera }).camera), masks, bounds: r.bounds, guessed, guesses: r.views.map((v) => v.registered && v.source === 'object-centred') };
+        if (m === 'alike-masked' && masks && r.views.every((v) => v.registered)) maskedRun = { cams: r.views.map((v) => (v as { camera: Camera }).camera), masks, bounds: r.bounds, guesses: r.views.map((v) => v.registered && v.source === 'object-centred') };
         const why = r.views.map((v, i) => (v.registered ? (v.source === 'object-centred' ? `${ids[i]}: object-centred start` : null) : `${ids[i]}: ${v.reason}`)).filter(Boolean);
         if (why.length) note = why.join('; ');
       }
@@ -139,6 +139,7 @@ async function main(): Promise<number> {
       // The masked run's cameras refined photometrically, together with a cloud trained on them.
       const t0 = performance.now();
       const run = maskedRun;
+      const guessedCount = run.guesses.filter(Boolean).length;
       const size = refineSize ?? (images[0].width === images[0].height ? { width: 150, height: 150 } : { width: 200, height: 150 });
       const train = views.map((v, i) => ({
         id: v.id,
@@ -150,7 +151,7 @@ async function main(): Promise<number> {
       const r = await trainGaussians(gpu.device, train, { iterations: refineIters, ...variant.options, refineCameras: true, bounds: run.bounds ?? undefined, progressEvery: 100 });
       const cams = r.cameras ?? train.map((v) => v.camera);
       const err = pairwisePoseErrors(cams, truth);
-      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}${variant.label ? `, ${variant.label}` : ''}) | ${ids.length - run.guessed}/${ids.length}${run.guessed ? ` (+${run.guessed} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
+      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}${variant.label ? `, ${variant.label}` : ''}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
       rows.push(row);
       console.log(row + (r.stopped ? `   <!-- stopped: ${r.stopped} -->` : ''));
     }

@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cameraCenter, lookAtCamera, type Camera } from '../../src/core/camera.ts';
-import { CameraRefiner } from '../../src/recon/train/cameraRefine.ts';
-import { heldCameras } from '../../src/recon/train/trainer.ts';
+import { CameraRefiner, heldCameras } from '../../src/recon/train/cameraRefine.ts';
 
 const INTR = { fx: 100, fy: 100, cx: 32, cy: 24, width: 64, height: 48 };
 const ring = (n: number): Camera[] =>

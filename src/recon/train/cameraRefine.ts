@@ -55,6 +55,16 @@ export interface CameraRefineSettings {
   held?: readonly boolean[];
 }
 
+/**
+ * Which views camera refinement holds (CameraRefineSettings.held): the first only, or, with
+ * 'guesses' and both guessed and matched views (TrainView.cameraGuess), every matched view.
+ */
+export function heldCameras(views: readonly { cameraGuess?: boolean }[], of: 'all' | 'guesses'): boolean[] {
+  const guesses = views.map((v) => Boolean(v.cameraGuess));
+  if (of === 'guesses' && guesses.some(Boolean) && !guesses.every(Boolean)) return guesses.map((g) => !g);
+  return views.map((_, i) => i === 0);
+}
+
 const B1 = 0.9, B2 = 0.999, EPS = 1e-15;
 const DIMS = 7;
 

@@ -47,7 +47,7 @@ import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasteri
 import { SplatDropout } from '../../gpu/train/dropout.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
-import { CameraRefiner } from './cameraRefine.ts';
+import { CameraRefiner, heldCameras } from './cameraRefine.ts';
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
@@ -75,16 +75,6 @@ export interface TrainView {
    * default), only such views move and the others hold the frame.
    */
   cameraGuess?: boolean;
-}
-
-/**
- * Which views camera refinement holds (CameraRefineSettings.held): the first only, or, with
- * 'guesses' and both guessed and matched views, every matched view.
- */
-export function heldCameras(views: readonly Pick<TrainView, 'cameraGuess'>[], of: 'all' | 'guesses'): boolean[] {
-  const guesses = views.map((v) => Boolean(v.cameraGuess));
-  if (of === 'guesses' && guesses.some(Boolean) && !guesses.every(Boolean)) return guesses.map((g) => !g);
-  return views.map((_, i) => i === 0);
 }
 
 /**
