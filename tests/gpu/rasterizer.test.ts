@@ -27,7 +27,9 @@ const SCENES: [number, number, number, number, number][] = [
   [5, 600, 0, 32, 32],
 ];
 
-describe('GPU rasterizer vs CPU reference', () => {
+// A hang guard, not a speed check: the first test of each shader variant compiles its pipelines,
+// which took 30 s on lavapipe beside another test file on 2 cores.
+describe('GPU rasterizer vs CPU reference', { timeout: 120_000 }, () => {
   const totals = { clampedAlpha: 0, terminated: 0, tiedPairs: 0, jClampedWithGradient: 0, behindCamera: 0 };
 
   for (const [seed, count, degree, width, height] of SCENES) {
