@@ -6,6 +6,7 @@
  * Vite does), the `webgpu` package's Linux build (Dawn), and this machine's Node, compressed.
  * bench/gpuMachine/run.sh runs them there. ONNX paths (learned features, LPIPS, the prior, depth)
  * are left out: onnxruntime-web stays external, so rows that need a model are not run.
+ * esbuild is the one Vite and tsx install (not a direct dependency); xz must be on the PATH.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
