@@ -5,8 +5,8 @@
 # 1. bench:rasterizer (GPU time per pass, and the CPU reference as the baseline),
 # 2. `recon` on two bundled scenes (steps per second at their native size),
 # 3. bench:quality at full size on DTU scan37, lego and fern with the defaults row, then every
-#    lever row while the budget lasts (it reads the imports cached in out/bench-scenes, so bring
-#    that folder along when ../shared/datasets is not there).
+#    lever row while the budget lasts (it reads the imports cached in out/bench-scenes: bring that
+#    folder along when ../shared/datasets is not there).
 # Vulkan: the NVIDIA driver's ICD is found in the usual places unless VK_ICD_FILENAMES is set; a
 # folder .gl/ of Debian packages (libvulkan1, libglvnd0, libglx0, ...) is unpacked first if present.
 set -u
@@ -15,7 +15,6 @@ B=${GPU_BENCH_DIR:-out/gpu-bench}
 T0=$(date +%s)
 mkdir -p "$RESULTS"
 if [ -d .gl ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
-[ -d ../shared/datasets ] || mkdir -p ../shared/datasets
 if [ -z "${VK_ICD_FILENAMES:-}" ]; then
   ICD=$(ls /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd*.json /usr/share/vulkan/icd.d/nvidia_icd*.json /etc/vulkan/icd.d/nvidia_icd*.json 2>/dev/null | head -1)
   export VK_ICD_FILENAMES=$ICD VK_DRIVER_FILES=$ICD
