@@ -28,6 +28,8 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          // One production build of the app for all the files (tests/e2e/sharedBuild.ts).
+          globalSetup: ['tests/e2e/sharedBuild.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

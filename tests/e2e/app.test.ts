@@ -40,8 +40,9 @@ beforeAll(async () => {
   defaultName = def.name;
   defaultFolder = def.folder;
   defaultScene = JSON.parse(await readFile(resolve(defaultFolder, 'scene.json'), 'utf8')) as SceneJson;
-  ({ server, baseUrl } = await buildAndPreview(OUT_DIR));
-  expect(existsSync(resolve(OUT_DIR, 'scenes/index.json'))).toBe(true);
+  let dir: string;
+  ({ server, baseUrl, dir } = await buildAndPreview(OUT_DIR));
+  expect(existsSync(resolve(dir, 'scenes/index.json'))).toBe(true);
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { inject } from 'vitest';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../chromium.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -37,8 +38,8 @@ export async function defaultSceneFolder(): Promise<{ name: string; folder: stri
   return { name: index[0].name, folder: resolve(SCENES_DIR, folder) };
 }
 
-/** A production build (React in production mode), exactly as `npm run build` makes it, served on a free port. */
-export async function buildAndPreview(outDir: string): Promise<{ server: PreviewServer; baseUrl: string }> {
+/** A production build (React in production mode), exactly as `npm run build` makes it, into `outDir`. */
+export async function buildApp(outDir: string): Promise<void> {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
@@ -46,9 +47,29 @@ export async function buildAndPreview(outDir: string): Promise<{ server: Preview
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
+}
+
+/**
+ * The production build served on a free port. Under vitest's e2e project the build is the one its
+ * global setup made once for all files (./sharedBuild.ts), and `outDir` is not written; run any
+ * other way, the app is built into `outDir` first. `dir`: the folder served.
+ */
+export async function buildAndPreview(outDir: string): Promise<{ server: PreviewServer; baseUrl: string; dir: string }> {
+  const shared = sharedBuildDir();
+  const dir = shared ?? outDir;
+  if (!shared) await buildApp(outDir);
   const port = await freePort();
-  const server = await preview({ root: ROOT, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
-  return { server, baseUrl: `http://127.0.0.1:${port}/` };
+  const server = await preview({ root: ROOT, logLevel: 'error', build: { outDir: dir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+  return { server, baseUrl: `http://127.0.0.1:${port}/`, dir };
+}
+
+function sharedBuildDir(): string | null {
+  try {
+    const dir = inject('e2eBuildDir');
+    return dir && existsSync(resolve(dir, 'index.html')) ? dir : null;
+  } catch {
+    return null; // not inside a vitest worker
+  }
 }
 
 /**
