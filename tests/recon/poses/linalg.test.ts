@@ -49,6 +49,32 @@ describe('linalg', () => {
     x.forEach((xi, i) => expect(sign * v[i]).toBeCloseTo(xi / norm, 12));
   });
 
+  it('nullVector of an 8 x 9 minimal-sample system (rank 8): |A x| at rounding level, and the right-only SVD keeps V orthonormal', () => {
+    const rng = mulberry32(7);
+    for (let trial = 0; trial < 20; trial++) {
+      const A = randomMatrix(rng, 8, 9);
+      const x = nullVector(A, 8, 9);
+      let r2 = 0;
+      for (let i = 0; i < 8; i++) {
+        let s = 0;
+        for (let j = 0; j < 9; j++) s += A[i * 9 + j] * x[j];
+        r2 += s * s;
+      }
+      expect(Math.sqrt(r2)).toBeLessThan(1e-13);
+      expect(Math.hypot(...x)).toBeCloseTo(1, 14);
+      const { S, V } = svd(A, 8, 9, true);
+      // The same singular values as the full SVD, and V orthonormal.
+      const full = svd(A, 8, 9);
+      for (let k = 0; k < 8; k++) expect(S[k]).toBeCloseTo(full.S[k], 12);
+      for (let a = 0; a < 9; a++)
+        for (let b = 0; b < 9; b++) {
+          let vv = 0;
+          for (let r = 0; r < 9; r++) vv += V[r * 9 + a] * V[r * 9 + b];
+          expect(vv).toBeCloseTo(a === b ? 1 : 0, 12);
+        }
+    }
+  });
+
   it('symmetric eigen-decomposition: A v = lambda v, ascending, known values', () => {
     // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
     const e2 = symmetricEigen([2, 1, 1, 2], 2);
