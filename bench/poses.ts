@@ -11,7 +11,8 @@
  *
  * Columns: views registered; median and max pairwise relative-rotation error and median
  * relative-translation-direction error over all pairs of registered views (degrees; no
- * alignment needed); seconds. No masks are given to any method but 'alike-masked': ALIKE-N with
+ * alignment needed); median focal-length error of the registered views (percent, signed);
+ * seconds. No masks are given to any method but 'alike-masked': ALIKE-N with
  * the masks the masks stage makes from the photos (model-free path), which keep keypoints on the
  * object and let the object-centred start place what SfM cannot (shown as "+k object-centred"
  * beside the views SfM registered; the errors are over all of them). 'refined': the
@@ -46,6 +47,16 @@ interface Case { scene: string; dir: string; split: string; background?: [number
 type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'refined' | 'colmap';
 
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+/**
+ * Median signed error of the estimated focal lengths, percent of the true ones (each as a
+ * fraction of its image's width, so cameras of a resized copy compare too). SfM self-calibrates
+ * one focal when the photos carry none: an error there turns into rotation errors.
+ */
+function focalErrorPct(cams: readonly Camera[], truth: readonly Camera[]): number {
+  const e = cams.map((c, i) => 100 * ((c.fx / c.width) / (truth[i].fx / truth[i].width) - 1)).sort((a, b) => a - b);
+  return e.length ? (e.length % 2 ? e[e.length >> 1] : (e[e.length / 2 - 1] + e[e.length / 2]) / 2) : NaN;
+}
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits', 'refine-variants']);
@@ -95,8 +106,8 @@ async function main(): Promise<number> {
   if (methods.includes('colmap') && !haveColmap) console.error('COLMAP not installed: apt-get install colmap');
 
   const rows: string[] = [];
-  const header = '| scene | views | method | registered | rot. err. median (deg) | rot. err. max (deg) | transl. dir. err. median (deg) | seconds |';
-  rows.push(header, '|---|---:|---|---:|---:|---:|---:|---:|');
+  const header = '| scene | views | method | registered | rot. err. median (deg) | rot. err. max (deg) | transl. dir. err. median (deg) | focal err. (%) | seconds |';
+  rows.push(header, '|---|---:|---|---:|---:|---:|---:|---:|---:|');
   console.log(header);
   for (const c of cases) {
     const scene = await loadScene(fsSource(c.dir));
@@ -131,7 +142,7 @@ async function main(): Promise<number> {
       }
       const placed = cams.map((cam, i) => (cam ? i : -1)).filter((i) => i >= 0);
       const err = placed.length >= 2 ? pairwisePoseErrors(placed.map((i) => cams[i]!), placed.map((i) => truth[i])) : null;
-      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${seconds.toFixed(1)} |`;
+      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placed.map((i) => cams[i]!), placed.map((i) => truth[i])), 1)} | ${seconds.toFixed(1)} |`;
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
     }
@@ -151,7 +162,7 @@ async function main(): Promise<number> {
       const r = await trainGaussians(gpu.device, train, { iterations: refineIters, ...variant.options, refineCameras: true, bounds: run.bounds ?? undefined, progressEvery: 100 });
       const cams = r.cameras ?? train.map((v) => v.camera);
       const err = pairwisePoseErrors(cams, truth);
-      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}${variant.label ? `, ${variant.label}` : ''}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
+      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}${variant.label ? `, ${variant.label}` : ''}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${fmt(focalErrorPct(cams, truth), 1)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
       rows.push(row);
       console.log(row + (r.stopped ? `   <!-- stopped: ${r.stopped} -->` : ''));
     }
