@@ -32,7 +32,7 @@ import { resizeImage } from '../src/core/image.ts';
 import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { estimateMasks } from '../src/recon/masks/index.ts';
-import { estimatePoses, pairwisePoseErrors, type FeatureSource } from '../src/recon/poses/index.ts';
+import { estimatePoses, pairwisePoseErrors, stats, type FeatureSource } from '../src/recon/poses/index.ts';
 import { resizeMask } from '../src/recon/prepareViews.ts';
 import { ALL_TRAIN_OPTIONS, parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
 import type { TrainOptions } from '../src/recon/train/trainOptions.ts';
@@ -54,8 +54,7 @@ const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
  * one focal when the photos carry none: an error there turns into rotation errors.
  */
 function focalErrorPct(cams: readonly Camera[], truth: readonly Camera[]): number {
-  const e = cams.map((c, i) => 100 * ((c.fx / c.width) / (truth[i].fx / truth[i].width) - 1)).sort((a, b) => a - b);
-  return e.length ? (e.length % 2 ? e[e.length >> 1] : (e[e.length / 2 - 1] + e[e.length / 2]) / 2) : NaN;
+  return stats(cams.map((c, i) => 100 * ((c.fx / c.width) / (truth[i].fx / truth[i].width) - 1))).median;
 }
 
 async function main(): Promise<number> {

@@ -36,9 +36,12 @@ export function svd(A: ArrayLike<number>, m: number, n: number, rightOnly = fals
   // call ran all 60 sweeps: 3.6x slower, and 80% of the poses stage's time (essential matrices and
   // PnP in RANSAC, profiled on lego's 8 photos). Full SVDs keep rotating: that is what leaves U's
   // null columns orthogonal to the rest (nearestRotation of a rank-2 matrix needs them).
-  let frob2 = 0;
-  for (let i = 0; i < m * n; i++) frob2 += U[i] * U[i];
-  const nullFloor = rightOnly ? 1e-30 * frob2 : -1;
+  let nullFloor = -1;
+  if (rightOnly) {
+    let frob2 = 0;
+    for (let i = 0; i < m * n; i++) frob2 += U[i] * U[i];
+    nullFloor = 1e-30 * frob2;
+  }
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;
     for (let p = 0; p < n - 1; p++) {
