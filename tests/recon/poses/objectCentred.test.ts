@@ -30,6 +30,13 @@ function errors(est: Camera[], truth: Camera[]) {
 
 const fmt = (x: number) => x.toFixed(2);
 
+/** A ring view's mask centroid, continuous pixel coordinates. */
+function maskCentroid(m: Uint8Array): [number, number] {
+  let n = 0, su = 0, sv = 0;
+  for (let p = 0; p < m.length; p++) if (m[p]) { n++; su += (p % RING_W) + 0.5; sv += Math.floor(p / RING_W) + 0.5; }
+  return [su / n, sv / n];
+}
+
 describe('object-centred pose start', () => {
   // Truth: rings at 25 degrees elevation. The 3-view azimuths are the default -45/0/+45 arc's
   // relative steps plus 25 degrees; the 5-view ones are 360/5 spacing perturbed by 22-26 degrees.
@@ -142,11 +149,9 @@ describe('object-centred pose start', () => {
     expect(centreErr).toBeLessThan(0.6);
     // The frame mapping (rotation, scale, translation from the two SfM views): the object's centre
     // in SfM's frame lands near the third photo's mask centroid.
-    const m = views[2].mask;
-    let n = 0, su = 0, sv = 0;
-    for (let p = 0; p < m.length; p++) if (m[p]) { n++; su += (p % RING_W) + 0.5; sv += Math.floor(p / RING_W) + 0.5; }
+    const centroid = maskCentroid(views[2].mask);
     const centre = projectPoint(third, applySimilarity({ s, R: S, t: u as [number, number, number] }, obj.center));
-    const px = Math.hypot(centre[0] - su / n, centre[1] - sv / n);
+    const px = Math.hypot(centre[0] - centroid[0], centre[1] - centroid[1]);
     console.log(`place: object centre projects ${fmt(px)} px from the third mask's centroid`);
     expect(centre[2]).toBeGreaterThan(0);
     expect(px).toBeLessThan(4);
@@ -211,11 +216,8 @@ describe('object-centred pose start', () => {
     const { truth, views } = scene([0, 40, 110, 200]);
     const start = truth.map((c, i) => {
       if (i < 2) return c;
-      const m = views[i].mask;
-      let n = 0, su = 0, sv = 0;
-      for (let p = 0; p < m.length; p++) if (m[p]) { n++; su += (p % RING_W) + 0.5; sv += Math.floor(p / RING_W) + 0.5; }
       const { pose } = orbitPoseOfCamera(transformCameraPose(c, 1, IDENTITY, obj.center.map((x) => -x)));
-      return transformCameraPose(orbitCamera(pose, c, [su / n, sv / n]), 1, IDENTITY, obj.center);
+      return transformCameraPose(orbitCamera(pose, c, maskCentroid(views[i].mask)), 1, IDENTITY, obj.center);
     });
     // The object-centred frame: the object's centre at the origin.
     const centred = (cams: Camera[]) => cams.map((c) => transformCameraPose(c, 1, IDENTITY, obj.center.map((x) => -x)));
