@@ -140,8 +140,9 @@ async function main(): Promise<number> {
         if (why.length) note = why.join('; ');
       }
       const placed = cams.map((cam, i) => (cam ? i : -1)).filter((i) => i >= 0);
-      const err = placed.length >= 2 ? pairwisePoseErrors(placed.map((i) => cams[i]!), placed.map((i) => truth[i])) : null;
-      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placed.map((i) => cams[i]!), placed.map((i) => truth[i])), 1)} | ${seconds.toFixed(1)} |`;
+      const placedCams = placed.map((i) => cams[i]!), placedTruth = placed.map((i) => truth[i]);
+      const err = placed.length >= 2 ? pairwisePoseErrors(placedCams, placedTruth) : null;
+      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placedCams, placedTruth), 1)} | ${seconds.toFixed(1)} |`;
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
     }

@@ -452,8 +452,7 @@ export interface RefineOptions extends SilhouetteOptions {
 
 export type OrbitParameter = 'azimuth' | 'elevation' | 'roll' | 'distance' | 'aim';
 
-const ORBIT_PARAMETERS: readonly OrbitParameter[] = ['azimuth', 'elevation', 'roll', 'distance', 'aim'];
-/** The local search's moves, in order: the aim moves across, then down. */
+/** The local search's moves, in order (the aim moves across, then down); by default all of them. */
 const LOCAL_MOVES: readonly OrbitParameter[] = ['azimuth', 'elevation', 'roll', 'distance', 'aim', 'aim'];
 
 export interface RefineResult {
@@ -599,7 +598,7 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
   }
 
   // Coordinate descent: azimuth, elevation, roll (radians) and log distance.
-  const params = new Set(options.parameters ?? ORBIT_PARAMETERS);
+  const params = new Set(options.parameters ?? LOCAL_MOVES);
   let step = options.stepDeg ?? 4;
   const minStep = options.minStepDeg ?? 0.5;
   while (step >= minStep - 1e-12) {
