@@ -21,6 +21,10 @@
  * as bench:masks runs IS-Net; the details give each run's repair rounds and their time.
  * --prior-weight, --prior-strength, --prior-steps, --prior-start, --prior-every and --prior-views
  * set that row's schedule (trainOptions.ts).
+ * "+ depth (stereo)" (--rows levers): the default levers with the depth loss on
+ * (--stereo-depth-weight, default STEREO_DEPTH_ROW_WEIGHT), its targets the plane sweep's depth
+ * maps of the training views (src/recon/depth/stereoDepth.ts; scenes with masks only: without,
+ * the row is the defaults' levers and the trainer says it had no depth map).
  * When the FastDepth model (models/fastdepth.json's file) is in --models-dir (default
  * ../shared/models), --rows levers ends with "+ depth (FastDepth)": the default levers with the
  * depth loss on (depthWeight, --depth-weight, default DEPTH_ROW_WEIGHT in qualityMethods.ts;
@@ -47,7 +51,8 @@ import { parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
 import { BENCH_TRAIN_OPTIONS } from './benchTrain.ts';
 import { paperTable, type CellResult } from './paperTable.ts';
 import { qualityCases } from './qualityCases.ts';
-import { DEPTH_ROW_WEIGHT, qualityMethods, regularisersOffByDefault } from './qualityMethods.ts';
+import { DEPTH_ROW_WEIGHT, qualityMethods, regularisersOffByDefault, STEREO_DEPTH_ROW_WEIGHT } from './qualityMethods.ts';
+import { stereoDepthMaps } from '../src/recon/depth/stereoDepth.ts';
 import { existsSync } from 'node:fs';
 import { FASTDEPTH_MANIFEST, loadDepthModel, type DepthModel } from '../src/recon/depth/fastDepth.ts';
 import { compositeOver } from '../src/recon/prepareViews.ts';
@@ -59,10 +64,13 @@ import type { LoadedScene } from '../src/io/sceneFolder.ts';
 const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch'] as const;
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
   const train = parseTrainFlags(args, BENCH_FLAGS, BENCH_TRAIN_OPTIONS);
   // --depth-weight is the depth row's alone (the other rows keep depthWeight 0).
   const depthWeight = parseTrainFlags(args, ['depthWeight'], {}).depthWeight ?? DEPTH_ROW_WEIGHT;
+  const stereoRaw = args.values['stereo-depth-weight'];
+  const stereoDepthWeight = stereoRaw === undefined ? STEREO_DEPTH_ROW_WEIGHT : Number(stereoRaw);
+  if (!(stereoDepthWeight >= 0 && stereoDepthWeight <= 10)) throw new InputError(`--stereo-depth-weight: "${stereoRaw}" is not a number from 0 to 10`);
   const depthModelPath = resolve(args.values['models-dir'] ?? '../shared/models', FASTDEPTH_MANIFEST.file);
   const downscale = args.int('downscale', 1, 1, 16);
   const only = args.values.only?.split(',');
@@ -77,7 +85,7 @@ async function main(): Promise<number> {
   const names = args.values.methods?.split(',');
   const priorPath = args.values.prior;
   const hasDepthModel = existsSync(depthModelPath);
-  const allMethods = qualityMethods(rows, { prior: !!priorPath, ...(hasDepthModel && depthWeight > 0 ? { depth: depthWeight } : {}) });
+  const allMethods = qualityMethods(rows, { prior: !!priorPath, stereoDepth: stereoDepthWeight, ...(hasDepthModel && depthWeight > 0 ? { depth: depthWeight } : {}) });
   // A row answers to its name without the "+ " and the marks, and to each level it is marked as
   // ("quality best") and "defaults".
   const aliases = (n: string) => {
@@ -91,7 +99,7 @@ async function main(): Promise<number> {
   if (model) lpips = await loadLpips({ bytes: new Uint8Array(await readFile(model).catch(() => { throw new InputError('LPIPS model does not exist', { file: model }); })), name: model });
 
   const prior: CliPrior | null = priorPath ? await loadCliPrior(priorPath, args.values['prior-manifest']) : null;
-  const depthModel: DepthModel | null = methods.some((m) => m.depth) ? await loadDepthModel(new Uint8Array(await readFile(depthModelPath)), { label: depthModelPath }) : null;
+  const depthModel: DepthModel | null = methods.some((m) => m.depth === 'fastdepth') ? await loadDepthModel(new Uint8Array(await readFile(depthModelPath)), { label: depthModelPath }) : null;
 
   const gpu = await nodeGpu();
   const results: CellResult[][] = methods.map(() => []);
@@ -132,7 +140,8 @@ async function main(): Promise<number> {
       try {
         const r = await reconstructScene(gpu.device, scene, {
           split: cs.split, size, ...train, ...(hasMasks ? {} : { init: 'random' as const }), ...method.options, ...(prior ? { repair: prior.repair } : {}),
-          ...(method.depth && depthModel ? { depthMaps: (views: readonly TrainView[]) => monocularDepths(depthModel, scene, views) } : {}),
+          ...(method.depth === 'fastdepth' && depthModel ? { depthMaps: (views: readonly TrainView[]) => monocularDepths(depthModel, scene, views) } : {}),
+          ...(method.depth === 'stereo' ? { depthMaps: (views: readonly TrainView[]) => stereoDepths(views, scene, label) } : {}),
         });
         if (r.train.stopped) throw new Error(`training stopped: ${r.train.stopped}`);
         const e = await evaluateCloud(gpu.device, scene, r.train.cloud, { split: cs.split, size, lpips });
@@ -174,6 +183,15 @@ function depthCell(history: readonly TrainProgress[]): string {
   const k = Math.max(1, Math.round(r.length / 10));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return `${mean(r.slice(0, k)).toFixed(2)}, ${mean(r.slice(-k)).toFixed(2)}`;
+}
+
+/** The plane sweep's depth map of each training view (views with masks; none for a scene without). */
+async function stereoDepths(views: readonly TrainView[], scene: LoadedScene, label: string): Promise<(Float32Array | undefined)[]> {
+  const t0 = performance.now();
+  const r = await stereoDepthMaps(views, { bounds: scene.manifest.bounds });
+  const cover = r.coverage.map((c) => `${(100 * c).toFixed(0)}%`).join(' ');
+  console.error(`${label}: stereo depth, ${r.points} points, object pixels covered ${cover} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return r.maps;
 }
 
 /** The depth model's map of each training view's photo as loaded (on the scene background where it has transparency), at the view's training size. */

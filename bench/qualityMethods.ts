@@ -8,6 +8,8 @@
  *
  * With a repair-prior model (bench:quality --prior), --rows levers ends with "+ repair prior":
  * the defaults' levers with repairPrior on (issue 15: what the prior adds on top of them).
+ * It then has "+ depth (stereo)": the defaults' levers with the depth loss on, its targets the
+ * plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts; views with masks).
  * With a depth model (FastDepth in --models-dir), it ends with "+ depth (FastDepth)": the
  * defaults' levers with the depth loss on (depthWeight; the bench gives the row its views'
  * monocular depth maps).
@@ -23,8 +25,11 @@ import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../src/recon/train/tra
 export interface Method {
   name: string;
   options: Partial<TrainOptions>;
-  /** The row trains with monocular depth maps of its views (the bench runs the depth model). */
-  depth?: boolean;
+  /**
+   * The row trains with depth maps of its views: 'fastdepth', the monocular model's (the bench runs
+   * it); 'stereo', the plane sweep's (src/recon/depth/stereoDepth.ts).
+   */
+  depth?: 'fastdepth' | 'stereo';
 }
 
 /**
@@ -40,6 +45,9 @@ export interface Method {
  * the run; the lever stays off by default.
  */
 export const DEPTH_ROW_WEIGHT = 0.01;
+
+/** The stereo depth row's weight unless --stereo-depth-weight says otherwise (see its measurements in the issue's note). */
+export const STEREO_DEPTH_ROW_WEIGHT = 0.05;
 
 type RegulariserKey = 'maskWeight' | 'ssimWeight' | 'scaleReg' | 'opacityReg' | 'anisoReg' | 'hullPrune' | 'floaterEvery';
 
@@ -80,8 +88,8 @@ function sameOptions(a: Partial<TrainOptions>, b: Partial<TrainOptions>): boolea
   return [...keys].every((k) => (a[k] ?? DEFAULT_TRAIN_OPTIONS[k]) === (b[k] ?? DEFAULT_TRAIN_OPTIONS[k]));
 }
 
-/** o.depth: the depth row's depthWeight (no row without it). */
-export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; depth?: number } = {}): Method[] {
+/** o.depth: the FastDepth row's depthWeight (no row without it); o.stereoDepth: the stereo depth row's (likewise). */
+export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; depth?: number; stereoDepth?: number } = {}): Method[] {
   if (rows === 'ablation') {
     return [
       { name: 'random start', options: { init: 'random' } },
@@ -104,7 +112,8 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; de
     else methods.push({ name: mark, options });
   }
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
-  if (o.depth) methods.push({ name: '+ depth (FastDepth)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.depth }, depth: true });
+  if (o.stereoDepth) methods.push({ name: '+ depth (stereo)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.stereoDepth }, depth: 'stereo' });
+  if (o.depth) methods.push({ name: '+ depth (FastDepth)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.depth }, depth: 'fastdepth' });
   return methods;
 }
 

@@ -1,4 +1,4 @@
-/** bench:quality's extra rows: "+ repair prior" (with a repair-prior model) and "+ depth (FastDepth)" (with the depth model), each the defaults' levers with its lever on. */
+/** bench:quality's extra rows: "+ repair prior" (with a repair-prior model), "+ depth (stereo)" and "+ depth (FastDepth)" (with the depth model), each the defaults' levers with its lever on. */
 import { describe, expect, it } from 'vitest';
 import { qualityMethods } from '../../bench/qualityMethods.ts';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../src/recon/train/qualityPresets.ts';
@@ -24,8 +24,22 @@ describe('qualityMethods with a depth model', () => {
     expect(without.some((m) => m.depth || m.options.depthWeight)).toBe(false);
     const row = withDepth.at(-1)!;
     expect(row.name).toBe('+ depth (FastDepth)');
-    expect(row.depth).toBe(true);
+    expect(row.depth).toBe('fastdepth');
     expect(row.options).toEqual({ ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: 0.1 });
     expect(qualityMethods('ablation', { depth: 0.1 }).some((m) => m.depth)).toBe(false);
+  });
+});
+
+describe('qualityMethods with stereo depth', () => {
+  it('adds one "+ depth (stereo)" row at the weight given, marked to get the plane sweep\'s depth maps, and none at weight 0', () => {
+    const without = qualityMethods('levers');
+    const withStereo = qualityMethods('levers', { stereoDepth: 0.05 });
+    expect(withStereo.length).toBe(without.length + 1);
+    const row = withStereo.at(-1)!;
+    expect(row.name).toBe('+ depth (stereo)');
+    expect(row.depth).toBe('stereo');
+    expect(row.options).toEqual({ ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: 0.05 });
+    expect(qualityMethods('levers', { stereoDepth: 0 }).length).toBe(without.length);
+    expect(qualityMethods('ablation', { stereoDepth: 0.05 }).some((m) => m.depth)).toBe(false);
   });
 });
