@@ -55,7 +55,11 @@ export interface StereoDepthOptions extends StageOptions {
   bounds?: Bounds;
   /** The plane sweep's settings (hull/photoPoints.ts); stride default 1 here (every object pixel). */
   photo?: PhotoPointsOptions;
-  /** Half side of the square each point fills, pixels. Default: the sweep's stride / 2, rounded down. */
+  /**
+   * Half side of the square each point fills, pixels. Default 1 (3x3): the sweep finds a point on
+   * 10-30% of the object's pixels, and the depth loss counts a patch only when a quarter of it has
+   * a target.
+   */
   radiusPx?: number;
 }
 
@@ -81,7 +85,7 @@ export async function stereoDepthMaps(views: readonly StereoDepthView[], opts: S
   const hull = await carveVisualHull(hullViews, bounds, { signal: opts.signal });
   const stride = opts.photo?.stride ?? 1;
   const points = await photoConsistentPoints(hull, views, { ...opts.photo, stride, signal: opts.signal, onProgress: opts.onProgress });
-  const maps = depthMapsFromPoints(points.positions, views.map((v) => v.camera), opts.radiusPx ?? Math.floor(stride / 2));
+  const maps = depthMapsFromPoints(points.positions, views.map((v) => v.camera), opts.radiusPx ?? 1);
   const coverage = maps.map((m, i) => {
     const mask = views[i].mask;
     let inside = 0, hit = 0;
