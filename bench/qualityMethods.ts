@@ -8,7 +8,9 @@
  *
  * With a repair-prior model (bench:quality --prior), --rows levers ends with "+ repair prior":
  * the defaults' levers with repairPrior on (issue 15: what the prior adds on top of them).
- * It then has "+ depth (stereo)": the defaults' levers with the depth loss on, its targets the
+ * It then has "+ stereo start": the defaults' levers from the stereo start (init 'stereo', photo-
+ * consistent points of a plane sweep through the bounds; the only start besides random for scenes
+ * without masks), and "+ depth (stereo)": the defaults' levers with the depth loss on, its targets the
  * plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts; views with masks).
  * With a depth model (FastDepth in --models-dir), it ends with "+ depth (FastDepth)": the
  * defaults' levers with the depth loss on (depthWeight; the bench gives the row its views'
@@ -111,6 +113,7 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; de
     if (same) same.name += ` (= ${mark})`;
     else methods.push({ name: mark, options });
   }
+  methods.push({ name: '+ stereo start', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, init: 'stereo' } });
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
   if (o.stereoDepth) methods.push({ name: '+ depth (stereo)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.stereoDepth }, depth: 'stereo' });
   if (o.depth) methods.push({ name: '+ depth (FastDepth)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.depth }, depth: 'fastdepth' });

@@ -10,7 +10,7 @@ import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
 import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
 import { qualityOf } from '../recon/train/qualityPresets.ts';
-import { TRAIN_OPTION_SPECS, type IntSpec } from '../recon/train/trainOptions.ts';
+import { TRAIN_OPTION_SPECS, type IntSpec, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { FIRST_RUN_BUDGET_MS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
 interface Props {
@@ -20,6 +20,10 @@ interface Props {
 
 /** A run in the app trains at least one step (0, the initialisation only, is for the CLI). */
 const MIN_APP_STEPS = 1;
+
+type TrainSettingsInit = TrainOptions['init'];
+
+const INIT_TEXT: Record<TrainSettingsInit, string> = { hull: 'visual hull', stereo: 'stereo points', random: 'random' };
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   starting: 'Starting',
@@ -71,7 +75,7 @@ export function TrainPanel({ training, sceneName }: Props) {
       {running && run ? (
         // While it runs the settings cannot change: one line says what they are, so the progress and plots fit.
         <p className="train-note" data-testid="train-settings-summary">
-          {run.settings.iterations.toLocaleString('en')} steps · {run.settings.init === 'hull' ? 'visual hull' : 'random'} start · {run.width}×{run.height} ·{' '}
+          {run.settings.iterations.toLocaleString('en')} steps · {INIT_TEXT[run.settings.init]} start · {run.width}×{run.height} ·{' '}
           {run.settings.initSplats.toLocaleString('en')} start splats · {qualityOf(run.settings.levers) ?? 'custom'} quality
         </p>
       ) : (
@@ -97,10 +101,13 @@ export function TrainPanel({ training, sceneName }: Props) {
             value={init}
             disabled={running || probing}
             data-testid="train-init"
-            onChange={(e) => setSettings((s) => ({ ...s, init: e.target.value as 'hull' | 'random' }))}
+            onChange={(e) => setSettings((s) => ({ ...s, init: e.target.value as TrainSettingsInit }))}
           >
             <option value="hull" disabled={!hullOk} title={plan.hullProblem ?? 'Splats on the surface of the shape carved from the masks'}>
               visual hull
+            </option>
+            <option value="stereo" title="Splats where the photos agree on a surface (a plane sweep through the scene's box; needs no masks), the rest at random">
+              stereo points
             </option>
             <option value="random">random splats</option>
           </select>
@@ -218,7 +225,9 @@ export function TrainPanel({ training, sceneName }: Props) {
               {run.status === 'starting'
                 ? run.settings.init === 'hull'
                   ? 'carving the visual hull and compiling GPU kernels…'
-                  : 'placing random splats and compiling GPU kernels…'
+                  : run.settings.init === 'stereo'
+                    ? 'finding stereo points and compiling GPU kernels…'
+                    : 'placing random splats and compiling GPU kernels…'
                 : run.status === 'cancelled'
                   ? `cancelled at step ${step}`
                   : run.status === 'failed'

@@ -33,7 +33,7 @@ export const GLOSSARY = {
   },
   startFrom: {
     term: 'Start from',
-    plain: 'Where the splats are placed before training: on the surface of the visual hull (needs masks; usually better and faster), or scattered at random inside the object\'s bounds.',
+    plain: 'Where the splats are placed before training: on the surface of the visual hull (needs masks; usually better and faster), at stereo points where the photos agree on a surface (needs no masks), or scattered at random inside the object\'s bounds.',
   },
   quality: {
     term: 'Quality',

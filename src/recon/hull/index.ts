@@ -17,6 +17,7 @@ export { carveVisualHull, type CarveOptions } from './carve.ts';
 export { colourHull, type ColourOptions, type HullColours } from './colour.ts';
 export { cloudFromHull, cloudFromPoints, concatClouds, randomCloud, type HullCloudOptions, type PointCloudOptions, type RandomCloudOptions } from './cloud.ts';
 export { photoConsistentPoints, type PhotoPoints, type PhotoPointsOptions } from './photoPoints.ts';
+export { stereoStartCloud, type StereoStart, type StereoStartOptions, type StereoStartView } from './stereoStart.ts';
 export { hullContains, voxelOccupied } from './occupancy.ts';
 export { knnRmsDistance } from './knn.ts';
 export type { Bounds, ColourView, HullView, StageOptions, VisualHull } from './types.ts';

@@ -50,7 +50,10 @@ export type TrainOptionSpec = IntSpec | NumberSpec | ChoiceSpec | BooleanSpec;
  */
 export const TRAIN_OPTION_SPECS = {
   iterations: { kind: 'int', flag: 'iters', default: 1000, min: 0, max: 30_000, doc: 'training steps' },
-  init: { kind: 'choice', flag: 'init', default: 'hull', choices: ['hull', 'random'], doc: 'start from the visual hull of the masks, or from random points in the bounds' },
+  init: {
+    kind: 'choice', flag: 'init', default: 'hull', choices: ['hull', 'random', 'stereo'],
+    doc: 'start from the visual hull of the masks, from random points in the bounds, or from stereo: photo-consistent points of a plane sweep through the bounds (inside the hull with masks; needs no masks) plus a quarter random',
+  },
   // With few, similar views the hull is deep and its surface is not the object's: 'all' leaves depth
   // to the optimiser; 'photo' is a plane sweep (src/recon/hull/photoPoints.ts).
   hullVoxels: {

@@ -46,7 +46,7 @@ import { createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
 import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { SplatDropout } from '../../gpu/train/dropout.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
-import { estimateBounds, initCloudFromViews, randomCloud, type Bounds, type VisualHull } from '../hull/index.ts';
+import { estimateBounds, initCloudFromViews, randomCloud, stereoStartCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { CameraRefiner, heldCameras } from './cameraRefine.ts';
 import { densifyAndPrune } from './densify.ts';
 import { createRng } from '../../core/random.ts';
@@ -230,6 +230,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     );
     cloud = init.cloud;
     hull = init.hull;
+  } else if (o.init === 'stereo') {
+    cloud = (await stereoStartCloud(views, bounds, { signal: o.signal, maxSplats: o.initSplats, shDegree: o.shDegree, seed: o.seed })).cloud;
   } else cloud = randomCloud(bounds, o.initSplats, o.seed, { shDegree: o.shDegree, color: 'grey' });
   if (resume) cloud = resume.cloud;
   if (!o.initialCloud && hull === null && masked && o.hullPrune) {
