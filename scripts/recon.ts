@@ -1,5 +1,5 @@
 /**
- * npm run recon -- --scene <dir> --views 3|9 [--iters N] [--init hull|random] [--size WxH]
+ * npm run recon -- --scene <dir> --views 3|9 [--iters N] [--init hull|stereo|random] [--size WxH]
  *                  [--sh D] [--seed S] [--prior model.onnx [--prior-manifest m.json]]
  *                  [any training option: --help lists them] --out <dir>
  * Trains on a split's input views, renders its held-out views and scores them. Writes

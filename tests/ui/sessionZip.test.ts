@@ -35,6 +35,15 @@ describe('session zip', () => {
     });
   });
 
+  it('keeps every start the trainer offers (a session trained from the stereo start reads back)', async () => {
+    const s = sampleSession();
+    for (const init of ['hull', 'random', 'stereo'] as const) {
+      const meta = { ...s.meta, settings: { ...s.meta.settings, init } };
+      const back = await sessionFromZip(sessionToZip(meta, s.checkpoint, s.scene), 'x.session.zip');
+      expect(back.meta.settings.init).toBe(init);
+    }
+  });
+
   it('refuses a zip that is not a session, and arrays of the wrong size', async () => {
     const foreign = await errorOf(sessionFromZip(zipSync({ 'a.txt': new Uint8Array(3) }), 'photos.zip'));
     expect(isInputError(foreign) && (foreign as Error).message).toMatch(/^photos\.zip: is not a kept session/);

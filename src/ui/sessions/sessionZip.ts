@@ -37,7 +37,7 @@ const sessionFile = z.object({
     scene: z.union([z.object({ kind: z.literal('bundled'), name: z.string(), title: z.string() }), z.object({ kind: z.literal('stored'), title: z.string() })]),
     split: z.string().nullable(),
     settings: z.object({
-      iterations: z.number().int().min(1).max(1e6), init: z.enum(['hull', 'random']), initSplats: z.number().int().min(1).max(1e8), size: z.enum(['full', 'half', 'quarter']),
+      iterations: z.number().int().min(1).max(1e6), init: z.enum(['hull', 'random', 'stereo']), initSplats: z.number().int().min(1).max(1e8), size: z.enum(['full', 'half', 'quarter']),
       maxSplats: z.number().int().min(1).max(1e8).optional(),
       // Sessions written before the Quality setting have no levers: they take the default level's.
       levers: z
