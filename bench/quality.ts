@@ -14,7 +14,7 @@
  * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow);
  * --splits keeps those view counts only. --final-prune P sets the trainer's finalPrune for every row
  * that does not set it itself (e.g. "quality best" with it: the defaults plus the prune). Scenes without masks (fern) cannot start from the hull:
- * their rows start from random points unless the row sets `init`.
+ * their rows start as the app starts them (UNMASKED_START: the stereo start) unless the row sets `init`.
  * --prior model.onnx adds the "+ repair prior" row (issue 15): the default levers with the learned
  * repair prior on, the model checked against models/repair-prior.json (or --prior-manifest for
  * another model keeping the contract) and run with onnxruntime-web's wasm backend in this process,
@@ -56,7 +56,7 @@ import { stereoDepthMaps } from '../src/recon/depth/stereoDepth.ts';
 import { existsSync } from 'node:fs';
 import { FASTDEPTH_MANIFEST, loadDepthModel, type DepthModel } from '../src/recon/depth/fastDepth.ts';
 import { compositeOver } from '../src/recon/prepareViews.ts';
-import { DEFAULT_TRAIN_OPTIONS } from '../src/recon/train/trainOptions.ts';
+import { DEFAULT_TRAIN_OPTIONS, UNMASKED_START } from '../src/recon/train/trainOptions.ts';
 import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
@@ -139,7 +139,7 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       try {
         const r = await reconstructScene(gpu.device, scene, {
-          split: cs.split, size, ...train, ...(hasMasks ? {} : { init: 'random' as const }), ...method.options, ...(prior ? { repair: prior.repair } : {}),
+          split: cs.split, size, ...train, ...(hasMasks ? {} : { init: UNMASKED_START }), ...method.options, ...(prior ? { repair: prior.repair } : {}),
           ...(method.depth === 'fastdepth' && depthModel ? { depthMaps: (views: readonly TrainView[]) => monocularDepths(depthModel, scene, views) } : {}),
           ...(method.depth === 'stereo' ? { depthMaps: (views: readonly TrainView[]) => stereoDepths(views, scene, label) } : {}),
         });

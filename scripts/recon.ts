@@ -13,7 +13,7 @@ import { fsSource } from '../src/node/fsFileSource.ts';
 import { writePly } from '../src/io/ply.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
-import { resolveTrainOptions } from '../src/recon/train/trainOptions.ts';
+import { resolveTrainOptions, UNMASKED_START } from '../src/recon/train/trainOptions.ts';
 import { nodeGpu } from './lib/nodeGpu.ts';
 import { loadCliPrior } from './lib/priorModel.ts';
 import { parseArgs, parseSize } from './lib/args.ts';
@@ -40,11 +40,15 @@ async function main(): Promise<number> {
   if (args.help) { console.log(USAGE); return 0; }
   for (const k of ['scene', 'views', 'out'] as const) if (!args.values[k]) throw new InputError(`--${k} is required\n${USAGE}`);
   const prior = args.values.prior ? await loadCliPrior(args.values.prior, args.values['prior-manifest']) : null;
-  const options = resolveTrainOptions({ ...parseTrainFlags(args, ALL_TRAIN_OPTIONS), ...(prior ? { repairPrior: true } : {}) });
+  const flags = parseTrainFlags(args, ALL_TRAIN_OPTIONS);
+  const scene = await loadScene(fsSource(args.values.scene!));
+  // Without masks the hull cannot be carved: unless --init says otherwise, start from stereo points.
+  const split = scene.manifest.splits[args.values.views!];
+  const unmasked = split && split.train.some((id) => !scene.views.find((v) => v.id === id)?.maskData);
+  const options = resolveTrainOptions({ ...(unmasked && flags.init === undefined ? { init: UNMASKED_START } : {}), ...flags, ...(prior ? { repairPrior: true } : {}) });
   const { init, hullVoxels, shDegree } = options;
   const size = args.values.size ? parseSize(args.values.size) : undefined;
 
-  const scene = await loadScene(fsSource(args.values.scene!));
   const gpu = await nodeGpu();
   console.error(`GPU: ${gpu.description} (${gpu.driver})${prior ? `; repair prior: ${prior.describe}` : ''}`);
   const tty = process.stderr.isTTY;

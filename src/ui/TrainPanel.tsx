@@ -10,7 +10,7 @@ import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
 import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
 import { qualityOf } from '../recon/train/qualityPresets.ts';
-import { TRAIN_OPTION_SPECS, type IntSpec, type TrainOptions } from '../recon/train/trainOptions.ts';
+import { TRAIN_OPTION_SPECS, UNMASKED_START, type IntSpec, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { FIRST_RUN_BUDGET_MS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
 interface Props {
@@ -59,7 +59,7 @@ export function TrainPanel({ training, sceneName }: Props) {
   const estimateMs = plainMs !== null && level ? levelMs(plainMs, level) : plainMs;
   const leftMs = running && run ? timeLeftMs(run.history, run.settings.iterations) : null;
   const hullOk = !plan.hullProblem;
-  const init = settings.init === 'hull' && !hullOk ? 'random' : settings.init;
+  const init = settings.init === 'hull' && !hullOk ? UNMASKED_START : settings.init;
   const last = run?.history.at(-1);
   const iterations = run?.settings.iterations ?? settings.iterations;
   const step = run?.result ? run.result.stepsDone : (last?.step ?? 0);

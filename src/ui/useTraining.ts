@@ -9,7 +9,7 @@ import { describeError, isInputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
 import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
-import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, type TrainOptions } from '../recon/train/trainOptions.ts';
+import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, UNMASKED_START, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { isOutOfGpuMemory } from '../recon/train/outOfMemory.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
@@ -273,7 +273,7 @@ export function useTraining(
     // A session stored before a lever existed trained without it: finalPrune 0 unless it says.
     const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers, finalPrune: resume.settings.levers?.finalPrune ?? 0 } } : settings;
     if (resume) setSettings(chosen);
-    let s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? ('random' as const) : chosen.init };
+    let s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? UNMASKED_START : chosen.init };
     const guessed = refinementRef.current?.guessed ?? [];
     const refineCameras = plan.trainIds.some((id) => guessed.includes(id));
     let trainedIds: string[] = [];
@@ -442,7 +442,7 @@ export function useTraining(
     if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
     const ac = new AbortController();
     abortRef.current = ac;
-    const init = settings.init === 'hull' && plan.hullProblem ? ('random' as const) : settings.init;
+    const init = settings.init === 'hull' && plan.hullProblem ? UNMASKED_START : settings.init;
     const names: TrainSize[] = settings.size === 'quarter' ? ['quarter', 'half'] : ['quarter', settings.size];
     const sizes = names.map((n) => trainSize(plan, n));
     setProbe({ status: 'running', sizes, model: null, picked: null, message: null });

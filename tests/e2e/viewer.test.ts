@@ -336,7 +336,7 @@ describe('splat viewer in headless Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="cloud-shown"]')?.getAttribute('data-kind') === 'run');
     const count = Number(await page.locator('[data-testid="cloud-shown"]').getAttribute('data-count'));
     expect(String(count.toLocaleString('en'))).toBe(await page.locator('[data-testid="train-splat-count"]').textContent());
-    expect(await page.locator('[data-testid="cloud-shown"]').textContent()).toMatch(/^run: 4 steps, (hull|random) start · [\d,]+ splats · SH degree \d$/);
+    expect(await page.locator('[data-testid="cloud-shown"]').textContent()).toMatch(/^run: 4 steps, (hull|stereo|random) start · [\d,]+ splats · SH degree \d$/);
     const drawn = await waitForDrawnCloud(page);
     expect(drawn.visibleSplats).toBeGreaterThan(0);
     expect(drawn.visibleSplats).toBeLessThanOrEqual(count);

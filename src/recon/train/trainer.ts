@@ -221,7 +221,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   }
   if (o.initialCloud) cloud = o.initialCloud;
   else if (o.init === 'hull') {
-    if (!masked) throw new InputError('the visual-hull start needs a mask for every view: use --init random or add masks');
+    if (!masked) throw new InputError('the visual-hull start needs a mask for every view: use --init stereo (or random), or add masks');
     const init = await initCloudFromViews(
       views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height, rgba: v.rgba })),
       { bounds, signal: o.signal, cloud: { shDegree: o.shDegree, maxSplats: o.initSplats, seed: o.seed, voxels: o.hullVoxels === 'photo' ? 'all' : o.hullVoxels, scale: o.hullScale },
