@@ -1,9 +1,9 @@
 /**
  * Depth maps from the photos themselves (issue 14's "sparse depth the project already computes"):
  * the photo-consistent points of the plane sweep inside the visual hull (hull/photoPoints.ts),
- * drawn into each training view with a depth buffer, on its mask only. The result is a TrainView.depth target for
- * the trainer's depth loss: depth in scene units where the sweep found a surface, NaN elsewhere
- * (the loss leaves non-finite pixels out).
+ * drawn into each training view with a depth buffer, on its mask only. The result is a
+ * TrainView.depth target for the trainer's depth loss: depth in scene units where the sweep found
+ * a surface, NaN elsewhere (the loss leaves non-finite pixels out).
  *
  * Why this and not only a monocular model: the sweep's depths come from the views' own geometry,
  * so they hold on any object (FastDepth is trained on rooms), and they are metric in the scene's

@@ -6,8 +6,9 @@
  * and with 3 views most of them end as a haze in front of the cameras.
  *
  * The sweep is photoPoints.ts's, through a "hull" that is the bounds cut down to where every view
- * sees (the views' frustums, carved with masks that cover each photo whole), not a silhouette. With
- * masks the views' masks are used as they are: then this is the hull start's 'photo' seeding.
+ * sees (the views' frustums, carved with masks that cover each photo whole), not a silhouette. Views
+ * with masks carve with them, so with masks the sweep runs inside the visual hull (as the hull
+ * start's 'photo' seeding, whose fill comes from the hull's voxels rather than the whole box).
  */
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
