@@ -115,6 +115,8 @@ async function main(): Promise<number> {
       '',
       'Columns: scene/input views. PSNR, SSIM, LPIPS of the held-out views (mean): masked (DTU convention: background black in both images) for DTU and the generated scenes, full image for lego and fern.',
       `Regularisers off by default, so no ablation row: ${regularisersOffByDefault().join(', ') || 'none'}.`,
+      `Scenes without masks (fern) cannot start from the visual hull: every row of theirs that does not set its start starts from ${UNMASKED_START} points (UNMASKED_START, as the app), so their "+ stereo start" row is their defaults row again; "+ stereo start" on the masked scenes: splats at photo-consistent points inside the hull, a quarter or more random in the box.`,
+      ...(methods.some((m) => m.depth === 'stereo') ? [`"+ depth (stereo)": the defaults' levers with the depth loss on (depthWeight ${stereoDepthWeight}), targets the plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts).`] : []),
       ...(prior ? [`"+ repair prior": the defaults' levers with the learned repair prior on (repairPrior; its schedule and weights at their defaults, src/recon/train/trainOptions.ts).`] : []),
       ...(depthModel ? [`"+ depth (FastDepth)": the defaults' levers with the depth loss on (depthWeight ${depthWeight}, ${train.depthPatch ?? DEFAULT_TRAIN_OPTIONS.depthPatch}-pixel patches), targets FastDepth's depth of each training photo (${depthModel.model.file}).`] : []),
       ...(hasDepthModel ? [] : [`${depthModelPath} does not exist: no depth row`]).map((n) => `Note: ${n}.`),
