@@ -23,7 +23,7 @@ const MIN_APP_STEPS = 1;
 
 type TrainSettingsInit = TrainOptions['init'];
 
-const INIT_TEXT: Record<TrainSettingsInit, string> = { hull: 'visual hull', stereo: 'stereo points', random: 'random' };
+const INIT_TEXT: Record<TrainSettingsInit, string> = { hull: 'visual hull', stereo: 'stereo-point', random: 'random' };
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   starting: 'Starting',
