@@ -5,14 +5,11 @@
  * rays instead of guessing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cameraCenter } from '../../src/core/camera.ts';
 import { fsSource } from '../../src/node/fsFileSource.ts';
 import { loadScene } from '../../src/io/sceneFolder.ts';
 import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';
 import { carveVisualHull, cloudFromPoints, concatClouds, initCloudFromViews, photoConsistentPoints, type VisualHull } from '../../src/recon/hull/index.ts';
-import { buildObject } from '../../src/scenegen/objects/index.ts';
-import { createHit, createRay } from '../../src/scenegen/ray.ts';
-import { traceObject } from '../../src/scenegen/render.ts';
+import { surfaceDistances } from './surfaceDistance.ts';
 
 const SIZE = { width: 200, height: 150 };
 
@@ -27,21 +24,7 @@ async function setUp(name: string): Promise<Case> {
 
 /** Distance along the view ray from each training camera to the true surface, the smallest, in voxels. */
 function surfaceErrors(c: Case, positions: ArrayLike<number>, count: number): number[] {
-  const obj = buildObject(c.name);
-  const centres = c.split.train.map((v) => cameraCenter(v.camera));
-  const ray = createRay(), hit = createHit();
-  const errors: number[] = [];
-  for (let i = 0; i < count; i++) {
-    let best = Infinity;
-    for (const C of centres) {
-      const d = [positions[i * 3] - C[0], positions[i * 3 + 1] - C[1], positions[i * 3 + 2] - C[2]];
-      const L = Math.hypot(d[0], d[1], d[2]);
-      Object.assign(ray, { ox: C[0], oy: C[1], oz: C[2], dx: d[0] / L, dy: d[1] / L, dz: d[2] / L });
-      if (traceObject(obj, ray, hit) >= 0) best = Math.min(best, Math.abs(hit.t - L));
-    }
-    errors.push(best / c.hull.voxelSize);
-  }
-  return errors.sort((a, b) => a - b);
+  return surfaceDistances(c.name, c.split.train.map((v) => v.camera), positions, count).map((d) => d / c.hull.voxelSize).sort((a, b) => a - b);
 }
 
 const fractionWithin = (errors: number[], k: number) => errors.filter((e) => e <= k).length / errors.length;

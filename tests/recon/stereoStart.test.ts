@@ -4,14 +4,11 @@
  * are spread through the box.
  */
 import { describe, expect, it } from 'vitest';
-import { cameraCenter } from '../../src/core/camera.ts';
 import { fsSource } from '../../src/node/fsFileSource.ts';
 import { loadScene } from '../../src/io/sceneFolder.ts';
 import { prepareSplit } from '../../src/recon/prepareViews.ts';
 import { randomCloud, stereoStartCloud } from '../../src/recon/hull/index.ts';
-import { buildObject } from '../../src/scenegen/objects/index.ts';
-import { createHit, createRay } from '../../src/scenegen/ray.ts';
-import { traceObject } from '../../src/scenegen/render.ts';
+import { surfaceDistances } from './surfaceDistance.ts';
 
 describe('stereoStartCloud', () => {
   it('puts most splats of an unmasked textured object on its surface, and the rest (a quarter or more) at random', async () => {
@@ -26,24 +23,10 @@ describe('stereoStartCloud', () => {
     expect(start.stereoSplats).toBe(Math.min(start.points, 3000));
 
     // Distance from each splat to the true surface along the ray from the nearest training camera.
-    const obj = buildObject('patterned-cube');
-    const centres = split.train.map((v) => cameraCenter(v.camera));
-    const ray = createRay(), hit = createHit();
     const extent = Math.hypot(...[0, 1, 2].map((k) => bounds.max[k] - bounds.min[k]));
-    const onSurface = (means: Float32Array, from: number, to: number) => {
-      let near = 0;
-      for (let i = from; i < to; i++) {
-        let best = Infinity;
-        for (const C of centres) {
-          const d = [means[i * 3] - C[0], means[i * 3 + 1] - C[1], means[i * 3 + 2] - C[2]];
-          const L = Math.hypot(d[0], d[1], d[2]);
-          Object.assign(ray, { ox: C[0], oy: C[1], oz: C[2], dx: d[0] / L, dy: d[1] / L, dz: d[2] / L });
-          if (traceObject(obj, ray, hit) >= 0) best = Math.min(best, Math.abs(hit.t - L));
-        }
-        if (best < 0.02 * extent) near++;
-      }
-      return near / (to - from);
-    };
+    const cameras = split.train.map((v) => v.camera);
+    const onSurface = (means: Float32Array, from: number, to: number) =>
+      surfaceDistances('patterned-cube', cameras, means.subarray(3 * from, 3 * to), to - from).filter((d) => d < 0.02 * extent).length / (to - from);
     const stereo = onSurface(start.cloud.means, 0, start.stereoSplats);
     const random = randomCloud(bounds, 2000, 1, { shDegree: 1 });
     const chance = onSurface(random.means, 0, 2000);
