@@ -16,7 +16,7 @@ import type { Camera } from '../../core/camera.ts';
 import { carveVisualHull } from './carve.ts';
 import { cloudFromPoints, concatClouds, randomCloud } from './cloud.ts';
 import { photoConsistentPoints, type PhotoPointsOptions } from './photoPoints.ts';
-import type { Bounds, StageOptions } from './types.ts';
+import type { Bounds, StageOptions, VisualHull } from './types.ts';
 
 export interface StereoStartView {
   camera: Camera;
@@ -47,6 +47,8 @@ export interface StereoStart {
   stereoSplats: number;
   /** Points the sweep found. */
   points: number;
+  /** The box carved by the views' frames, or by their masks where every view has one (then the visual hull); null with fewer than 2 views. */
+  hull: VisualHull | null;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function stereoStartCloud(views: readonly StereoStartView[], bounds
   const seed = opts.seed ?? 0;
   const shDegree = opts.shDegree;
   const random = (count: number) => randomCloud(bounds, count, seed, { shDegree, color: 'grey' });
-  if (views.length < 2) return { cloud: random(budget), stereoSplats: 0, points: 0 };
+  if (views.length < 2) return { cloud: random(budget), stereoSplats: 0, points: 0, hull: null };
   const hullViews = views.map((v) => {
     const { width, height } = v.camera;
     return { camera: v.camera, width, height, mask: v.mask ?? new Uint8Array(width * height).fill(1) };
@@ -73,11 +75,11 @@ export async function stereoStartCloud(views: readonly StereoStartView[], bounds
   const pixels = views.reduce((acc, v) => acc + v.camera.width * v.camera.height, 0);
   const stride = Math.max(1, Math.ceil(Math.sqrt(pixels / STEREO_RAY_BUDGET)));
   const points = await photoConsistentPoints(hull, views, { stride, ...opts.photo, signal: opts.signal, onProgress: opts.onProgress });
-  if (points.count < MIN_STEREO_POINTS) return { cloud: random(budget), stereoSplats: 0, points: points.count };
+  if (points.count < MIN_STEREO_POINTS) return { cloud: random(budget), stereoSplats: 0, points: points.count, hull };
   const fillCount = Math.round(budget * Math.min(1, Math.max(0, opts.fill ?? 0.25)));
   const fromPoints = cloudFromPoints(points.positions, points.colors, { shDegree, maxSplats: budget - fillCount, seed });
   // Fewer points than their share: random splats make up the budget.
   const rest = budget - fromPoints.count;
   const cloud = rest > 0 ? concatClouds(fromPoints, random(rest)) : fromPoints;
-  return { cloud, stereoSplats: fromPoints.count, points: points.count };
+  return { cloud, stereoSplats: fromPoints.count, points: points.count, hull };
 }

@@ -231,7 +231,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     cloud = init.cloud;
     hull = init.hull;
   } else if (o.init === 'stereo') {
-    cloud = (await stereoStartCloud(views, bounds, { signal: o.signal, maxSplats: o.initSplats, shDegree: o.shDegree, seed: o.seed })).cloud;
+    const start = await stereoStartCloud(views, bounds, { signal: o.signal, maxSplats: o.initSplats, shDegree: o.shDegree, seed: o.seed });
+    cloud = start.cloud;
+    // With masks it carved the visual hull already: pruning uses that one rather than carving again.
+    if (masked) hull = start.hull;
   } else cloud = randomCloud(bounds, o.initSplats, o.seed, { shDegree: o.shDegree, color: 'grey' });
   if (resume) cloud = resume.cloud;
   if (!o.initialCloud && hull === null && masked && o.hullPrune) {
