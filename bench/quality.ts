@@ -60,8 +60,8 @@ import { DEFAULT_TRAIN_OPTIONS, UNMASKED_START } from '../src/recon/train/trainO
 import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
-/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it), the repair prior's schedule (only its row turns the prior on) and the depth loss's patch size (only the depth row has depth maps). */
-const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch'] as const;
+/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it), the repair prior's schedule (only its row turns the prior on), the depth loss's patch size (only the depth row has depth maps) and co-regularisation's schedule and threshold (only its row turns it on). */
+const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
         const rounds = r.train.priorRounds;
         const repairCell = rounds ? `${rounds.length} (${rounds.map((x) => (x.repairMs / 1000).toFixed(1)).join(', ')})` : '';
         details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} | ${repairCell} | ${depthCell(r.train.history)} |`);
-        console.error(`${label}: PSNR ${psnr.toFixed(2)} SSIM ${ssim.toFixed(3)} (${e.splats} splats, ${seconds.toFixed(0)} s)`);
+        console.error(`${label}: PSNR ${psnr.toFixed(2)} SSIM ${ssim.toFixed(3)} (${e.splats} splats, ${seconds.toFixed(0)} s)${coPruneNote(r.train)}`);
       } catch (err) {
         const msg = isInputError(err) ? err.message : `error: ${(err as Error).message}`;
         results[m][c] = { error: msg };
@@ -172,6 +172,13 @@ async function main(): Promise<number> {
   console.log(report());
   console.error(`wrote ${out}`);
   return 0;
+}
+
+/** With co-regularisation: how many splats each cloud's co-pruning removed, and the partner's size. */
+function coPruneNote(t: { coPruned?: { pruned: number }[]; partner?: { splats: number; coPruned: { pruned: number }[] } }): string {
+  if (!t.partner) return '';
+  const sum = (xs: { pruned: number }[]) => xs.reduce((s, x) => s + x.pruned, 0);
+  return `; co-pruned ${sum(t.coPruned ?? [])} (partner ${sum(t.partner.coPruned)} of its ${t.partner.splats})`;
 }
 
 /**

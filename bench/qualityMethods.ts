@@ -10,7 +10,9 @@
  * the defaults' levers with repairPrior on (issue 15: what the prior adds on top of them).
  * It then has "+ stereo start": the defaults' levers from the stereo start (init 'stereo', photo-
  * consistent points of a plane sweep through the bounds; the only start besides random for scenes
- * without masks), and "+ depth (stereo)": the defaults' levers with the depth loss on, its targets the
+ * without masks), "+ co-regularisation": the defaults' levers with a second cloud trained beside
+ * the first (CoR-GS: co-pruning and pseudo-view co-regularisation, src/recon/train/coTrain.ts),
+ * and "+ depth (stereo)": the defaults' levers with the depth loss on, its targets the
  * plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts; views with masks).
  * With a depth model (FastDepth in --models-dir), it ends with "+ depth (FastDepth)": the
  * defaults' levers with the depth loss on (depthWeight; the bench gives the row its views'
@@ -114,6 +116,7 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; de
     else methods.push({ name: mark, options });
   }
   methods.push({ name: '+ stereo start', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, init: 'stereo' } });
+  methods.push({ name: '+ co-regularisation', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, coReg: true } });
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
   if (o.stereoDepth) methods.push({ name: '+ depth (stereo)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.stereoDepth }, depth: 'stereo' });
   if (o.depth) methods.push({ name: '+ depth (FastDepth)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.depth }, depth: 'fastdepth' });

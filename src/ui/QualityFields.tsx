@@ -8,7 +8,7 @@ import { useRef, useState } from 'react';
 import { useNumberDraft } from './numberDraft.ts';
 import { Term } from './Term.tsx';
 import { formatDuration } from './trainEstimate.ts';
-import { QUALITY_LEVELS, QUALITY_PRESETS, qualityOf, type LeverOptions, type QualityLevel } from '../recon/train/qualityPresets.ts';
+import { CO_REG_COST_PER_STEP, QUALITY_LEVELS, QUALITY_PRESETS, qualityOf, type LeverOptions, type QualityLevel } from '../recon/train/qualityPresets.ts';
 import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, type NumberSpec } from '../recon/train/trainOptions.ts';
 import { priorSchedule, refreshSteps } from '../recon/prior/priorSchedule.ts';
 import { ModelPicker } from './models/ModelPicker.tsx';
@@ -91,6 +91,16 @@ export function QualityFields({ levers, disabled, plainMs, onLevers, prior }: Pr
         <FloatField label="Opacity reg." spec={TRAIN_OPTION_SPECS.opacityReg} value={levers.opacityReg} disabled={disabled} testId="train-opacity-reg" onValue={(v) => set('opacityReg', v)} />
         <FloatField label="Anisotropy reg." spec={TRAIN_OPTION_SPECS.anisoReg} value={levers.anisoReg} disabled={disabled} testId="train-aniso-reg" onValue={(v) => set('anisoReg', v)} />
         <FloatField label="Final prune" spec={TRAIN_OPTION_SPECS.finalPrune} value={levers.finalPrune} disabled={disabled} testId="train-final-prune" onValue={(v) => set('finalPrune', v)} />
+        <label className="train-field train-check" title={TRAIN_OPTION_SPECS.coReg.doc}>
+          <span>
+            <input type="checkbox" checked={levers.coReg} disabled={disabled} data-testid="train-co-reg" onChange={(e) => set('coReg', e.target.checked)} /> Co-regularisation
+          </span>
+        </label>
+        {levers.coReg && (
+          <p className="train-note" data-testid="train-co-reg-cost">
+            two clouds trained together: about {CO_REG_COST_PER_STEP}x the time per step{plainMs !== null ? ` (about ${formatDuration(plainMs * CO_REG_COST_PER_STEP)} at these settings)` : ''}
+          </p>
+        )}
         <RepairPriorField prior={prior} disabled={disabled} />
       </details>
     </>

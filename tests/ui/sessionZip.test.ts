@@ -44,6 +44,15 @@ describe('session zip', () => {
     }
   });
 
+  it('keeps the co-regularisation switch, and reads a session from before it as trained without', async () => {
+    const s = sampleSession();
+    const on = { ...s.meta, settings: { ...s.meta.settings, levers: { ...s.meta.settings.levers, coReg: true } } };
+    expect((await sessionFromZip(sessionToZip(on, s.checkpoint, s.scene), 'x.session.zip')).meta.settings.levers.coReg).toBe(true);
+    const { coReg: _dropped, ...older } = s.meta.settings.levers;
+    const before = { ...s.meta, settings: { ...s.meta.settings, levers: older as typeof s.meta.settings.levers } };
+    expect((await sessionFromZip(sessionToZip(before, s.checkpoint, s.scene), 'x.session.zip')).meta.settings.levers.coReg).toBe(false);
+  });
+
   it('refuses a zip that is not a session, and arrays of the wrong size', async () => {
     const foreign = await errorOf(sessionFromZip(zipSync({ 'a.txt': new Uint8Array(3) }), 'photos.zip'));
     expect(isInputError(foreign) && (foreign as Error).message).toMatch(/^photos\.zip: is not a kept session/);

@@ -19,7 +19,7 @@ export { cloudFromHull, cloudFromPoints, concatClouds, randomCloud, type HullClo
 export { photoConsistentPoints, type PhotoPoints, type PhotoPointsOptions } from './photoPoints.ts';
 export { stereoStartCloud, type StereoStart, type StereoStartOptions, type StereoStartView } from './stereoStart.ts';
 export { hullContains, voxelOccupied } from './occupancy.ts';
-export { knnRmsDistance } from './knn.ts';
+export { knnRmsDistance, nearestDistance } from './knn.ts';
 export type { Bounds, ColourView, HullView, StageOptions, VisualHull } from './types.ts';
 
 export interface InitCloudOptions extends StageOptions {

@@ -19,9 +19,10 @@ export interface RepairRequest {
 
 /**
  * Repaired images (opaque RGBA, each the size of its render), in order. `strength` and `steps`
- * override the repairer's own (the model manifest's) when given.
+ * override the repairer's own (the model manifest's) when given; `step` is the training step
+ * whose cloud was rendered (co-regularisation keys its swap of renders on it).
  */
-export type RepairFn = (requests: RepairRequest[], options: { seed: number; strength?: number; steps?: number }) => Promise<RGBAImage[]>;
+export type RepairFn = (requests: RepairRequest[], options: { seed: number; strength?: number; steps?: number; step?: number }) => Promise<RGBAImage[]>;
 
 export interface RepairerOptions {
   strength: number;

@@ -76,6 +76,7 @@ export function createRepairStage(input: RepairStageInput) {
     const sent = performance.now();
     const repairing = repair(requests, {
       seed: (Math.imul(o.seed, 7919) + step) >>> 0,
+      step,
       ...(o.priorStrength > 0 ? { strength: o.priorStrength } : {}),
       ...(o.priorSteps > 0 ? { steps: o.priorSteps } : {}),
     });

@@ -49,6 +49,8 @@ import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, stereoStartCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { CameraRefiner, heldCameras } from './cameraRefine.ts';
 import { densifyAndPrune } from './densify.ts';
+import { gatherSplats } from './densifyGather.ts';
+import { coTrainGaussians } from './coTrain.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import type { RepairFn } from '../prior/repair.ts';
@@ -124,6 +126,16 @@ export interface TrainRunOptions extends Partial<TrainOptions> {
   repair?: RepairFn;
   /** Called with each repair round once its images are adopted (the app shows one before/after pair). */
   onRepairRound?: (r: RepairRound) => void;
+  /** Set by coTrain.ts on each of two co-trained runs (coReg); not for other callers. */
+  coPartner?: CoPartner;
+}
+
+/** What a co-trained run (coTrain.ts) asks of its partner. */
+export interface CoPartner {
+  /** This cloud's renders of the pseudo views at a refresh -> the partner's of the same cameras, its targets. */
+  exchangeRenders: RepairFn;
+  /** This cloud's means at a densification step -> 1 per splat to keep, or null (no co-prune this step). */
+  coPrune(step: number, means: Float32Array): Promise<Uint8Array | null>;
 }
 
 export interface TrainProgress {
@@ -166,6 +178,10 @@ export interface TrainResult {
   cameras?: Camera[];
   /** With repairPrior: each repair round's step and cost (ms), in order. */
   priorRounds?: { step: number; repairMs: number; waitMs: number }[];
+  /** With coReg: the splats this cloud's co-pruning removed at each step it removed any. */
+  coPruned?: { step: number; pruned: number }[];
+  /** With coReg: the second cloud's splat count and co-pruning, and how its run ended. */
+  partner?: { splats: number; coPruned: { step: number; pruned: number }[]; stopped: string | null };
 }
 
 function checkViews(views: readonly TrainView[]): void {
@@ -202,6 +218,7 @@ function extentOf(bounds: Bounds, cameras: Camera[]): number {
 export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainRunOptions = {}): Promise<TrainResult> {
   const o = { ...options, ...resolveTrainOptions(options) };
   checkViews(views);
+  if (o.coReg && !o.coPartner) return coTrainGaussians(device, views, options, trainGaussians);
   if (o.repairPrior && !o.repair) throw new InputError('the repair prior is on but no repair model was given: pick the model file (or --prior <model.onnx>), or turn the prior off');
   const t0 = performance.now();
   const { width, height } = views[0].camera;
@@ -278,6 +295,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const readback = createRangeReadback(device, 'train read-back (loss terms + adam status + camera gradient + depth terms)', 48 + 4 * CAMERA_GRAD_STRIDE + DEPTH_TERMS_BYTES);
   let stepsDone = 0;
   let densifyMs = 0;
+  const coPruned: { step: number; pruned: number }[] = [];
   try {
     rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased, depth: useDepth });
     rasterizer.upload(cloud);
@@ -317,9 +335,12 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // position_lr_max_steps to their run length): a short run otherwise ends at its highest rate.
     const rates = { ...DEFAULT_LEARNING_RATES, meansDecaySteps: Math.max(1, o.iterations) };
     const rng = createRng(o.seed + 1);
-    if (o.repairPrior && o.repair) {
+    // The pseudo views' targets: repaired renders (the repair prior), or the partner cloud's
+    // renders (co-regularisation; coTrain.ts sets the schedule's options).
+    const pseudoRepair = o.repairPrior ? o.repair : o.coPartner?.exchangeRenders;
+    if (pseudoRepair) {
       prior = createRepairStage({
-        loss, views, centre: boundsCentre, background: sceneBackground, options: o, repair: o.repair,
+        loss, views, centre: boundsCentre, background: sceneBackground, options: o, repair: pseudoRepair,
         onRound: o.onRepairRound,
       });
     }
@@ -467,6 +488,14 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
           );
           current = res.cloud;
           moments = res.moments;
+          const keep = o.coPartner ? await o.coPartner.coPrune(step, current.means) : null;
+          if (keep) {
+            const kept = Int32Array.from([...keep.keys()].filter((i) => keep[i]));
+            if (kept.length < current.count) {
+              ({ cloud: current, moments } = gatherSplats(current, moments, kept, new Uint8Array(kept.length).fill(1)));
+              coPruned.push({ step, pruned: keep.length - kept.length });
+            }
+          }
         }
         if (o.densify && actions.resetOpacity) ({ cloud: current, moments } = resetOpacity(current, moments));
         if (current.count === 0) throw new Error('pruning removed every splat');
@@ -522,7 +551,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   return {
     cloud: o.antialiased ? { ...cloud, antialiased: true } : cloud, stepsDone, wallMs: performance.now() - t0, initMs, densifyMs, initialSplats,
     history, bounds, hull, stopped, faults, ...(refiner ? { cameras: refiner.cameras() } : {}),
-    ...(prior ? { priorRounds: prior.rounds.map((r) => ({ step: r.step, repairMs: r.repairMs, waitMs: r.waitMs })) } : {}),
+    ...(prior && !o.coPartner ? { priorRounds: prior.rounds.map((r) => ({ step: r.step, repairMs: r.repairMs, waitMs: r.waitMs })) } : {}),
+    ...(o.coPartner ? { coPruned } : {}),
   };
 }
 

@@ -46,6 +46,8 @@ const sessionFile = z.object({
           scaleReg: z.number().min(0).max(100), opacityReg: z.number().min(0).max(100), anisoReg: z.number().min(0).max(100),
           // Sessions written before the final prune trained without it.
           finalPrune: z.number().min(0).max(0.5).default(0),
+          // Sessions written before co-regularisation trained one cloud.
+          coReg: z.boolean().default(false),
         })
         .default(QUALITY_PRESETS[DEFAULT_QUALITY].levers),
     }),
