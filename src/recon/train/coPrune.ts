@@ -4,8 +4,9 @@
  * no splat of the other cloud within `maxDistance` is one the other cloud cannot confirm: it goes.
  * CoR-GS's threshold is a distance in its scenes' units; here it is a multiple of the cloud's
  * median spacing (coPruneThreshold): two clouds that agree interleave, each splat's nearest partner
- * about one spacing away (DTU scan37, 3 views: the median distance to the partner is 1.0 spacing,
- * the 99th percentile 2.3), so a fixed share of the extent would prune the agreeing splats too.
+ * about one spacing away, so a fixed share of the extent prunes agreeing splats too (bench:quality,
+ * DTU-3 at 1/4 size, from the hull start: 2% of the extent pruned a quarter of each cloud, 3
+ * spacings 77 splats in all (15 821 at the end), 1.5 spacings 4274 (14 182 at the end; the best score).
  *
  * Plain data (no GPU), so the rule is tested on its own.
  */
