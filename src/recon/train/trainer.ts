@@ -31,6 +31,10 @@
  * loss, src/gpu/loss/depthLoss.ts; its grid of patches shifted by a random offset each step).
  * Without it, no depth is rendered and nothing of it runs.
  *
+ * With coReg (CoR-GS), the call runs two of these runs side by side instead (coTrain.ts): each
+ * gets a `coPartner` whose co-prune the densification step applies after its own pruning, and
+ * whose renders stand in for the repair prior's repaired images at the pseudo views.
+ *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
  * or any error ends the run with the last good cloud and a message.
