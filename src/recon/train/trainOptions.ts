@@ -171,8 +171,9 @@ export const TRAIN_OPTION_SPECS = {
   // the run, weight 1, with that prune 16.77 / 0.452, alone 17.03, every 4th from 50% at weight
   // 0.5 17.71 (a pseudo step here replaces an input step, where CoR-GS adds it). Lego-8 with
   // co-pruning at 1.5: 22.49 against 22.53; DTU-9 21.84 against 21.88; fern-3 20.98 against 20.53.
-  // So the switch defaults to co-pruning at 1.5 and no pseudo views (coRegStart 1), and stays
-  // off: +0.2 to +0.45 dB on two scenes, none on two, for 1.8x the time per step.
+  // At 1/2 size: DTU-3 17.29 against 17.24, fern-3 20.80 against 22.35. So the switch defaults to
+  // co-pruning at 1.5 and no pseudo views (coRegStart 1), and stays off: not a steady gain, for
+  // 1.8x the time per step.
   coReg: {
     kind: 'boolean', flag: 'co-reg', default: false,
     doc: 'CoR-GS: train a second cloud beside this one (another seed); each prunes the splats the other cannot confirm and, from --co-reg-start on, learns the other\'s renders at pseudo views between the inputs (about 1.8x the time per step)',
