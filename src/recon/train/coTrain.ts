@@ -18,11 +18,11 @@
  */
 import { InputError } from '../../core/errors.ts';
 import type { RGBAImage } from '../../core/image.ts';
-import { estimateBounds } from '../hull/index.ts';
 import { createExchange, type Side } from './coExchange.ts';
 import { coPruneKeepBySpacing } from './coPrune.ts';
 import type { CoPartner, TrainResult, TrainRunOptions, TrainView } from './trainer.ts';
 import { resolveTrainOptions } from './trainOptions.ts';
+import { viewBounds } from './viewBounds.ts';
 
 type Train = (device: GPUDevice, views: readonly TrainView[], options: TrainRunOptions) => Promise<TrainResult>;
 
@@ -42,8 +42,7 @@ export async function coTrainGaussians(device: GPUDevice, views: readonly TrainV
     priorPseudoEvery: o.coRegPseudoEvery, priorWeight: o.coRegWeight,
   };
   // Both runs get the same bounds (the trainer would estimate the same ones from the masks).
-  const { width, height } = views[0].camera;
-  const bounds = options.bounds ?? (views.every((v) => v.mask) ? estimateBounds(views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height }))) : null);
+  const bounds = viewBounds(views, options.bounds);
   const partner = (side: Side): CoPartner => ({
     async exchangeRenders(requests, { step = 0 }) {
       const own = requests.map((r) => r.render);

@@ -54,6 +54,7 @@ import { estimateBounds, initCloudFromViews, randomCloud, stereoStartCloud, type
 import { CameraRefiner, heldCameras } from './cameraRefine.ts';
 import { densifyAndPrune } from './densify.ts';
 import { gatherSplats } from './densifyGather.ts';
+import { viewBounds } from './viewBounds.ts';
 import { coTrainGaussians } from './coTrain.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
@@ -228,7 +229,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const { width, height } = views[0].camera;
   const masked = views.every((v) => v.mask);
   const sceneBackground: [number, number, number] = [...(o.background ?? [0, 0, 0])] as [number, number, number];
-  const bounds = o.bounds ?? (masked ? estimateBounds(views.map((v) => ({ camera: v.camera, mask: v.mask!, width, height }))) : null);
+  const bounds = viewBounds(views, o.bounds);
   if (!bounds) throw new InputError('the object bounds are unknown and the views have no masks: give bounds in scene.json or masks');
 
   // Initialisation.
