@@ -12,6 +12,8 @@
  * consistent points of a plane sweep through the bounds; the only start besides random for scenes
  * without masks), "+ co-regularisation": the defaults' levers with a second cloud trained beside
  * the first (CoR-GS: co-pruning and pseudo-view co-regularisation, src/recon/train/coTrain.ts),
+ * "+ dropout ramp": the defaults' levers with DropGaussian's dropout schedule (the rate growing
+ * from 0 to the defaults' --dropout over the run, dropoutRamp),
  * and "+ depth (stereo)": the defaults' levers with the depth loss on, its targets the
  * plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts; views with masks).
  * With a depth model (FastDepth in --models-dir), it ends with "+ depth (FastDepth)": the
@@ -116,6 +118,7 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; de
     else methods.push({ name: mark, options });
   }
   methods.push({ name: '+ stereo start', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, init: 'stereo' } });
+  methods.push({ name: '+ dropout ramp', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, dropoutRamp: true } });
   methods.push({ name: '+ co-regularisation', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, coReg: true } });
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
   if (o.stereoDepth) methods.push({ name: '+ depth (stereo)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.stereoDepth }, depth: 'stereo' });

@@ -78,3 +78,10 @@ export function createRangeReadback(device: GPUDevice, label: string, bytes: num
     },
   };
 }
+
+/** Queues a copy of the first `bytes` of `src` into `dst` (after the work already submitted). */
+export function copyBuffer(device: GPUDevice, src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(src, 0, dst, 0, bytes);
+  device.queue.submit([enc.finish()]);
+}

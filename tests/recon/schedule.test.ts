@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lookAtCamera } from '../../src/core/camera.ts';
 import {
   actionsAt,
+  dropoutRateAt,
   lastDensifyStep,
   DEFAULT_DENSIFY_SCHEDULE,
   DEFAULT_LEARNING_RATES,
@@ -119,5 +120,19 @@ describe('lastDensifyStep', () => {
   it('is null when the run is too short to densify at all', () => {
     expect(lastDensifyStep(50, scaledDensifySchedule(50))).toBeNull();
     expect(lastDensifyStep(99, { ...scaledDensifySchedule(3000), from: 5 })).toBeNull();
+  });
+});
+
+describe('dropoutRateAt', () => {
+  it('is --dropout at every step, or with the ramp grows linearly to it at the last step', () => {
+    const o = { dropout: 0.2, dropoutRamp: false, iterations: 500 };
+    expect([1, 250, 500].map((s) => dropoutRateAt(s, o))).toEqual([0.2, 0.2, 0.2]);
+    const ramp = { ...o, dropoutRamp: true };
+    expect(dropoutRateAt(1, ramp)).toBeCloseTo(0.2 / 500, 12);
+    expect(dropoutRateAt(250, ramp)).toBeCloseTo(0.1, 12);
+    expect(dropoutRateAt(500, ramp)).toBeCloseTo(0.2, 12);
+    // Past the end (a resumed run given fewer steps) it stays at --dropout; no steps: no dropout.
+    expect(dropoutRateAt(600, ramp)).toBeCloseTo(0.2, 12);
+    expect(dropoutRateAt(0, { ...ramp, iterations: 0 })).toBe(0);
   });
 });

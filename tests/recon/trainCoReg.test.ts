@@ -2,9 +2,9 @@
  * Co-regularised training (CoR-GS, coTrain.ts) end to end on software WebGPU: two clouds from two
  * subsamples of the hull start trained side by side on the pebbles scene. Checked: at the co-prune
  * step each cloud loses splats (at a threshold of one median spacing, interleaved clouds lose
- * some but not all), the pseudo steps train on the
- * partner's renders (targets that are not the run's own renders, and whose loss falls as it trains on them),
- * and co-regularisation refuses the repair prior.
+ * some but not all), the pseudo views train on the
+ * partner's renders (targets that are not the run's own renders, and whose loss falls as it trains
+ * on them) in addition to the input views (no input step is replaced), and co-regularisation refuses the repair prior.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RGBAImage } from '../../src/core/image.ts';
@@ -55,22 +55,28 @@ describe('trainGaussians with co-regularisation', () => {
       expect(round.repaired.length).toBe(2);
       for (let i = 0; i < 2; i++) expect(meanAbs(round.renders[i], round.repaired[i])).toBeGreaterThan(0.002);
     }
-    // Pseudo steps every 2nd step from step 6.
-    const pseudo = r.history.filter((h) => h.pseudoView !== undefined);
+    // Every step trains on an input view; a pseudo view is added every 2nd step from step 6.
+    expect(r.history.map((h) => h.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(r.history.some((h) => h.pseudoView !== undefined)).toBe(false);
+    const pseudo = r.history.filter((h) => h.coPseudo !== undefined);
     expect(pseudo.map((h) => h.step)).toEqual([6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]);
     // The run learns those targets: while the first round's stand (steps 6..15), the loss on
     // pseudo view 1 (steps 6, 10, 14: view floor(step / 2) mod 2) falls.
-    const view1 = pseudo.filter((h) => h.step < 16 && h.pseudoView === 1);
+    const view1 = pseudo.filter((h) => h.step < 16 && h.coPseudo!.view === 1);
     expect(view1.map((h) => h.step)).toEqual([6, 10, 14]);
-    expect(view1[2].l1).toBeLessThan(view1[0].l1);
+    expect(view1[2].coPseudo!.l1).toBeLessThan(view1[0].coPseudo!.l1);
+    // The input views' loss is reported, not the pseudo view's.
+    for (const h of pseudo) expect(h.l1).not.toBe(h.coPseudo!.l1);
 
   }, 240_000);
 
-  it('prunes nothing with co-pruning off, and refuses the repair prior', async () => {
+  it('prunes nothing with co-pruning off, adds no pseudo view with --co-reg-start 1, and refuses the repair prior', async () => {
     const r = await trainGaussians(device, split.train, { ...options(), iterations: 21, coPruneEvery: 0, coRegStart: 1 });
     expect(r.stopped).toBeNull();
     expect(r.coPruned).toEqual([]);
     expect(r.partner!.coPruned).toEqual([]);
+    expect(r.history.some((h) => h.coPseudo !== undefined)).toBe(false);
+
     await expect(trainGaussians(device, split.train, { ...options(), repairPrior: true, repair: async (q) => q.map((x) => x.nearest) })).rejects.toThrow(/cannot run together/);
   }, 120_000);
 });

@@ -193,3 +193,13 @@ export function shDegreeAt(step: number, maxDegree: number, s: Pick<DensifySched
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
+
+/**
+ * The splat dropout rate at `step` (1-based): --dropout throughout, or with dropoutRamp
+ * DropGaussian's schedule, growing linearly to --dropout at the last step, so the early steps,
+ * which place the splats, see all of them and the later ones, which over-fit, see fewer.
+ */
+export function dropoutRateAt(step: number, o: { dropout: number; dropoutRamp: boolean; iterations: number }): number {
+  if (!o.dropoutRamp) return o.dropout;
+  return o.dropout * Math.min(1, Math.max(0, step / Math.max(1, o.iterations)));
+}

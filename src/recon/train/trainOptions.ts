@@ -79,6 +79,10 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'dropout', default: 0.2, min: 0, max: 0.9,
     doc: 'DropGaussian: fraction of splats left out of each training step, the others\' opacity scaled by 1/(1 - rate) so splats behind the front ones learn too (0: off)',
   },
+  dropoutRamp: {
+    kind: 'boolean', flag: 'dropout-ramp', default: false,
+    doc: 'DropGaussian\'s schedule: the dropout rate grows linearly from 0 at the first step to --dropout at the last (off: --dropout at every step)',
+  },
   densifySchedule: {
     // scaled-3dgs stays the default: short-run grows the cloud and never collapses the training
     // PSNR, but over-fits 3 views (bench:quality, DTU-3: 14.6 vs 17.6 dB); see schedule.ts.
@@ -181,7 +185,7 @@ export const TRAIN_OPTION_SPECS = {
   coRegWeight: { kind: 'number', flag: 'co-reg-weight', default: 1, min: 0, max: 10, doc: 'loss weight of the partner\'s render at a pseudo view at or past half the mean angle between neighbouring inputs (nearer views weigh less)' },
   coRegStart: { kind: 'number', flag: 'co-reg-start', default: 1, min: 0, max: 1, doc: 'fraction of the steps trained before the pseudo views start (1: none; CoR-GS starts at 0.2)' },
   coRegEvery: { kind: 'int', flag: 'co-reg-every', default: 20, min: 1, max: 30_000, doc: 'steps between renders of the pseudo views by both clouds (each learns the other\'s latest)' },
-  coRegPseudoEvery: { kind: 'int', flag: 'co-reg-pseudo-every', default: 2, min: 1, max: 1000, doc: 'every this many steps, once the pseudo views start, a step trains on one instead of an input' },
+  coRegPseudoEvery: { kind: 'int', flag: 'co-reg-pseudo-every', default: 2, min: 1, max: 1000, doc: 'every this many steps, once the pseudo views start, a step adds one to its input view (the two losses summed, as CoR-GS)' },
   coRegViews: { kind: 'int', flag: 'co-reg-views', default: 8, min: 1, max: 64, doc: 'pseudo views between and around the inputs' },
   coPruneEvery: { kind: 'int', flag: 'co-prune-every', default: 100, min: 0, max: 30_000, doc: 'co-prune at densification steps that are multiples of this (0: never)' },
   coPruneThreshold: {

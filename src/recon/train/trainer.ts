@@ -33,7 +33,10 @@
  *
  * With coReg (CoR-GS), the call runs two of these runs side by side instead (coTrain.ts): each
  * gets a `coPartner` whose co-prune the densification step applies after its own pruning, and
- * whose renders stand in for the repair prior's repaired images at the pseudo views.
+ * whose renders stand in for the repair prior's repaired images at the pseudo views. A co-reg
+ * pseudo view does not replace the step's input view as a repaired one does: its loss is added to
+ * the input view's (CoR-GS's sum), by a second forward and backward whose gradient is saved and
+ * added to the input view's (src/gpu/train/gradAccumulate.ts).
  *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
@@ -46,9 +49,10 @@ import type { RGBAImage } from '../../core/image.ts';
 import { createDepthLoss, DEPTH_TERMS_BYTES, decodeDepthTerms, type DepthTarget, type GpuDepthLoss } from '../../gpu/loss/depthLoss.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
-import { createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
+import { copyBuffer, createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
 import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { SplatDropout } from '../../gpu/train/dropout.ts';
+import { GradAccumulator } from '../../gpu/train/gradAccumulate.ts';
 import { TrainExtras } from '../../gpu/train/trainExtras.ts';
 import { estimateBounds, initCloudFromViews, randomCloud, stereoStartCloud, type Bounds, type VisualHull } from '../hull/index.ts';
 import { CameraRefiner, heldCameras } from './cameraRefine.ts';
@@ -63,7 +67,7 @@ import { createRepairStage, type RepairRound, type RepairStage } from './repairS
 import { rgbToImage } from '../renderViews.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
 import { checkpointGap, CHECKPOINT_VERSION, replayTrainRng, type TrainCheckpoint } from './checkpoint.ts';
-import { DEFAULT_LEARNING_RATES, actionsAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, shortRunDensifySchedule, type DensifySchedule } from './schedule.ts';
+import { DEFAULT_LEARNING_RATES, actionsAt, dropoutRateAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, shortRunDensifySchedule, type DensifySchedule } from './schedule.ts';
 
 export interface TrainView {
   id: string;
@@ -156,6 +160,11 @@ export interface TrainProgress {
   phase: 'init' | 'train';
   /** Set when the step trained on a repair-prior pseudo view: its index (repairStage.ts); the terms are that view's (unweighted). */
   pseudoView?: number;
+  /**
+   * Set when a co-regularised step added a pseudo view's loss to its input view's (the terms above
+   * are the input view's): the pseudo view's index and its L1 to the partner's render (unweighted).
+   */
+  coPseudo?: { view: number; l1: number };
   /** Set when the step had a depth loss: the mean Pearson r of rendered and given depth over its patches. */
   depthPearson?: number;
 }
@@ -280,6 +289,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let extras: TrainExtras | null = null;
   let dropout: SplatDropout | null = null;
   let prior: RepairStage | null = null;
+  let accumulator: GradAccumulator | null = null;
   const targets: LossTarget[] = [];
   // The depth loss, on views with a depth map (null for the others).
   const useDepth = o.depthWeight > 0 && views.some((v) => v.depth);
@@ -297,7 +307,9 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     })
     : null;
   const cameraGrads = refiner ? storageBuffer(device, 'cameraGradFromView', 4 * CAMERA_GRAD_STRIDE * views.length) : null;
-  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status + camera gradient + depth terms)', 48 + 4 * CAMERA_GRAD_STRIDE + DEPTH_TERMS_BYTES);
+  const readback = createRangeReadback(device, 'train read-back (loss terms + adam status + camera gradient + depth terms + pseudo view loss terms)', 48 + 4 * CAMERA_GRAD_STRIDE + DEPTH_TERMS_BYTES + 32);
+  // A co-reg pseudo view's loss terms, copied aside before the input view's loss overwrites them.
+  const pseudoTerms = storageBuffer(device, 'pseudo view loss terms', 32);
   let stepsDone = 0;
   let densifyMs = 0;
   const coPruned: { step: number; pruned: number }[] = [];
@@ -349,7 +361,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         onRound: o.onRepairRound,
       });
     }
-    const isPseudoStep = prior ? prior.isPseudoStep : () => false;
+    // Co-regularisation's pseudo views add to the step (see the top); the repair prior's replace it.
+    const addPseudo = prior !== null && !o.repairPrior;
+    if (addPseudo) accumulator = new GradAccumulator(device);
+    const isPseudoStep = prior && !addPseudo ? prior.isPseudoStep : () => false;
     let order: number[] = resume ? replayTrainRng(rng, views.length, masked, resume.step, shuffle, isPseudoStep) : [];
     let zeroVisibleRun = 0;
     const firstStep = resume ? resume.step + 1 : 1;
@@ -361,13 +376,15 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // The step whose loss terms and Adam status are still on the GPU (read with the next forward).
     // cameraView: the view whose camera gradient this step's backward summed (-1: none); depth:
     // whether it had a depth loss (its terms ride on the read-back too).
-    let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number; pseudoView: number; depth: boolean } | null = null;
+    // coPseudo: the co-reg pseudo view added to the step (-1: none), its terms ride on the read-back.
+    let pending: { step: number; count: number; elapsedMs: number; report: boolean; cameraView: number; pseudoView: number; depth: boolean; coPseudo: number } | null = null;
     let badStepsSeen = 0;
     const piggyback = (): PiggybackRange[] => [
       { buffer: loss!.outputs.lossTerms, size: 32 },
       { buffer: adam!.buffers.status, size: 16 },
       ...(pending && pending.cameraView >= 0 ? [{ buffer: cameraGrads!, offset: 4 * CAMERA_GRAD_STRIDE * pending.cameraView, size: 4 * CAMERA_GRAD_STRIDE }] : []),
       ...(pending?.depth ? [{ buffer: depthLoss!.outputs.depthTerms, size: DEPTH_TERMS_BYTES }] : []),
+      ...(pending && pending.coPseudo >= 0 ? [{ buffer: pseudoTerms, size: 32 }] : []),
     ];
     const readDirect = async (): Promise<ArrayBuffer> => (pending ? readback.read(piggyback()) : new ArrayBuffer(48));
     /** Records the pending step's faults and, on report steps, its progress. */
@@ -390,6 +407,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         step: p.step, iterations: o.iterations, loss: t[0], l1: t[1], ssim: t[2], psnr: t[4] > 0 ? -10 * Math.log10(t[4]) : Infinity,
         splats: p.count, elapsedMs: p.elapsedMs, phase: 'train', ...(p.pseudoView >= 0 ? { pseudoView: p.pseudoView } : {}),
         ...(p.depth ? { depthPearson: decodeDepthTerms(bytes, depthAt).pearson } : {}),
+        ...(p.coPseudo >= 0 ? { coPseudo: { view: p.coPseudo, l1: new Float32Array(bytes, depthAt + (p.depth ? DEPTH_TERMS_BYTES : 0), 8)[1] } } : {}),
       };
       history.push(progress);
       o.onProgress?.(progress);
@@ -424,7 +442,23 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       if (o.signal?.aborted) { stopped = 'cancelled'; break; }
       if (lost) throw new Error(lost);
       // A repair-prior pseudo view, or the next input view (the pseudo steps draw nothing from rng).
-      const ps = prior ? await prior.beforeStep(step, renderPseudo) : null;
+      const pseudo = prior ? await prior.beforeStep(step, renderPseudo) : null;
+      const ps = addPseudo ? null : pseudo;
+      // A co-reg pseudo view goes first: its gradient is saved, the input view's backward then
+      // overwrites the buffers and its loss terms are the ones reported.
+      let pseudoAdded = false;
+      if (addPseudo && pseudo) {
+        const pf = await rasterizer.forward(pseudo.camera, pseudo.background, pending ? piggyback() : []);
+        if (pending) await settle(pf.piggyback);
+        if (pf.visibleSplats > 0) {
+          const b = rasterizer.buffers;
+          const po = loss.run(null, b.rgbFromPixel, b.alphaFromPixel, pseudo.target, pseudo.background, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: pseudo.weight });
+          rasterizer.backward(po.dLdRgb, null, null, null);
+          accumulator!.save(b.gradParamsFlat);
+          copyBuffer(device, loss.outputs.lossTerms, pseudoTerms, 32);
+          pseudoAdded = true;
+        }
+      }
       let vi = -1;
       if (!ps) {
         if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
@@ -436,7 +470,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
 
       const camera = ps ? ps.camera : refiner ? refiner.camera(vi) : view!.camera;
       if (dropout) {
-        dropout.apply(rasterizer.buffers.paramsFlat, rasterizer.layout, cloud.count, o.dropout, (Math.imul(o.seed, 1_000_003) + step) >>> 0);
+        dropout.apply(rasterizer.buffers.paramsFlat, rasterizer.layout, cloud.count, dropoutRateAt(step, o), (Math.imul(o.seed, 1_000_003) + step) >>> 0);
         dropActive = true;
       }
       const fwd = await rasterizer.forward(camera, bg, pending ? piggyback() : []);
@@ -466,13 +500,14 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         dropout.restore(bufs.paramsFlat, bufs.gradParamsFlat);
         dropActive = false;
       }
+      if (pseudoAdded) accumulator!.addSaved(bufs.gradParamsFlat);
       extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg, aniso: o.anisoReg, anisoMaxRatio: o.anisoMaxRatio });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
       adam.step(bufs.paramsFlat, bufs.gradParamsFlat, count, learningRatesAt(step, extent, rates));
 
       // This step's loss terms and Adam status reach the CPU with the next step's forward read.
-      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations, cameraView: refineView, pseudoView: ps ? ps.index : -1, depth: depthOut !== null };
+      pending = { step, count, elapsedMs: performance.now() - t0, report: step % o.progressEvery === 0 || step === o.iterations, cameraView: refineView, pseudoView: ps ? ps.index : -1, depth: depthOut !== null, coPseudo: pseudoAdded ? pseudo!.index : -1 };
 
       const doDensify = o.densify && actions.densify;
       if (doDensify || (o.densify && actions.resetOpacity)) {
@@ -545,12 +580,14 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     for (const t of depthTargets) t?.destroy();
     depthLoss?.destroy();
     prior?.destroy();
+    accumulator?.destroy();
     loss?.destroy();
     adam?.destroy();
     extras?.destroy();
     dropout?.destroy();
     rasterizer?.destroy();
     cameraGrads?.destroy();
+    pseudoTerms.destroy();
     readback.destroy();
   }
   return {
