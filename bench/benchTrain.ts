@@ -1,8 +1,9 @@
 /**
- * The training options the reconstruction benchmarks (bench:recon, bench:quality) run with, over
- * DEFAULT_TRAIN_OPTIONS (src/recon/train/trainOptions.ts). A documented bench parameter: their
- * tables are measured at 2000 steps per run (not the app's and CLI's default of 1000), so numbers
- * stay comparable with earlier tables; --iters overrides it.
+ * The training options the reconstruction benchmarks run with, over DEFAULT_TRAIN_OPTIONS
+ * (src/recon/train/trainOptions.ts). A documented bench parameter: bench:recon's table is measured
+ * at 2000 steps per run (not the defaults' steps by view count, src/recon/train/stepCount.ts), so
+ * its numbers stay comparable with earlier tables; --iters overrides it. bench:quality takes only
+ * the progress interval: its rows train the defaults' steps (issue 14: "at the recon defaults").
  */
 import type { TrainOptions } from '../src/recon/train/trainOptions.ts';
 

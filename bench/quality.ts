@@ -32,8 +32,9 @@
  * targets FastDepth's depth maps of each training photo (run on the photo as loaded, resized to
  * the training size; onnxruntime-web wasm in this process); the details give how well its rendered
  * depth followed them (the trainer's patch-wise Pearson r, early and late).
- * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default
- * 2000, BENCH_TRAIN_OPTIONS in bench/benchTrain.ts).
+ * Without --lpips-model the LPIPS columns say "no model". --iters: training steps per run (default:
+ * the recon defaults' for each case's view count, src/recon/train/stepCount.ts; the details table
+ * gives each run's steps).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -56,7 +57,7 @@ import { stereoDepthMaps } from '../src/recon/depth/stereoDepth.ts';
 import { existsSync } from 'node:fs';
 import { FASTDEPTH_MANIFEST, loadDepthModel, type DepthModel } from '../src/recon/depth/fastDepth.ts';
 import { compositeOver } from '../src/recon/prepareViews.ts';
-import { DEFAULT_TRAIN_OPTIONS, UNMASKED_START } from '../src/recon/train/trainOptions.ts';
+import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, UNMASKED_START } from '../src/recon/train/trainOptions.ts';
 import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
@@ -65,7 +66,9 @@ const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength',
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
-  const train = parseTrainFlags(args, BENCH_FLAGS, BENCH_TRAIN_OPTIONS);
+  // No --iters: each case trains the recon defaults' steps for its view count (stepCount.ts).
+  const train = parseTrainFlags(args, BENCH_FLAGS, { progressEvery: BENCH_TRAIN_OPTIONS.progressEvery });
+  const stepsText = train.iterations !== undefined ? `${train.iterations} iterations per run` : `steps by view count (the defaults: ${TRAIN_OPTION_SPECS.iterations.defaultDoc})`;
   // --depth-weight is the depth row's alone (the other rows keep depthWeight 0).
   const depthWeight = parseTrainFlags(args, ['depthWeight'], {}).depthWeight ?? DEPTH_ROW_WEIGHT;
   const stereoRaw = args.values['stereo-depth-weight'];
@@ -108,7 +111,7 @@ async function main(): Promise<number> {
   const report = () => {
     const table = paperTable(methods.map((m) => m.name), cases.map((c) => ({ label: `${c.scene}/${c.split}` })), results);
     return [
-      `GPU: ${gpu.description} (${gpu.driver}); ${train.iterations} iterations per run${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}` +
+      `GPU: ${gpu.description} (${gpu.driver}); ${stepsText}${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}` +
         (prior ? `; repair prior: ${prior.describe}` : ''),
       '',
       table,
@@ -122,8 +125,8 @@ async function main(): Promise<number> {
       ...(hasDepthModel ? [] : [`${depthModelPath} does not exist: no depth row`]).map((n) => `Note: ${n}.`),
       ...notes.map((n) => `Note: ${n}.`),
       '',
-      '| scene/views | method | eval size | test views | splats | seconds | repair rounds (s each) | depth r (first, last tenth) |',
-      '|---|---|---|---:|---:|---:|---|---|',
+      '| scene/views | method | eval size | test views | splats | steps | seconds | repair rounds (s each) | depth r (first, last tenth) |',
+      '|---|---|---|---:|---:|---:|---:|---|---|',
       ...details,
       '',
       `Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
@@ -155,7 +158,7 @@ async function main(): Promise<number> {
         const seconds = (performance.now() - t0) / 1000;
         const rounds = r.train.priorRounds;
         const repairCell = rounds ? `${rounds.length} (${rounds.map((x) => (x.repairMs / 1000).toFixed(1)).join(', ')})` : '';
-        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${seconds.toFixed(0)} | ${repairCell} | ${depthCell(r.train.history)} |`);
+        details.push(`| ${cs.scene}/${cs.split} | ${method.name} | ${e.size.width}x${e.size.height} | ${e.testViews.length} | ${e.splats} | ${r.train.stepsDone} | ${seconds.toFixed(0)} | ${repairCell} | ${depthCell(r.train.history)} |`);
         console.error(`${label}: PSNR ${psnr.toFixed(2)} SSIM ${ssim.toFixed(3)} (${e.splats} splats, ${seconds.toFixed(0)} s)${coPruneNote(r.train)}`);
       } catch (err) {
         const msg = isInputError(err) ? err.message : `error: ${(err as Error).message}`;

@@ -33,7 +33,7 @@ export function trainFlagsUsage(keys: readonly TrainOptionKey[], defaults: Parti
   for (const k of keys) {
     const s = trainOptionSpec(k);
     const head = `  --${s.flag} ${valueHint(s)}`;
-    const text = `${s.doc}; default ${String(defaults[k] ?? s.default)}${range(s)}`;
+    const text = `${s.doc}; default ${defaults[k] !== undefined ? String(defaults[k]) : s.defaultDoc ?? String(s.default)}${range(s)}`;
     lines.push(head.length < 21 ? head.padEnd(21) + text : `${head}\n${' '.repeat(21)}${text}`);
   }
   return lines.join('\n');

@@ -25,9 +25,6 @@ describe('TRAIN_OPTION_SPECS', () => {
     expect(new Set(trainFlagNames(keys)).size).toBe(keys.length);
   });
 
-  it('has one default step count', () => {
-    expect(DEFAULT_TRAIN_OPTIONS.iterations).toBe(1000);
-  });
 
   it('resolves given options over the defaults, undefined keeping the default', () => {
     const o = resolveTrainOptions({ iterations: 5, seed: undefined, densify: false });
@@ -54,7 +51,8 @@ describe('training options as CLI flags', () => {
   it('lists every flag with its default and range in the usage text', () => {
     const usage = trainFlagsUsage(ALL_TRAIN_OPTIONS);
     for (const k of keys) expect(usage).toContain(`--${TRAIN_OPTION_SPECS[k].flag} `);
-    expect(usage).toContain('default 1000, 0..30000');
+    expect(usage).toContain('default 20000, 100..200000'); // --init-splats
+    expect(usage).toContain(`default ${TRAIN_OPTION_SPECS.iterations.defaultDoc}, 0..30000`);
     expect(trainFlagsUsage(['iterations'], { iterations: 2000 })).toContain('default 2000');
   });
 });

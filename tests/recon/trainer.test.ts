@@ -11,6 +11,7 @@ import { scoreView } from '../../src/recon/evaluate/scoreView.ts';
 import { prepareSplit, type PreparedSplit } from '../../src/recon/prepareViews.ts';
 import { renderCloudViews } from '../../src/recon/renderViews.ts';
 import { isCloudFinite, trainGaussians, type TrainView } from '../../src/recon/train/trainer.ts';
+import { defaultSteps } from '../../src/recon/train/stepCount.ts';
 import { testGpu } from '../gpu/gpuTestDevice.ts';
 
 let device: GPUDevice;
@@ -47,6 +48,19 @@ describe('trainGaussians', () => {
     const before = await meanTrainPsnr(start.cloud);
     const after = await meanTrainPsnr(r.cloud);
     expect(after, `input-view PSNR inside the masks ${before.toFixed(2)} -> ${after.toFixed(2)} dB`).toBeGreaterThan(before + 0.5);
+  }, 120_000);
+
+  it('trains the default steps of its view count when given none', async () => {
+    // Cancelled at the first report: the report says how many steps the run was to take.
+    const plannedSteps = async (views: readonly TrainView[]) => {
+      const ac = new AbortController();
+      const r = await trainGaussians(device, views, { ...small, progressEvery: 1, bounds: scene.manifest.bounds, densify: false, signal: ac.signal, onProgress: () => ac.abort() });
+      expect(r.stopped).toBe('cancelled');
+      return r.history[0].iterations;
+    };
+    expect(await plannedSteps(split.train)).toBe(defaultSteps(3));
+    expect(await plannedSteps(prepareSplit(scene, '9', size).train)).toBe(defaultSteps(9));
+    expect(defaultSteps(9)).not.toBe(defaultSteps(3));
   }, 120_000);
 
   it('densifies and prunes on schedule without losing the cloud', async () => {

@@ -9,11 +9,15 @@
  * overrides, cancel and progress hooks) is an argument of trainGaussians (trainer.ts), not here.
  */
 
+import { STEPS_BY_VIEWS } from './stepCount.ts';
+
 interface SpecBase {
   /** Name of the CLI flag, without the leading `--`. */
   flag: string;
   /** One line for the usage text and the UI's tooltip. */
   doc: string;
+  /** What the usage text gives as the default when it is not one value (the step count's). */
+  defaultDoc?: string;
 }
 
 export interface IntSpec extends SpecBase {
@@ -49,7 +53,12 @@ export type TrainOptionSpec = IntSpec | NumberSpec | ChoiceSpec | BooleanSpec;
  * explicitly, see bench/recon.ts).
  */
 export const TRAIN_OPTION_SPECS = {
-  iterations: { kind: 'int', flag: 'iters', default: 1000, min: 0, max: 30_000, doc: 'training steps' },
+  // `default` is the step count where no view count is known (DEFAULT_TRAIN_OPTIONS); a run
+  // given none gets its view count's (trainGaussians, the app's Steps field, stepCount.ts).
+  iterations: {
+    kind: 'int', flag: 'iters', default: STEPS_BY_VIEWS[0].steps, min: 0, max: 30_000, doc: 'training steps',
+    defaultDoc: `by the number of input views: ${STEPS_BY_VIEWS.map((p) => `${p.views} views ${p.steps}`).join(', ')}, interpolated between`,
+  },
   init: {
     kind: 'choice', flag: 'init', default: 'hull', choices: ['hull', 'random', 'stereo'],
     doc: 'start from the visual hull of the masks, from random points in the bounds, or from stereo: photo-consistent points of a plane sweep through the bounds (inside the hull with masks; needs no masks) plus a quarter random',

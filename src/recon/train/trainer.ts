@@ -66,6 +66,7 @@ import type { RepairFn } from '../prior/repair.ts';
 import { createRepairStage, type RepairRound, type RepairStage } from './repairStage.ts';
 import { rgbToImage } from '../renderViews.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
+import { defaultSteps } from './stepCount.ts';
 import { checkpointGap, CHECKPOINT_VERSION, replayTrainRng, type TrainCheckpoint } from './checkpoint.ts';
 import { DEFAULT_LEARNING_RATES, actionsAt, dropoutRateAt, lastDensifyStep, learningRatesAt, scaledDensifySchedule, shortRunDensifySchedule, type DensifySchedule } from './schedule.ts';
 
@@ -230,8 +231,9 @@ function extentOf(bounds: Bounds, cameras: Camera[]): number {
 }
 
 export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainRunOptions = {}): Promise<TrainResult> {
-  const o = { ...options, ...resolveTrainOptions(options) };
   checkViews(views);
+  // No step count asked for: the default for this many views (stepCount.ts).
+  const o = { ...options, ...resolveTrainOptions({ ...options, iterations: options.iterations ?? defaultSteps(views.length) }) };
   if (o.coReg && !o.coPartner) return coTrainGaussians(device, views, options, trainGaussians);
   if (o.repairPrior && !o.repair) throw new InputError('the repair prior is on but no repair model was given: pick the model file (or --prior <model.onnx>), or turn the prior off');
   const t0 = performance.now();
