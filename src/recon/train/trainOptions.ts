@@ -88,6 +88,9 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'dropout', default: 0.2, min: 0, max: 0.9,
     doc: 'DropGaussian: fraction of splats left out of each training step, the others\' opacity scaled by 1/(1 - rate) so splats behind the front ones learn too (0: off)',
   },
+  // bench:quality (1/4 size, 500 steps), the defaults (dropout 0.2) against the ramp to 0.2:
+  // DTU-3 17.84 -> 17.58, DTU-9 21.88 -> 22.05, lego-8 22.53 -> 22.62, fern-3 20.60 -> 20.69 PSNR.
+  // Within about the run-to-run spread (0.1 dB) on three, a loss on DTU-3: off by default.
   dropoutRamp: {
     kind: 'boolean', flag: 'dropout-ramp', default: false,
     doc: 'DropGaussian\'s schedule: the dropout rate grows linearly from 0 at the first step to --dropout at the last (off: --dropout at every step)',
@@ -184,9 +187,12 @@ export const TRAIN_OPTION_SPECS = {
   // the run, weight 1, with that prune 16.77 / 0.452, alone 17.03, every 4th from 50% at weight
   // 0.5 17.71 (a pseudo step here replaces an input step, where CoR-GS adds it). Lego-8 with
   // co-pruning at 1.5: 22.49 against 22.53; DTU-9 21.84 against 21.88; fern-3 20.98 against 20.53.
-  // At 1/2 size: DTU-3 17.29 against 17.24, fern-3 20.80 against 22.35. So the switch defaults to
+  // At 1/2 size: DTU-3 17.29 against 17.24, fern-3 20.80 against 22.35. Since stop 31 a pseudo
+  // view adds its loss to the step's input view (CoR-GS's sum; gradAccumulate.ts) instead of
+  // replacing it: every step from 20% of the run, weight 1, with the co-prune, DTU-3 17.39 / 0.494
+  // against the defaults row's 17.78 / 0.506 in the same run. So the switch defaults to
   // co-pruning at 1.5 and no pseudo views (coRegStart 1), and stays off: not a steady gain, for
-  // 1.8x the time per step.
+  // 1.8x the time per step (a pseudo view adds a forward and a backward to its step).
   coReg: {
     kind: 'boolean', flag: 'co-reg', default: false,
     doc: 'CoR-GS: train a second cloud beside this one (another seed); each prunes the splats the other cannot confirm and, from --co-reg-start on, learns the other\'s renders at pseudo views between the inputs (about 1.8x the time per step)',
