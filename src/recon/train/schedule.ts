@@ -201,5 +201,5 @@ function clamp01(x: number): number {
  */
 export function dropoutRateAt(step: number, o: { dropout: number; dropoutRamp: boolean; iterations: number }): number {
   if (!o.dropoutRamp) return o.dropout;
-  return o.dropout * Math.min(1, Math.max(0, step / Math.max(1, o.iterations)));
+  return o.dropout * clamp01(step / Math.max(1, o.iterations));
 }
