@@ -11,7 +11,6 @@ import { prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, UNMASKED_START, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { isOutOfGpuMemory } from '../recon/train/outOfMemory.ts';
-import { defaultSteps } from '../recon/train/stepCount.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
@@ -266,13 +265,6 @@ export function useTraining(
   }, [sceneKey]);
 
   const plan = useMemo(() => planTraining(scene, split), [scene, split]);
-  // The Steps field starts at the default for this many training views (stepCount.ts: 3 views gain
-  // nothing past 1000 steps, 9 gain up to 2000); a step count typed in stays until the number of
-  // views changes.
-  const viewCount = plan.trainIds.length;
-  useEffect(() => {
-    if (viewCount > 0) setSettings((s) => ({ ...s, iterations: defaultSteps(viewCount) }));
-  }, [viewCount]);
   const running = run?.status === 'starting' || run?.status === 'running';
 
   const start = useCallback(async (resume?: ResumeRequest) => {

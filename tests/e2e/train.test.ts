@@ -13,7 +13,6 @@ import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../src/recon/train/qualityPresets.ts';
-import { defaultSteps } from '../../src/recon/train/stepCount.ts';
 import { CHROMIUM, QUIET_FLAGS } from '../chromium.ts';
 import { launchApp, ROOT, SHOTS, type LaunchedApp } from './harness.ts';
 
@@ -88,8 +87,7 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     expect(await page.locator('[data-testid="stage-compress"]').getAttribute('data-state')).toBe('blocked');
     expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs a cloud');
     expect(await page.locator('[data-testid="train-init"]').inputValue()).toBe('hull');
-    // The default split has 3 training views: the Steps field shows their default step count.
-    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe(String(defaultSteps(3)));
+    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('1000');
 
     // The Quality setting: the defaults' level; each level sets its switches (under Advanced);
     // a switch set by hand reads "custom".

@@ -53,8 +53,8 @@ export type TrainOptionSpec = IntSpec | NumberSpec | ChoiceSpec | BooleanSpec;
  * explicitly, see bench/recon.ts).
  */
 export const TRAIN_OPTION_SPECS = {
-  // `default` is the step count where no view count is known (DEFAULT_TRAIN_OPTIONS); a run
-  // given none gets its view count's (trainGaussians, the app's Steps field, stepCount.ts).
+  // `default` is the step count where no view count is known (DEFAULT_TRAIN_OPTIONS, the app's
+  // Steps field); a trainGaussians run given none gets its view count's (stepCount.ts).
   iterations: {
     kind: 'int', flag: 'iters', default: STEPS_BY_VIEWS[0].steps, min: 0, max: 30_000, doc: 'training steps',
     defaultDoc: `by the number of input views: ${STEPS_BY_VIEWS.map((p) => `${p.views} views ${p.steps}`).join(', ')}, interpolated between`,
