@@ -11,7 +11,7 @@ import { Term } from './Term.tsx';
 import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
 import { qualityOf } from '../recon/train/qualityPresets.ts';
 import { TRAIN_OPTION_SPECS, UNMASKED_START, type IntSpec, type TrainOptions } from '../recon/train/trainOptions.ts';
-import { FIRST_RUN_BUDGET_MS, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
+import { FIRST_RUN_BUDGET_MS, settingsSteps, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
 interface Props {
   training: Training;
@@ -54,14 +54,15 @@ export function TrainPanel({ training, sceneName }: Props) {
   const chosen = plan.width > 0 ? trainSize(plan, settings.size) : null;
   // The timed speed is that of the plain trainer (the timing runs use no levers): each Quality
   // level's time is that times its measured cost per step.
-  const plainMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, settings.iterations) : null;
+  const steps = settingsSteps(settings, plan.trainIds.length);
+  const plainMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, steps) : null;
   const level = qualityOf(settings.levers);
   const estimateMs = plainMs !== null && level ? levelMs(plainMs, level) : plainMs;
   const leftMs = running && run ? timeLeftMs(run.history, run.settings.iterations) : null;
   const hullOk = !plan.hullProblem;
   const init = settings.init === 'hull' && !hullOk ? UNMASKED_START : settings.init;
   const last = run?.history.at(-1);
-  const iterations = run?.settings.iterations ?? settings.iterations;
+  const iterations = run?.settings.iterations ?? steps;
   const step = run?.result ? run.result.stepsDone : (last?.step ?? 0);
   const elapsed = run ? ((run.endedAt ?? now) - run.startedAt) / 1000 : 0;
   const splats = run?.result?.cloud?.count ?? last?.splats;
@@ -82,15 +83,17 @@ export function TrainPanel({ training, sceneName }: Props) {
       <div className="train-settings">
         <label className="train-field">
           <span>
-            <Term id="steps">Steps</Term>
+            <Term id="steps">Steps</Term>{' '}
+            <StepsSource byViews={!!settings.stepsByViews} views={plan.trainIds.length} disabled={running || probing}
+              onByViews={() => setSettings((s) => ({ ...s, stepsByViews: true }))} />
           </span>
           <NumberField
             spec={TRAIN_OPTION_SPECS.iterations}
             min={MIN_APP_STEPS}
-            value={settings.iterations}
+            value={steps}
             disabled={running || probing}
             testId="train-iterations"
-            onValue={(v) => setSettings((s) => ({ ...s, iterations: v }))}
+            onValue={(v) => setSettings((s) => (v === settingsSteps(s, plan.trainIds.length) ? s : { ...s, iterations: v, stepsByViews: false }))}
           />
         </label>
         <label className="train-field">
@@ -154,7 +157,7 @@ export function TrainPanel({ training, sceneName }: Props) {
           onLevers={(levers) => setSettings((s) => ({ ...s, levers }))}
           prior={{
             on: !!settings.repairPrior, onToggle: (on) => setSettings((s) => ({ ...s, repairPrior: on })), model: training.priorModel,
-            roundMs: training.priorRoundMs, iterations: settings.iterations,
+            roundMs: training.priorRoundMs, iterations: steps,
             manifest: training.priorManifest, onManifest: training.setPriorManifest,
           }}
         />
@@ -335,6 +338,25 @@ function EstimateLine({ training, estimateMs }: { training: Training; estimateMs
  * bound), and the field shows the value in force again when it loses focus. Its tooltip is the
  * option's doc and range.
  */
+/**
+ * Where the step count comes from: the number of training views (the default, measured per view
+ * count: stepCount.ts), or a count typed or picked by the timing run, with a way back.
+ */
+function StepsSource({ byViews, views, disabled, onByViews }: { byViews: boolean; views: number; disabled: boolean; onByViews: () => void }) {
+  if (byViews)
+    return (
+      <small className="train-steps-source" data-testid="train-steps-source" title="Fewer views over-fit with more steps; more views keep gaining: the default is measured per view count">
+        {views > 0 ? `by ${views} view${views === 1 ? '' : 's'}` : 'by the views'}
+      </small>
+    );
+  return (
+    <button type="button" className="link train-steps-source" disabled={disabled} data-testid="train-steps-by-views" onClick={onByViews}
+      title="Set the steps from the number of training views again">
+      by views
+    </button>
+  );
+}
+
 function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, onValue }: {
   spec: IntSpec;
   value: number;

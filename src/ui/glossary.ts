@@ -29,7 +29,7 @@ export const GLOSSARY = {
   },
   steps: {
     term: 'Steps',
-    plain: 'How many times training adjusts the splats. More steps: a sharper result that takes longer. A few hundred give a first look; 1,000 or more a finished one.',
+    plain: 'How many times training adjusts the splats. More steps: a sharper result that takes longer. A few hundred give a first look; 1,000 or more a finished one. Until you type a number, it follows the number of training photos: few photos gain nothing from more steps, more photos keep gaining.',
   },
   startFrom: {
     term: 'Start from',

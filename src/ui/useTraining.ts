@@ -15,6 +15,7 @@ import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult 
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
 import { LEVER_KEYS, type LeverOptions } from '../recon/train/qualityPresets.ts';
+import { defaultSteps } from '../recon/train/stepCount.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 import type { RepairPreview } from '../recon/train/trainSession.ts';
 import { useModelChoice } from './models/useModelChoice.ts';
@@ -36,6 +37,12 @@ export type TrainSettings = Pick<TrainOptions, 'iterations' | 'init' | 'initSpla
   maxSplats?: number;
   /** The learned repair prior (issue 15): needs its model file (useTraining's priorModel). */
   repairPrior?: boolean;
+  /**
+   * The step count follows the number of training views (defaultSteps) until one is typed or
+   * picked by the timing run; `iterations` is then the step count. A run's own settings always
+   * hold the resolved count (settingsSteps), so a kept session resumes with the steps it had.
+   */
+  stepsByViews?: boolean;
 };
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
@@ -44,7 +51,13 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   initSplats: DEFAULT_TRAIN_OPTIONS.initSplats,
   size: 'full',
   levers: Object.fromEntries(LEVER_KEYS.map((k) => [k, DEFAULT_TRAIN_OPTIONS[k]])) as LeverOptions,
+  stepsByViews: true,
 };
+
+/** The steps a run with these settings trains on `viewCount` training views. */
+export function settingsSteps(s: TrainSettings, viewCount: number): number {
+  return s.stepsByViews ? defaultSteps(viewCount) : s.iterations;
+}
 export const SIZE_FACTORS: Record<TrainSize, number> = { full: 1, half: 0.5, quarter: 0.25 };
 
 export interface TrainPlan {
@@ -271,9 +284,12 @@ export function useTraining(
     if (!scene || plan.problem || !gpu?.ok || abortRef.current) return;
     // A kept session's settings over the defaults: one written before a setting existed lacks it.
     // A session stored before a lever existed trained without it: finalPrune 0 unless it says.
-    const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers, finalPrune: resume.settings.levers?.finalPrune ?? 0 } } : settings;
+    // A kept session trains the steps it was started with, whatever its view count's default is now.
+    const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers, finalPrune: resume.settings.levers?.finalPrune ?? 0 }, stepsByViews: false } : settings;
     if (resume) setSettings(chosen);
-    let s = { ...chosen, init: chosen.init === 'hull' && plan.hullProblem ? UNMASKED_START : chosen.init };
+    // The run's settings hold the step count resolved (not "by views"), as sessions store them.
+    const { stepsByViews: _byViews, ...fixed } = { ...chosen, iterations: settingsSteps(chosen, plan.trainIds.length) };
+    let s: TrainSettings = { ...fixed, init: chosen.init === 'hull' && plan.hullProblem ? UNMASKED_START : chosen.init };
     const guessed = refinementRef.current?.guessed ?? [];
     const refineCameras = plan.trainIds.some((id) => guessed.includes(id));
     let trainedIds: string[] = [];
@@ -472,8 +488,9 @@ export function useTraining(
         const px = trainSize(plan, s);
         return { size: s, pixels: px.width * px.height };
       });
-      const fit = fitBudget(model, choices, settings.iterations, FIRST_RUN_BUDGET_MS, Math.min(settings.iterations, 200));
-      setSettings((s) => ({ ...s, size: fit.size, iterations: fit.steps }));
+      const steps = settingsSteps(settings, plan.trainIds.length);
+      const fit = fitBudget(model, choices, steps, FIRST_RUN_BUDGET_MS, Math.min(steps, 200));
+      setSettings((s) => ({ ...s, size: fit.size, iterations: fit.steps, stepsByViews: false }));
       setProbe({ status: 'done', sizes, model, picked: { size: fit.size, iterations: fit.steps, ms: fit.ms }, message: null });
     } catch (e) {
       const cancelled = ac.signal.aborted || (e instanceof Error && e.message === 'cancelled');

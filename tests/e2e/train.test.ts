@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../src/recon/train/qualityPresets.ts';
 import { CHROMIUM, QUIET_FLAGS } from '../chromium.ts';
 import { launchApp, ROOT, SHOTS, type LaunchedApp } from './harness.ts';
+import { defaultSteps } from '../../src/recon/train/stepCount.ts';
 
 const OUT_DIR = resolve(ROOT, 'test-results/e2e-train-dist');
 /** Short enough for SwiftShader, long enough to see several progress reports. */
@@ -72,6 +73,8 @@ async function setUpShortRun(iterations: number): Promise<void> {
   await page.selectOption('[data-testid="train-size"]', 'quarter');
   await page.fill('[data-testid="train-splats"]', '2000');
   expect(await page.inputValue('[data-testid="train-iterations"]')).toBe(String(iterations));
+  // A typed count is kept (no longer by views), with a way back.
+  expect(await page.locator('[data-testid="train-steps-by-views"]').count()).toBe(1);
 }
 
 // ---- tests ----------------------------------------------------------------------------------
@@ -87,7 +90,11 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     expect(await page.locator('[data-testid="stage-compress"]').getAttribute('data-state')).toBe('blocked');
     expect(await page.locator('[data-testid="stage-evaluate-label"]').textContent()).toBe('needs a cloud');
     expect(await page.locator('[data-testid="train-init"]').inputValue()).toBe('hull');
-    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('1000');
+    // The steps follow the number of training views until one is typed (stepCount.ts).
+    const source = (await page.locator('[data-testid="train-steps-source"]').textContent()) ?? '';
+    const trainViews = Number(/^by (\d+) views?$/.exec(source)?.[1]);
+    expect(trainViews).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe(String(defaultSteps(trainViews)));
 
     // The Quality setting: the defaults' level; each level sets its switches (under Advanced);
     // a switch set by hand reads "custom".

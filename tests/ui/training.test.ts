@@ -3,7 +3,8 @@ import { lookAtCamera } from '../../src/core/camera.ts';
 import { createImage } from '../../src/core/image.ts';
 import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
 import { shownStages } from '../../src/ui/stages.ts';
-import { DEFAULT_TRAIN_SETTINGS, MAX_OOM_RETRIES, oomFallback, planTraining, progressEvery, trainSize } from '../../src/ui/useTraining.ts';
+import { DEFAULT_TRAIN_SETTINGS, MAX_OOM_RETRIES, oomFallback, planTraining, progressEvery, settingsSteps, trainSize } from '../../src/ui/useTraining.ts';
+import { defaultSteps } from '../../src/recon/train/stepCount.ts';
 import { isOutOfGpuMemory, OUT_OF_GPU_MEMORY } from '../../src/recon/train/outOfMemory.ts';
 
 const intr = { fx: 50, fy: 50, cx: 40, cy: 30, width: 80, height: 60 };
@@ -81,5 +82,17 @@ describe('oomFallback (what a run out of GPU memory tries next)', () => {
     expect(isOutOfGpuMemory(`${OUT_OF_GPU_MEMORY} while allocating the run's buffers (x)`)).toBe(true);
     expect(isOutOfGpuMemory('cancelled at step 3')).toBe(false);
     expect(isOutOfGpuMemory(null)).toBe(false);
+  });
+});
+
+describe('settingsSteps (the Steps field: by the number of views until one is typed)', () => {
+  it('follows the view count by default and keeps a typed count', () => {
+    expect(DEFAULT_TRAIN_SETTINGS.stepsByViews).toBe(true);
+    expect(settingsSteps(DEFAULT_TRAIN_SETTINGS, 3)).toBe(defaultSteps(3));
+    expect(settingsSteps(DEFAULT_TRAIN_SETTINGS, 9)).toBe(defaultSteps(9));
+    expect(defaultSteps(9)).not.toBe(defaultSteps(3));
+    const typed = { ...DEFAULT_TRAIN_SETTINGS, iterations: 37, stepsByViews: false };
+    expect(settingsSteps(typed, 3)).toBe(37);
+    expect(settingsSteps(typed, 9)).toBe(37);
   });
 });
