@@ -1,5 +1,5 @@
 /**
- * npm run bench:quality [-- --iters N --downscale K --only name,name --splits 3,9 --rows levers|ablation
+ * npm run bench:quality [-- --iters N --sh D --downscale K --only name,name --splits 3,9 --rows levers|ablation
  *                          --methods name,name --final-prune P --lpips-model f --prior model.onnx
  *                          [--prior-manifest m.json] --models-dir DIR --depth-weight W --out file.md]
  *
@@ -13,7 +13,8 @@
  * markdown table (methods x scene/views), also written to --out (default out/bench-quality.md).
  * --downscale K trains and scores at 1/K of each scene's standard size (software GPUs are slow);
  * --splits keeps those view counts only. --final-prune P sets the trainer's finalPrune for every row
- * that does not set it itself (e.g. "quality best" with it: the defaults plus the prune). Scenes without masks (fern) cannot start from the hull:
+ * that does not set it itself (e.g. "quality best" with it: the defaults plus the prune); --sh D the
+ * colours' SH degree likewise (the header names the options given). Scenes without masks (fern) cannot start from the hull:
  * their rows start as the app starts them (UNMASKED_START: the stereo start) unless the row sets `init`.
  * --prior model.onnx adds the "+ repair prior" row (issue 15): the default levers with the learned
  * repair prior on, the model checked against models/repair-prior.json (or --prior-manifest for
@@ -62,12 +63,15 @@ import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
 /** Training flags the bench takes: the steps, the final prune (for the rows that do not set it), the repair prior's schedule (only its row turns the prior on), the depth loss's patch size (only the depth row has depth maps) and co-regularisation's schedule and threshold (only its row turns it on). */
-const BENCH_FLAGS = ['iterations', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
+const BENCH_FLAGS = ['iterations', 'shDegree', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
   // No --iters: each case trains the recon defaults' steps for its view count (stepCount.ts).
   const train = parseTrainFlags(args, BENCH_FLAGS, { progressEvery: BENCH_TRAIN_OPTIONS.progressEvery });
+  // The options given on the command line (other than the steps) apply to each row that does not set its own: the header says which.
+  const given = Object.entries(train).filter(([k]) => k !== 'iterations' && k !== 'progressEvery' && args.values[TRAIN_OPTION_SPECS[k as keyof typeof TRAIN_OPTION_SPECS].flag] !== undefined);
+  const givenText = given.length ? `; given: ${given.map(([k, v]) => `${k} ${v}`).join(', ')} (a row's own setting wins)` : '';
   const stepsText = train.iterations !== undefined ? `${train.iterations} iterations per run` : `steps by view count (the defaults: ${TRAIN_OPTION_SPECS.iterations.defaultDoc})`;
   // --depth-weight is the depth row's alone (the other rows keep depthWeight 0).
   const depthWeight = parseTrainFlags(args, ['depthWeight'], {}).depthWeight ?? DEPTH_ROW_WEIGHT;
@@ -111,7 +115,7 @@ async function main(): Promise<number> {
   const report = () => {
     const table = paperTable(methods.map((m) => m.name), cases.map((c) => ({ label: `${c.scene}/${c.split}` })), results);
     return [
-      `GPU: ${gpu.description} (${gpu.driver}); ${stepsText}${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}` +
+      `GPU: ${gpu.description} (${gpu.driver}); ${stepsText}${givenText}${downscale > 1 ? `, 1/${downscale} resolution` : ''}; LPIPS: ${lpips ? `${lpips.model.name} (${lpips.model.file})` : 'no model (give --lpips-model)'}` +
         (prior ? `; repair prior: ${prior.describe}` : ''),
       '',
       table,
