@@ -95,6 +95,11 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     const trainViews = Number(/^by (\d+) views?$/.exec(source)?.[1]);
     expect(trainViews).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe(String(defaultSteps(trainViews)));
+    // A typed count replaces it; "by views" brings the view count's default back.
+    await page.fill('[data-testid="train-iterations"]', '37');
+    await page.click('[data-testid="train-steps-by-views"]');
+    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe(String(defaultSteps(trainViews)));
+    expect(await page.locator('[data-testid="train-steps-source"]').textContent()).toBe(source);
 
     // The Quality setting: the defaults' level; each level sets its switches (under Advanced);
     // a switch set by hand reads "custom".
