@@ -53,7 +53,7 @@ import { parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
 import { BENCH_TRAIN_OPTIONS } from './benchTrain.ts';
 import { paperTable, type CellResult } from './paperTable.ts';
 import { qualityCases } from './qualityCases.ts';
-import { DEPTH_ROW_WEIGHT, qualityMethods, regularisersOffByDefault, STEREO_DEPTH_ROW_WEIGHT } from './qualityMethods.ts';
+import { DEPTH_ROW_WEIGHT, DEPTH_SMOOTH_ROW_WEIGHT, qualityMethods, regularisersOffByDefault, STEREO_DEPTH_ROW_WEIGHT } from './qualityMethods.ts';
 import { stereoDepthMaps } from '../src/recon/depth/stereoDepth.ts';
 import { existsSync } from 'node:fs';
 import { FASTDEPTH_MANIFEST, loadDepthModel, type DepthModel } from '../src/recon/depth/fastDepth.ts';
@@ -63,10 +63,10 @@ import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
 /** Training flags the bench takes: the steps, the final prune (for the rows that do not set it), the repair prior's schedule (only its row turns the prior on), the depth loss's patch size (only the depth row has depth maps) and co-regularisation's schedule and threshold (only its row turns it on). */
-const BENCH_FLAGS = ['iterations', 'shDegree', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
+const BENCH_FLAGS = ['iterations', 'shDegree', 'depthSmoothEvery', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight', 'depthSmoothWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
   // No --iters: each case trains the recon defaults' steps for its view count (stepCount.ts).
   const train = parseTrainFlags(args, BENCH_FLAGS, { progressEvery: BENCH_TRAIN_OPTIONS.progressEvery });
   // The options given on the command line (other than the steps) apply to each row that does not set its own: the header says which.
@@ -75,6 +75,8 @@ async function main(): Promise<number> {
   const stepsText = train.iterations !== undefined ? `${train.iterations} iterations per run` : `steps by view count (the defaults: ${TRAIN_OPTION_SPECS.iterations.defaultDoc})`;
   // --depth-weight is the depth row's alone (the other rows keep depthWeight 0).
   const depthWeight = parseTrainFlags(args, ['depthWeight'], {}).depthWeight ?? DEPTH_ROW_WEIGHT;
+  // --depth-smooth is the depth smoothness row's alone (the other rows keep it 0).
+  const depthSmooth = parseTrainFlags(args, ['depthSmoothWeight'], {}).depthSmoothWeight ?? DEPTH_SMOOTH_ROW_WEIGHT;
   const stereoRaw = args.values['stereo-depth-weight'];
   const stereoDepthWeight = stereoRaw === undefined ? STEREO_DEPTH_ROW_WEIGHT : Number(stereoRaw);
   if (!(stereoDepthWeight >= 0 && stereoDepthWeight <= 10)) throw new InputError(`--stereo-depth-weight: "${stereoRaw}" is not a number from 0 to 10`);
@@ -92,7 +94,7 @@ async function main(): Promise<number> {
   const names = args.values.methods?.split(',');
   const priorPath = args.values.prior;
   const hasDepthModel = existsSync(depthModelPath);
-  const allMethods = qualityMethods(rows, { prior: !!priorPath, stereoDepth: stereoDepthWeight, ...(hasDepthModel && depthWeight > 0 ? { depth: depthWeight } : {}) });
+  const allMethods = qualityMethods(rows, { prior: !!priorPath, stereoDepth: stereoDepthWeight, depthSmooth, ...(hasDepthModel && depthWeight > 0 ? { depth: depthWeight } : {}) });
   // A row answers to its name without the "+ " and the marks, and to each level it is marked as
   // ("quality best") and "defaults".
   const aliases = (n: string) => {
@@ -123,6 +125,7 @@ async function main(): Promise<number> {
       'Columns: scene/input views. PSNR, SSIM, LPIPS of the held-out views (mean): masked (DTU convention: background black in both images) for DTU and the generated scenes, full image for lego and fern.',
       `Regularisers off by default, so no ablation row: ${regularisersOffByDefault().join(', ') || 'none'}.`,
       `Scenes without masks (fern) cannot start from the visual hull: every row of theirs that does not set its start starts from ${UNMASKED_START} points (UNMASKED_START, as the app), so their "+ stereo start" row is their defaults row again; "+ stereo start" on the masked scenes: splats at photo-consistent points inside the hull, a quarter or more random in the box.`,
+      ...(methods.some((m) => m.options.depthSmoothWeight) ? [`"+ depth smoothness": the defaults' levers with the depth smoothness at pseudo views on (depthSmoothWeight ${depthSmooth}, a pseudo view every ${train.depthSmoothEvery ?? DEFAULT_TRAIN_OPTIONS.depthSmoothEvery} steps).`] : []),
       ...(methods.some((m) => m.depth === 'stereo') ? [`"+ depth (stereo)": the defaults' levers with the depth loss on (depthWeight ${stereoDepthWeight}), targets the plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts).`] : []),
       ...(prior ? [`"+ repair prior": the defaults' levers with the learned repair prior on (repairPrior; its schedule and weights at their defaults, src/recon/train/trainOptions.ts).`] : []),
       ...(depthModel ? [`"+ depth (FastDepth)": the defaults' levers with the depth loss on (depthWeight ${depthWeight}, ${train.depthPatch ?? DEFAULT_TRAIN_OPTIONS.depthPatch}-pixel patches), targets FastDepth's depth of each training photo (${depthModel.model.file}).`] : []),

@@ -13,7 +13,9 @@
  * without masks), "+ co-regularisation": the defaults' levers with a second cloud trained beside
  * the first (CoR-GS: co-pruning and pseudo-view co-regularisation, src/recon/train/coTrain.ts),
  * "+ dropout ramp": the defaults' levers with DropGaussian's dropout schedule (the rate growing
- * from 0 to the defaults' --dropout over the run, dropoutRamp),
+ * from 0 to the defaults' --dropout over the run, dropoutRamp), "+ depth smoothness": the
+ * defaults' levers with the depth smoothness at pseudo views (depthSmoothWeight,
+ * src/gpu/loss/depthSmoothReference.ts),
  * and "+ depth (stereo)": the defaults' levers with the depth loss on, its targets the
  * plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts; views with masks).
  * With a depth model (FastDepth in --models-dir), it ends with "+ depth (FastDepth)": the
@@ -55,6 +57,13 @@ export const DEPTH_ROW_WEIGHT = 0.01;
 /** The stereo depth row's weight unless --stereo-depth-weight says otherwise (see its measurements in the issue's note). */
 export const STEREO_DEPTH_ROW_WEIGHT = 0.05;
 
+/**
+ * The depth smoothness row's weight unless --depth-smooth says otherwise. The penalty of a hull
+ * start's renders at pseudo views is in the hundreds (pixel-scale lumps; the photometric loss is
+ * about 0.1), so useful weights are small.
+ */
+export const DEPTH_SMOOTH_ROW_WEIGHT = 0.001;
+
 type RegulariserKey = 'maskWeight' | 'ssimWeight' | 'scaleReg' | 'opacityReg' | 'anisoReg' | 'hullPrune' | 'floaterEvery';
 
 /** Every regulariser of TrainOptions, with its name in the table and its "off" value. */
@@ -94,8 +103,8 @@ function sameOptions(a: Partial<TrainOptions>, b: Partial<TrainOptions>): boolea
   return [...keys].every((k) => (a[k] ?? DEFAULT_TRAIN_OPTIONS[k]) === (b[k] ?? DEFAULT_TRAIN_OPTIONS[k]));
 }
 
-/** o.depth: the FastDepth row's depthWeight (no row without it); o.stereoDepth: the stereo depth row's (likewise). */
-export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; depth?: number; stereoDepth?: number } = {}): Method[] {
+/** o.depth: the FastDepth row's depthWeight (no row without it); o.stereoDepth: the stereo depth row's (likewise); o.depthSmooth: the depth smoothness row's depthSmoothWeight (likewise). */
+export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; depth?: number; stereoDepth?: number; depthSmooth?: number } = {}): Method[] {
   if (rows === 'ablation') {
     return [
       { name: 'random start', options: { init: 'random' } },
@@ -119,6 +128,7 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; de
   }
   methods.push({ name: '+ stereo start', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, init: 'stereo' } });
   methods.push({ name: '+ dropout ramp', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, dropoutRamp: true } });
+  if (o.depthSmooth) methods.push({ name: '+ depth smoothness', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthSmoothWeight: o.depthSmooth } });
   methods.push({ name: '+ co-regularisation', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, coReg: true } });
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
   if (o.stereoDepth) methods.push({ name: '+ depth (stereo)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.stereoDepth }, depth: 'stereo' });

@@ -207,6 +207,14 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'co-prune-threshold', default: 1.5, min: 0, max: 100,
     doc: 'a splat with no splat of the other cloud within this many times its cloud\'s median splat spacing is pruned (0: none)',
   },
+  // Depth smoothness at pseudo views (issue 14, "unseen-view regularisation"; RegNeRF's idea, with
+  // second differences so planes are free: src/gpu/loss/depthSmoothReference.ts). Off until
+  // bench:quality shows it helps.
+  depthSmoothWeight: {
+    kind: 'number', flag: 'depth-smooth', default: 0, min: 0, max: 100,
+    doc: 'weight of the depth smoothness of renders at pseudo views between and around the inputs (the surface depth\'s second differences, relative to the distance; planes cost nothing); each such view adds a forward and a backward to its step (0: off)',
+  },
+  depthSmoothEvery: { kind: 'int', flag: 'depth-smooth-every', default: 2, min: 1, max: 1000, doc: 'with --depth-smooth, every this many steps a step adds a pseudo view\'s depth smoothness to its input view' },
   progressEvery: { kind: 'int', flag: 'progress-every', default: 10, min: 1, max: 30_000, doc: 'steps between progress reports' },
 } as const satisfies Record<string, TrainOptionSpec>;
 

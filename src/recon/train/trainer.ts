@@ -46,6 +46,7 @@ import { cameraCenter, type Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { selectSplats, splatsAtLeastOpaque, type GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { RGBAImage } from '../../core/image.ts';
+import { createDepthSmooth, type GpuDepthSmooth } from '../../gpu/loss/depthSmooth.ts';
 import { createDepthLoss, DEPTH_TERMS_BYTES, decodeDepthTerms, type DepthTarget, type GpuDepthLoss } from '../../gpu/loss/depthLoss.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
@@ -64,6 +65,7 @@ import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import type { RepairFn } from '../prior/repair.ts';
 import { createRepairStage, type RepairRound, type RepairStage } from './repairStage.ts';
+import { sampleNovelViews, type PseudoView } from '../prior/novelViews.ts';
 import { rgbToImage } from '../renderViews.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
 import { defaultSteps } from './stepCount.ts';
@@ -221,6 +223,13 @@ export function isCloudFinite(c: GaussianCloud): boolean {
   return true;
 }
 
+/** Pseudo views the depth smoothness cycles through (sampled once, between and around the inputs). */
+const DEPTH_SMOOTH_VIEWS = 16;
+/** Their share beyond the ends of the inputs' orbit (as the repair prior's default). */
+const DEPTH_SMOOTH_OUTSIDE = 0.25;
+/** A pixel is surface for the smoothness when its coverage is at least this (edges and holes are not). */
+const DEPTH_SMOOTH_ALPHA_MIN = 0.5;
+
 /** Object-centric scene size: the bounds' half diagonal, or 3DGS's camera spread without bounds. */
 function extentOf(bounds: Bounds, cameras: Camera[]): number {
   const d = Math.hypot(bounds.max[0] - bounds.min[0], bounds.max[1] - bounds.min[1], bounds.max[2] - bounds.min[2]);
@@ -295,6 +304,11 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   const targets: LossTarget[] = [];
   // The depth loss, on views with a depth map (null for the others).
   const useDepth = o.depthWeight > 0 && views.some((v) => v.depth);
+  // Depth smoothness at pseudo views: the rasterizer renders depth for it too.
+  const smoothing = o.depthSmoothWeight > 0;
+  let smooth: GpuDepthSmooth | null = null;
+  let smoothViews: PseudoView[] = [];
+  let zeroRgbGrad: GPUBuffer | null = null;
   let depthLoss: GpuDepthLoss | null = null;
   const depthTargets: (DepthTarget | null)[] = [];
   // Photometric camera refinement (cameraRefine.ts): a camera-gradient slot per view, read back
@@ -316,7 +330,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let densifyMs = 0;
   const coPruned: { step: number; pruned: number }[] = [];
   try {
-    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased, depth: useDepth });
+    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased, depth: useDepth || smoothing });
     rasterizer.upload(cloud);
     adam = new GpuAdam(device, { layout: rasterizer.layout, shDegree: cloud.shDegree });
     if (resume) {
@@ -328,6 +342,13 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     if (useDepth) {
       depthLoss = createDepthLoss(device, { width, height }, o.depthPatch);
       for (const v of views) depthTargets.push(v.depth ? depthLoss.uploadTarget(v.depth, v.mask ?? null, `${v.id} depth`) : null);
+    }
+    if (smoothing) {
+      smooth = createDepthSmooth(device, { width, height });
+      smoothViews = sampleNovelViews(views.map((v) => v.camera), boundsCentre, { count: DEPTH_SMOOTH_VIEWS, outsideShare: DEPTH_SMOOTH_OUTSIDE });
+      // The smoothness is a loss on depth and coverage only: no colour gradient (a new buffer is zeros).
+      zeroRgbGrad = storageBuffer(device, 'zero dLdRgb', 12 * width * height);
+      accumulator = new GradAccumulator(device);
     }
     extras = new TrainExtras(device);
     extras.resetStats(rasterizer.layout.capacity);
@@ -365,7 +386,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     }
     // Co-regularisation's pseudo views add to the step (see the top); the repair prior's replace it.
     const addPseudo = prior !== null && !o.repairPrior;
-    if (addPseudo) accumulator = new GradAccumulator(device);
+    if (addPseudo) accumulator ??= new GradAccumulator(device);
     const isPseudoStep = prior && !addPseudo ? prior.isPseudoStep : () => false;
     let order: number[] = resume ? replayTrainRng(rng, views.length, masked, resume.step, shuffle, isPseudoStep) : [];
     let zeroVisibleRun = 0;
@@ -461,6 +482,22 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
           pseudoAdded = true;
         }
       }
+      // A depth-smoothness pseudo view, on the steps a co-reg one does not take (one saved gradient a step).
+      let smoothAdded = false;
+      if (smooth && !pseudoAdded && smoothViews.length > 0 && step % o.depthSmoothEvery === 0) {
+        const sv = smoothViews[Math.floor(step / o.depthSmoothEvery) % smoothViews.length];
+        const sf = await rasterizer.forward(sv.camera, sceneBackground, pending ? piggyback() : []);
+        if (pending) await settle(sf.piggyback);
+        if (sf.visibleSplats > 0) {
+          const b = rasterizer.buffers;
+          const c = cameraCenter(sv.camera);
+          const scale = Math.hypot(c[0] - boundsCentre[0], c[1] - boundsCentre[1], c[2] - boundsCentre[2]) || 1;
+          const g = smooth.run(b.depthFromPixel!, b.alphaFromPixel, { weight: o.depthSmoothWeight, scale, alphaMin: DEPTH_SMOOTH_ALPHA_MIN });
+          rasterizer.backward(zeroRgbGrad!, g.dLdAlpha, null, g.dLdDepth);
+          accumulator!.save(b.gradParamsFlat);
+          smoothAdded = true;
+        }
+      }
       let vi = -1;
       if (!ps) {
         if (order.length === 0) order = shuffle(views.map((_, i) => i), rng);
@@ -502,7 +539,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         dropout.restore(bufs.paramsFlat, bufs.gradParamsFlat);
         dropActive = false;
       }
-      if (pseudoAdded) accumulator!.addSaved(bufs.gradParamsFlat);
+      if (pseudoAdded || smoothAdded) accumulator!.addSaved(bufs.gradParamsFlat);
       extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg, aniso: o.anisoReg, anisoMaxRatio: o.anisoMaxRatio });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
@@ -581,6 +618,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     for (const t of targets) t.destroy();
     for (const t of depthTargets) t?.destroy();
     depthLoss?.destroy();
+    smooth?.destroy();
+    zeroRgbGrad?.destroy();
     prior?.destroy();
     accumulator?.destroy();
     loss?.destroy();
