@@ -38,6 +38,11 @@
  * the input view's (CoR-GS's sum), by a second forward and backward whose gradient is saved and
  * added to the input view's (src/gpu/train/gradAccumulate.ts).
  *
+ * With depthSmoothWeight > 0, every depthSmoothEvery-th step (one a co-reg pseudo view does not
+ * take) adds a pseudo view's depth smoothness the same way: a forward at one of a fixed set of
+ * pseudo cameras with depth, the smoothness kernel's dL/dA and dL/dD (no colour gradient), a
+ * backward, its gradient saved and added (src/gpu/loss/depthSmooth.ts).
+ *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
  * or any error ends the run with the last good cloud and a message.
