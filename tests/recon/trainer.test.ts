@@ -86,7 +86,7 @@ describe('trainGaussians', () => {
       r.destroy();
       return sum;
     };
-    const base = { ...small, iterations: 150, bounds, densify: false };
+    const base = { ...small, iterations: 40, bounds, densify: false };
     const off = await trainGaussians(device, split.train, base);
     const on = await trainGaussians(device, split.train, { ...base, depthSmoothWeight: 1, depthSmoothEvery: 1 });
     expect(on.stopped).toBeNull();

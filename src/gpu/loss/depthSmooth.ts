@@ -1,7 +1,7 @@
 /**
  * Depth smoothness at a pseudo view on the GPU (same definition as depthSmoothReference.ts,
- * which the tests hold it to): from the rasterizer's expected depth and coverage, dL/dD for its
- * depth backward (the coverage gets no gradient). One dispatch, nothing read back (the trainer only needs the gradient).
+ * which the tests hold it to): from the rasterizer's expected depth and coverage, dL/dA and dL/dD
+ * for its depth backward. One dispatch, nothing read back (the trainer only needs the gradient).
  */
 import { storageBuffer } from '../buffers.ts';
 import linearIndex from '../kernels/chunks/linearIndex.wgsl?raw';
@@ -12,10 +12,10 @@ import smoothWgsl from './depthSmooth.wgsl?raw';
 export interface GpuDepthSmooth {
   readonly width: number;
   readonly height: number;
-  /** width*height f32, overwritten by each run: the rasterizer's dLdDepth. */
-  readonly outputs: { dLdDepth: GPUBuffer };
-  /** Queues the gradient in `depth` (the rasterizer's depthFromPixel; `alpha`, its alphaFromPixel, held constant). */
-  run(depth: GPUBuffer, alpha: GPUBuffer, settings: DepthSmoothSettings): { dLdDepth: GPUBuffer };
+  /** width*height f32 each, overwritten by each run: the rasterizer's dLdAlpha and dLdDepth. */
+  readonly outputs: { dLdAlpha: GPUBuffer; dLdDepth: GPUBuffer };
+  /** Queues the gradient of `depth` and `alpha` (the rasterizer's depthFromPixel and alphaFromPixel). */
+  run(depth: GPUBuffer, alpha: GPUBuffer, settings: DepthSmoothSettings): { dLdAlpha: GPUBuffer; dLdDepth: GPUBuffer };
   destroy(): void;
 }
 
@@ -24,7 +24,7 @@ export function createDepthSmooth(device: GPUDevice, size: { width: number; heig
   const pixels = width * height;
   const pipeline = computePipeline(device, 'depthSmooth', composeWgsl(linearIndex, smoothWgsl), 'depthSmooth');
   const uniforms = device.createBuffer({ label: 'depth smooth uniforms', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const outputs = { dLdDepth: storageBuffer(device, 'smoothDLdDepth', 4 * pixels) };
+  const outputs = { dLdAlpha: storageBuffer(device, 'smoothDLdAlpha', 4 * pixels), dLdDepth: storageBuffer(device, 'smoothDLdDepth', 4 * pixels) };
   return {
     width,
     height,
@@ -37,11 +37,12 @@ export function createDepthSmooth(device: GPUDevice, size: { width: number; heig
       new Uint32Array(u, 0, 2).set([width, height]);
       new Float32Array(u, 8, 3).set([k, (2 * s.weight * k) / pixels, s.alphaMin]);
       device.queue.writeBuffer(uniforms, 0, u);
-      submitLinearPass(device, pipeline, [uniforms, depth, alpha, outputs.dLdDepth], pixels);
+      submitLinearPass(device, pipeline, [uniforms, depth, alpha, outputs.dLdAlpha, outputs.dLdDepth], pixels);
       return outputs;
     },
     destroy() {
       uniforms.destroy();
+      outputs.dLdAlpha.destroy();
       outputs.dLdDepth.destroy();
     },
   };

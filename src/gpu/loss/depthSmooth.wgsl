@@ -1,8 +1,8 @@
 // Depth smoothness at a pseudo view: the gradient of the second-difference penalty on the
 // surface depth d = D / A, one thread per pixel (gathers the runs of three it belongs to).
 // Contract (reference: src/gpu/loss/depthSmoothReference.ts depthSmoothReference, which defines
-// L, the runs that count and the gradient, the coverage held constant):
-//   dLdDepth[p] = dL/dD_p for p < width * height.
+// L, the runs that count and both gradients):
+//   dLdDepth[p] = dL/dD_p and dLdAlpha[p] = dL/dA_p for p < width * height.
 // Expects: fn linearWorkgroup (chunks/linearIndex.wgsl).
 
 struct SmoothUniforms {
@@ -21,7 +21,8 @@ struct SmoothUniforms {
 @group(0) @binding(0) var<uniform> u: SmoothUniforms;
 @group(0) @binding(1) var<storage, read> depthFromPixel: array<f32>;
 @group(0) @binding(2) var<storage, read> alphaFromPixel: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dLdDepth: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dLdAlpha: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dLdDepth: array<f32>;
 
 // The run centred at (cx, cy) along (sx, sy): its r, or 0 when it is off the image or a pixel's
 // coverage is under alphaMin (then it adds nothing).
@@ -54,7 +55,9 @@ fn depthSmooth(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: 
   let al = alphaFromPixel[p];
   if (dd == 0.0 || al <= 0.0) {
     dLdDepth[p] = 0.0;
+    dLdAlpha[p] = 0.0;
     return;
   }
   dLdDepth[p] = dd / al;
+  dLdAlpha[p] = -dd * depthFromPixel[p] / (al * al);
 }

@@ -40,7 +40,7 @@
  *
  * With depthSmoothWeight > 0, every depthSmoothEvery-th step (one a co-reg pseudo view does not
  * take) adds a pseudo view's depth smoothness the same way: a forward at one of a fixed set of
- * pseudo cameras with depth, the smoothness kernel's dL/dD (no colour or coverage gradient), a
+ * pseudo cameras with depth, the smoothness kernel's dL/dA and dL/dD (no colour gradient), a
  * backward, its gradient saved and added (src/gpu/loss/depthSmooth.ts).
  *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
@@ -498,7 +498,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
           const c = cameraCenter(sv.camera);
           const scale = Math.hypot(c[0] - boundsCentre[0], c[1] - boundsCentre[1], c[2] - boundsCentre[2]) || 1;
           const g = smooth.run(b.depthFromPixel!, b.alphaFromPixel, { weight: o.depthSmoothWeight, scale, alphaMin: DEPTH_SMOOTH_ALPHA_MIN });
-          rasterizer.backward(zeroRgbGrad!, null, null, g.dLdDepth);
+          rasterizer.backward(zeroRgbGrad!, g.dLdAlpha, null, g.dLdDepth);
           accumulator!.save(b.gradParamsFlat);
           smoothAdded = true;
         }
