@@ -1,7 +1,8 @@
 /**
  * npm run bench:quality [-- --iters N --sh D --downscale K --only name,name --splits 3,9 --rows levers|ablation
  *                          --methods name,name --final-prune P --lpips-model f --prior model.onnx
- *                          [--prior-manifest m.json] --models-dir DIR --depth-weight W --out file.md]
+ *                          [--prior-manifest m.json] --models-dir DIR --depth-weight W --depth-smooth W
+ *                          --depth-smooth-every N --out file.md]
  *
  * Reconstruction quality the way the sparse-view papers report it: for every generated scene
  * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
