@@ -63,7 +63,7 @@ import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, UNMASKED_START } from '../sr
 import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
-/** Training flags the bench takes: the steps, the final prune (for the rows that do not set it), the repair prior's schedule (only its row turns the prior on), the depth loss's patch size (only the depth row has depth maps) and co-regularisation's schedule and threshold (only its row turns it on). */
+/** Training flags the bench takes: the steps, the SH degree, the final prune (for the rows that do not set it), the depth smoothness's pseudo-view spacing (only its row turns it on), the repair prior's schedule (only its row turns the prior on), the depth loss's patch size (only the depth row has depth maps) and co-regularisation's schedule and threshold (only its row turns it on). */
 const BENCH_FLAGS = ['iterations', 'shDegree', 'depthSmoothEvery', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
 
 async function main(): Promise<number> {

@@ -333,12 +333,6 @@ function EstimateLine({ training, estimateMs }: { training: Training; estimateMs
 }
 
 /**
- * An integer input for a training option that lets the user clear it and type: the value is taken
- * while it is a whole number in the option's range (TRAIN_OPTION_SPECS; `min` raises its lower
- * bound), and the field shows the value in force again when it loses focus. Its tooltip is the
- * option's doc and range.
- */
-/**
  * Where the step count comes from: the number of training views (the default, measured per view
  * count: stepCount.ts), or a count typed or picked by the timing run, with a way back.
  */
@@ -357,6 +351,12 @@ function StepsSource({ byViews, views, disabled, onByViews }: { byViews: boolean
   );
 }
 
+/**
+ * An integer input for a training option that lets the user clear it and type: the value is taken
+ * while it is a whole number in the option's range (TRAIN_OPTION_SPECS; `min` raises its lower
+ * bound), and the field shows the value in force again when it loses focus. Its tooltip is the
+ * option's doc and range.
+ */
 function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, onValue }: {
   spec: IntSpec;
   value: number;

@@ -58,6 +58,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
 export function settingsSteps(s: TrainSettings, viewCount: number): number {
   return s.stepsByViews ? defaultSteps(viewCount) : s.iterations;
 }
+
 export const SIZE_FACTORS: Record<TrainSize, number> = { full: 1, half: 0.5, quarter: 0.25 };
 
 export interface TrainPlan {
