@@ -10,13 +10,13 @@
  * |-------------------------------|-------|-------|-------|-------|
  * | 3 (DTU scan37, masked)        | 17.84 | 17.78 | 17.75 |       |
  * | 3 (LLFF fern, stereo start)   | 20.63 |       | 20.39 |       |
- * | 8 (Blender lego)              | 22.53 | 23.87 | 24.06 |       |
+ * | 8 (Blender lego)              | 22.53 | 23.87 | 24.06 | 23.77 |
  * | 9 (DTU scan37, masked)        | 21.88 | 23.35 | 23.72 | 22.84 |
  *
- * (fern: stop 29's runs; the others stop 31's, one run per cell; runs of the same settings differ
- * by about 0.1 dB.) Three views gain nothing past 500-1000 steps (fern loses by 2000); eight and nine
- * gain 1.3-1.5 dB from 500 to 1000 and 0.2-0.4 more to 2000, and nine lose 0.9 dB by 4000 (the
- * cloud grows to 41k splats and over-fits). Full-size runs may want more: this table is what the
+ * (fern: stop 29's runs; lego at 4000 stop 32's; the others stop 31's, one run per cell; runs of
+ * the same settings differ by about 0.1 dB.) Three views gain nothing past 500-1000 steps (fern loses by 2000); eight and nine
+ * gain 1.3-1.5 dB from 500 to 1000 and 0.2-0.4 more to 2000, and lose 0.3-0.9 dB by 4000 (the
+ * cloud grows to 38-41k splats and over-fits). Full-size runs may want more: this table is what the
  * software GPU could measure.
  *
  * Between the measured view counts the steps are interpolated linearly; outside, the nearest's.
