@@ -12,9 +12,10 @@ import smoothWgsl from './depthSmooth.wgsl?raw';
 export interface GpuDepthSmooth {
   readonly width: number;
   readonly height: number;
-  /** width*height f32 each, overwritten by each run: the rasterizer's dLdAlpha and dLdDepth. */
-  readonly outputs: { dLdAlpha: GPUBuffer; dLdDepth: GPUBuffer };
-  /** Queues the gradient of `depth` and `alpha` (the rasterizer's depthFromPixel and alphaFromPixel). */
+  /**
+   * Queues the gradient of `depth` and `alpha` (the rasterizer's depthFromPixel and
+   * alphaFromPixel) into the returned width*height f32 buffers, the same two each run.
+   */
   run(depth: GPUBuffer, alpha: GPUBuffer, settings: DepthSmoothSettings): { dLdAlpha: GPUBuffer; dLdDepth: GPUBuffer };
   destroy(): void;
 }
@@ -28,7 +29,6 @@ export function createDepthSmooth(device: GPUDevice, size: { width: number; heig
   return {
     width,
     height,
-    outputs,
     run(depth, alpha, s) {
       checkDepthSmoothSettings(width, height, s);
       if (depth.size < 4 * pixels || alpha.size < 4 * pixels) throw new Error(`depth smoothness: buffers smaller than ${width}x${height}`);

@@ -47,6 +47,7 @@
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
  * or any error ends the run with the last good cloud and a message.
  */
+import { vec3 } from 'gl-matrix';
 import { cameraCenter, type Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { selectSplats, splatsAtLeastOpaque, type GaussianCloud } from '../../core/gaussianCloud.ts';
@@ -70,7 +71,7 @@ import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import type { RepairFn } from '../prior/repair.ts';
 import { createRepairStage, type RepairRound, type RepairStage } from './repairStage.ts';
-import { sampleNovelViews, type PseudoView } from '../prior/novelViews.ts';
+import { sampleNovelViews } from '../prior/novelViews.ts';
 import { rgbToImage } from '../renderViews.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
 import { defaultSteps } from './stepCount.ts';
@@ -312,7 +313,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   // Depth smoothness at pseudo views: the rasterizer renders depth for it too.
   const smoothing = o.depthSmoothWeight > 0;
   let smooth: GpuDepthSmooth | null = null;
-  let smoothViews: PseudoView[] = [];
+  // The pseudo views and each one's distance to the object (the penalty's scale), fixed for the run.
+  let smoothViews: { camera: Camera; scale: number }[] = [];
   let zeroRgbGrad: GPUBuffer | null = null;
   let depthLoss: GpuDepthLoss | null = null;
   const depthTargets: (DepthTarget | null)[] = [];
@@ -350,7 +352,8 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     }
     if (smoothing) {
       smooth = createDepthSmooth(device, { width, height });
-      smoothViews = sampleNovelViews(views.map((v) => v.camera), boundsCentre, { count: DEPTH_SMOOTH_VIEWS, outsideShare: DEPTH_SMOOTH_OUTSIDE });
+      smoothViews = sampleNovelViews(views.map((v) => v.camera), boundsCentre, { count: DEPTH_SMOOTH_VIEWS, outsideShare: DEPTH_SMOOTH_OUTSIDE })
+        .map((p) => ({ camera: p.camera, scale: vec3.distance(cameraCenter(p.camera), boundsCentre) || 1 }));
       // The smoothness is a loss on depth and coverage only: no colour gradient (a new buffer is zeros).
       zeroRgbGrad = storageBuffer(device, 'zero dLdRgb', 12 * width * height);
       accumulator = new GradAccumulator(device);
@@ -472,13 +475,18 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       // A repair-prior pseudo view, or the next input view (the pseudo steps draw nothing from rng).
       const pseudo = prior ? await prior.beforeStep(step, renderPseudo) : null;
       const ps = addPseudo ? null : pseudo;
+      // A view added to the step (co-reg's or the depth smoothness's) is drawn first, settling the
+      // pending step's read-back on the way; whether any splat shows.
+      const forwardAdded = async (camera: Camera, bg: [number, number, number]): Promise<boolean> => {
+        const f = await rasterizer!.forward(camera, bg, pending ? piggyback() : []);
+        if (pending) await settle(f.piggyback);
+        return f.visibleSplats > 0;
+      };
       // A co-reg pseudo view goes first: its gradient is saved, the input view's backward then
       // overwrites the buffers and its loss terms are the ones reported.
       let pseudoAdded = false;
       if (addPseudo && pseudo) {
-        const pf = await rasterizer.forward(pseudo.camera, pseudo.background, pending ? piggyback() : []);
-        if (pending) await settle(pf.piggyback);
-        if (pf.visibleSplats > 0) {
+        if (await forwardAdded(pseudo.camera, pseudo.background)) {
           const b = rasterizer.buffers;
           const po = loss.run(null, b.rgbFromPixel, b.alphaFromPixel, pseudo.target, pseudo.background, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: pseudo.weight });
           rasterizer.backward(po.dLdRgb, null, null, null);
@@ -491,13 +499,9 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       let smoothAdded = false;
       if (smooth && !pseudoAdded && smoothViews.length > 0 && step % o.depthSmoothEvery === 0) {
         const sv = smoothViews[Math.floor(step / o.depthSmoothEvery) % smoothViews.length];
-        const sf = await rasterizer.forward(sv.camera, sceneBackground, pending ? piggyback() : []);
-        if (pending) await settle(sf.piggyback);
-        if (sf.visibleSplats > 0) {
+        if (await forwardAdded(sv.camera, sceneBackground)) {
           const b = rasterizer.buffers;
-          const c = cameraCenter(sv.camera);
-          const scale = Math.hypot(c[0] - boundsCentre[0], c[1] - boundsCentre[1], c[2] - boundsCentre[2]) || 1;
-          const g = smooth.run(b.depthFromPixel!, b.alphaFromPixel, { weight: o.depthSmoothWeight, scale, alphaMin: DEPTH_SMOOTH_ALPHA_MIN });
+          const g = smooth.run(b.depthFromPixel!, b.alphaFromPixel, { weight: o.depthSmoothWeight, scale: sv.scale, alphaMin: DEPTH_SMOOTH_ALPHA_MIN });
           rasterizer.backward(zeroRgbGrad!, g.dLdAlpha, null, g.dLdDepth);
           accumulator!.save(b.gradParamsFlat);
           smoothAdded = true;
