@@ -81,7 +81,9 @@ export function TrainPanel({ training, sceneName }: Props) {
         </p>
       ) : (
       <div className="train-settings">
-        <label className="train-field">
+        {/* Not a <label>: its first labelable child would be the "by views" button, and a click on
+            the label would then set the steps back to the view count's. The input is named by aria-label. */}
+        <div className="train-field">
           <span>
             <Term id="steps">Steps</Term>{' '}
             <StepsSource byViews={!!settings.stepsByViews} views={plan.trainIds.length} disabled={running || probing}
@@ -93,9 +95,10 @@ export function TrainPanel({ training, sceneName }: Props) {
             value={steps}
             disabled={running || probing}
             testId="train-iterations"
+            label="Steps"
             onValue={(v) => setSettings((s) => (v === settingsSteps(s, plan.trainIds.length) ? s : { ...s, iterations: v, stepsByViews: false }))}
           />
-        </label>
+        </div>
         <label className="train-field">
           <span>
             <Term id="startFrom">Start from</Term>
@@ -357,8 +360,10 @@ function StepsSource({ byViews, views, disabled, onByViews }: { byViews: boolean
  * bound), and the field shows the value in force again when it loses focus. Its tooltip is the
  * option's doc and range.
  */
-function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, onValue }: {
+function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, label, onValue }: {
   spec: IntSpec;
+  /** Its accessible name, when it is not inside a <label>. */
+  label?: string;
   value: number;
   min?: number;
   step?: number;
@@ -380,6 +385,7 @@ function NumberField({ spec, value, min: minAbove, step = 1, disabled, testId, o
       {...draft}
       disabled={disabled}
       title={`${capitalised(spec.doc)}: ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`}
+      aria-label={label}
       data-testid={testId}
     />
   );

@@ -98,7 +98,7 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     // A typed count replaces it; "by views" brings the view count's default back.
     await page.fill('[data-testid="train-iterations"]', '37');
     await page.click('[data-testid="train-steps-by-views"]');
-    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe(String(defaultSteps(trainViews)));
+    await page.waitForFunction((v) => (document.querySelector('[data-testid="train-iterations"]') as HTMLInputElement | null)?.value === v, String(defaultSteps(trainViews)), { timeout: 5_000 });
     expect(await page.locator('[data-testid="train-steps-source"]').textContent()).toBe(source);
 
     // The Quality setting: the defaults' level; each level sets its switches (under Advanced);
