@@ -68,6 +68,14 @@ async function previewStats(): Promise<{ width: number; height: number; lit: num
   });
 }
 
+/**
+ * Waits until the field with this test id shows `value`. The number fields' text follows their
+ * value a render after the change (useNumberDraft), so a read right after a click can see the old one.
+ */
+async function waitForValue(testId: string, value: string): Promise<void> {
+  await page.waitForFunction(([id, v]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.value === v, [testId, value] as const, { timeout: 5_000 });
+}
+
 async function setUpShortRun(iterations: number): Promise<void> {
   await page.fill('[data-testid="train-iterations"]', String(iterations));
   await page.selectOption('[data-testid="train-size"]', 'quarter');
@@ -98,7 +106,7 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     // A typed count replaces it; "by views" brings the view count's default back.
     await page.fill('[data-testid="train-iterations"]', '37');
     await page.click('[data-testid="train-steps-by-views"]');
-    await page.waitForFunction((v) => (document.querySelector('[data-testid="train-iterations"]') as HTMLInputElement | null)?.value === v, String(defaultSteps(trainViews)), { timeout: 5_000 });
+    await waitForValue('train-iterations', String(defaultSteps(trainViews)));
     expect(await page.locator('[data-testid="train-steps-source"]').textContent()).toBe(source);
 
     // The Quality setting: the defaults' level; each level sets its switches (under Advanced);
@@ -109,7 +117,7 @@ describe('training in the app (headless Chromium, SwiftShader WebGPU)', () => {
     await quality.selectOption('fast');
     expect(await page.inputValue('[data-testid="train-densify-schedule"]')).toBe(QUALITY_PRESETS.fast.levers.densifySchedule);
     await quality.selectOption('best');
-    expect(Number(await page.inputValue('[data-testid="train-dropout"]'))).toBe(QUALITY_PRESETS.best.levers.dropout);
+    await waitForValue('train-dropout', String(QUALITY_PRESETS.best.levers.dropout));
     await page.fill('[data-testid="train-dropout"]', '0.37');
     expect(await quality.inputValue()).toBe('custom');
     await quality.selectOption('best'); // the run below trains at this level, in the browser
