@@ -2,7 +2,7 @@
  * npm run bench:quality [-- --iters N --sh D --downscale K --only name,name --splits 3,9 --rows levers|ablation
  *                          --methods name,name --final-prune P --lpips-model f --prior model.onnx
  *                          [--prior-manifest m.json] --models-dir DIR --depth-weight W --depth-smooth W
- *                          --depth-smooth-every N --out file.md]
+ *                          --depth-smooth-every N --warp W --warp-every N --photo-consistency W --out file.md]
  *
  * Reconstruction quality the way the sparse-view papers report it: for every generated scene
  * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
@@ -54,7 +54,7 @@ import { parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
 import { BENCH_TRAIN_OPTIONS } from './benchTrain.ts';
 import { paperTable, type CellResult } from './paperTable.ts';
 import { qualityCases } from './qualityCases.ts';
-import { DEPTH_ROW_WEIGHT, DEPTH_SMOOTH_ROW_WEIGHT, qualityMethods, regularisersOffByDefault, STEREO_DEPTH_ROW_WEIGHT } from './qualityMethods.ts';
+import { DEPTH_ROW_WEIGHT, DEPTH_SMOOTH_ROW_WEIGHT, qualityMethods, regularisersOffByDefault, STEREO_DEPTH_ROW_WEIGHT, WARP_ROW_WEIGHT, PHOTO_CONSISTENCY_ROW_WEIGHT } from './qualityMethods.ts';
 import { stereoDepthMaps } from '../src/recon/depth/stereoDepth.ts';
 import { existsSync } from 'node:fs';
 import { FASTDEPTH_MANIFEST, loadDepthModel, type DepthModel } from '../src/recon/depth/fastDepth.ts';
@@ -64,10 +64,10 @@ import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
 /** Training flags the bench takes: the steps, the SH degree, the final prune (for the rows that do not set it), the depth smoothness's pseudo-view spacing (only its row turns it on), the repair prior's schedule (only its row turns the prior on), the depth loss's patch size (only the depth row has depth maps) and co-regularisation's schedule and threshold (only its row turns it on). */
-const BENCH_FLAGS = ['iterations', 'shDegree', 'depthSmoothEvery', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
+const BENCH_FLAGS = ['iterations', 'shDegree', 'depthSmoothEvery', 'warpViews', 'warpStart', 'warpEvery', 'warpPseudoEvery', 'photoConsistencyStart', 'photoConsistencyEvery', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight', 'depthSmoothWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
+  const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight', 'depthSmoothWeight', 'warpWeight', 'photoConsistencyWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);
   // No --iters: each case trains the recon defaults' steps for its view count (stepCount.ts).
   const train = parseTrainFlags(args, BENCH_FLAGS, { progressEvery: BENCH_TRAIN_OPTIONS.progressEvery });
   // The options given on the command line (other than the steps) apply to each row that does not set its own: the header says which.
@@ -78,6 +78,9 @@ async function main(): Promise<number> {
   const depthWeight = parseTrainFlags(args, ['depthWeight'], {}).depthWeight ?? DEPTH_ROW_WEIGHT;
   // --depth-smooth is the depth smoothness row's alone (the other rows keep it 0).
   const depthSmooth = parseTrainFlags(args, ['depthSmoothWeight'], {}).depthSmoothWeight ?? DEPTH_SMOOTH_ROW_WEIGHT;
+  // --warp is the warp consistency row's alone (likewise).
+  const warp = parseTrainFlags(args, ['warpWeight'], {}).warpWeight ?? WARP_ROW_WEIGHT;
+  const photoConsistency = parseTrainFlags(args, ['photoConsistencyWeight'], {}).photoConsistencyWeight ?? PHOTO_CONSISTENCY_ROW_WEIGHT;
   const stereoRaw = args.values['stereo-depth-weight'];
   const stereoDepthWeight = stereoRaw === undefined ? STEREO_DEPTH_ROW_WEIGHT : Number(stereoRaw);
   if (!(stereoDepthWeight >= 0 && stereoDepthWeight <= 10)) throw new InputError(`--stereo-depth-weight: "${stereoRaw}" is not a number from 0 to 10`);
@@ -95,7 +98,7 @@ async function main(): Promise<number> {
   const names = args.values.methods?.split(',');
   const priorPath = args.values.prior;
   const hasDepthModel = existsSync(depthModelPath);
-  const allMethods = qualityMethods(rows, { prior: !!priorPath, stereoDepth: stereoDepthWeight, depthSmooth, ...(hasDepthModel && depthWeight > 0 ? { depth: depthWeight } : {}) });
+  const allMethods = qualityMethods(rows, { prior: !!priorPath, stereoDepth: stereoDepthWeight, depthSmooth, warp, photoConsistency, ...(hasDepthModel && depthWeight > 0 ? { depth: depthWeight } : {}) });
   // A row answers to its name without the "+ " and the marks, and to each level it is marked as
   // ("quality best") and "defaults".
   const aliases = (n: string) => {
@@ -127,6 +130,8 @@ async function main(): Promise<number> {
       `Regularisers off by default, so no ablation row: ${regularisersOffByDefault().join(', ') || 'none'}.`,
       `Scenes without masks (fern) cannot start from the visual hull: every row of theirs that does not set its start starts from ${UNMASKED_START} points (UNMASKED_START, as the app), so their "+ stereo start" row is their defaults row again; "+ stereo start" on the masked scenes: splats at photo-consistent points inside the hull, a quarter or more random in the box.`,
       ...(methods.some((m) => m.options.depthSmoothWeight) ? [`"+ depth smoothness": the defaults' levers with the depth smoothness at pseudo views on (depthSmoothWeight ${depthSmooth}, a pseudo view every ${train.depthSmoothEvery ?? DEFAULT_TRAIN_OPTIONS.depthSmoothEvery} steps).`] : []),
+      ...(methods.some((m) => m.options.warpWeight) ? [`"+ warp consistency": the defaults' levers with the warp consistency at pseudo views on (warpWeight ${warp}; targets remade every ${train.warpEvery ?? DEFAULT_TRAIN_OPTIONS.warpEvery} steps from ${train.warpStart ?? DEFAULT_TRAIN_OPTIONS.warpStart} of the run, a pseudo view every ${train.warpPseudoEvery ?? DEFAULT_TRAIN_OPTIONS.warpPseudoEvery} steps).`] : []),
+      ...(methods.some((m) => m.options.photoConsistencyWeight) ? [`"+ photo-consistency": the defaults' levers with the photo-consistency of pseudo views on (photoConsistencyWeight ${photoConsistency}, from ${train.photoConsistencyStart ?? DEFAULT_TRAIN_OPTIONS.photoConsistencyStart} of the run, a pseudo view every ${train.photoConsistencyEvery ?? DEFAULT_TRAIN_OPTIONS.photoConsistencyEvery} steps).`] : []),
       ...(methods.some((m) => m.depth === 'stereo') ? [`"+ depth (stereo)": the defaults' levers with the depth loss on (depthWeight ${stereoDepthWeight}), targets the plane sweep's depth maps of the training views (src/recon/depth/stereoDepth.ts).`] : []),
       ...(prior ? [`"+ repair prior": the defaults' levers with the learned repair prior on (repairPrior; its schedule and weights at their defaults, src/recon/train/trainOptions.ts).`] : []),
       ...(depthModel ? [`"+ depth (FastDepth)": the defaults' levers with the depth loss on (depthWeight ${depthWeight}, ${train.depthPatch ?? DEFAULT_TRAIN_OPTIONS.depthPatch}-pixel patches), targets FastDepth's depth of each training photo (${depthModel.model.file}).`] : []),

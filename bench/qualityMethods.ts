@@ -63,6 +63,10 @@ export const STEREO_DEPTH_ROW_WEIGHT = 0.05;
  * about 0.1), so weights are small (DTU-3, 1/4 size, 1000 steps: 1e-4 cost 0.28 dB, 1e-3 1.9 dB).
  */
 export const DEPTH_SMOOTH_ROW_WEIGHT = 0.0001;
+/** The warp consistency row's warpWeight (--warp overrides it). */
+export const WARP_ROW_WEIGHT = 0.5;
+/** The photo-consistency row's photoConsistencyWeight (--photo-consistency overrides it). */
+export const PHOTO_CONSISTENCY_ROW_WEIGHT = 1;
 
 type RegulariserKey = 'maskWeight' | 'ssimWeight' | 'scaleReg' | 'opacityReg' | 'anisoReg' | 'hullPrune' | 'floaterEvery';
 
@@ -103,8 +107,8 @@ function sameOptions(a: Partial<TrainOptions>, b: Partial<TrainOptions>): boolea
   return [...keys].every((k) => (a[k] ?? DEFAULT_TRAIN_OPTIONS[k]) === (b[k] ?? DEFAULT_TRAIN_OPTIONS[k]));
 }
 
-/** o.depth: the FastDepth row's depthWeight (no row without it); o.stereoDepth: the stereo depth row's (likewise); o.depthSmooth: the depth smoothness row's depthSmoothWeight (likewise). */
-export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; depth?: number; stereoDepth?: number; depthSmooth?: number } = {}): Method[] {
+/** o.depth: the FastDepth row's depthWeight (no row without it); o.stereoDepth: the stereo depth row's (likewise); o.depthSmooth: the depth smoothness row's depthSmoothWeight (likewise); o.warp: the warp consistency row's warpWeight (likewise); o.photoConsistency: the photo-consistency row's weight (likewise). */
+export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; depth?: number; stereoDepth?: number; depthSmooth?: number; warp?: number; photoConsistency?: number } = {}): Method[] {
   if (rows === 'ablation') {
     return [
       { name: 'random start', options: { init: 'random' } },
@@ -129,6 +133,8 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; de
   methods.push({ name: '+ stereo start', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, init: 'stereo' } });
   methods.push({ name: '+ dropout ramp', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, dropoutRamp: true } });
   if (o.depthSmooth) methods.push({ name: '+ depth smoothness', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthSmoothWeight: o.depthSmooth } });
+  if (o.warp) methods.push({ name: '+ warp consistency', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, warpWeight: o.warp } });
+  if (o.photoConsistency) methods.push({ name: '+ photo-consistency', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, photoConsistencyWeight: o.photoConsistency } });
   methods.push({ name: '+ co-regularisation', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, coReg: true } });
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
   if (o.stereoDepth) methods.push({ name: '+ depth (stereo)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.stereoDepth }, depth: 'stereo' });

@@ -85,3 +85,9 @@ export function copyBuffer(device: GPUDevice, src: GPUBuffer, dst: GPUBuffer, by
   enc.copyBufferToBuffer(src, 0, dst, 0, bytes);
   device.queue.submit([enc.finish()]);
 }
+
+/** Queues a write of `data` (float64 values are narrowed to f32) at the start of `buffer`. */
+export function writeFloats(device: GPUDevice, buffer: GPUBuffer, data: Float32Array | Float64Array): void {
+  const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
+  device.queue.writeBuffer(buffer, 0, f32.buffer, f32.byteOffset, f32.byteLength);
+}

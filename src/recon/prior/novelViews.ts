@@ -231,3 +231,10 @@ export function sampleNovelViews(inputs: readonly Camera[], centre: Vec3, o: Nov
     return { camera, kind, nearest: near.index, distance: near.distance, weight: distanceWeight(near.distance, reference, maxWeight) };
   });
 }
+
+/** Indices of the `inputs` by the angle at `centre` between their camera centres and `camera`'s, nearest first. */
+export function inputsByAngle(camera: Camera, inputs: readonly Camera[], centre: Vec3): number[] {
+  const dir = normalize(sub(cameraCenter(camera), centre));
+  const cos = inputs.map((c) => dot(dir, normalize(sub(cameraCenter(c), centre))));
+  return inputs.map((_, i) => i).sort((p, q) => cos[q] - cos[p]);
+}

@@ -215,6 +215,25 @@ export const TRAIN_OPTION_SPECS = {
     doc: 'weight of the depth smoothness of renders at pseudo views between and around the inputs (the surface depth\'s second differences, relative to the distance; planes cost nothing); each such view adds a forward and a backward to its step (0: off)',
   },
   depthSmoothEvery: { kind: 'int', flag: 'depth-smooth-every', default: 2, min: 1, max: 1000, doc: 'with --depth-smooth, every this many steps a step adds a pseudo view\'s depth smoothness to its input view' },
+  // Warp consistency at pseudo views (issue 14, "consistent in colour with the nearest input
+  // (warped)"; src/recon/train/warpTarget.ts). Off until bench:quality shows it helps.
+  warpWeight: {
+    kind: 'number', flag: 'warp', default: 0, min: 0, max: 10,
+    doc: 'loss weight of the warp consistency: renders at pseudo views between the inputs learn the input photos\' colours carried over by the cloud\'s own surface depth (visible points only; outside an input\'s mask, the background); each such view adds a forward and a backward to its step (0: off)',
+  },
+  warpViews: { kind: 'int', flag: 'warp-views', default: 8, min: 1, max: 64, doc: 'with --warp, pseudo views between the inputs' },
+  warpStart: { kind: 'number', flag: 'warp-start', default: 0.3, min: 0, max: 1, doc: 'with --warp, fraction of the steps trained before the warp targets are first made (the cloud must show the object first)' },
+  warpEvery: { kind: 'int', flag: 'warp-every', default: 50, min: 1, max: 30_000, doc: 'with --warp, steps between remakes of the warp targets from the current cloud' },
+  warpPseudoEvery: { kind: 'int', flag: 'warp-pseudo-every', default: 2, min: 1, max: 1000, doc: 'with --warp, every this many steps a step adds a pseudo view\'s warp loss to its input view' },
+  // Photo-consistency at pseudo views (issue 14, unseen-view regularisation; MVS's photo-consistency
+  // asked of the views between the inputs: src/recon/train/photoConsistency.ts). Off until
+  // bench:quality shows it helps.
+  photoConsistencyWeight: {
+    kind: 'number', flag: 'photo-consistency', default: 0, min: 0, max: 100,
+    doc: 'weight of the photo-consistency of pseudo views between the inputs: the two nearest photos should show the same colour at each point of the rendered surface (a loss on depth and coverage, not colour); each such view adds a forward, a read-back and a backward to its step (0: off)',
+  },
+  photoConsistencyStart: { kind: 'number', flag: 'photo-consistency-start', default: 0.3, min: 0, max: 1, doc: 'with --photo-consistency, fraction of the steps trained before it starts (the cloud must show the object first)' },
+  photoConsistencyEvery: { kind: 'int', flag: 'photo-consistency-every', default: 2, min: 1, max: 1000, doc: 'with --photo-consistency, every this many steps a step adds a pseudo view\'s photo-consistency to its input view' },
   progressEvery: { kind: 'int', flag: 'progress-every', default: 10, min: 1, max: 30_000, doc: 'steps between progress reports' },
 } as const satisfies Record<string, TrainOptionSpec>;
 

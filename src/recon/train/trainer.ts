@@ -43,6 +43,17 @@
  * pseudo cameras with depth, the smoothness kernel's dL/dA and dL/dD (no colour gradient), a
  * backward, its gradient saved and added (src/gpu/loss/depthSmooth.ts).
  *
+ * With warpWeight > 0, every warpPseudoEvery-th step from warpStart (one a co-reg pseudo view does
+ * not take; the depth smoothness then waits) adds a pseudo view's photometric loss against its
+ * warp target the same way: the input photos' colours carried to that view by the cloud's own
+ * surface depth, remade every warpEvery steps (warpStage.ts, warpTarget.ts).
+ *
+ * With photoConsistencyWeight > 0, every photoConsistencyEvery-th step from photoConsistencyStart
+ * (one neither of those takes) adds a pseudo view's photo-consistency: a forward with depth, its
+ * coverage and depth read back, the loss's gradient in them made on the CPU (the two nearest
+ * photos should agree at each point of the rendered surface: photoConsistency.ts), uploaded, a
+ * backward with no colour gradient, saved and added (photoConsistencyStage.ts).
+ *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
  * or any error ends the run with the last good cloud and a message.
@@ -56,7 +67,7 @@ import { createDepthSmooth, type GpuDepthSmooth } from '../../gpu/loss/depthSmoo
 import { createDepthLoss, DEPTH_TERMS_BYTES, decodeDepthTerms, type DepthTarget, type GpuDepthLoss } from '../../gpu/loss/depthLoss.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
-import { copyBuffer, createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
+import { copyBuffer, createRangeReadback, readBuffer, storageBuffer, writeFloats } from '../../gpu/buffers.ts';
 import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { SplatDropout } from '../../gpu/train/dropout.ts';
 import { GradAccumulator } from '../../gpu/train/gradAccumulate.ts';
@@ -71,6 +82,8 @@ import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import type { RepairFn } from '../prior/repair.ts';
 import { createRepairStage, type RepairRound, type RepairStage } from './repairStage.ts';
+import { createPhotoConsistencyStage, type PhotoConsistencyStage } from './photoConsistencyStage.ts';
+import { createWarpStage, type RenderWithDepth, type WarpRound, type WarpStage } from './warpStage.ts';
 import { sampleNovelViews } from '../prior/novelViews.ts';
 import { rgbToImage } from '../renderViews.ts';
 import { resolveTrainOptions, type TrainOptions } from './trainOptions.ts';
@@ -201,6 +214,8 @@ export interface TrainResult {
   cameras?: Camera[];
   /** With repairPrior: each repair round's step and cost (ms), in order. */
   priorRounds?: { step: number; repairMs: number; waitMs: number }[];
+  /** With warpWeight > 0: each remake of the warp targets, with the shares of their pixels warped from a photo and set to the background. */
+  warpRounds?: WarpRound[];
   /** With coReg: the splats this cloud's co-pruning removed at each step it removed any. */
   coPruned?: { step: number; pruned: number }[];
   /** With coReg: the second cloud's splat count and co-pruning, and how its run ended. */
@@ -306,12 +321,19 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let extras: TrainExtras | null = null;
   let dropout: SplatDropout | null = null;
   let prior: RepairStage | null = null;
+  let warp: WarpStage | null = null;
+  let consistency: PhotoConsistencyStage | null = null;
+  // The photo-consistency's gradient in coverage and depth, uploaded from the CPU each such step.
+  let consistencyGrads: { alpha: GPUBuffer; depth: GPUBuffer } | null = null;
   let accumulator: GradAccumulator | null = null;
   const targets: LossTarget[] = [];
   // The depth loss, on views with a depth map (null for the others).
   const useDepth = o.depthWeight > 0 && views.some((v) => v.depth);
   // Depth smoothness at pseudo views: the rasterizer renders depth for it too.
   const smoothing = o.depthSmoothWeight > 0;
+  // The warp consistency reads the renders' depth too (warpStage.ts).
+  const warping = o.warpWeight > 0;
+  const consistent = o.photoConsistencyWeight > 0 && views.length > 1;
   let smooth: GpuDepthSmooth | null = null;
   // The pseudo views and each one's distance to the object (the penalty's scale), fixed for the run.
   let smoothViews: { camera: Camera; scale: number }[] = [];
@@ -337,7 +359,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let densifyMs = 0;
   const coPruned: { step: number; pruned: number }[] = [];
   try {
-    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased, depth: useDepth || smoothing });
+    rasterizer = createRasterizer(device, { width, height, shDegree: cloud.shDegree, maxSplats: Math.max(1024, cloud.count * 2), antialiased: o.antialiased, depth: useDepth || smoothing || warping || consistent });
     rasterizer.upload(cloud);
     adam = new GpuAdam(device, { layout: rasterizer.layout, shDegree: cloud.shDegree });
     if (resume) {
@@ -354,10 +376,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       smooth = createDepthSmooth(device, { width, height });
       smoothViews = sampleNovelViews(views.map((v) => v.camera), boundsCentre, { count: DEPTH_SMOOTH_VIEWS, outsideShare: DEPTH_SMOOTH_OUTSIDE })
         .map((p) => ({ camera: p.camera, scale: vec3.distance(cameraCenter(p.camera), boundsCentre) || 1 }));
-      // The smoothness is a loss on depth and coverage only: no colour gradient (a new buffer is zeros).
-      zeroRgbGrad = storageBuffer(device, 'zero dLdRgb', 12 * width * height);
       accumulator = new GradAccumulator(device);
     }
+    // The smoothness and the photo-consistency are losses on depth and coverage only: no colour gradient (a new buffer is zeros).
+    if (smoothing || consistent) zeroRgbGrad = storageBuffer(device, 'zero dLdRgb', 12 * width * height);
     extras = new TrainExtras(device);
     extras.resetStats(rasterizer.layout.capacity);
     if (o.dropout > 0) dropout = new SplatDropout(device);
@@ -395,6 +417,15 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     // Co-regularisation's pseudo views add to the step (see the top); the repair prior's replace it.
     const addPseudo = prior !== null && !o.repairPrior;
     if (addPseudo) accumulator ??= new GradAccumulator(device);
+    if (warping) {
+      warp = createWarpStage({ loss, views, centre: boundsCentre, background: sceneBackground, options: o });
+      accumulator ??= new GradAccumulator(device);
+    }
+    if (consistent) {
+      consistency = createPhotoConsistencyStage({ views, centre: boundsCentre, background: sceneBackground, options: o });
+      consistencyGrads = { alpha: storageBuffer(device, 'dLdAlpha of photo-consistency', 4 * width * height), depth: storageBuffer(device, 'dLdDepth of photo-consistency', 4 * width * height) };
+      accumulator ??= new GradAccumulator(device);
+    }
     const isPseudoStep = prior && !addPseudo ? prior.isPseudoStep : () => false;
     let order: number[] = resume ? replayTrainRng(rng, views.length, masked, resume.step, shuffle, isPseudoStep) : [];
     let zeroVisibleRun = 0;
@@ -469,11 +500,27 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       return out;
     };
 
+    // The warp stage's renders: RGB on `bg`, coverage and depth (settling first, as above).
+    const renderWithDepth: RenderWithDepth = async (cams, bg) => {
+      await settle(await readDirect());
+      const out = [];
+      for (const camera of cams) {
+        await rasterizer!.forward(camera, bg);
+        const img = await rasterizer!.readImage();
+        out.push({ camera, rgb: img.rgb, alpha: img.alpha, depth: img.depth! });
+      }
+      return out;
+    };
+    const inputCameras = (): Camera[] => views.map((v, i) => (refiner ? refiner.camera(i) : v.camera));
+
     for (let step = firstStep; step <= o.iterations; step++) {
       if (o.signal?.aborted) { stopped = 'cancelled'; break; }
       if (lost) throw new Error(lost);
       // A repair-prior pseudo view, or the next input view (the pseudo steps draw nothing from rng).
       const pseudo = prior ? await prior.beforeStep(step, renderPseudo) : null;
+      // The warp view this step would add (its targets remade first when due).
+      const warpView = warp ? await warp.beforeStep(step, renderWithDepth, inputCameras) : null;
+      const consistencyView = consistency ? await consistency.beforeStep(step, renderWithDepth, inputCameras) : null;
       const ps = addPseudo ? null : pseudo;
       // A view added to the step (co-reg's or the depth smoothness's) is drawn first, settling the
       // pending step's read-back on the way; whether any splat shows.
@@ -495,9 +542,36 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
           pseudoAdded = true;
         }
       }
-      // A depth-smoothness pseudo view, on the steps a co-reg one does not take (one saved gradient a step).
+      // A warp view, on the steps a co-reg one does not take (one saved gradient a step).
+      let warpAdded = false;
+      if (warpView && !pseudoAdded) {
+        if (await forwardAdded(warpView.camera, warpView.background)) {
+          const b = rasterizer.buffers;
+          const wo = loss.run(null, b.rgbFromPixel, b.alphaFromPixel, warpView.target, warpView.background, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: warpView.weight });
+          rasterizer.backward(wo.dLdRgb, null, null, null);
+          accumulator!.save(b.gradParamsFlat);
+          warpAdded = true;
+        }
+      }
+      // A photo-consistency view, on the steps neither of those takes: its depth read back, the
+      // gradient made on the CPU (photoConsistency.ts) and uploaded for the backward.
+      let consistencyAdded = false;
+      if (consistencyView && !pseudoAdded && !warpAdded) {
+        if (await forwardAdded(consistencyView.camera, sceneBackground)) {
+          const b = rasterizer.buffers;
+          const [alpha, depth] = await Promise.all([readBuffer(device, b.alphaFromPixel, 4 * width * height), readBuffer(device, b.depthFromPixel!, 4 * width * height)]);
+          const g = consistency!.gradient(consistencyView.index, new Float32Array(alpha), new Float32Array(depth));
+          const cg = consistencyGrads!;
+          writeFloats(device, cg.alpha, g.dLdAlpha);
+          writeFloats(device, cg.depth, g.dLdDepth);
+          rasterizer.backward(zeroRgbGrad!, cg.alpha, null, cg.depth);
+          accumulator!.save(b.gradParamsFlat);
+          consistencyAdded = true;
+        }
+      }
+      // A depth-smoothness pseudo view, on the steps none of those takes.
       let smoothAdded = false;
-      if (smooth && !pseudoAdded && smoothViews.length > 0 && step % o.depthSmoothEvery === 0) {
+      if (smooth && !pseudoAdded && !warpAdded && !consistencyAdded && smoothViews.length > 0 && step % o.depthSmoothEvery === 0) {
         const sv = smoothViews[Math.floor(step / o.depthSmoothEvery) % smoothViews.length];
         if (await forwardAdded(sv.camera, sceneBackground)) {
           const b = rasterizer.buffers;
@@ -548,7 +622,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         dropout.restore(bufs.paramsFlat, bufs.gradParamsFlat);
         dropActive = false;
       }
-      if (pseudoAdded || smoothAdded) accumulator!.addSaved(bufs.gradParamsFlat);
+      if (pseudoAdded || warpAdded || consistencyAdded || smoothAdded) accumulator!.addSaved(bufs.gradParamsFlat);
       extras.addRegularizers(bufs.paramsFlat, bufs.gradParamsFlat, rasterizer.layout, count, { scale: o.scaleReg, opacity: o.opacityReg, aniso: o.anisoReg, anisoMaxRatio: o.anisoMaxRatio });
       const actions = actionsAt(step, schedule);
       if (o.densify && actions.gatherStats) extras.gatherStats(bufs.gradProjectedFromSplat, count, width, height);
@@ -630,6 +704,9 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     smooth?.destroy();
     zeroRgbGrad?.destroy();
     prior?.destroy();
+    warp?.destroy();
+    consistencyGrads?.alpha.destroy();
+    consistencyGrads?.depth.destroy();
     accumulator?.destroy();
     loss?.destroy();
     adam?.destroy();
@@ -645,6 +722,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     history, bounds, hull, stopped, faults, ...(refiner ? { cameras: refiner.cameras() } : {}),
     ...(prior && !o.coPartner ? { priorRounds: prior.rounds.map((r) => ({ step: r.step, repairMs: r.repairMs, waitMs: r.waitMs })) } : {}),
     ...(o.coPartner ? { coPruned } : {}),
+    ...(warp ? { warpRounds: warp.rounds } : {}),
   };
 }
 

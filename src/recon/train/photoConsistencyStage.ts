@@ -1,0 +1,81 @@
+/**
+ * The pseudo-view photo-consistency's part of a training run (photoConsistency.ts): a fixed set of
+ * pseudo views between the inputs, each with its two nearest inputs; which one a step adds; and
+ * the inputs' own renders that say what each input can see (remade every REFRESH_EVERY steps).
+ *
+ * A photo-consistency step (every photoConsistencyEvery-th step from photoConsistencyStart of the
+ * run) adds pseudo view floor(step / every) mod count: the trainer renders it with depth, reads
+ * its coverage and depth back, and hands this stage's gradient to the rasterizer's backward.
+ * Stateless in the step, so a resumed run adds the same views.
+ */
+import type { Camera, Vec3 } from '../../core/camera.ts';
+import type { RGBAImage } from '../../core/image.ts';
+import { inputsByAngle, sampleNovelViews } from '../prior/novelViews.ts';
+import { photoConsistency, type ConsistencyResult, type ConsistencySource } from './photoConsistency.ts';
+import type { TrainOptions } from './trainOptions.ts';
+import type { RenderWithDepth } from './warpStage.ts';
+
+/** Pseudo views the stage cycles through. */
+const VIEWS = 16;
+/** Steps between remakes of the inputs' renders (their occlusion). */
+const REFRESH_EVERY = 100;
+
+/** The photo's RGB as floats, blurred by [1 2 1] / 4 both ways (edges clamped): a wider basin for the gradient. */
+export function blurredRgb(img: RGBAImage): Float32Array {
+  const { width: w, height: h, data } = img;
+  const tmp = new Float32Array(3 * w * h), out = new Float32Array(3 * w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 3; c++) {
+        const at = (xx: number) => data[4 * (y * w + Math.min(w - 1, Math.max(0, xx))) + c] / 255;
+        tmp[3 * (y * w + x) + c] = (at(x - 1) + 2 * at(x) + at(x + 1)) / 4;
+      }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 3; c++) {
+        const at = (yy: number) => tmp[3 * (Math.min(h - 1, Math.max(0, yy)) * w + x) + c];
+        out[3 * (y * w + x) + c] = (at(y - 1) + 2 * at(y) + at(y + 1)) / 4;
+      }
+  return out;
+}
+
+export interface PhotoConsistencyStageInput {
+  views: readonly { camera: Camera; rgba: RGBAImage; mask?: Uint8Array | null }[];
+  centre: Vec3;
+  background: [number, number, number];
+  options: Pick<TrainOptions, 'iterations' | 'photoConsistencyWeight' | 'photoConsistencyStart' | 'photoConsistencyEvery'>;
+}
+
+export function createPhotoConsistencyStage(input: PhotoConsistencyStageInput) {
+  const { views, options: o } = input;
+  const cameras = views.map((v) => v.camera);
+  const pseudo = views.length < 2 ? [] : sampleNovelViews(cameras, input.centre, { count: VIEWS, outsideShare: 0 });
+  const pairs = pseudo.map((p) => inputsByAngle(p.camera, cameras, input.centre).slice(0, 2) as [number, number]);
+  const photos = views.map((v) => blurredRgb(v.rgba));
+  const start = Math.max(1, Math.round(o.photoConsistencyStart * o.iterations));
+  let sources: ConsistencySource[] = [];
+  let refreshed = -Infinity;
+
+  return {
+    views: pseudo,
+    /** The pseudo view `step` adds (remaking the inputs' renders first when due), or null. */
+    async beforeStep(step: number, render: RenderWithDepth, inputCameras: () => Camera[]): Promise<{ index: number; camera: Camera } | null> {
+      if (pseudo.length === 0 || step < start || step % o.photoConsistencyEvery !== 0) return null;
+      if (step - refreshed >= REFRESH_EVERY) {
+        const cams = inputCameras();
+        const renders = await render(cams, input.background);
+        sources = views.map((v, i) => ({ camera: cams[i], rgb: photos[i], mask: v.mask ?? null, alpha: renders[i].alpha, depth: renders[i].depth }));
+        refreshed = step;
+      }
+      const index = Math.floor(step / o.photoConsistencyEvery) % pseudo.length;
+      return { index, camera: pseudo[index].camera };
+    },
+    /** The loss and its gradient for pseudo view `index` rendered with this coverage and depth. */
+    gradient(index: number, alpha: Float32Array, depth: Float32Array): ConsistencyResult {
+      const [a, b] = pairs[index];
+      return photoConsistency({ camera: pseudo[index].camera, alpha, depth }, sources[a], sources[b], { weight: o.photoConsistencyWeight });
+    },
+  };
+}
+
+export type PhotoConsistencyStage = ReturnType<typeof createPhotoConsistencyStage>;
