@@ -10,7 +10,7 @@ import { createRasterizer } from '../../src/gpu/rasterizer.ts';
 import type { LoadedScene } from '../../src/io/sceneFolder.ts';
 import type { PreparedSplit } from '../../src/recon/prepareViews.ts';
 import { inputsByAngle, sampleNovelViews } from '../../src/recon/prior/novelViews.ts';
-import { photoConsistency } from '../../src/recon/train/photoConsistency.ts';
+import { photoConsistency } from '../../src/gpu/loss/photoConsistencyReference.ts';
 import { blurredRgb } from '../../src/recon/train/photoConsistencyStage.ts';
 import { isCloudFinite, trainGaussians } from '../../src/recon/train/trainer.ts';
 import { tinyPebblesSplit } from './tinyPebbles.ts';

@@ -1,17 +1,17 @@
 /**
  * The pseudo-view photo-consistency's part of a training run (photoConsistency.ts): a fixed set of
  * pseudo views between the inputs, each with its two nearest inputs; which one a step adds; and
- * the inputs' own renders that say what each input can see (remade every REFRESH_EVERY steps).
+ * the inputs' own surfaces that say what each input can see (remade every REFRESH_EVERY steps).
  *
  * A photo-consistency step (every photoConsistencyEvery-th step from photoConsistencyStart of the
- * run) adds pseudo view floor(step / every) mod count: the trainer renders it with depth, reads
- * its coverage and depth back, and hands this stage's gradient to the rasterizer's backward.
- * Stateless in the step, so a resumed run adds the same views.
+ * run) adds pseudo view floor(step / every) mod count: the trainer renders it with depth and hands
+ * the kernel's gradient (src/gpu/loss/photoConsistency.ts, nothing read back) to the rasterizer's
+ * backward. Which view a step adds depends on the step alone, so a resumed run adds the same ones.
  */
 import type { Camera, Vec3 } from '../../core/camera.ts';
 import type { RGBAImage } from '../../core/image.ts';
 import { inputsByAngle, sampleNovelViews } from '../prior/novelViews.ts';
-import { photoConsistency, type ConsistencyResult, type ConsistencySource } from './photoConsistency.ts';
+import { createPhotoConsistency, type GpuPhotoConsistency } from '../../gpu/loss/photoConsistency.ts';
 import type { TrainOptions } from './trainOptions.ts';
 import type { RenderWithDepth } from './warpStage.ts';
 
@@ -40,6 +40,7 @@ export function blurredRgb(img: RGBAImage): Float32Array {
 }
 
 export interface PhotoConsistencyStageInput {
+  device: GPUDevice;
   views: readonly { camera: Camera; rgba: RGBAImage; mask?: Uint8Array | null }[];
   centre: Vec3;
   background: [number, number, number];
@@ -49,31 +50,34 @@ export interface PhotoConsistencyStageInput {
 export function createPhotoConsistencyStage(input: PhotoConsistencyStageInput) {
   const { views, options: o } = input;
   const cameras = views.map((v) => v.camera);
+  const { width, height } = cameras[0];
   const pseudo = views.length < 2 ? [] : sampleNovelViews(cameras, input.centre, { count: VIEWS, outsideShare: 0 });
   const pairs = pseudo.map((p) => inputsByAngle(p.camera, cameras, input.centre).slice(0, 2) as [number, number]);
-  const photos = views.map((v) => blurredRgb(v.rgba));
+  const gpu: GpuPhotoConsistency = createPhotoConsistency(input.device, { width, height }, views.map((v) => ({ rgb: blurredRgb(v.rgba), mask: v.mask ?? null })));
   const start = Math.max(1, Math.round(o.photoConsistencyStart * o.iterations));
-  let sources: ConsistencySource[] = [];
   let refreshed = -Infinity;
+  let current: Camera[] = cameras;
 
   return {
     views: pseudo,
-    /** The pseudo view `step` adds (remaking the inputs' renders first when due), or null. */
+    /** The pseudo view `step` adds (remaking the inputs' surfaces first when due), or null. */
     async beforeStep(step: number, render: RenderWithDepth, inputCameras: () => Camera[]): Promise<{ index: number; camera: Camera } | null> {
       if (pseudo.length === 0 || step < start || step % o.photoConsistencyEvery !== 0) return null;
+      current = inputCameras();
       if (step - refreshed >= REFRESH_EVERY) {
-        const cams = inputCameras();
-        const renders = await render(cams, input.background);
-        sources = views.map((v, i) => ({ camera: cams[i], rgb: photos[i], mask: v.mask ?? null, alpha: renders[i].alpha, depth: renders[i].depth }));
+        gpu.setSurfaces(await render(current, input.background));
         refreshed = step;
       }
       const index = Math.floor(step / o.photoConsistencyEvery) % pseudo.length;
       return { index, camera: pseudo[index].camera };
     },
-    /** The loss and its gradient for pseudo view `index` rendered with this coverage and depth. */
-    gradient(index: number, alpha: Float32Array, depth: Float32Array): ConsistencyResult {
+    /** Queues the gradient of pseudo view `index`'s render (the rasterizer's depth and coverage buffers). */
+    gradient(index: number, depth: GPUBuffer, alpha: GPUBuffer): { dLdDepth: GPUBuffer; dLdAlpha: GPUBuffer } {
       const [a, b] = pairs[index];
-      return photoConsistency({ camera: pseudo[index].camera, alpha, depth }, sources[a], sources[b], { weight: o.photoConsistencyWeight });
+      return gpu.run(depth, alpha, pseudo[index].camera, { index: a, camera: current[a] }, { index: b, camera: current[b] }, { weight: o.photoConsistencyWeight });
+    },
+    destroy(): void {
+      gpu.destroy();
     },
   };
 }

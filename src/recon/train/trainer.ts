@@ -49,10 +49,10 @@
  * surface depth, remade every warpEvery steps (warpStage.ts, warpTarget.ts).
  *
  * With photoConsistencyWeight > 0, every photoConsistencyEvery-th step from photoConsistencyStart
- * (one neither of those takes) adds a pseudo view's photo-consistency: a forward with depth, its
- * coverage and depth read back, the loss's gradient in them made on the CPU (the two nearest
- * photos should agree at each point of the rendered surface: photoConsistency.ts), uploaded, a
- * backward with no colour gradient, saved and added (photoConsistencyStage.ts).
+ * (one neither of those takes) adds a pseudo view's photo-consistency: a forward with depth, the
+ * kernel's gradient in its depth and coverage (the two nearest photos should agree at each point
+ * of the rendered surface: src/gpu/loss/photoConsistency*), a backward with no colour gradient,
+ * saved and added (photoConsistencyStage.ts).
  *
  * Faults never lose work: a step whose gradients are not finite is skipped by Adam (and counted);
  * a cloud read back with non-finite values is replaced by the last good one; cancel, device loss
@@ -67,7 +67,7 @@ import { createDepthSmooth, type GpuDepthSmooth } from '../../gpu/loss/depthSmoo
 import { createDepthLoss, DEPTH_TERMS_BYTES, decodeDepthTerms, type DepthTarget, type GpuDepthLoss } from '../../gpu/loss/depthLoss.ts';
 import { createLoss, type GpuLoss, type LossTarget } from '../../gpu/loss/loss.ts';
 import { GpuAdam, decodeAdamStatus } from '../../gpu/optim/adam.ts';
-import { copyBuffer, createRangeReadback, readBuffer, storageBuffer, writeFloats } from '../../gpu/buffers.ts';
+import { copyBuffer, createRangeReadback, storageBuffer } from '../../gpu/buffers.ts';
 import { CAMERA_GRAD_STRIDE, createRasterizer, type PiggybackRange, type Rasterizer } from '../../gpu/rasterizer.ts';
 import { SplatDropout } from '../../gpu/train/dropout.ts';
 import { GradAccumulator } from '../../gpu/train/gradAccumulate.ts';
@@ -323,8 +323,6 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
   let prior: RepairStage | null = null;
   let warp: WarpStage | null = null;
   let consistency: PhotoConsistencyStage | null = null;
-  // The photo-consistency's gradient in coverage and depth, uploaded from the CPU each such step.
-  let consistencyGrads: { alpha: GPUBuffer; depth: GPUBuffer } | null = null;
   let accumulator: GradAccumulator | null = null;
   const targets: LossTarget[] = [];
   // The depth loss, on views with a depth map (null for the others).
@@ -422,8 +420,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       accumulator ??= new GradAccumulator(device);
     }
     if (consistent) {
-      consistency = createPhotoConsistencyStage({ views, centre: boundsCentre, background: sceneBackground, options: o });
-      consistencyGrads = { alpha: storageBuffer(device, 'dLdAlpha of photo-consistency', 4 * width * height), depth: storageBuffer(device, 'dLdDepth of photo-consistency', 4 * width * height) };
+      consistency = createPhotoConsistencyStage({ device, views, centre: boundsCentre, background: sceneBackground, options: o });
       accumulator ??= new GradAccumulator(device);
     }
     const isPseudoStep = prior && !addPseudo ? prior.isPseudoStep : () => false;
@@ -553,18 +550,14 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
           warpAdded = true;
         }
       }
-      // A photo-consistency view, on the steps neither of those takes: its depth read back, the
-      // gradient made on the CPU (photoConsistency.ts) and uploaded for the backward.
+      // A photo-consistency view, on the steps neither of those takes: the kernel's gradient in
+      // its depth and coverage (src/gpu/loss/photoConsistency.ts), no colour gradient.
       let consistencyAdded = false;
       if (consistencyView && !pseudoAdded && !warpAdded) {
         if (await forwardAdded(consistencyView.camera, sceneBackground)) {
           const b = rasterizer.buffers;
-          const [alpha, depth] = await Promise.all([readBuffer(device, b.alphaFromPixel, 4 * width * height), readBuffer(device, b.depthFromPixel!, 4 * width * height)]);
-          const g = consistency!.gradient(consistencyView.index, new Float32Array(alpha), new Float32Array(depth));
-          const cg = consistencyGrads!;
-          writeFloats(device, cg.alpha, g.dLdAlpha);
-          writeFloats(device, cg.depth, g.dLdDepth);
-          rasterizer.backward(zeroRgbGrad!, cg.alpha, null, cg.depth);
+          const g = consistency!.gradient(consistencyView.index, b.depthFromPixel!, b.alphaFromPixel);
+          rasterizer.backward(zeroRgbGrad!, g.dLdAlpha, null, g.dLdDepth);
           accumulator!.save(b.gradParamsFlat);
           consistencyAdded = true;
         }
@@ -705,8 +698,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
     zeroRgbGrad?.destroy();
     prior?.destroy();
     warp?.destroy();
-    consistencyGrads?.alpha.destroy();
-    consistencyGrads?.depth.destroy();
+    consistency?.destroy();
     accumulator?.destroy();
     loss?.destroy();
     adam?.destroy();

@@ -1,8 +1,7 @@
 /**
  * Photo-consistency of a pseudo view's surface (issue 14, item 4: unseen views "consistent in
  * colour with the nearest input (warped)"), the loss and its gradient in the render's depth and
- * coverage. A float64 reference that is also what the trainer runs: it is a few operations per
- * pixel on a read-back depth map, and its gradient goes to the rasterizer's backward.
+ * coverage: the float64 reference the kernel (photoConsistency.wgsl) is held to.
  *
  * For each pseudo pixel p the cloud covers (A >= alphaMin), the surface point is the pixel's ray
  * at s = D / A (the expected depth over the coverage). The two input photos `a` and `b` (the

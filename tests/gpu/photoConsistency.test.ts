@@ -1,12 +1,15 @@
 /**
- * The pseudo-view photo-consistency (src/recon/train/photoConsistency.ts): its gradient in depth
- * and coverage against central finite differences, and the properties that make it a geometry
- * loss: zero at the true surface of a textured plane, more off it, and a step along its gradient
- * brings a wrong depth back toward the plane.
+ * The pseudo-view photo-consistency (src/gpu/loss/photoConsistency*): the float64 reference's
+ * gradient in depth and coverage against central finite differences; the properties that make it a
+ * geometry loss (zero at the true surface of a textured plane, more off it, a step along its
+ * gradient brings a wrong depth back toward the plane); and the WGSL kernel against the reference.
  */
 import { describe, expect, it } from 'vitest';
 import { cameraCenter, lookAtCamera, pixelDirection, worldToCamera, type Camera, type Vec3 } from '../../src/core/camera.ts';
-import { photoConsistency, type ConsistencySource } from '../../src/recon/train/photoConsistency.ts';
+import { readBuffer, storageBuffer, writeFloats } from '../../src/gpu/buffers.ts';
+import { createPhotoConsistency } from '../../src/gpu/loss/photoConsistency.ts';
+import { photoConsistency, type ConsistencySource } from '../../src/gpu/loss/photoConsistencyReference.ts';
+import { testGpu, withGpuErrorScope } from './gpuTestDevice.ts';
 
 const W = 40, H = 30;
 const intr = { fx: 40, fy: 40, cx: W / 2, cy: H / 2, width: W, height: H };
@@ -84,5 +87,53 @@ describe('photoConsistency', () => {
     const g = photoConsistency(r, nearer, b, { weight: 1 });
     expect(g.loss).toBe(0);
     expect(g.dLdDepth.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('photo-consistency kernel (photoConsistency.wgsl)', () => {
+  it('writes the reference loss and gradient, with masks and occlusion', async () => {
+    const { device } = await testGpu();
+    const r = render((p) => 1 + 0.04 * Math.sin(0.7 * p), 0.8);
+    // Coverage under alphaMin at some pixels; input a masked to its left three quarters; input b's
+    // own surface in front of the plane over its top rows (those points are hidden from it).
+    const alpha = Float32Array.from(r.alpha, (v, p) => (p % 7 === 0 ? 0.3 : v));
+    const depth = Float32Array.from(r.depth);
+    const maskA = Uint8Array.from({ length: W * H }, (_, p) => (p % W < 0.75 * W ? 1 : 0));
+    const surfAlpha = new Float32Array(W * H).fill(1);
+    const surfDepth = Float32Array.from({ length: W * H }, (_, p) => (p < 8 * W ? 1.5 : 10));
+    const rgbA = Float32Array.from(a.rgb), rgbB = Float32Array.from(b.rgb);
+    const srcA: ConsistencySource = { ...a, rgb: rgbA, mask: maskA };
+    const srcB: ConsistencySource = { ...b, rgb: rgbB, alpha: surfAlpha, depth: surfDepth };
+    const o = { weight: 2, eps: 0.01 };
+    const ref = photoConsistency({ camera: pseudoCam, alpha, depth }, srcA, srcB, o);
+    expect(ref.pixels).toBeGreaterThan(0.3 * W * H);
+    expect(ref.pixels).toBeLessThan(0.7 * W * H);
+    const gpu = createPhotoConsistency(device, { width: W, height: H }, [{ rgb: rgbB, mask: null }, { rgb: rgbA, mask: maskA }]);
+    gpu.setSurfaces([{ alpha: surfAlpha, depth: surfDepth }, { alpha: new Float32Array(W * H), depth: new Float32Array(W * H) }]);
+    const depthBuf = storageBuffer(device, 'depth', 4 * W * H), alphaBuf = storageBuffer(device, 'alpha', 4 * W * H);
+    writeFloats(device, depthBuf, depth);
+    writeFloats(device, alphaBuf, alpha);
+    await withGpuErrorScope(device, async () => {
+      // Photo 1 is input a, photo 0 input b (the indices are what the kernel reads).
+      const out = gpu.run(depthBuf, alphaBuf, pseudoCam, { index: 1, camera: a.camera }, { index: 0, camera: b.camera }, o);
+      const loss = new Float32Array(await readBuffer(device, out.lossFromPixel));
+      const gd = new Float32Array(await readBuffer(device, out.dLdDepth));
+      const ga = new Float32Array(await readBuffer(device, out.dLdAlpha));
+      expect(loss.reduce((x, y) => x + y, 0)).toBeCloseTo(ref.loss, 5);
+      const big = Math.max(...ref.dLdDepth.map(Math.abs), ...ref.dLdAlpha.map(Math.abs));
+      expect(big).toBeGreaterThan(0);
+      // float32 may put a point on the other side of an image edge or a mask's pixel than float64
+      // does: allow a few such pixels, and hold every other to the reference.
+      let off = 0;
+      for (let p = 0; p < W * H; p++)
+        if (Math.abs(gd[p] - ref.dLdDepth[p]) > 1e-3 * big || Math.abs(ga[p] - ref.dLdAlpha[p]) > 1e-3 * big) off++;
+      expect(off).toBeLessThanOrEqual(3);
+      let counted = 0;
+      for (let p = 0; p < W * H; p++) if (gd[p] !== 0) counted++;
+      expect(Math.abs(counted - ref.pixels)).toBeLessThanOrEqual(3);
+    });
+    depthBuf.destroy();
+    alphaBuf.destroy();
+    gpu.destroy();
   });
 });
