@@ -93,6 +93,7 @@ export const LEVERS: readonly { label: string; on: Partial<TrainOptions>; off: P
   { label: 'opacity reg. 0.01', on: { opacityReg: 0.01 }, off: { opacityReg: 0 } },
   { label: 'anisotropy reg. 0.1', on: { anisoReg: 0.1 }, off: { anisoReg: 0 } },
   { label: 'final prune 0.0235', on: { finalPrune: 0.0235 }, off: { finalPrune: 0 } },
+  { label: 'photo-consistency 1', on: { photoConsistencyWeight: 1 }, off: { photoConsistencyWeight: 0 } },
 ];
 
 const isOn = (key: RegulariserKey) => {
@@ -134,7 +135,8 @@ export function qualityMethods(rows: RowSet = 'levers', o: { prior?: boolean; de
   methods.push({ name: '+ dropout ramp', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, dropoutRamp: true } });
   if (o.depthSmooth) methods.push({ name: '+ depth smoothness', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthSmoothWeight: o.depthSmooth } });
   if (o.warp) methods.push({ name: '+ warp consistency', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, warpWeight: o.warp } });
-  if (o.photoConsistency) methods.push({ name: '+ photo-consistency', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, photoConsistencyWeight: o.photoConsistency } });
+  // With the defaults' own weight this row would be the defaults row again.
+  if (o.photoConsistency && o.photoConsistency !== QUALITY_PRESETS[DEFAULT_QUALITY].levers.photoConsistencyWeight) methods.push({ name: '+ photo-consistency', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, photoConsistencyWeight: o.photoConsistency } });
   methods.push({ name: '+ co-regularisation', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, coReg: true } });
   if (o.prior) methods.push({ name: '+ repair prior', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, repairPrior: true } });
   if (o.stereoDepth) methods.push({ name: '+ depth (stereo)', options: { ...QUALITY_PRESETS[DEFAULT_QUALITY].levers, depthWeight: o.stereoDepth }, depth: 'stereo' });

@@ -91,6 +91,7 @@ export function QualityFields({ levers, disabled, plainMs, onLevers, prior }: Pr
         <FloatField label="Opacity reg." spec={TRAIN_OPTION_SPECS.opacityReg} value={levers.opacityReg} disabled={disabled} testId="train-opacity-reg" onValue={(v) => set('opacityReg', v)} />
         <FloatField label="Anisotropy reg." spec={TRAIN_OPTION_SPECS.anisoReg} value={levers.anisoReg} disabled={disabled} testId="train-aniso-reg" onValue={(v) => set('anisoReg', v)} />
         <FloatField label="Final prune" spec={TRAIN_OPTION_SPECS.finalPrune} value={levers.finalPrune} disabled={disabled} testId="train-final-prune" onValue={(v) => set('finalPrune', v)} />
+        <FloatField label="Photo-consistency" spec={TRAIN_OPTION_SPECS.photoConsistencyWeight} value={levers.photoConsistencyWeight} disabled={disabled} testId="train-photo-consistency" onValue={(v) => set('photoConsistencyWeight', v)} />
         <label className="train-field train-check" title={TRAIN_OPTION_SPECS.coReg.doc}>
           <span>
             <input type="checkbox" checked={levers.coReg} disabled={disabled} data-testid="train-co-reg" onChange={(e) => set('coReg', e.target.checked)} /> Co-regularisation

@@ -286,7 +286,7 @@ export function useTraining(
     // A kept session's settings over the defaults: one written before a setting existed lacks it.
     // A session stored before a lever existed trained without it: finalPrune 0 unless it says.
     // A kept session trains the steps it was started with, whatever its view count's default is now.
-    const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers, finalPrune: resume.settings.levers?.finalPrune ?? 0 }, stepsByViews: false } : settings;
+    const chosen = resume ? { ...DEFAULT_TRAIN_SETTINGS, ...resume.settings, levers: { ...DEFAULT_TRAIN_SETTINGS.levers, ...resume.settings.levers, finalPrune: resume.settings.levers?.finalPrune ?? 0, photoConsistencyWeight: resume.settings.levers?.photoConsistencyWeight ?? 0 }, stepsByViews: false } : settings;
     if (resume) setSettings(chosen);
     // The run's settings hold the step count resolved (not "by views"), as sessions store them.
     const { stepsByViews: _byViews, ...fixed } = { ...chosen, iterations: settingsSteps(chosen, plan.trainIds.length) };

@@ -18,7 +18,7 @@ export const QUALITY_LEVELS = ['fast', 'balanced', 'best'] as const;
 export type QualityLevel = (typeof QUALITY_LEVELS)[number];
 
 /** The options the Quality setting and the advanced switches of the app set. */
-export const LEVER_KEYS = ['densifySchedule', 'dropout', 'scaleReg', 'opacityReg', 'anisoReg', 'finalPrune', 'coReg'] as const satisfies readonly (keyof TrainOptions)[];
+export const LEVER_KEYS = ['densifySchedule', 'dropout', 'scaleReg', 'opacityReg', 'anisoReg', 'finalPrune', 'coReg', 'photoConsistencyWeight'] as const satisfies readonly (keyof TrainOptions)[];
 export type LeverKey = (typeof LEVER_KEYS)[number];
 export type LeverOptions = Pick<TrainOptions, LeverKey>;
 
@@ -35,19 +35,19 @@ export const QUALITY_PRESETS: Record<QualityLevel, QualityPreset> = {
   fast: {
     label: 'fast',
     doc: 'the plain trainer: 3DGS\'s schedule stretched to the run, no sparse-view levers',
-    levers: { densifySchedule: 'scaled-3dgs', dropout: 0, scaleReg: 0, opacityReg: 0, anisoReg: 0, finalPrune: 0, coReg: false },
+    levers: { densifySchedule: 'scaled-3dgs', dropout: 0, scaleReg: 0, opacityReg: 0, anisoReg: 0, finalPrune: 0, coReg: false, photoConsistencyWeight: 0 },
     costPerStep: 1,
   },
   balanced: {
     label: 'balanced',
     doc: 'plus light splat dropout (DropGaussian: a tenth of the splats left out of each step, so the ones behind the front ones learn too); measured no better than fast on DTU-3 at 500 steps',
-    levers: { densifySchedule: 'scaled-3dgs', dropout: 0.1, scaleReg: 0, opacityReg: 0, anisoReg: 0, finalPrune: 0, coReg: false },
+    levers: { densifySchedule: 'scaled-3dgs', dropout: 0.1, scaleReg: 0, opacityReg: 0, anisoReg: 0, finalPrune: 0, coReg: false, photoConsistencyWeight: 0 },
     costPerStep: 1,
   },
   best: {
     label: 'best',
     doc: 'splat dropout at a fifth of the splats per step, and the faint splats (under 6/255 opaque) left out at the end: the best measured (DTU-3, 500 steps: +0.3 dB PSNR, +0.02 SSIM over fast; the prune adds +0.15 dB on pebbles-3 and +0.2 on lego-8 with a third fewer splats); the default',
-    levers: { densifySchedule: 'scaled-3dgs', dropout: 0.2, scaleReg: 0, opacityReg: 0, anisoReg: 0, finalPrune: 0.0235, coReg: false },
+    levers: { densifySchedule: 'scaled-3dgs', dropout: 0.2, scaleReg: 0, opacityReg: 0, anisoReg: 0, finalPrune: 0.0235, coReg: false, photoConsistencyWeight: 0 },
     costPerStep: 1,
   },
 };

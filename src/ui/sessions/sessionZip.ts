@@ -48,6 +48,8 @@ const sessionFile = z.object({
           finalPrune: z.number().min(0).max(0.5).default(0),
           // Sessions written before co-regularisation trained one cloud.
           coReg: z.boolean().default(false),
+          // Sessions written before the photo-consistency trained without it.
+          photoConsistencyWeight: z.number().min(0).max(100).default(0),
         })
         .default(QUALITY_PRESETS[DEFAULT_QUALITY].levers),
     }),
