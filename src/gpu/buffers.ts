@@ -91,3 +91,8 @@ export function writeFloats(device: GPUDevice, buffer: GPUBuffer, data: Float32A
   const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
   device.queue.writeBuffer(buffer, 0, f32.buffer, f32.byteOffset, f32.byteLength);
 }
+
+/** Queues a write of `data` at the start of `buffer`. */
+export function writeBytes(device: GPUDevice, buffer: GPUBuffer, data: Uint8Array): void {
+  device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+}

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { cameraCenter, lookAtCamera, pixelDirection, worldToCamera, type Camera, type Vec3 } from '../../src/core/camera.ts';
 import { readBuffer, storageBuffer, writeFloats } from '../../src/gpu/buffers.ts';
-import { createPhotoConsistency } from '../../src/gpu/loss/photoConsistency.ts';
+import { createPhotoConsistency, quantisedRgb } from '../../src/gpu/loss/photoConsistency.ts';
 import { photoConsistency, type ConsistencySource } from '../../src/gpu/loss/photoConsistencyReference.ts';
 import { testGpu, withGpuErrorScope } from './gpuTestDevice.ts';
 
@@ -91,6 +91,12 @@ describe('photoConsistency', () => {
 });
 
 describe('photo-consistency kernel (photoConsistency.wgsl)', () => {
+  it('refuses, with what to do, photos over the device\'s storage binding limit', () => {
+    const small = { limits: { maxStorageBufferBindingSize: 4 * W * H * 2 } } as unknown as GPUDevice;
+    const photo = { rgb: new Float32Array(3 * W * H), mask: null };
+    expect(() => createPhotoConsistency(small, { width: W, height: H }, [photo, photo, photo])).toThrow(/over this device's maxStorageBufferBindingSize.*--photo-consistency 0/);
+  });
+
   it('writes the reference loss and gradient, with masks and occlusion', async () => {
     const { device } = await testGpu();
     const r = render((p) => 1 + 0.04 * Math.sin(0.7 * p), 0.8);
@@ -101,7 +107,8 @@ describe('photo-consistency kernel (photoConsistency.wgsl)', () => {
     const maskA = Uint8Array.from({ length: W * H }, (_, p) => (p % W < 0.75 * W ? 1 : 0));
     const surfAlpha = new Float32Array(W * H).fill(1);
     const surfDepth = Float32Array.from({ length: W * H }, (_, p) => (p < 8 * W ? 1.5 : 10));
-    const rgbA = Float32Array.from(a.rgb), rgbB = Float32Array.from(b.rgb);
+    // The photos as the kernel reads them (8 bits), so both sides see the same colours.
+    const rgbA = quantisedRgb(Float32Array.from(a.rgb)), rgbB = quantisedRgb(Float32Array.from(b.rgb));
     const srcA: ConsistencySource = { ...a, rgb: rgbA, mask: maskA };
     const srcB: ConsistencySource = { ...b, rgb: rgbB, alpha: surfAlpha, depth: surfDepth };
     const o = { weight: 2, eps: 0.01 };

@@ -4,18 +4,25 @@
  * and coverage at a pseudo camera, dL/dD and dL/dA for its depth backward, against two of the
  * input photos. One dispatch, nothing read back.
  *
- * The inputs' blurred photos and masks are uploaded once (one buffer for all of them); their
- * surfaces (the cloud's depth from each input, for occlusion) whenever the trainer remakes them.
+ * The inputs' blurred photos and masks are uploaded once, RGBA8 (one u32 a pixel: for nine views
+ * 36 bytes a training pixel, under the loss's own 60, so a size the loss fits this fits too);
+ * their surfaces (the cloud's depth from each input, for occlusion; f32, as many bytes) whenever
+ * the trainer remakes them. The kernel reads the photos as 8-bit: quantisedRgb says what it sees.
  */
 import type { Camera } from '../../core/camera.ts';
 import { cameraCenter } from '../../core/camera.ts';
-import { storageBuffer, writeFloats } from '../buffers.ts';
+import { storageBuffer, writeBytes, writeFloats } from '../buffers.ts';
 import linearIndex from '../kernels/chunks/linearIndex.wgsl?raw';
 import { composeWgsl, computePipeline, submitLinearPass } from '../pipelines.ts';
 import consistencyWgsl from './photoConsistency.wgsl?raw';
 
+/** The photo's RGB as the kernel reads it: each value rounded to 8 bits (for the reference). */
+export function quantisedRgb(rgb: Float32Array): Float32Array {
+  return rgb.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 255) / 255);
+}
+
 export interface ConsistencyPhoto {
-  /** width*height*3, 0..1 (blurred as the trainer wants it). */
+  /** width*height*3, 0..1 (blurred as the trainer wants it; the kernel reads it rounded to 8 bits). */
   rgb: Float32Array;
   /** width*height, nonzero = object; null: every pixel. */
   mask: Uint8Array | null;
@@ -58,21 +65,26 @@ export function createPhotoConsistency(device: GPUDevice, size: { width: number;
   const pixels = width * height;
   for (const ph of photos)
     if (ph.rgb.length !== 3 * pixels || (ph.mask && ph.mask.length !== pixels)) throw new RangeError(`photo-consistency: a photo is not ${width}x${height}`);
+  const bytes = 4 * pixels * Math.max(1, photos.length);
+  if (bytes > device.limits.maxStorageBufferBindingSize)
+    throw new RangeError(
+      `photo-consistency: ${photos.length} photos of ${width}x${height} need ${bytes} bytes, over this device's maxStorageBufferBindingSize ` +
+        `(${device.limits.maxStorageBufferBindingSize}); turn the photo-consistency off (--photo-consistency 0) or train at a lower resolution`,
+    );
   const pipeline = computePipeline(device, 'photoConsistency', composeWgsl(linearIndex, consistencyWgsl), 'photoConsistency');
   const uniforms = device.createBuffer({ label: 'photo-consistency uniforms', size: UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const photoFromInputPixel = storageBuffer(device, 'photoFromInputPixel', 16 * pixels * Math.max(1, photos.length));
-  const surfaceFromInputPixel = storageBuffer(device, 'surfaceFromInputPixel', 4 * pixels * Math.max(1, photos.length));
-  const packed = new Float32Array(4 * pixels * photos.length);
+  const photoFromInputPixel = storageBuffer(device, 'photoFromInputPixel', bytes);
+  const surfaceFromInputPixel = storageBuffer(device, 'surfaceFromInputPixel', bytes);
+  // RGBA8 in a u32, R in the low byte (unpack4x8unorm's order).
+  const packed = new Uint8Array(4 * pixels * Math.max(1, photos.length));
   photos.forEach((ph, k) => {
     for (let p = 0; p < pixels; p++) {
       const o = 4 * (k * pixels + p);
-      packed[o] = ph.rgb[3 * p];
-      packed[o + 1] = ph.rgb[3 * p + 1];
-      packed[o + 2] = ph.rgb[3 * p + 2];
-      packed[o + 3] = !ph.mask || ph.mask[p] !== 0 ? 1 : 0;
+      for (let c = 0; c < 3; c++) packed[o + c] = Math.round(Math.min(1, Math.max(0, ph.rgb[3 * p + c])) * 255);
+      packed[o + 3] = !ph.mask || ph.mask[p] !== 0 ? 255 : 0;
     }
   });
-  writeFloats(device, photoFromInputPixel, packed);
+  writeBytes(device, photoFromInputPixel, packed);
   // No surfaces yet: nothing hides anything.
   writeFloats(device, surfaceFromInputPixel, new Float32Array(pixels * photos.length).fill(-1));
   const outputs = {

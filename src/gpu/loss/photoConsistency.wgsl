@@ -31,8 +31,8 @@ struct ConsistencyUniforms {
 @group(0) @binding(0) var<uniform> u: ConsistencyUniforms;
 @group(0) @binding(1) var<storage, read> depthFromPixel: array<f32>;
 @group(0) @binding(2) var<storage, read> alphaFromPixel: array<f32>;
-// Per input pixel: blurred RGB (0..1) and the mask (1 object, 0 not) in w.
-@group(0) @binding(3) var<storage, read> photoFromInputPixel: array<vec4f>;
+// Per input pixel, RGBA8 (unpack4x8unorm): blurred RGB and the mask (1 object, 0 not) in A.
+@group(0) @binding(3) var<storage, read> photoFromInputPixel: array<u32>;
 // Per input pixel: the cloud's surface depth from that input, or -1 where it covers less than alphaMin.
 @group(0) @binding(4) var<storage, read> surfaceFromInputPixel: array<f32>;
 @group(0) @binding(5) var<storage, read_write> lossFromPixel: array<f32>;
@@ -66,7 +66,7 @@ fn look(cam: Pose, first: u32, centre: vec3f, d: vec3f, s: f32) -> Look {
   let fyp = pv - 0.5;
   if (!(fxp >= 0.0 && fyp >= 0.0 && fxp <= f32(w - 1u) && fyp <= f32(h - 1u))) { return out; }
   let q = first + u32(floor(pv)) * w + u32(floor(pu));
-  if (photoFromInputPixel[q].w == 0.0) { return out; }
+  if ((photoFromInputPixel[q] >> 24u) == 0u) { return out; }
   let surface = surfaceFromInputPixel[q];
   if (surface >= 0.0 && z > surface * (1.0 + u.params.z)) { return out; }
   let x0 = min(w - 2u, u32(floor(fxp)));
@@ -74,10 +74,10 @@ fn look(cam: Pose, first: u32, centre: vec3f, d: vec3f, s: f32) -> Look {
   let tx = fxp - f32(x0);
   let ty = fyp - f32(y0);
   let i00 = first + y0 * w + x0;
-  let c00 = photoFromInputPixel[i00].xyz;
-  let c10 = photoFromInputPixel[i00 + 1u].xyz;
-  let c01 = photoFromInputPixel[i00 + w].xyz;
-  let c11 = photoFromInputPixel[i00 + w + 1u].xyz;
+  let c00 = unpack4x8unorm(photoFromInputPixel[i00]).xyz;
+  let c10 = unpack4x8unorm(photoFromInputPixel[i00 + 1u]).xyz;
+  let c01 = unpack4x8unorm(photoFromInputPixel[i00 + w]).xyz;
+  let c11 = unpack4x8unorm(photoFromInputPixel[i00 + w + 1u]).xyz;
   out.colour = (c00 * (1.0 - tx) + c10 * tx) * (1.0 - ty) + (c01 * (1.0 - tx) + c11 * tx) * ty;
   let cu = (c10 - c00) * (1.0 - ty) + (c11 - c01) * ty;
   let cv = (c01 - c00) * (1.0 - tx) + (c11 - c10) * tx;
