@@ -59,7 +59,6 @@ export function createPhotoConsistencyStage(input: PhotoConsistencyStageInput) {
   let current: Camera[] = cameras;
 
   return {
-    views: pseudo,
     /** The pseudo view `step` adds (remaking the inputs' surfaces first when due), or null. */
     async beforeStep(step: number, render: RenderWithDepth, inputCameras: () => Camera[]): Promise<{ index: number; camera: Camera } | null> {
       if (pseudo.length === 0 || step < start || step % o.photoConsistencyEvery !== 0) return null;

@@ -81,7 +81,7 @@ import { coTrainGaussians } from './coTrain.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
 import type { RepairFn } from '../prior/repair.ts';
-import { createRepairStage, type RepairRound, type RepairStage } from './repairStage.ts';
+import { createRepairStage, type PseudoStep, type RepairRound, type RepairStage } from './repairStage.ts';
 import { createPhotoConsistencyStage, type PhotoConsistencyStage } from './photoConsistencyStage.ts';
 import { createWarpStage, type RenderWithDepth, type WarpRound, type WarpStage } from './warpStage.ts';
 import { sampleNovelViews } from '../prior/novelViews.ts';
@@ -497,7 +497,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       return out;
     };
 
-    // The warp stage's renders: RGB on `bg`, coverage and depth (settling first, as above).
+    // The warp and photo-consistency stages' renders: RGB on `bg`, coverage and depth (settling first, as above).
     const renderWithDepth: RenderWithDepth = async (cams, bg) => {
       await settle(await readDirect());
       const out = [];
@@ -519,37 +519,29 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       const warpView = warp ? await warp.beforeStep(step, renderWithDepth, inputCameras) : null;
       const consistencyView = consistency ? await consistency.beforeStep(step, renderWithDepth, inputCameras) : null;
       const ps = addPseudo ? null : pseudo;
-      // A view added to the step (co-reg's or the depth smoothness's) is drawn first, settling the
-      // pending step's read-back on the way; whether any splat shows.
+      // A view added to the step (co-reg's, the warp's, the photo-consistency's or the depth
+      // smoothness's) is drawn first, settling the pending step's read-back on the way; whether any splat shows.
       const forwardAdded = async (camera: Camera, bg: [number, number, number]): Promise<boolean> => {
         const f = await rasterizer!.forward(camera, bg, pending ? piggyback() : []);
         if (pending) await settle(f.piggyback);
         return f.visibleSplats > 0;
       };
+      // An added view with a photometric target (co-reg's partner render, the warp target): its
+      // gradient is saved; whether it was added.
+      const addPhotometric = async (v: PseudoStep): Promise<boolean> => {
+        if (!(await forwardAdded(v.camera, v.background))) return false;
+        const b = rasterizer!.buffers;
+        const out = loss!.run(null, b.rgbFromPixel, b.alphaFromPixel, v.target, v.background, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: v.weight });
+        rasterizer!.backward(out.dLdRgb, null, null, null);
+        accumulator!.save(b.gradParamsFlat);
+        return true;
+      };
       // A co-reg pseudo view goes first: its gradient is saved, the input view's backward then
       // overwrites the buffers and its loss terms are the ones reported.
-      let pseudoAdded = false;
-      if (addPseudo && pseudo) {
-        if (await forwardAdded(pseudo.camera, pseudo.background)) {
-          const b = rasterizer.buffers;
-          const po = loss.run(null, b.rgbFromPixel, b.alphaFromPixel, pseudo.target, pseudo.background, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: pseudo.weight });
-          rasterizer.backward(po.dLdRgb, null, null, null);
-          accumulator!.save(b.gradParamsFlat);
-          copyBuffer(device, loss.outputs.lossTerms, pseudoTerms, 32);
-          pseudoAdded = true;
-        }
-      }
+      const pseudoAdded = addPseudo && pseudo !== null && (await addPhotometric(pseudo));
+      if (pseudoAdded) copyBuffer(device, loss.outputs.lossTerms, pseudoTerms, 32);
       // A warp view, on the steps a co-reg one does not take (one saved gradient a step).
-      let warpAdded = false;
-      if (warpView && !pseudoAdded) {
-        if (await forwardAdded(warpView.camera, warpView.background)) {
-          const b = rasterizer.buffers;
-          const wo = loss.run(null, b.rgbFromPixel, b.alphaFromPixel, warpView.target, warpView.background, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: warpView.weight });
-          rasterizer.backward(wo.dLdRgb, null, null, null);
-          accumulator!.save(b.gradParamsFlat);
-          warpAdded = true;
-        }
-      }
+      const warpAdded = warpView !== null && !pseudoAdded && (await addPhotometric(warpView));
       // A photo-consistency view, on the steps neither of those takes: the kernel's gradient in
       // its depth and coverage (src/gpu/loss/photoConsistency.ts), no colour gradient.
       let consistencyAdded = false;

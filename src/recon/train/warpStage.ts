@@ -67,7 +67,6 @@ export function createWarpStage(input: WarpStageInput) {
   }
 
   return {
-    views: pseudo,
     rounds,
     /**
      * Runs the step's refresh; the pseudo view this step adds, or null. `inputCameras`: the input
