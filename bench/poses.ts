@@ -1,5 +1,5 @@
 /**
- * npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles --methods alike,xfeat,orb,alike-masked,colmap --splits 3,6,9,8 --out f.md]
+ * npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles --methods alike,xfeat,orb,alike-masked,alike-masked-views,colmap --splits 3,6,9,8 --out f.md]
  *
  * Camera poses from the photos alone (the known cameras are hidden from every method and only
  * used to score): DTU scan37 (3, 6, 9 of the standard inputs 25, 22, 28, 40, 44, 48, 0, 8, 13,
@@ -15,7 +15,10 @@
  * seconds. No masks are given to any method but 'alike-masked': ALIKE-N with
  * the masks the masks stage makes from the photos (model-free path), which keep keypoints on the
  * object and let the object-centred start place what SfM cannot (shown as "+k object-centred"
- * beside the views SfM registered; the errors are over all of them). 'refined': the
+ * beside the views SfM registered; the errors are over all of them), the views SfM left matched
+ * again on tilted copies and placed in clusters (src/recon/poses/clusterSfm.ts, clusterPlacement.ts).
+ * 'alike-masked-views': the same without that cluster matching (each view SfM left placed on its
+ * own by the object-centred start, as before), the baseline for it. 'refined': the
  * 'alike-masked' cameras (not a rerun) refined photometrically by the trainer (refineCameras,
  * src/recon/train/cameraRefine.ts; hull start from the estimated masks and the points' bounds,
  * --refine-iters steps at --refine-size, default 500 at 200x150 or 150x150): the row after
@@ -44,7 +47,7 @@ import { DATASETS, ensureImported, flatten } from './benchScenes.ts';
 import { colmapInstalled, colmapPoses } from './colmapBaseline.ts';
 
 interface Case { scene: string; dir: string; split: string; background?: [number, number, number] }
-type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'refined' | 'colmap';
+type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'alike-masked-views' | 'refined' | 'colmap';
 
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
@@ -59,10 +62,10 @@ function focalErrorPct(cams: readonly Camera[], truth: readonly Camera[]): numbe
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits', 'refine-variants']);
-  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --refine-variants "flag=value ...;..." --out f.md]'); return 0; }
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --refine-variants "flag=value ...;..." --out f.md]'); return 0; }
   const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
   const only = args.values.only?.split(',');
-  const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,refined,colmap').split(',') as Method[];
+  const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap').split(',') as Method[];
   const refineIters = args.int('refine-iters', 500, 1, 30_000);
   const refineSize = args.values['refine-size'] ? parseSize(args.values['refine-size']) : null;
   const refineVariants = (args.values['refine-variants'] ?? '').split(';').map((v) => v.trim()).map((label) => {
@@ -96,7 +99,7 @@ async function main(): Promise<number> {
 
   const models: Partial<Record<'alike' | 'xfeat', Uint8Array>> = {};
   for (const [kind, file] of [['alike', 'alike_n.onnx'], ['xfeat', 'xfeat.onnx']] as const) {
-    if (!methods.includes(kind) && !(kind === 'alike' && methods.includes('alike-masked'))) continue;
+    if (!methods.includes(kind) && !(kind === 'alike' && (methods.includes('alike-masked') || methods.includes('alike-masked-views')))) continue;
     const p = resolve(modelsDir, file);
     if (existsSync(p)) models[kind] = new Uint8Array(await readFile(p));
     else console.error(`${file} not in ${modelsDir}: the ${kind} rows are skipped`);
@@ -118,7 +121,7 @@ async function main(): Promise<number> {
     for (const m of methods) {
       if (m === 'refined') continue;
       if ((m === 'alike' || m === 'xfeat') && !models[m]) continue;
-      if (m === 'alike-masked' && !models.alike) continue;
+      if ((m === 'alike-masked' || m === 'alike-masked-views') && !models.alike) continue;
       if (m === 'colmap' && !haveColmap) continue;
       let cams: (Camera | null)[];
       let seconds: number;
@@ -129,9 +132,10 @@ async function main(): Promise<number> {
         cams = r.cameras; seconds = r.seconds; note = r.note;
       } else {
         const t0 = performance.now();
-        const source: FeatureSource = m === 'orb' ? 'none' : m === 'alike-masked' ? 'alike' : m;
-        const masks = m === 'alike-masked' ? (await estimateMasks(images, { method: 'auto' })).masks.map((x) => x.mask) : undefined;
-        const r = await estimatePoses(images, { features: source, model: models[source as 'alike' | 'xfeat'], maxKeypoints, masks });
+        const masked = m === 'alike-masked' || m === 'alike-masked-views';
+        const source: FeatureSource = m === 'orb' ? 'none' : masked ? 'alike' : m;
+        const masks = masked ? (await estimateMasks(images, { method: 'auto' })).masks.map((x) => x.mask) : undefined;
+        const r = await estimatePoses(images, { features: source, model: models[source as 'alike' | 'xfeat'], maxKeypoints, masks, clusterMatching: m !== 'alike-masked-views' });
         seconds = (performance.now() - t0) / 1000;
         cams = r.views.map((v) => (v.registered ? v.camera : null));
         guessed = r.views.filter((v) => v.registered && v.source === 'object-centred').length;
@@ -142,7 +146,7 @@ async function main(): Promise<number> {
       const placed = cams.map((cam, i) => (cam ? i : -1)).filter((i) => i >= 0);
       const placedCams = placed.map((i) => cams[i]!), placedTruth = placed.map((i) => truth[i]);
       const err = placed.length >= 2 ? pairwisePoseErrors(placedCams, placedTruth) : null;
-      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placedCams, placedTruth), 1)} | ${seconds.toFixed(1)} |`;
+      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'alike-masked-views' ? 'ALIKE-N + masks, object-centred start, no cluster matching' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placedCams, placedTruth), 1)} | ${seconds.toFixed(1)} |`;
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
     }

@@ -90,7 +90,10 @@ export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null
   return { manifest, views };
 }
 
-const STEP_WORDS: Record<PosesProgress['stage'], string> = { features: 'Finding features', matching: 'Matching photos', sfm: 'Placing cameras' };
+const STEP_WORDS: Record<PosesProgress['stage'], string> = {
+  features: 'Finding features', matching: 'Matching photos', sfm: 'Placing cameras',
+  clusters: 'Matching the unplaced photos on tilted copies', silhouettes: 'Turning the photo clusters until the outlines agree',
+};
 
 /** What the run is doing, in words, with a time estimate for the current step when it can say. */
 export function posesProgressText(run: PosesRun, now: number): string {

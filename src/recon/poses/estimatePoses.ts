@@ -15,6 +15,8 @@ import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
 import { adjustWithNewViews, registerGuidedTurning } from './guidedRegistration.ts';
 import { placeWithObjectCentredStart, type PlaceOptions } from './objectCentred.ts';
+import { clusterSfm } from './clusterSfm.ts';
+import { placeClusters, type PosedCluster } from './clusterPlacement.ts';
 import { photoWarnings, type PhotoWarning } from './photoWarnings.ts';
 import { DEFAULT_SFM_OPTIONS, incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
 import { dilateMask, nearestMask } from './features/keypoints.ts';
@@ -27,7 +29,8 @@ import { featureCount, type Features } from './features/types.ts';
 export type FeatureSource = 'alike' | 'xfeat' | 'none';
 
 export interface PosesProgress {
-  stage: 'features' | 'matching' | 'sfm';
+  /** 'clusters' and 'silhouettes': the views SfM left, matched again and placed as clusters (clusterSfm.ts, clusterPlacement.ts). */
+  stage: 'features' | 'matching' | 'sfm' | 'clusters' | 'silhouettes';
   done: number;
   total: number;
 }
@@ -69,6 +72,13 @@ export interface EstimatePosesOptions {
    * (./guidedRegistration.ts), then bundle-adjusted with the rest; source 'sfm' (default true).
    */
   guided?: boolean;
+  /**
+   * Learned features only: when SfM leaves two or more views unplaced, match those views again on
+   * tilted copies of the photos and run SfM on them alone, cluster by cluster (./clusterSfm.ts);
+   * the clusters are then placed round the object as rigid wholes by silhouettes
+   * (./clusterPlacement.ts) instead of view by view (default true).
+   */
+  clusterMatching?: boolean;
   /** Options of the object-centred start and its silhouette refinement (./objectCentred.ts), for benches and diagnostics. */
   objectCentredOptions?: PlaceOptions;
   /** The photos' names, for the warnings (default "photo 1", "photo 2", …). */
@@ -233,7 +243,28 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
   const masks = opts.masks;
   if ((opts.objectCentred ?? true) && views.some((v) => !v.registered) && masks && images.every((_, v) => masks[v])) {
     opts.signal?.throwIfAborted();
-    const placed = await placeWithObjectCentredStart(sfm, images.map((img, v) => ({ width: img.width, height: img.height, mask: masks[v]!, focalPx: focalFor(v) ?? sfm.diagnostics.focalPx, name: names[v] })), opts.objectCentredOptions);
+    // Clusters of the views SfM left, from denser matching (./clusterSfm.ts): placed as rigid wholes.
+    let posedClusters: PosedCluster[] = [];
+    const unplaced = views.map((v, i) => (v.registered ? -1 : i)).filter((i) => i >= 0);
+    if ((opts.clusterMatching ?? true) && opts.model && opts.features !== 'none' && unplaced.length >= 2) {
+      const detector = await loadLearnedDetector(opts.features, opts.model, opts.modelLabel ?? `${opts.features} model`);
+      try {
+        posedClusters = (await clusterSfm(images, masks, unplaced, (img, o) => detector.detect(img, o), {
+          focalPx: sfm.diagnostics.focalPx, turns: photoMatches.turns, signal: opts.signal, log: (line) => log.push(line),
+          onProgress: (done, total) => opts.onProgress?.({ stage: 'clusters', done, total }),
+        })).clusters;
+      } finally {
+        await detector.dispose();
+      }
+    }
+    const objectViews = images.map((img, v) => ({ width: img.width, height: img.height, mask: masks[v]!, focalPx: focalFor(v) ?? sfm.diagnostics.focalPx, name: names[v] }));
+    const reg = sfm.views.map((v, i) => (v.registered ? i : -1)).filter((i) => i >= 0);
+    const first: PosedCluster[] = reg.length >= 2 ? [{ members: reg, cameras: reg.map((i) => (sfm.views[i] as { camera: Camera }).camera) }] : [];
+    const placed = posedClusters.length && first.length + posedClusters.length >= 2
+      ? { ...(await placeClusters(objectViews, [...first, ...posedClusters], {
+        signal: opts.signal, onProgress: (done, total) => { if (done % 64 === 0 || done === total) opts.onProgress?.({ stage: 'silhouettes', done, total }); }, ...opts.objectCentredOptions,
+      })), source: views.map((v) => (v.registered ? 'sfm' : 'object-centred')) }
+      : await placeWithObjectCentredStart(sfm, objectViews, opts.objectCentredOptions);
     views = views.map((v, i): PoseOutcome => (v.registered ? v : { registered: true, camera: placed.cameras[i], observations: 0, source: 'object-centred', sfmReason: v.reason }));
     log.push(`object-centred start placed ${placed.source.filter((s) => s === 'object-centred').length} view(s) SfM could not` +
       (placed.refinement ? `; silhouette consistency ${placed.refinement.before.iou.toFixed(3)} -> ${placed.refinement.after.iou.toFixed(3)}` : ''));

@@ -21,10 +21,13 @@ export {
   type ObjectView, type RelativeRotation, type ObjectCentredOptions, type ObjectCentredStart, type AzimuthSource,
   type SilhouetteOptions, type SilhouetteScore, type RefineOptions, type RefineResult, type CameraSource, type PlacedViews, type PlaceOptions,
 } from './objectCentred.ts';
+export { clusterSfm, type ClusterSfm, type ClusterSfmOptions } from './clusterSfm.ts';
+export { placeClusters, clusterFrame, CLUSTER_REFINE_DEFAULTS, type PosedCluster, type ClusterFrame, type ClusterPlacement } from './clusterPlacement.ts';
 export { estimatePoses, matchPairs, pointBounds, ALL_PAIRS_UP_TO, type EstimatePosesOptions, type EstimatePosesResult, type FeatureSource, type PoseOutcome, type PosesProgress } from './estimatePoses.ts';
 export { photoWarnings, sharpness, type PhotoWarning, type PhotoWarningKind } from './photoWarnings.ts';
 export { loadLearnedDetector, alikeFeatures, xfeatFeatures, xfeatHeatmap, ALIKE_MANIFEST, XFEAT_MANIFEST, type LearnedDetector, type LearnedKind } from './features/learned.ts';
 export { detectOrb } from './features/orb.ts';
+export { tiltImage } from './features/tiltedImage.ts';
 export { matchFeatures, matchFloat, matchBinary, DEFAULT_RATIO } from './features/match.ts';
 export { nmsTopK, sampleDescriptors, dilateMask, paddedRgbPlanes } from './features/keypoints.ts';
 export type { Features } from './features/types.ts';
