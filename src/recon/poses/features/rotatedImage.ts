@@ -39,24 +39,43 @@ export function rotateImage(img: RGBAImage, degrees: number, border = 3): Rotate
     const x = u - CX, y = v - CY;
     return [c * x - s * y + cx, s * x + c * y + cy];
   };
+  const { image, valid } = resampleOnCanvas(img, W, H, toSource, border);
+  return { image, valid, toSource, degrees };
+}
+
+/**
+ * A W x H canvas drawn from `img` through `toSource` (canvas pixel -> source pixel, pixel-centre
+ * convention), bilinear, averaged over `taps` (offsets in source pixels; default one, no offset),
+ * and the canvas pixels whose source lies `border` pixels or more inside the source.
+ */
+export function resampleOnCanvas(
+  img: RGBAImage, W: number, H: number, toSource: (u: number, v: number) => [number, number], border: number,
+  taps: readonly (readonly [number, number])[] = [[0, 0]],
+): { image: RGBAImage; valid: Uint8Array } {
+  const { width: w, height: h } = img;
   const out = createImage(W, H);
   const valid = new Uint8Array(W * H);
+  const acc = [0, 0, 0, 0];
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
       const [su, sv] = toSource(x + 0.5, y + 0.5);
       if (su < 0 || sv < 0 || su > w || sv > h) continue;
       if (su >= border && sv >= border && su <= w - border && sv <= h - border) valid[y * W + x] = 1;
-      const fx = Math.min(Math.max(su - 0.5, 0), w - 1), fy = Math.min(Math.max(sv - 0.5, 0), h - 1);
-      const x0 = Math.floor(fx), y0 = Math.floor(fy), x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
-      const wx = fx - x0, wy = fy - y0;
-      const d = (y * W + x) * 4;
-      for (let k = 0; k < 4; k++) {
-        const a = img.data[(y0 * w + x0) * 4 + k] * (1 - wx) + img.data[(y0 * w + x1) * 4 + k] * wx;
-        const b = img.data[(y1 * w + x0) * 4 + k] * (1 - wx) + img.data[(y1 * w + x1) * 4 + k] * wx;
-        out.data[d + k] = Math.round(a * (1 - wy) + b * wy);
+      acc.fill(0);
+      for (const [dx, dy] of taps) {
+        const fx = Math.min(Math.max(su + dx - 0.5, 0), w - 1), fy = Math.min(Math.max(sv + dy - 0.5, 0), h - 1);
+        const x0 = Math.floor(fx), y0 = Math.floor(fy), x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
+        const wx = fx - x0, wy = fy - y0;
+        for (let k = 0; k < 4; k++) {
+          const a = img.data[(y0 * w + x0) * 4 + k] * (1 - wx) + img.data[(y0 * w + x1) * 4 + k] * wx;
+          const b = img.data[(y1 * w + x0) * 4 + k] * (1 - wx) + img.data[(y1 * w + x1) * 4 + k] * wx;
+          acc[k] += a * (1 - wy) + b * wy;
+        }
       }
+      const d = (y * W + x) * 4;
+      for (let k = 0; k < 4; k++) out.data[d + k] = Math.round(acc[k] / taps.length);
     }
-  return { image: out, valid, toSource, degrees };
+  return { image: out, valid };
 }
 
 /** A 0/1 source mask carried onto the rotated canvas (nearest), and-ed with the canvas's valid mask. */

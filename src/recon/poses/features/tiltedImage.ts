@@ -10,8 +10,8 @@
  * lego's 8 views: r_86-r_55, 50 degrees apart, 12 correct matches plain, 101 with tilt 2 in four
  * directions; r_55-r_73, 33 degrees, 43 -> 226). See ../clusterRotations.ts.
  */
-import { createImage, type RGBAImage } from '../../../core/image.ts';
-import type { RotatedImage } from './rotatedImage.ts';
+import type { RGBAImage } from '../../../core/image.ts';
+import { resampleOnCanvas, type RotatedImage } from './rotatedImage.ts';
 
 /**
  * `img` compressed by 1/`tilt` along the direction `directionDeg` (0: across, 90: down), bilinear,
@@ -37,30 +37,10 @@ export function tiltImage(img: RGBAImage, tilt: number, directionDeg: number, bo
     const x = u - CX, y = v - CY;
     return [Ai[0] * x + Ai[1] * y + cx, Ai[2] * x + Ai[3] * y + cy];
   };
-  const out = createImage(W, H);
-  const valid = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const [su, sv] = toSource(x + 0.5, y + 0.5);
-      if (su < 0 || sv < 0 || su > w || sv > h) continue;
-      if (su >= border && sv >= border && su <= w - border && sv <= h - border) valid[y * W + x] = 1;
-      // Compression: average the source over the 1/d pixels that fall on one canvas pixel along
-      // the tilt, a box filter against aliasing (ASIFT's Gaussian, cheaper).
-      const taps = Math.max(1, Math.round(tilt));
-      const o = (y * W + x) * 4;
-      const acc = [0, 0, 0, 0];
-      for (let k = 0; k < taps; k++) {
-        const off = (k + 0.5) / taps - 0.5;
-        const fx = Math.min(Math.max(su + off * tilt * c - 0.5, 0), w - 1), fy = Math.min(Math.max(sv + off * tilt * s - 0.5, 0), h - 1);
-        const x0 = Math.floor(fx), y0 = Math.floor(fy), x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
-        const wx = fx - x0, wy = fy - y0;
-        for (let ch = 0; ch < 4; ch++) {
-          const a = img.data[(y0 * w + x0) * 4 + ch] * (1 - wx) + img.data[(y0 * w + x1) * 4 + ch] * wx;
-          const b = img.data[(y1 * w + x0) * 4 + ch] * (1 - wx) + img.data[(y1 * w + x1) * 4 + ch] * wx;
-          acc[ch] += a * (1 - wy) + b * wy;
-        }
-      }
-      for (let ch = 0; ch < 4; ch++) out.data[o + ch] = Math.round(acc[ch] / taps);
-    }
-  return { image: out, valid, toSource, degrees: 0 };
+  // Compression: average the source over the `tilt` pixels that fall on one canvas pixel along
+  // the tilt, a box filter against aliasing (ASIFT's Gaussian, cheaper).
+  const n = Math.max(1, Math.round(tilt));
+  const taps = Array.from({ length: n }, (_, k) => { const off = ((k + 0.5) / n - 0.5) * tilt; return [off * c, off * s] as const; });
+  const { image, valid } = resampleOnCanvas(img, W, H, toSource, border, taps);
+  return { image, valid, toSource, degrees: 0 };
 }
