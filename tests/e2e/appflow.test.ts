@@ -169,7 +169,9 @@ describe('photos without cameras or masks', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('places the photos after the masks (those the matches cannot, roughly from their outlines, saying so): frustums appear, and a held-out photo is scored', async () => {
+  // Its own limit: on CI's 2 cores the unit tests share the CPU with this page, and the 3 training
+  // steps below once took over 90 s there (28 s for the whole test alone).
+  it('places the photos after the masks (those the matches cannot, roughly from their outlines, saying so): frustums appear, and a held-out photo is scored', { timeout: 420_000 }, async () => {
     // Poses started by itself once the masks were found (the tests above ran meanwhile).
     await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('[data-testid="stage-poses"]')?.getAttribute('data-state') ?? ''), null, {
       timeout: 240_000,
@@ -199,7 +201,7 @@ describe('photos without cameras or masks', () => {
     await page.selectOption('[data-testid="train-size"]', 'half');
     await page.fill('[data-testid="train-splats"]', '500');
     await page.click('[data-testid="train-start"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'finished', null, { timeout: 90_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'finished', null, { timeout: 180_000 });
     expect(await stageLabel('hull')).toMatch(/^done · [\d,]+ voxels$/);
     // A guessed photo that was trained on now has the refined camera, and says so.
     const guessedIds = await page.locator('[data-testid="poses-guessed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-id')));
@@ -209,7 +211,7 @@ describe('photos without cameras or masks', () => {
       if (role === 'train') expect(text).toMatch(/; training has refined its camera\.$/);
     }
     await page.click('[data-testid="eval-start"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="stage-evaluate"]')?.getAttribute('data-state') === 'done', null, { timeout: 90_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="stage-evaluate"]')?.getAttribute('data-state') === 'done', null, { timeout: 180_000 });
     const db = Number(/^done · ([\d.]+) dB$/.exec((await stageLabel('evaluate')) ?? '')?.[1]);
     expect(db).toBeGreaterThan(5);
     // Place again, then Cancel: the stage says so and the cameras found before stay.
