@@ -14,7 +14,7 @@ import { isOutOfGpuMemory } from '../recon/train/outOfMemory.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
-import { LEVER_KEYS, type LeverOptions } from '../recon/train/qualityPresets.ts';
+import { LEVER_KEYS, QUALITY_PRESETS, qualityOf, type LeverOptions } from '../recon/train/qualityPresets.ts';
 import { defaultSteps } from '../recon/train/stepCount.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 import type { RepairPreview } from '../recon/train/trainSession.ts';
@@ -490,9 +490,13 @@ export function useTraining(
         return { size: s, pixels: px.width * px.height };
       });
       const steps = settingsSteps(settings, plan.trainIds.length);
-      const fit = fitBudget(model, choices, steps, FIRST_RUN_BUDGET_MS, Math.min(steps, 200));
+      // The timing runs are plain; the run the settings are for costs its Quality level's factor
+      // more a step (the estimate line shows that), so the budget is fitted with it.
+      const level = qualityOf(settings.levers);
+      const cost = level ? QUALITY_PRESETS[level].costPerStep : 1;
+      const fit = fitBudget(model, choices, steps, FIRST_RUN_BUDGET_MS / cost, Math.min(steps, 200));
       setSettings((s) => ({ ...s, size: fit.size, iterations: fit.steps, stepsByViews: false }));
-      setProbe({ status: 'done', sizes, model, picked: { size: fit.size, iterations: fit.steps, ms: fit.ms }, message: null });
+      setProbe({ status: 'done', sizes, model, picked: { size: fit.size, iterations: fit.steps, ms: fit.ms * cost }, message: null });
     } catch (e) {
       const cancelled = ac.signal.aborted || (e instanceof Error && e.message === 'cancelled');
       setProbe((p) => ({ ...(p ?? { sizes, model: null, picked: null }), status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'cancelled' : describeError(e) }));
