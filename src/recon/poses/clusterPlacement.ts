@@ -17,7 +17,7 @@
 import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
 import { cameraCenter, mat3MulVec, mat3Transpose, normalize, rotationBetweenUnitVectors, transformCameraPose } from '../../core/camera.ts';
 import { luSolve, symmetricEigen } from './linalg.ts';
-import { maskStats, objectCentredStart, refineBySilhouettes, type ObjectView, type RefineOptions, type SilhouetteScore } from './objectCentred.ts';
+import { maskStats, objectCentredStart, refineBySilhouettes, upFromImageAxes, type ObjectView, type RefineOptions, type SilhouetteScore } from './objectCentred.ts';
 
 /** Views placed together, with their cameras in the cluster's own frame (one per member). */
 export interface PosedCluster {
@@ -35,15 +35,14 @@ export interface ClusterFrame {
   up: Vec3;
 }
 
-/** Image x axes closer than this (degrees) say nothing about up: the elevation guess gives it. */
-const MIN_X_AXIS_SPREAD_DEG = 10;
+/** Elevation (degrees) assumed for a cluster whose image x axes say nothing about up. */
 const FALLBACK_ELEVATION_DEG = 20;
 
 /**
  * The object-centred frame of a cluster: the centre is the point nearest (least squares) the rays
- * through the members' mask centroids (one member: along its ray at the distance its mask gives);
- * up is the direction most nearly perpendicular to the members' image x axes (upright photos),
- * signed by their image up (else, x axes too close, the first camera's image up tilted by the
+ * through the members' mask centroids (rays nearly parallel: along the first, three times the
+ * cameras' spread away);
+ * up is upFromImageAxes' (else, x axes too close, the first camera's image up tilted by the
  * elevation guess); the scale puts each camera at the distance its mask's size gives (median).
  */
 export function clusterFrame(cluster: PosedCluster, views: readonly ObjectView[]): ClusterFrame {
@@ -70,21 +69,10 @@ export function clusterFrame(cluster: PosedCluster, views: readonly ObjectView[]
     const depth = spread > 0 ? spread * 3 : 1;
     centre = [rays[0].C[0] + depth * rays[0].d[0], rays[0].C[1] + depth * rays[0].d[1], rays[0].C[2] + depth * rays[0].d[2]];
   }
-  // Up: smallest eigenvector of sum x x^T over the image x axes (rows 0 of R).
-  const M = new Float64Array(9);
-  let imageUp = [0, 0, 0];
-  for (const { cam } of rays) {
-    const x = [cam.R[0], cam.R[1], cam.R[2]];
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) M[3 * i + j] += x[i] * x[j];
-    imageUp = imageUp.map((a, i) => a - cam.R[3 + i]);
-  }
-  const eig = symmetricEigen(M, 3);
-  const spread = Math.sqrt(Math.max(0, eig.values[1]) / rays.length);
-  let up: Vec3;
-  if (rays.length >= 2 && spread > Math.sin((MIN_X_AXIS_SPREAD_DEG * Math.PI) / 180) / 2) {
-    up = [eig.vectors[0], eig.vectors[3], eig.vectors[6]];
-    if (up[0] * imageUp[0] + up[1] * imageUp[1] + up[2] * imageUp[2] < 0) up = [-up[0], -up[1], -up[2]];
-  } else {
+  let up = upFromImageAxes(cluster.cameras);
+  if (!up) {
+    // The x axes say nothing (one view, or views from one direction): the first camera's image up
+    // tilted by the elevation guess.
     const R = rays[0].cam.R, e = (FALLBACK_ELEVATION_DEG * Math.PI) / 180;
     up = normalize([-Math.cos(e) * R[3] - Math.sin(e) * R[6], -Math.cos(e) * R[4] - Math.sin(e) * R[7], -Math.cos(e) * R[5] - Math.sin(e) * R[8]]);
   }

@@ -197,29 +197,37 @@ export function objectCentredStart(views: readonly ObjectView[], options: Object
 const MIN_LEVELLING_ANGLE_DEG = 10;
 
 /**
- * Turns a group of chained cameras about the origin so that world up (+z) is the direction most
- * nearly perpendicular to all their image x axes (upright photos have horizontal x axes): the
- * least-squares up, from the group's relative rotations alone. The root's assumed elevation then
- * no longer tilts the group. Left as it is when the x axes are within MIN_LEVELLING_ANGLE_DEG of
- * each other (views from one direction say nothing about up).
+ * World up as the cameras' photos say it (upright photos have horizontal x axes): the direction
+ * most nearly perpendicular to all their image x axes, signed against their image y axes (y points
+ * down). Null for fewer than two cameras or x axes within MIN_LEVELLING_ANGLE_DEG of each other
+ * (views from one direction say nothing about up).
  */
-function levelComponent(cameras: Camera[], members: readonly number[]): void {
-  if (members.length < 2) return;
+export function upFromImageAxes(cameras: readonly Pick<Camera, 'R'>[]): Vec3 | null {
+  if (cameras.length < 2) return null;
   const M = new Float64Array(9);
-  for (const v of members) {
-    const x = cameras[v].R.slice(0, 3);
+  for (const cam of cameras) {
+    const x = cam.R.slice(0, 3);
     for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) M[r * 3 + c] += x[r] * x[c];
   }
   const { S, V } = svd(M, 3, 3);
   // Eigenvalues of M: S; the smallest over the sum says how far from a single direction the axes are.
   const order = [0, 1, 2].sort((a, b) => S[a] - S[b]);
-  const middle = S[order[1]] / members.length;
-  if (middle < (1 - Math.cos(degToRad(MIN_LEVELLING_ANGLE_DEG))) / 2) return; // two axes at that angle: exactly this
-  let up: Vec3 = [V[order[0]], V[3 + order[0]], V[6 + order[0]]];
-  // Image y points down: up is against the views' y axes.
-  const ySum = members.reduce((acc, v) => acc + cameras[v].R[3] * up[0] + cameras[v].R[4] * up[1] + cameras[v].R[5] * up[2], 0);
-  if (ySum > 0) up = [-up[0], -up[1], -up[2]];
-  const W = rotationBetweenUnitVectors(normalize(up), [0, 0, 1]);
+  const middle = S[order[1]] / cameras.length;
+  if (middle < (1 - Math.cos(degToRad(MIN_LEVELLING_ANGLE_DEG))) / 2) return null; // two axes at that angle: exactly this
+  const up: Vec3 = [V[order[0]], V[3 + order[0]], V[6 + order[0]]];
+  const ySum = cameras.reduce((acc, cam) => acc + cam.R[3] * up[0] + cam.R[4] * up[1] + cam.R[5] * up[2], 0);
+  return normalize(ySum > 0 ? [-up[0], -up[1], -up[2]] : up);
+}
+
+/**
+ * Turns a group of chained cameras about the origin so that world up (+z) is upFromImageAxes':
+ * the least-squares up, from the group's relative rotations alone. The root's assumed elevation
+ * then no longer tilts the group. Left as it is when that says nothing.
+ */
+function levelComponent(cameras: Camera[], members: readonly number[]): void {
+  const up = upFromImageAxes(members.map((v) => cameras[v]));
+  if (!up) return;
+  const W = rotationBetweenUnitVectors(up, [0, 0, 1]);
   for (const v of members) cameras[v] = transformCameraPose(cameras[v], 1, W, [0, 0, 0]);
 }
 
