@@ -200,7 +200,10 @@ describe('photos without cameras or masks', () => {
     await page.fill('[data-testid="train-splats"]', '500');
     await page.click('[data-testid="train-start"]');
     // 180 s: on CI's 2 cores, beside the unit tests, these 3 steps once took over 90 s (the whole test: 28 s alone).
-    await page.waitForFunction(() => document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') === 'finished', null, { timeout: 180_000 });
+    // Waits for any end, so that a run that fails or never starts says where it stopped.
+    await page.waitForFunction(() => ['finished', 'failed', 'cancelled'].includes(document.querySelector('[data-testid="train-run"]')?.getAttribute('data-status') ?? ''), null, { timeout: 180_000 })
+      .catch(async (e: Error) => { throw new Error(`${e.message}; train run ${await page.locator('[data-testid="train-run"]').getAttribute('data-status').catch(() => 'absent')}, stages: hull "${await stageLabel('hull')}", train "${await stageLabel('train')}"`); });
+    expect(await page.locator('[data-testid="train-run"]').getAttribute('data-status'), `train: ${await stageLabel('train')}`).toBe('finished');
     expect(await stageLabel('hull')).toMatch(/^done · [\d,]+ voxels$/);
     // A guessed photo that was trained on now has the refined camera, and says so.
     const guessedIds = await page.locator('[data-testid="poses-guessed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-id')));
