@@ -40,6 +40,15 @@ export interface SfmOptions {
   reprojectionThresholdPx: number;
   /** The initial pair's median triangulation angle must reach this, degrees. */
   minInitialAngleDeg: number;
+  /**
+   * The initial pair must keep this share of its matches as inliers and a median triangulation
+   * angle of at most maxInitialAngleDeg: a pair failing either is repeated texture (stripes,
+   * checkers) matched to itself, whose essential matrix fits a geometry that is not there, and
+   * everything built on it is wrong (measured: Blender lego's right pairs 32-63% inliers, median
+   * angle 30-32 deg; the patterned cube's stripes 40 deg apart: 19% and 164 deg, 126 deg wrong).
+   */
+  minInitialInlierShare: number;
+  maxInitialAngleDeg: number;
   /** A new point needs this triangulation angle, degrees. */
   minTriangulationAngleDeg: number;
   /** Reconstructed points a view must see (and PnP inliers it must keep) to be registered. */
@@ -59,6 +68,12 @@ export interface SfmOptions {
   /** Most essential-matrix RANSAC iterations per pair (8-point samples: 2000 copes with ~50% inliers, 20000 with ~35%). */
   essentialIterations: number;
   /**
+   * Independent RANSAC runs per pair (different seeds), the one with the most inliers kept. One
+   * run suffices for pairs with many inliers; the cluster SfM's weak pairs need more (measured:
+   * lego's r_55-r_73, 114 matches, one run found 33 to 58 inliers by seed, 27 to 2.5 deg wrong).
+   */
+  essentialRestarts: number;
+  /**
    * A pair with fewer than minMatches matches or inliers still reports its relative rotation
    * (PairGeometry.R) when at least this many matches are inliers, and at least weakPairMinRatio of
    * them: too few to build on, but enough to turn the object-centred start's guess the right way.
@@ -73,12 +88,15 @@ export const DEFAULT_SFM_OPTIONS: SfmOptions = {
   essentialThresholdPx: 2,
   reprojectionThresholdPx: 4,
   minInitialAngleDeg: 3,
+  minInitialInlierShare: 0.25,
+  maxInitialAngleDeg: 90,
   minTriangulationAngleDeg: 1,
   minPnpPoints: 15,
   minPriorPnpPoints: 6,
   focalGuessFactor: 1.2,
   focalFallbackFactors: [0.8, 1.8],
   essentialIterations: 2000,
+  essentialRestarts: 1,
   focalReruns: 3,
   weakPairMinInliers: 12,
   weakPairMinRatio: 0.5,
@@ -206,7 +224,13 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
       x1.set(normalised(m.a, m.pairs[2 * k]), 2 * k);
       x2.set(normalised(m.b, m.pairs[2 * k + 1]), 2 * k);
     }
-    const ess = ransacEssential(x1, x2, { thresholdPx: opt.essentialThresholdPx, focal: intrinsics(m.a).fx, seed: opt.seed + 7919 * pi, maxIterations: opt.essentialIterations });
+    // Restarts keep the fit with the most inliers: LO-RANSAC ends in a local optimum, and with
+    // 30-50% inliers one run may fit a wrong geometry the next does not (see essentialRestarts).
+    let ess: ReturnType<typeof ransacEssential> = null;
+    for (let r = 0; r < opt.essentialRestarts; r++) {
+      const e = ransacEssential(x1, x2, { thresholdPx: opt.essentialThresholdPx, focal: intrinsics(m.a).fx, seed: opt.seed + 7919 * pi + 104729 * r, maxIterations: opt.essentialIterations });
+      if (e && (!ess || e.inlierCount > ess.inlierCount)) ess = e;
+    }
     if (!ess) return;
     const pose = recoverPose(ess.E, x1, x2, ess.inliers);
     geom.inliers = pose.inFrontCount;
@@ -238,8 +262,9 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
 
   // 2. Initial pair: most inliers among pairs with enough baseline.
   const candidates = pairs.filter((p) => pairPoses.has(`${p.a},${p.b}`));
-  const wide = candidates.filter((p) => p.medianAngleDeg >= opt.minInitialAngleDeg);
-  const init = wide.sort((p, q) => q.inliers - p.inliers)[0];
+  const wide = candidates.filter((p) => p.medianAngleDeg >= opt.minInitialAngleDeg).sort((p, q) => q.inliers - p.inliers);
+  const oneGeometry = (p: PairGeometry) => p.inliers >= opt.minInitialInlierShare * p.matches && p.medianAngleDeg <= opt.maxInitialAngleDeg;
+  const init = wide.find(oneGeometry);
   const finish = (cameras: Map<number, Camera>, tracks: Track[], order: number[], rms: number): SfmResult => {
     const points: SfmPoint[] = [];
     const perView = new Array<number>(views.length).fill(0);
@@ -264,11 +289,19 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
     };
   };
   if (!init) {
-    const why = candidates.length
-      ? `no pair has a wide enough baseline (median triangulation angle >= ${opt.minInitialAngleDeg} deg)`
-      : null;
+    const texture = wide[0];
+    const why = texture
+      ? `the matches look like repeated texture matched to itself, not one geometry (the best pair keeps ${texture.inliers} of ${texture.matches} as inliers, ` +
+        `median triangulation angle ${texture.medianAngleDeg.toFixed(1)} deg; SfM starts from at least ${Math.round(100 * opt.minInitialInlierShare)}% and at most ${opt.maxInitialAngleDeg} deg)`
+      : candidates.length
+        ? `no pair has a wide enough baseline (median triangulation angle >= ${opt.minInitialAngleDeg} deg)`
+        : null;
     if (why) views.forEach((_, v) => { placements[v] = { registered: false, reason: why }; });
     return finish(new Map(), [], [], NaN);
+  }
+  for (const p of wide) {
+    if (p === init) break;
+    log.push(`pair ${p.a}-${p.b} refused as the initial pair: ${p.inliers} inliers of ${p.matches}, median angle ${p.medianAngleDeg.toFixed(1)} deg (repeated texture?)`);
   }
   log.push(`initial pair ${init.a}-${init.b}`);
 

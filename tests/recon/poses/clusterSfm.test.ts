@@ -32,8 +32,10 @@ describe('cluster SfM on tilted copies', () => {
     const plain = await run([]);
     const total = (r: typeof plain) => r.pairs.reduce((a, p) => a + p.matches, 0);
     expect(total(tilted)).toBeGreaterThan(1.5 * total(plain));
-    // SfM's best pair there, 1-2, fits an essential matrix to 34 of 180 matches, 126 degrees wrong.
+    // SfM's best pairs there fit essential matrices to a fifth of the matches, 126 degrees wrong
+    // (34 of 180 at a median triangulation angle of 164 deg) or with next to no baseline: SfM's
+    // initial-pair rule refuses them (incrementalSfm.test.ts tests that rule on its own).
     expect(tilted.clusters).toEqual([]);
-    expect(tilted.log.join('\n')).toMatch(/repeated texture, not one geometry/);
+    expect(tilted.log.join('\n')).toMatch(/no cluster among views 0, 1, 2, 3: (the matches look like repeated texture|no pair has a wide enough baseline)/);
   });
 });
