@@ -12,7 +12,7 @@
  * on Blender lego's 8 views with the TRUE rotations inside the two unplaced clusters, that model
  * left the clusters 3-11 degrees off after the same joint search (median pairwise rotation error
  * 7.0 degrees); with the clusters' true cameras placed here, 1.7 (4.1 with the focal length 5.6%
- * short, as SfM estimates it); with the clusters ./clusterSfm.ts finds, 2.35 (bench:poses).
+ * short, as SfM estimates it); with the clusters ./clusterSfm.ts finds, 2.20 (bench:poses).
  */
 import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
 import { cameraCenter, mat3MulVec, mat3Transpose, normalize, rotationBetweenUnitVectors, transformCameraPose } from '../../core/camera.ts';
