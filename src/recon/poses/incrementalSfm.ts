@@ -260,7 +260,7 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
       ? `too few matches: ${bestMatches[v]} (need ${opt.minMatches})`
       : `too few geometric inliers: ${bestInliers[v]} (need ${opt.minMatches})`;
 
-  // 2. Initial pair: most inliers among pairs with enough baseline.
+  // 2. Initial pair: most inliers among pairs with enough baseline that fit one geometry (oneGeometry).
   const candidates = pairs.filter((p) => pairPoses.has(`${p.a},${p.b}`));
   const wide = candidates.filter((p) => p.medianAngleDeg >= opt.minInitialAngleDeg).sort((p, q) => q.inliers - p.inliers);
   const oneGeometry = (p: PairGeometry) => p.inliers >= opt.minInitialInlierShare * p.matches && p.medianAngleDeg <= opt.maxInitialAngleDeg;
@@ -292,7 +292,8 @@ function runSfm(views: readonly SfmView[], matches: readonly SfmMatches[], opt: 
     const texture = wide[0];
     const why = texture
       ? `the matches look like repeated texture matched to itself, not one geometry (the best pair keeps ${texture.inliers} of ${texture.matches} as inliers, ` +
-        `median triangulation angle ${texture.medianAngleDeg.toFixed(1)} deg; SfM starts from at least ${Math.round(100 * opt.minInitialInlierShare)}% and at most ${opt.maxInitialAngleDeg} deg)`
+        `median triangulation angle ${texture.medianAngleDeg.toFixed(1)} deg; SfM starts from at least ${Math.round(100 * opt.minInitialInlierShare)}% and at most ${opt.maxInitialAngleDeg} deg): ` +
+        'photos that show more than a regular pattern (stripes, checkers, tiles) let the matches place them'
       : candidates.length
         ? `no pair has a wide enough baseline (median triangulation angle >= ${opt.minInitialAngleDeg} deg)`
         : null;
