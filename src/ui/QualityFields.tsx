@@ -33,7 +33,7 @@ interface Props {
 }
 
 /** Time of a run at this level, from the plain run's. */
-export function levelMs(plainMs: number, level: QualityLevel): number {
+function levelMs(plainMs: number, level: QualityLevel): number {
   return plainMs * QUALITY_PRESETS[level].costPerStep;
 }
 

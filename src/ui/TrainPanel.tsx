@@ -3,13 +3,13 @@
  * splat count, elapsed time (the Cloud panel saves the result). Without WebGPU it explains which browsers and flags work.
  */
 import { useEffect, useState } from 'react';
-import { QualityFields, levelMs } from './QualityFields.tsx';
+import { QualityFields } from './QualityFields.tsx';
 import { useNumberDraft } from './numberDraft.ts';
 import { ImageCanvas } from './evaluate/ImageCanvas.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
 import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
-import { qualityOf } from '../recon/train/qualityPresets.ts';
+import { qualityOf, stepCostOf } from '../recon/train/qualityPresets.ts';
 import { TRAIN_OPTION_SPECS, UNMASKED_START, type IntSpec, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { FIRST_RUN_BUDGET_MS, settingsSteps, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
 
@@ -56,8 +56,7 @@ export function TrainPanel({ training, sceneName }: Props) {
   // level's time is that times its measured cost per step.
   const steps = settingsSteps(settings, plan.trainIds.length);
   const plainMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, steps) : null;
-  const level = qualityOf(settings.levers);
-  const estimateMs = plainMs !== null && level ? levelMs(plainMs, level) : plainMs;
+  const estimateMs = plainMs !== null ? plainMs * stepCostOf(settings.levers) : null;
   const leftMs = running && run ? timeLeftMs(run.history, run.settings.iterations) : null;
   const hullOk = !plan.hullProblem;
   const init = settings.init === 'hull' && !hullOk ? UNMASKED_START : settings.init;

@@ -14,7 +14,7 @@ import { isOutOfGpuMemory } from '../recon/train/outOfMemory.ts';
 import { getTrainClient, type GpuStatus, type PreviewFrame, type TrainRunResult } from './trainClient.ts';
 import { useLatest, type Notify, logUnexpected } from './notify.ts';
 import type { TrainCheckpoint } from '../recon/train/checkpoint.ts';
-import { LEVER_KEYS, QUALITY_PRESETS, qualityOf, type LeverOptions } from '../recon/train/qualityPresets.ts';
+import { LEVER_KEYS, stepCostOf, type LeverOptions } from '../recon/train/qualityPresets.ts';
 import { defaultSteps } from '../recon/train/stepCount.ts';
 import { fitBudget, fitSpeed, timedSteps, type SpeedModel, type TimedSteps } from './trainEstimate.ts';
 import type { RepairPreview } from '../recon/train/trainSession.ts';
@@ -492,8 +492,7 @@ export function useTraining(
       const steps = settingsSteps(settings, plan.trainIds.length);
       // The timing runs are plain; the run the settings are for costs its Quality level's factor
       // more a step (the estimate line shows that), so the budget is fitted with it.
-      const level = qualityOf(settings.levers);
-      const cost = level ? QUALITY_PRESETS[level].costPerStep : 1;
+      const cost = stepCostOf(settings.levers);
       const fit = fitBudget(model, choices, steps, FIRST_RUN_BUDGET_MS / cost, Math.min(steps, 200));
       setSettings((s) => ({ ...s, size: fit.size, iterations: fit.steps, stepsByViews: false }));
       setProbe({ status: 'done', sizes, model, picked: { size: fit.size, iterations: fit.steps, ms: fit.ms * cost }, message: null });

@@ -506,6 +506,12 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
   const cams = [...cameras];
   const aims = orbits.map((o) => [o.aim[0], o.aim[1]] as [number, number]);
   const build = (v: number, p: OrbitPose, aim = aims[v]) => orbitCamera(p, cameras[v], aim);
+  /** Takes camera `cam` for view v: its orbit pose into `into`, its aim into aims. */
+  const adopt = (v: number, cam: Camera, into: OrbitPose[]) => {
+    const o = orbitPoseOfCamera(cam);
+    into[v] = { ...o.pose };
+    aims[v] = [o.aim[0], o.aim[1]];
+  };
   let evaluations = 0;
   const score = async (trial: Camera[]) => {
     await coop.tick();
@@ -537,6 +543,10 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
     : [poses.map((p) => ({ ...p }))];
   const total = starts.length * perStart;
   let done = 0;
+
+  // The joint group search scores the fixed views and the groups alone (see there); built once for every start.
+  const subset = views.map((_, v) => v).filter((v) => fixed[v] || grouped.has(v));
+  const scSubset = options.jointGroupSearch && rigid.length ? new SilhouetteConsistency(subset.map((v) => views[v]), options) : null;
 
   /** The coarse search from one set of poses: the best poses, their cameras and score. */
   const coarse = async (ps: OrbitPose[]) => {
@@ -572,7 +582,7 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
       cs[v2] = bestB.cam;
       return { ps, cs, top };
     }
-    if (options.jointGroupSearch && rigid.length >= 1) {
+    if (scSubset) {
       // Every pair of groups over the whole azimuth x azimuth grid: one group at a time settles
       // against the other's wrong bearing. One group: its turns alone.
       /** A group's candidates: turned about the vertical through the object, over the whole circle. */
@@ -585,8 +595,6 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
       // carve away what the groups see (measured on lego 8 with the clusters' true cameras and a
       // view in no cluster 170 degrees off: scored with it, the clusters landed 7-18 degrees off;
       // without it, 2).
-      const subset = views.map((_, v) => v).filter((v) => fixed[v] || grouped.has(v));
-      const scSubset = new SilhouetteConsistency(subset.map((v) => views[v]), options);
       let subTop = scSubset.evaluate(subset.map((v) => cs[v])).score;
       const pairs: [number, number][] = rigid.length === 1 ? [[0, -1]] : [];
       for (let gi = 0; gi < rigid.length; gi++) for (let gj = gi + 1; gj < rigid.length; gj++) pairs.push([gi, gj]);
@@ -613,9 +621,7 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
         for (const [g, cand] of [[gA, A[best[0]]], [gB, B[best[1]]]] as const)
           g.forEach((v, m) => {
             cs[v] = cand[m];
-            const o = orbitPoseOfCamera(cand[m]);
-            ps[v] = { ...o.pose };
-            aims[v] = [o.aim[0], o.aim[1]];
+            adopt(v, cand[m], ps);
           });
       }
       top = await score(cs);
@@ -706,9 +712,7 @@ export async function refineBySilhouettes(cameras: readonly Camera[], views: rea
               best = s;
               g.forEach((v, m) => {
                 cams[v] = move[m];
-                const o = orbitPoseOfCamera(move[m]);
-                poses[v] = { ...o.pose };
-                aims[v] = [o.aim[0], o.aim[1]];
+                adopt(v, move[m], poses);
               });
               improved = true;
               k = -1;

@@ -70,3 +70,9 @@ export const DEFAULT_QUALITY: QualityLevel = 'best';
 export function qualityOf(levers: LeverOptions): QualityLevel | null {
   return QUALITY_LEVELS.find((q) => LEVER_KEYS.every((k) => QUALITY_PRESETS[q].levers[k] === levers[k])) ?? null;
 }
+
+/** A step at these levers in plain steps' time: its Quality level's costPerStep (1 for a mix no level has: not measured). */
+export function stepCostOf(levers: LeverOptions): number {
+  const level = qualityOf(levers);
+  return level ? QUALITY_PRESETS[level].costPerStep : 1;
+}

@@ -8,7 +8,7 @@
  * learned descriptors, trained on small viewpoint changes, match few of them. Detecting on a few
  * tilted copies as well gives such pairs several times more correct matches (measured on Blender
  * lego's 8 views: r_86-r_55, 50 degrees apart, 12 correct matches plain, 101 with tilt 2 in four
- * directions; r_55-r_73, 33 degrees, 43 -> 226). See ../clusterRotations.ts.
+ * directions; r_55-r_73, 33 degrees, 43 -> 226). Used by ../clusterSfm.ts.
  */
 import type { RGBAImage } from '../../../core/image.ts';
 import { resampleOnCanvas, type RotatedImage } from './rotatedImage.ts';
