@@ -15,6 +15,7 @@
  * Big photos: the graph cut works on a copy of at most `maxPixels` (default 120k: about 400x300)
  * and upsamples the probability map; the model itself resizes to its input anyway.
  */
+import { defaultMaskMargin } from './maskMargin.ts';
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
@@ -57,7 +58,9 @@ export interface EstimateMasksOptions {
   manifest?: ModelManifest;
   /**
    * Safety margin: the probability map is grown by this fraction of the photo's diagonal (a max
-   * filter, so every threshold's mask grows by it). Default MASK_MARGIN; 0 for none.
+   * filter, so every threshold's mask grows by it). Default MASK_MARGIN, except on a photo whose
+   * border is one flat colour (./maskMargin.ts, flatBorder: a render's background), which gets
+   * none; 0 for none.
    */
   margin?: number;
   /** Names of the photos for messages (default "photo 1", "photo 2", ...). */
@@ -124,16 +127,7 @@ function checkImages(images: readonly RGBAImage[], names: readonly string[]): vo
   });
 }
 
-/**
- * Default EstimateMasksOptions.margin: 0.4% of the diagonal (2 px at 400x300). The estimated
- * masks err on the side of cutting the object (DTU scan37, 9 inputs, model-free: recall
- * 0.92-0.98 at precision 0.96-1.00), and a cut costs more than a rim of background: the hull
- * carves the object away where one view's mask misses it, and the alpha-vs-mask loss teaches
- * transparency there. Unposed DTU 9 (500 steps, half size), one set of estimated poses trained
- * three ways: 18.34 dB masked with the masks as cut, 19.34 grown by 2 px, 19.30 with DTU's own
- * masks; bench:recon's unposed row, poses estimated anew: 18.33 -> 18.79 (known poses 20.78).
- */
-export const MASK_MARGIN = 0.004;
+export { MASK_MARGIN, flatBorder } from './maskMargin.ts';
 
 /** `probability` (W x H) grown by `radius` pixels: a max filter, so each threshold's mask is dilated. */
 function growProbability(probability: Uint8Array, W: number, H: number, radius: number): Uint8Array {
@@ -192,7 +186,7 @@ export async function estimateMasks(images: readonly RGBAImage[], opts: Estimate
         const cut = colourCut(cv!, resizeImage(img, ws.width, ws.height), { prior });
         probability = quantizeProbability(resizeFloatMap(cut.probability, ws.width, ws.height, W, H));
       }
-      if (method !== 'none') probability = growProbability(probability, W, H, Math.round((opts.margin ?? MASK_MARGIN) * Math.hypot(W, H)));
+      if (method !== 'none') probability = growProbability(probability, W, H, Math.round((opts.margin ?? defaultMaskMargin(img)) * Math.hypot(W, H)));
       const mask = thresholdProbability(probability, threshold);
       masks.push({
         width: W,

@@ -10,6 +10,7 @@
  * in the image's own pixels, in the project's one convention (src/core/camera.ts), in an arbitrary
  * similarity frame (SfM fixes neither scale nor origin).
  */
+import { masksWithMargin } from '../masks/maskMargin.ts';
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
@@ -217,7 +218,10 @@ export async function matchPhotos(images: readonly RGBAImage[], opts: EstimatePo
 
 export async function estimatePoses(images: readonly RGBAImage[], opts: EstimatePosesOptions): Promise<EstimatePosesResult> {
   const t0 = now();
-  return posesFromMatches(images, await matchPhotos(images, opts), opts, t0);
+  // Flat-border photos' masks come without the safety margin (training gains from the exact edge);
+  // matching and the silhouette placement get it back (../masks/maskMargin.ts says why).
+  const o = opts.masks ? { ...opts, masks: masksWithMargin(images, opts.masks) } : opts;
+  return posesFromMatches(images, await matchPhotos(images, o), o, t0);
 }
 
 /**

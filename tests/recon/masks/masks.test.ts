@@ -9,7 +9,8 @@ import { InputError } from '../../../src/core/errors.ts';
 import { buildObject } from '../../../src/scenegen/objects/index.ts';
 import { renderView } from '../../../src/scenegen/render.ts';
 import { dtuLikeRig } from '../../../src/scenegen/rig.ts';
-import { enforceHullConsistency, estimateMasks, MASK_MARGIN, maskArea, maskIoU, thresholdProbability } from '../../../src/recon/masks/index.ts';
+import { enforceHullConsistency, estimateMasks, flatBorder, MASK_MARGIN, maskArea, maskIoU, thresholdProbability } from '../../../src/recon/masks/index.ts';
+import { masksWithMargin } from '../../../src/recon/masks/maskMargin.ts';
 import { renderViews, ringCameras } from '../hullScenes.ts';
 
 function sceneViews(name: string, picks: number[]) {
@@ -45,8 +46,11 @@ describe('estimateMasks, model-free', () => {
         const p = y * W + x;
         const inside = (x - 800) ** 2 + (y - 620) ** 2 < 380 ** 2;
         truth[p] = inside ? 1 : 0;
-        img.data.set(inside ? [200, 60, 40, 255] : [235, 235, 230, 255], p * 4);
+        // A backdrop with some noise, as a camera gives (a flat one gets no margin: below).
+        const noise = ((x * 7 + y * 13) % 9) - 4;
+        img.data.set(inside ? [200, 60, 40, 255] : [235 + noise, 235 + noise, 230 + noise, 255], p * 4);
       }
+    expect(flatBorder(img)).toBe(false);
     const res = await estimateMasks([img], { maxPixels: 40_000, margin: 0 });
     expect(res.masks[0].width).toBe(W);
     expect(res.masks[0].mask.length).toBe(W * H);
@@ -65,6 +69,33 @@ describe('estimateMasks, model-free', () => {
     // A square max filter grows a disc of radius 380 by between the ring of width r and of r*sqrt2.
     expect(rim).toBeGreaterThan(0.8 * Math.PI * ((380 + r) ** 2 - 380 ** 2));
     expect(rim).toBeLessThan(1.6 * Math.PI * ((380 + r) ** 2 - 380 ** 2));
+  });
+
+  it('leaves the margin off a photo whose border is one flat colour (a render\'s background)', async () => {
+    const W = 320, H = 240;
+    const img = createImage(W, H);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const inside = (x - 160) ** 2 + (y - 124) ** 2 < 76 ** 2;
+        img.data.set(inside ? [200, 60, 40, 255] : [255, 255, 255, 255], (y * W + x) * 4);
+      }
+    expect(flatBorder(img)).toBe(true);
+    const exact = (await estimateMasks([img], { margin: 0 })).masks[0].mask;
+    const byDefault = (await estimateMasks([img])).masks[0].mask;
+    expect(byDefault).toEqual(exact);
+    // An explicit margin still grows it, and the poses stage's copy gets the default margin back.
+    const grown = (await estimateMasks([img], { margin: MASK_MARGIN })).masks[0].mask;
+    expect(maskArea(grown)).toBeGreaterThan(maskArea(exact) + 0.005);
+    expect(masksWithMargin([img], [exact])[0]).toEqual(grown);
+    // One pixel off the flat colour in the ring changes nothing; a fine texture does, and a
+    // photo that is not flat keeps its mask in the poses stage's copy.
+    const speck = { ...img, data: img.data.slice() };
+    speck.data.set([0, 0, 0, 255], 0);
+    expect(flatBorder(speck)).toBe(true);
+    const textured = { ...img, data: img.data.slice() };
+    for (let p = 0; p < W * H; p += 2) if (textured.data[4 * p + 1] === 255) textured.data.set([200, 200, 200, 255], 4 * p);
+    expect(flatBorder(textured)).toBe(false);
+    expect(masksWithMargin([textured], [exact])[0]).toBe(exact);
   });
 
   it('warns on a photo with no clear object instead of failing or hanging', async () => {
