@@ -15,7 +15,6 @@
  * Big photos: the graph cut works on a copy of at most `maxPixels` (default 120k: about 400x300)
  * and upsamples the probability map; the model itself resizes to its input anyway.
  */
-import { defaultMaskMargin } from './maskMargin.ts';
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
@@ -27,6 +26,7 @@ import { enforceHullConsistency } from './consistency.ts';
 import { maskArea, maskWarning, probabilityConfidence, quantizeProbability, resizeFloatMap, thresholdProbability } from './maskMaps.ts';
 import { loadOpenCv } from './opencv.ts';
 import { loadSalientModel, type SalientModel } from './salient.ts';
+import { defaultMaskMargin } from './maskMargin.ts';
 
 export { colourCut, borderColourScore, type ColourCutOptions, type ColourCutResult } from './colourCut.ts';
 export { enforceHullConsistency, type ConsistencyOptions, type ConsistencyResult, type ConsistencyView } from './consistency.ts';

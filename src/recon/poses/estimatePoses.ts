@@ -10,7 +10,6 @@
  * in the image's own pixels, in the project's one convention (src/core/camera.ts), in an arbitrary
  * similarity frame (SfM fixes neither scale nor origin).
  */
-import { masksWithMargin } from '../masks/maskMargin.ts';
 import type { Camera } from '../../core/camera.ts';
 import { InputError } from '../../core/errors.ts';
 import { resizeImage, type RGBAImage } from '../../core/image.ts';
@@ -26,6 +25,7 @@ import { allPairs, matchFeatures } from './features/match.ts';
 import { detectOrb } from './features/orb.ts';
 import { detectTurned, searchUprightAngles } from './features/uprightSearch.ts';
 import { featureCount, type Features } from './features/types.ts';
+import { masksWithMargin } from '../masks/maskMargin.ts';
 
 export type FeatureSource = 'alike' | 'xfeat' | 'none';
 
