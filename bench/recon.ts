@@ -16,8 +16,9 @@
  *
  * Unposed (the dataset cases; --unposed none skips them): the same split from its training photos
  * alone, masks and cameras estimated (ALIKE-N from --models-dir when alike_n.onnx is there, else
- * ORB; the reconstructed points' box as the object bounds, as the app uses it), trained with the hull start, scored by the pose-free protocol beside the known-pose hull
- * row (bench/unposedRecon.ts): a second table. Views that only the object-centred start could
+ * ORB; the poses stage's object box as the bounds, as the app uses it), trained with the hull
+ * start, scored by the pose-free protocol beside the known-pose hull row (bench/unposedRecon.ts):
+ * a second table. Views that only the object-centred start could
  * place are guesses: by default (--unposed refine) that run trains with photometric camera
  * refinement and is scored against the refined cameras; --unposed as-placed trains on the guesses.
  */

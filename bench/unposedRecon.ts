@@ -69,8 +69,9 @@ export async function reconstructUnposed(
     return { ...v, camera: resizeCamera(cams[i] as Camera, W, H), mask: resizeMask(masks[i], photos[i].width, photos[i].height, W, H), cameraGuess };
   });
   const refine = guessed > 0 && guessedViews === 'refine';
-  // The reconstructed points' box bounds the object, as in the app (usePoses) and scene:from-photos,
-  // which write it into the scene; without points, the trainer carves bounds from the masks.
+  // The poses stage's object box (the points' united with the masks' carved one) bounds the object,
+  // as in the app (usePoses) and scene:from-photos, which write it into the scene; without either,
+  // the trainer carves bounds from the masks.
   const bounds = poses.bounds ?? undefined;
   const result = await trainGaussians(device, views, { ...train, bounds, ...(refine ? { refineCameras: true } : {}) });
   // The refined cameras are in the trainer's training size and in the same frame (the gauge holds

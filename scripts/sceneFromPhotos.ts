@@ -2,9 +2,10 @@
  * npm run scene:from-photos -- <photos… or folder> --out <scene dir> [--features alike|xfeat|none]
  *                               [--model path] [--masks auto|model|none] [--mask-model path] [--keypoints N]
  * Estimates the cameras of 3-9 photos (src/recon/poses/estimatePoses.ts) and writes an ordinary
- * scene folder: scene.json with the estimated cameras and intrinsics, bounds from the SfM points,
- * a split "all" (every placed view as train, no test views), and images/ with the photos under
- * their own file names (a photo turned upright by its EXIF orientation is written as PNG).
+ * scene folder: scene.json with the estimated cameras and intrinsics, bounds from the SfM points
+ * (and the masks' carved box, with masks), a split "all" (every placed view as train, no test
+ * views), and images/ with the photos under their own file names (a photo turned upright by its
+ * EXIF orientation is written as PNG).
  * Photos are read exactly as the app's drop zone reads them (src/recon/ingest.ts).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';

@@ -29,9 +29,24 @@ export interface EstimateBoundsOptions {
   resolution?: number;
   /** Extra room around the carved cells, as a fraction of the box size. Default 0.05. */
   margin?: number;
+  /** Views whose masks must hold a cell for it to count. Default 2 (or the number of views, if fewer). */
+  minSupport?: number;
 }
 
 export function estimateBounds(views: readonly BoundsView[], opts: EstimateBoundsOptions = {}): Bounds {
+  return carveBounds(views, opts).box;
+}
+
+/**
+ * The box the masks carve, or null when they carve nothing (masks that contradict each other, as
+ * from wrong cameras): for a caller that has a box of its own to fall back on.
+ */
+export function silhouetteBounds(views: readonly BoundsView[], opts: EstimateBoundsOptions = {}): Bounds | null {
+  const r = carveBounds(views, opts);
+  return r.carved ? r.box : null;
+}
+
+function carveBounds(views: readonly BoundsView[], opts: EstimateBoundsOptions): { box: Bounds; carved: boolean } {
   if (views.length < 2) throw new Error('estimateBounds needs at least two posed views');
   const res = opts.resolution ?? 32;
   const margin = opts.margin ?? 0.05;
@@ -47,12 +62,14 @@ export function estimateBounds(views: readonly BoundsView[], opts: EstimateBound
     min: [centre[0] - reach, centre[1] - reach, centre[2] - reach],
     max: [centre[0] + reach, centre[1] + reach, centre[2] + reach],
   };
+  let carvedOnce = false;
   for (let pass = 0; pass < 2; pass++) {
-    const carved = carvedBox(sils, box, res, margin);
+    const carved = carvedBox(sils, box, res, margin, Math.min(opts.minSupport ?? 2, sils.length));
     if (!carved) break;
     box = carved;
+    carvedOnce = true;
   }
-  return box;
+  return { box, carved: carvedOnce };
 }
 
 function centroidRaysMeet(views: readonly BoundsView[]): Vec3 {
@@ -94,12 +111,11 @@ function maskCentroid(v: BoundsView): [number, number] {
 }
 
 /** Bounding box of the cells of `box` that survive, grown by a margin; null when none survive. */
-function carvedBox(sils: readonly Silhouette[], box: Bounds, res: number, margin: number): Bounds | null {
+function carvedBox(sils: readonly Silhouette[], box: Bounds, res: number, margin: number, minSupport: number): Bounds | null {
   const ext = [0, 1, 2].map((a) => box.max[a] - box.min[a]);
   const size = Math.max(...ext) / res;
   const n = ext.map((e) => Math.max(1, Math.ceil(e / size - 1e-9)));
   const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-  const minSupport = Math.min(2, sils.length);
   for (let k = 0; k < n[2]; k++)
     for (let j = 0; j < n[1]; j++)
       for (let i = 0; i < n[0]; i++) {
