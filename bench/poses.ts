@@ -20,9 +20,9 @@
  * 'alike-masked-views': the same without that cluster matching (each view SfM left placed on its
  * own by the object-centred start, as before), the baseline for it. 'refined': the
  * 'alike-masked' cameras (not a rerun) refined photometrically by the trainer (refineCameras,
- * src/recon/train/cameraRefine.ts; hull start from the estimated masks and the points' bounds,
- * --refine-iters steps at --refine-size, default 500 at 200x150 or 150x150): the row after
- * photometric refinement. It needs the 'alike-masked' method in the same run. --refine-variants
+ * src/recon/train/cameraRefine.ts; hull start from the estimated masks and the poses stage's
+ * object box, --refine-iters steps at --refine-size, default 500 at 200x150 or 150x150): the row
+ * after photometric refinement. It needs the 'alike-masked' method in the same run. --refine-variants
  * gives one refined row per set of training flags, sets separated by ';', flags as name=value
  * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=guesses");
  * default one row at the trainer's defaults.

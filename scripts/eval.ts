@@ -1,7 +1,8 @@
 /**
  * npm run eval -- --scene <dir> --cloud <ply|spz|splat> [--split 3|9] [--size WxH]
  *                 [--lpips-model f] [--out dir]
- *                 [--pose-free --reference <dir> [--refine-steps N] [--align rotations|umeyama]]
+ *                 [--pose-free --reference <dir> [--refine-steps N] [--align rotations|umeyama]
+ *                  [--intrinsics estimated|dataset]]
  * Scores a reconstructed cloud on a split's held-out views by the sparse-view papers' protocol
  * (src/recon/evaluate/protocol.ts): prints the per-view and mean table and writes eval.json and
  * eval.csv (the same numbers). With --pose-free, --scene is the scene the cloud was made from
@@ -43,6 +44,9 @@ const USAGE = `usage: npm run eval -- --scene <dir> --cloud <file> [options]
   --refine-steps N     with --pose-free: refinement steps per held-out view (default 100; 0 = align only)
   --align METHOD       with --pose-free: "rotations" (default: camera rotations, then centres) or
                        "umeyama" (camera centres only, needs 3 training views)
+  --intrinsics WHICH   with --pose-free: the held-out views' focal length, "estimated" (default: the
+                       dataset's scaled as the estimated training views' is to the dataset's, the
+                       focal length the cloud was made with) or "dataset"
 Exit codes: 0 done, 2 bad input, 1 internal error.`;
 
 async function readInput(path: string, what: string): Promise<Uint8Array> {
@@ -57,7 +61,7 @@ async function readInput(path: string, what: string): Promise<Uint8Array> {
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const poseFree = argv.includes('--pose-free'); // the one flag without a value
-  const args = parseArgs(argv.filter((a) => a !== '--pose-free'), ['scene', 'cloud', 'split', 'size', 'lpips-model', 'out', 'reference', 'refine-steps', 'align']);
+  const args = parseArgs(argv.filter((a) => a !== '--pose-free'), ['scene', 'cloud', 'split', 'size', 'lpips-model', 'out', 'reference', 'refine-steps', 'align', 'intrinsics']);
   if (args.help) {
     console.log(USAGE);
     return 0;
@@ -68,12 +72,14 @@ async function main(): Promise<number> {
   const split = args.values.split ?? '3';
   const askedSize = args.values.size ? parseSize(args.values.size) : undefined;
   const out = args.values.out ?? dirname(cloudPath);
-  for (const k of ['reference', 'refine-steps', 'align'] as const)
+  for (const k of ['reference', 'refine-steps', 'align', 'intrinsics'] as const)
     if (!poseFree && args.values[k] !== undefined) throw new InputError(`--${k} needs --pose-free`);
   if (poseFree && !args.values.reference) throw new InputError('--pose-free needs --reference <dataset scene dir> (the scene with the known cameras)');
   const refineSteps = args.int('refine-steps', 100, 0, 10000);
   const align = args.values.align ?? 'rotations';
   if (align !== 'rotations' && align !== 'umeyama') throw new InputError(`--align must be "rotations" or "umeyama", got "${align}"`);
+  const intrinsics = args.values.intrinsics ?? 'estimated';
+  if (intrinsics !== 'estimated' && intrinsics !== 'dataset') throw new InputError(`--intrinsics must be "estimated" or "dataset", got "${intrinsics}"`);
 
   // Every input is checked before the GPU starts.
   const given = await loadScene(fsSource(args.values.scene!));
@@ -83,7 +89,7 @@ async function main(): Promise<number> {
     const train = scene.manifest.splits[split]?.train;
     if (!train) throw new InputError(`the reference scene "${scene.manifest.name}" has no split "${split}" (it has: ${Object.keys(scene.manifest.splits).join(', ') || 'none'})`, { file: args.values.reference });
     const estimatedTrain = matchEstimatedCameras(given.manifest.views, scene.manifest.views, train);
-    poseFreeOptions = { estimatedTrain, refineSteps, align };
+    poseFreeOptions = { estimatedTrain, refineSteps, align, intrinsics };
   }
   const cloudBytes = await readInput(cloudPath, 'cloud file');
   const cloud = readSplatFile(cloudBytes, cloudPath);

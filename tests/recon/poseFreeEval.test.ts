@@ -90,6 +90,20 @@ describe('evaluateCloud, pose-free', () => {
     expect(json.poseFree.refineSteps).toBe(24);
   }, 240_000);
 
+  it('held-out views take the estimated focal length by default, the dataset\'s with intrinsics "dataset"', async () => {
+    // Estimated cameras exact but for a focal length 10% short: the cloud is the true one, so the
+    // held-out views rendered with the estimated focal length score lower than with the dataset's.
+    const short = new Map([...estimatedTrain(scene, 0)].map(([id, c]) => [id, { ...c, fx: 0.9 * c.fx, fy: 0.9 * c.fy }]));
+    const est = await evaluateCloud(device, scene.scene, cloud, { split: '3', poseFree: { estimatedTrain: short, refineSteps: 0 } });
+    const known = await evaluateCloud(device, scene.scene, cloud, { split: '3', poseFree: { estimatedTrain: short, refineSteps: 0, intrinsics: 'dataset' } });
+    expect(est.poseFree!.alignment.focalScale).toBeCloseTo(0.9, 9);
+    expect(known.poseFree!.alignment.focalScale).toBe(1);
+    expect(known.mean.psnr).toBeGreaterThan(40);
+    expect(est.mean.psnr).toBeLessThan(known.mean.psnr - 10);
+    expect(reportTable(est)).toMatch(/with the estimated focal length \(the dataset's x 0\.9000\)/);
+    expect(reportTable(known)).not.toMatch(/estimated focal length/);
+  }, 120_000);
+
   it('without the option the report has no pose-free part; a missing estimated camera is refused', async () => {
     const plain = await evaluateCloud(device, scene.scene, scene.truth, { split: '3' });
     expect('poseFree' in plain).toBe(false);

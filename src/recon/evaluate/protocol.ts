@@ -42,9 +42,18 @@ export interface Size {
 export interface PoseFreeOptions {
   /**
    * The estimated cameras (the cloud's frame) of the split's training views, by view id: each
-   * training view of the split needs one. Only R and t are used.
+   * training view of the split needs one. R and t place them; fx and width, when every one has
+   * them, give the cloud's own focal length (see `intrinsics`).
    */
-  estimatedTrain: ReadonlyMap<string, Pick<Camera, 'R' | 't'>>;
+  estimatedTrain: ReadonlyMap<string, Pick<Camera, 'R' | 't'> & Partial<Pick<Camera, 'fx' | 'width'>>>;
+  /**
+   * The held-out views' focal length: 'estimated' (the default when the estimated cameras carry
+   * one) scales the dataset's by the median ratio of the estimated training focal lengths to the
+   * dataset's (per pixel of width), since the cloud was made with the estimated one and the
+   * held-out photos come from the same camera; 'dataset' keeps the dataset's, which the
+   * reconstruction never saw.
+   */
+  intrinsics?: 'estimated' | 'dataset';
   /** Test-time refinement steps per held-out view (default 100; 0 = align only). */
   refineSteps?: number;
   /** How the similarity is fitted (default 'rotations'; poseFree.ts). */
@@ -57,6 +66,8 @@ export interface PoseFreeOptions {
 export interface PoseFreeReport {
   alignment: {
     method: AlignMethod;
+    /** Factor applied to the held-out views' focal lengths (1 with intrinsics 'dataset'). */
+    focalScale: number;
     /** Dataset frame -> estimated frame: X_est = scale rotation X + translation. */
     scale: number;
     rotation: Mat3;
@@ -204,7 +215,8 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
       return c;
     });
     const alignment = alignSceneToEstimate(estimated, prepared.train.map((v) => v.camera), pf.align);
-    cameras = mapCamerasToEstimate(alignment, cameras);
+    const focalScale = estimatedFocalScale(estimated, prepared.train.map((v) => v.camera), pf.intrinsics);
+    cameras = mapCamerasToEstimate(alignment, cameras).map((c) => (focalScale === 1 ? c : { ...c, fx: c.fx * focalScale, fy: c.fy * focalScale }));
     const beforeViews = await withRenderer(device, cloud, prepared.background, (r) => scoreRows(prepared.test, cameras, r, opts));
     const steps = pf.refineSteps ?? 100;
     const refinement: PoseFreeReport['refinement'] = [];
@@ -219,7 +231,7 @@ export async function evaluateCloud(device: GPUDevice, scene: LoadedScene, cloud
     const sim = alignment.similarity;
     poseFree = {
       alignment: {
-        method: alignment.method, scale: sim.s, rotation: sim.R, translation: sim.t,
+        method: alignment.method, focalScale, scale: sim.s, rotation: sim.R, translation: sim.t,
         residualRotationDeg: alignment.residuals.rotationDeg, residualCentre: alignment.residuals.centre, centreSpread: alignment.centreSpread,
       },
       refineSteps: steps,
@@ -277,4 +289,18 @@ async function scoreRows(test: readonly TrainView[], cameras: readonly Camera[],
     if (report) opts.onProgress?.(progressOffset + i + 1, progressOffset + test.length);
   }
   return views;
+}
+
+/**
+ * Median over the training views of the estimated focal length over the dataset's, each per pixel
+ * of its camera's width (the estimated cameras are in the photos' size, the dataset's in the
+ * evaluation size): 1 with 'dataset', or when an estimated camera has no focal length.
+ */
+export function estimatedFocalScale(
+  estimated: readonly Partial<Pick<Camera, 'fx' | 'width'>>[], known: readonly Pick<Camera, 'fx' | 'width'>[], intrinsics: 'estimated' | 'dataset' = 'estimated',
+): number {
+  if (intrinsics === 'dataset' || !estimated.every((c) => c.fx && c.width)) return 1;
+  const r = estimated.map((c, i) => (c.fx! / c.width!) / (known[i].fx / known[i].width)).sort((a, b) => a - b);
+  const m = r.length >> 1;
+  return r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
 }

@@ -105,6 +105,7 @@ export function reportTable(report: EvaluationReport): string {
   lines.push(
     `pose-free: test cameras aligned by a similarity fitted on the ${report.trainViews.length} training views (${a.method}: scale ${a.scale.toPrecision(6)}; ` +
       `residuals: rotation max ${fmt(Math.max(...a.residualRotationDeg), 3)} deg, centre max ${fmt(Math.max(...a.residualCentre), 4)} of spread ${fmt(a.centreSpread, 4)}), ` +
+      `${a.focalScale !== 1 ? `with the estimated focal length (the dataset's x ${a.focalScale.toFixed(4)}), ` : ''}` +
       `then refined against the frozen cloud for ${pf.refineSteps} steps each`,
     '',
     `after test-time pose refinement (${pf.refineSteps} steps):`,
