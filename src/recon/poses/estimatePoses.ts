@@ -105,8 +105,8 @@ export interface EstimatePosesResult {
   points: { positions: Float64Array; colors: Uint8Array; count: number };
   /**
    * Box around the object (scene.json bounds): the points' (2nd-98th percentile per axis, widened
-   * by 10%) united with the box the masks carve from the placed cameras, when every view has a
-   * mask (objectBounds). Null with neither (< 8 points and no masks).
+   * by 10%) united with the box the masks carve from the placed cameras, when every placed view
+   * has a mask (objectBounds). Null with neither (< 8 points and no masks).
    */
   bounds: { min: [number, number, number]; max: [number, number, number] } | null;
   times: { featuresMs: number; matchingMs: number; sfmMs: number; totalMs: number };
@@ -345,7 +345,6 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
   };
 }
 
-/** Robust box around xyz points: 2nd-98th percentile per axis, widened by 10% of its size. */
 type Box = { min: [number, number, number]; max: [number, number, number] };
 
 /**
@@ -371,6 +370,7 @@ export function objectBounds(images: readonly RGBAImage[], views: readonly PoseO
   };
 }
 
+/** Robust box around xyz points: 2nd-98th percentile per axis, widened by 10% of its size. */
 export function pointBounds(positions: ArrayLike<number>): Box | null {
   const n = Math.floor(positions.length / 3);
   if (n < 8) return null;
