@@ -29,6 +29,7 @@ import type { LoadedScene } from '../../io/sceneFolder.ts';
 import { prepareSplit } from '../prepareViews.ts';
 import { createViewRenderer, type ViewRenderer } from '../renderViews.ts';
 import type { LpipsScorer } from './lpips.ts';
+import { stats } from '../poses/poseErrors.ts';
 import { alignSceneToEstimate, mapCamerasToEstimate, refineTestPose, type AlignMethod, type RefinePoseOptions } from './poseFree.ts';
 import { scoreView, type ViewScore } from './scoreView.ts';
 import type { TrainView } from '../train/trainer.ts';
@@ -300,7 +301,5 @@ export function estimatedFocalScale(
   estimated: readonly Partial<Pick<Camera, 'fx' | 'width'>>[], known: readonly Pick<Camera, 'fx' | 'width'>[], intrinsics: 'estimated' | 'dataset' = 'estimated',
 ): number {
   if (intrinsics === 'dataset' || !estimated.every((c) => c.fx && c.width)) return 1;
-  const r = estimated.map((c, i) => (c.fx! / c.width!) / (known[i].fx / known[i].width)).sort((a, b) => a - b);
-  const m = r.length >> 1;
-  return r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
+  return stats(estimated.map((c, i) => (c.fx! / c.width!) / (known[i].fx / known[i].width))).median;
 }

@@ -27,6 +27,7 @@ import { detectTurned, searchUprightAngles } from './features/uprightSearch.ts';
 import { featureCount, type Features } from './features/types.ts';
 import { masksWithMargin } from '../masks/maskMargin.ts';
 import { silhouetteBounds } from '../hull/bounds.ts';
+import type { Bounds } from '../hull/types.ts';
 
 export type FeatureSource = 'alike' | 'xfeat' | 'none';
 
@@ -108,7 +109,7 @@ export interface EstimatePosesResult {
    * by 10%) united with the box the masks carve from the placed cameras, when every placed view
    * has a mask (objectBounds). Null with neither (< 8 points and no masks).
    */
-  bounds: { min: [number, number, number]; max: [number, number, number] } | null;
+  bounds: Bounds | null;
   times: { featuresMs: number; matchingMs: number; sfmMs: number; totalMs: number };
   features: { source: FeatureSource; detector: string; model: { name: string; file: string; sha256: string } | null; keypoints: number[] };
   pairs: { a: number; b: number; matches: number; inliers: number }[];
@@ -345,8 +346,6 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
   };
 }
 
-type Box = { min: [number, number, number]; max: [number, number, number] };
-
 /**
  * The object's box from the poses stage's output. The points alone can cut the object off: they
  * are where matches were triangulated, often on a few views' side of it (lego 8, 3 of 8 views
@@ -354,7 +353,7 @@ type Box = { min: [number, number, number]; max: [number, number, number] };
  * 0.4 dB). So, when every placed view has a mask, the box their masks carve (../hull/bounds.ts)
  * is added: it holds all of the object that every view sees.
  */
-export function objectBounds(images: readonly RGBAImage[], views: readonly PoseOutcome[], masks: EstimatePosesOptions['masks'], positions: ArrayLike<number>): Box | null {
+export function objectBounds(images: readonly RGBAImage[], views: readonly PoseOutcome[], masks: EstimatePosesOptions['masks'], positions: ArrayLike<number>): Bounds | null {
   const points = pointBounds(positions);
   const placed = views.flatMap((v, i) => (v.registered && masks?.[i] ? [{ camera: v.camera, mask: masks[i], width: images[i].width, height: images[i].height }] : []));
   // Cells inside all masks but one: an object photo shows all of the object (a cell seen by two
@@ -365,13 +364,13 @@ export function objectBounds(images: readonly RGBAImage[], views: readonly PoseO
   if (!carved) return points;
   if (!points) return carved;
   return {
-    min: [0, 1, 2].map((a) => Math.min(points.min[a], carved.min[a])) as Box['min'],
-    max: [0, 1, 2].map((a) => Math.max(points.max[a], carved.max[a])) as Box['max'],
+    min: [0, 1, 2].map((a) => Math.min(points.min[a], carved.min[a])) as Bounds['min'],
+    max: [0, 1, 2].map((a) => Math.max(points.max[a], carved.max[a])) as Bounds['max'],
   };
 }
 
 /** Robust box around xyz points: 2nd-98th percentile per axis, widened by 10% of its size. */
-export function pointBounds(positions: ArrayLike<number>): Box | null {
+export function pointBounds(positions: ArrayLike<number>): Bounds | null {
   const n = Math.floor(positions.length / 3);
   if (n < 8) return null;
   const min: [number, number, number] = [0, 0, 0], max: [number, number, number] = [0, 0, 0];
