@@ -10,7 +10,7 @@
 import type { Mat3, Vec3 } from '../../core/camera.ts';
 import { cross, mat3Det, mat3Mul, mat3Transpose, normalize, rotationFromAxisAngle } from '../../core/camera.ts';
 import { mulberry32 } from '../../core/random.ts';
-import { luSolve, nullVector, svd } from './linalg.ts';
+import { luSolve, minimalSampleNullVector, nullVector, svd } from './linalg.ts';
 import { drawSample, ransacIterations } from './ransac.ts';
 import { triangulateNormalized, type Pose } from './triangulate.ts';
 
@@ -38,7 +38,8 @@ export function essentialEightPoint(x1: ArrayLike<number>, x2: ArrayLike<number>
     const c = T2[0] * x2[2 * i] + T2[2], d = T2[4] * x2[2 * i + 1] + T2[5];
     A.set([c * a, c * b, c, d * a, d * b, d, a, b, 1], r * 9);
   });
-  const e = nullVector(A, rows, 9);
+  // A minimal sample (RANSAC's hypotheses) takes the fast solver; a least-squares fit the SVD.
+  const e = idx.length === 8 ? minimalSampleNullVector(A, rows, 9) : nullVector(A, rows, 9);
   const En = mat3Mul(mat3Mul(mat3Transpose(T2), Array.from(e)), T1);
   return enforceEssential(En);
 }

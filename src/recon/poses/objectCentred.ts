@@ -301,8 +301,13 @@ export class SilhouetteConsistency {
   private readonly sils: Sil[];
   private readonly res: number;
   private readonly half: number;
-  private readonly proj: Uint8Array[];
-  private readonly keep: Uint32Array;
+  /**
+   * The last evaluation, which the next one updates (see evaluate): per view the projection it was
+   * made with, which voxels were tested against its mask and which of those project inside it
+   * (bitsets over voxel index i + res (j + res k)), and how many kept voxels' squares cover each
+   * pixel; and the kept voxels (a bitset).
+   */
+  private last: { rows: Float64Array[]; tested: Uint32Array[]; inside: Uint32Array[]; kept: Uint32Array; covers: Uint16Array[] } | null = null;
 
   constructor(views: readonly ObjectView[], options: SilhouetteOptions = {}) {
     const maxSide = options.maxSide ?? 100;
@@ -312,19 +317,28 @@ export class SilhouetteConsistency {
     });
     this.res = options.resolution ?? 32;
     this.half = options.halfExtent ?? 1.25 * Math.max(...views.map((v, i) => { const s = maskStats(v, i); return s.reach / s.rho; }));
-    this.proj = this.sils.map((s) => new Uint8Array(s.W * s.H));
-    this.keep = new Uint32Array(this.res ** 3);
   }
 
   get halfExtent(): number {
     return this.half;
   }
 
+  /**
+   * Incremental: a view whose camera projects exactly as in the previous call keeps its inside
+   * bits, and its coverage counts change only by the voxels that joined or left the hull. The
+   * searches move one camera at a time, so a call tests one view's voxels instead of all views',
+   * and splats the changed voxels instead of the whole hull: 3x faster on lego's 8 views at 64^3,
+   * and the same score to the last bit as carving and splatting from scratch (the same float
+   * operations on the same numbers; tests/recon/poses/objectCentred.test.ts checks it).
+   */
   evaluate(cameras: readonly Camera[]): SilhouetteScore {
     const { sils, res } = this;
+    const V = cameras.length;
+    if (V !== sils.length) throw new Error(`SilhouetteConsistency: ${V} cameras for ${sils.length} views`);
     const vs = (2 * this.half) / res;
     const x0 = -this.half + vs / 2;
-    // Per view, the projection's homogeneous rows as sums of per-axis terms: row(x, y, z) = X[i] + Y[j] + Z[k].
+    const words = (res ** 3 + 31) >>> 5;
+    // Per view, the projection's homogeneous rows as sums of per-axis terms: row(x, y, z) = (X[i] + Y[j]) + Z[k].
     const P = cameras.map((cam, v) => {
       const c = resizeCamera(cam, sils[v].W, sils[v].H);
       const rows = [
@@ -337,49 +351,102 @@ export class SilhouetteConsistency {
         for (let i = 0; i < res; i++) for (let r = 0; r < 3; r++) out[i * 3 + r] = rows[r][axis] * (x0 + i * vs) + (axis === 0 ? rows[r][3] : 0);
         return out;
       };
-      return { X: ax(0), Y: ax(1), Z: ax(2), f: c.fx };
-    });
-    const V = cameras.length;
-    let kept = 0;
-    for (let k = 0; k < res; k++)
+      const X = ax(0), Y = ax(1);
+      // X[i] + Y[j] once per view (res^2 sums), added to Z[k] per voxel.
+      const XY = new Float64Array(res * res * 3);
       for (let j = 0; j < res; j++)
-        for (let i = 0; i < res; i++) {
-          let ok = true;
-          for (let v = 0; v < V && ok; v++) {
-            const p = P[v], s = sils[v];
-            const w = p.X[i * 3 + 2] + p.Y[j * 3 + 2] + p.Z[k * 3 + 2];
-            if (w <= 1e-9) { ok = false; break; }
-            const u = (p.X[i * 3] + p.Y[j * 3] + p.Z[k * 3]) / w;
-            const q = (p.X[i * 3 + 1] + p.Y[j * 3 + 1] + p.Z[k * 3 + 1]) / w;
-            if (u < 0 || q < 0 || u >= s.W || q >= s.H) ok = s.touchesBorder;
-            else ok = s.mask[Math.floor(q) * s.W + Math.floor(u)] !== 0;
+        for (let i = 0; i < res; i++)
+          for (let r = 0; r < 3; r++) XY[(j * res + i) * 3 + r] = X[i * 3 + r] + Y[j * 3 + r];
+      return { XY, Z: ax(2), f: c.fx, key: Float64Array.from([...rows.flat(), c.fx]) };
+    });
+    const prev = this.last;
+    const state = prev ?? {
+      rows: P.map(() => new Float64Array(13)),
+      tested: P.map(() => new Uint32Array(words)),
+      inside: P.map(() => new Uint32Array(words)),
+      kept: new Uint32Array(words),
+      covers: sils.map((s) => new Uint16Array(s.W * s.H)),
+    };
+    this.last = null; // until this call has finished updating it
+    const changed = P.map((p, v) => !prev || p.key.some((x, m) => x !== state.rows[v][m]));
+    for (let v = 0; v < V; v++) {
+      if (!changed[v]) continue;
+      state.tested[v].fill(0);
+      state.inside[v].fill(0);
+      state.rows[v].set(P[v].key);
+    }
+
+    // 1. The hull: voxels inside every view's mask (a voxel is inside when its centre projects into
+    // the mask; out of frame counts as inside when the mask touches the image border). Views are
+    // taken unmoved first, and each tests only the voxels still in the hull that it has not tested
+    // since its camera last moved: with one camera moved, that one tests the other views' hull.
+    const kept = new Uint32Array(words);
+    kept.fill(0xffffffff);
+    const rr = res * res;
+    for (const v of [...P.keys()].sort((a, b) => Number(changed[a]) - Number(changed[b]))) {
+      const p = P[v], s = sils[v], tested = state.tested[v], inside = state.inside[v];
+      for (let m = 0; m < words; m++) {
+        for (let need = kept[m] & ~tested[m]; need; need &= need - 1) {
+          const bit = need & -need, idx = (m << 5) + (31 - Math.clz32(bit));
+          if (idx >= rr * res) break;
+          const k = Math.floor(idx / rr), rem = idx - k * rr, j = Math.floor(rem / res), i = rem - j * res;
+          const o = (j * res + i) * 3;
+          const w = p.XY[o + 2] + p.Z[k * 3 + 2];
+          let ok = false;
+          if (w > 1e-9) {
+            const u = (p.XY[o] + p.Z[k * 3]) / w;
+            const q = (p.XY[o + 1] + p.Z[k * 3 + 1]) / w;
+            ok = u < 0 || q < 0 || u >= s.W || q >= s.H ? s.touchesBorder : s.mask[Math.floor(q) * s.W + Math.floor(u)] !== 0;
           }
-          if (ok) this.keep[kept++] = i + res * (j + res * k);
+          tested[m] |= bit;
+          if (ok) inside[m] |= bit;
         }
+        kept[m] &= inside[m];
+      }
+    }
+    const splat = (v: number, idx: number, by: number) => {
+      const p = P[v], s = sils[v], out = state.covers[v];
+      const k = Math.floor(idx / (res * res)), rem = idx - k * res * res, j = Math.floor(rem / res), i = rem - j * res;
+      const o = (j * res + i) * 3;
+      const w = p.XY[o + 2] + p.Z[k * 3 + 2];
+      const u = (p.XY[o] + p.Z[k * 3]) / w;
+      const q = (p.XY[o + 1] + p.Z[k * 3 + 1]) / w;
+      const h = (0.5 * vs * p.f) / w;
+      const i0 = Math.max(0, Math.min(Math.floor(u), Math.ceil(u - h - 0.5))), i1 = Math.min(s.W - 1, Math.max(Math.floor(u), Math.floor(u + h - 0.5)));
+      const j0 = Math.max(0, Math.min(Math.floor(q), Math.ceil(q - h - 0.5))), j1 = Math.min(s.H - 1, Math.max(Math.floor(q), Math.floor(q + h - 0.5)));
+      for (let b = j0; b <= j1; b++) for (let a = i0; a <= i1; a++) out[b * s.W + a] += by;
+    };
+    // Views that moved: counted again over the whole hull.
+    for (let v = 0; v < V; v++) {
+      if (!changed[v]) continue;
+      state.covers[v].fill(0);
+      for (let m = 0; m < words; m++)
+        for (let bits = kept[m]; bits; bits &= bits - 1) splat(v, (m << 5) + (31 - Math.clz32(bits & -bits)), 1);
+    }
+    // Views that did not: only the voxels that joined (+1) or left (-1) the hull.
+    const still = P.map((_, v) => v).filter((v) => !changed[v]);
+    if (still.length)
+      for (let m = 0; m < words; m++)
+        for (let diff = kept[m] ^ state.kept[m]; diff; diff &= diff - 1) {
+          const bit = diff & -diff, idx = (m << 5) + (31 - Math.clz32(bit));
+          const by = kept[m] & bit ? 1 : -1;
+          for (const v of still) splat(v, idx, by);
+        }
+    state.kept = kept;
+
     const perView: number[] = [], perViewIou: number[] = [];
     for (let v = 0; v < V; v++) {
-      const s = sils[v], p = P[v], out = this.proj[v];
-      out.fill(0);
-      for (let n = 0; n < kept; n++) {
-        const idx = this.keep[n];
-        const k = Math.floor(idx / (res * res)), rem = idx - k * res * res, j = Math.floor(rem / res), i = rem - j * res;
-        const w = p.X[i * 3 + 2] + p.Y[j * 3 + 2] + p.Z[k * 3 + 2];
-        const u = (p.X[i * 3] + p.Y[j * 3] + p.Z[k * 3]) / w;
-        const q = (p.X[i * 3 + 1] + p.Y[j * 3 + 1] + p.Z[k * 3 + 1]) / w;
-        const h = (0.5 * vs * p.f) / w;
-        const i0 = Math.max(0, Math.min(Math.floor(u), Math.ceil(u - h - 0.5))), i1 = Math.min(s.W - 1, Math.max(Math.floor(u), Math.floor(u + h - 0.5)));
-        const j0 = Math.max(0, Math.min(Math.floor(q), Math.ceil(q - h - 0.5))), j1 = Math.min(s.H - 1, Math.max(Math.floor(q), Math.floor(q + h - 0.5)));
-        for (let b = j0; b <= j1; b++) for (let a = i0; a <= i1; a++) out[b * s.W + a] = 1;
-      }
+      const s = sils[v], out = state.covers[v];
       let inter = 0, uni = 0;
       for (let m = 0; m < out.length; m++) {
-        const a = out[m], b = s.mask[m];
+        const a = out[m] > 0, b = s.mask[m];
         if (a && b) inter++;
         if (a || b) uni++;
       }
       perView.push(inter / s.area);
       perViewIou.push(uni ? inter / uni : 0);
     }
+    this.last = state;
     const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / V;
     return { score: mean(perView), perView, iou: mean(perViewIou), perViewIou };
   }

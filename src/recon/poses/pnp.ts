@@ -10,7 +10,7 @@ import type { Camera, Mat3, Vec3 } from '../../core/camera.ts';
 import { mat3MulVec, rotationFromAxisAngle, mat3Mul } from '../../core/camera.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { drawSample, ransacIterations } from './ransac.ts';
-import { choleskySolve, nearestRotation, nullVector } from './linalg.ts';
+import { choleskySolve, minimalSampleNullVector, nearestRotation, nullVector } from './linalg.ts';
 import { JAC, projectWithJacobians } from './reprojection.ts';
 import type { Pose } from './triangulate.ts';
 
@@ -52,7 +52,8 @@ export function pnpDlt(points: ArrayLike<number>, pixels: ArrayLike<number>, int
     A.set([-X, -Y, -Z, -1, 0, 0, 0, 0, x * X, x * Y, x * Z, x], 2 * k * 12);
     A.set([0, 0, 0, 0, -X, -Y, -Z, -1, y * X, y * Y, y * Z, y], (2 * k + 1) * 12);
   });
-  const p = nullVector(A, rows, 12);
+  // A minimal sample (RANSAC's hypotheses) takes the fast solver; a least-squares fit the SVD.
+  const p = m === 6 ? minimalSampleNullVector(A, rows, 12) : nullVector(A, rows, 12);
   // Undo the normalisations: P = T2^-1 P' T3, T2^-1 = [1/s2, 0, ux; 0, 1/s2, uy; 0, 0, 1],
   // T3 = [s3 I, -s3 c; 0, 1].
   const P = new Float64Array(12);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRotation, mat3Det, mat3Mul, mat3Transpose } from '../../../src/core/camera.ts';
-import { choleskySolve, invertSpd3, luSolve, nearestRotation, nullVector, svd, symmetricEigen } from '../../../src/recon/poses/linalg.ts';
+import { choleskySolve, invertSpd3, luSolve, minimalSampleNullVector, nearestRotation, nullVector, svd, symmetricEigen } from '../../../src/recon/poses/linalg.ts';
 import { mulberry32 } from './synthetic.ts';
 
 function randomMatrix(rng: () => number, m: number, n: number): Float64Array {
@@ -47,6 +47,47 @@ describe('linalg', () => {
     const v = nullVector(A, 3, 4);
     const sign = Math.sign(v[0]);
     x.forEach((xi, i) => expect(sign * v[i]).toBeCloseTo(xi / norm, 12));
+  });
+
+  it('minimalSampleNullVector agrees with the SVD on minimal samples: 8 x 9 exact (padded to 9 rows) and 12 x 12 least squares', () => {
+    const rng = mulberry32(11);
+    const angle = (a: Float64Array, b: Float64Array) => {
+      let d = 0;
+      for (let i = 0; i < a.length; i++) d += a[i] * b[i];
+      return Math.acos(Math.min(1, Math.abs(d)));
+    };
+    for (let trial = 0; trial < 30; trial++) {
+      // 8 random rows and a zero row (essentialEightPoint pads a minimal sample to 9 x 9).
+      const A = new Float64Array(81);
+      A.set(randomMatrix(rng, 8, 9));
+      const fast = minimalSampleNullVector(A, 9, 9);
+      expect(Math.hypot(...fast)).toBeCloseTo(1, 12);
+      expect(angle(fast, nullVector(A, 9, 9))).toBeLessThan(1e-7);
+      // 12 x 12 with a small smallest singular value (a 6-point PnP sample with noise).
+      const B = randomMatrix(rng, 12, 12);
+      const { U, S, V } = svd(B, 12, 12);
+      S[11] = 1e-3 * S[10];
+      const Bn = new Float64Array(144);
+      for (let r = 0; r < 12; r++) for (let c = 0; c < 12; c++) for (let k = 0; k < 12; k++) Bn[r * 12 + c] += U[r * 12 + k] * S[k] * V[c * 12 + k];
+      expect(angle(minimalSampleNullVector(Bn, 12, 12), nullVector(Bn, 12, 12))).toBeLessThan(1e-7);
+    }
+  });
+
+  it('minimalSampleNullVector on a degenerate sample (two null directions) gives a unit vector in the null space, and a unit vector for a zero matrix', () => {
+    // Rank 7 of 9: any unit vector of the 2-dimensional null space will do.
+    const rng = mulberry32(12);
+    const A = new Float64Array(81);
+    A.set(randomMatrix(rng, 7, 9));
+    const x = minimalSampleNullVector(A, 9, 9);
+    let r2 = 0;
+    for (let i = 0; i < 9; i++) {
+      let s = 0;
+      for (let j = 0; j < 9; j++) s += A[i * 9 + j] * x[j];
+      r2 += s * s;
+    }
+    expect(Math.sqrt(r2)).toBeLessThan(1e-10);
+    expect(Math.hypot(...x)).toBeCloseTo(1, 12);
+    expect(Math.hypot(...minimalSampleNullVector(new Float64Array(81), 9, 9))).toBeCloseTo(1, 12);
   });
 
   it('nullVector of an 8 x 9 minimal-sample system (rank 8): |A x| at rounding level, and the right-only SVD keeps V orthonormal', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createImage } from '../../../src/core/image.ts';
 import { keypointsToSource, rotateImage } from '../../../src/recon/poses/features/rotatedImage.ts';
-import { spanningTreeTurns } from '../../../src/recon/poses/features/uprightSearch.ts';
+import { searchUprightAngles, spanningTreeTurns } from '../../../src/recon/poses/features/uprightSearch.ts';
+import type { Features } from '../../../src/recon/poses/features/types.ts';
 
 describe('rotated image', () => {
   it('a bright pixel lands where toSource says, and keypoints map back to it', () => {
@@ -48,4 +49,29 @@ describe('per-photo turns', () => {
     expect(spanningTreeTurns(3, [{ a: 0, b: 1, degrees: 150, matches: 50, matchesUnturned: 0 }, { a: 1, b: 2, degrees: 90, matches: 50, matchesUnturned: 0 }])).toEqual([0, 150, -120]);
     expect(spanningTreeTurns(2, [])).toEqual([0, 0]);
   });
+  it('searchUprightAngles detects the first photo unturned only (pairs match it unturned) and every other photo at each of the 12 turns', async () => {
+    const photos = [0, 1, 2, 3].map(() => createImage(48, 32));
+    const sizes: string[] = [];
+    // Every call sees the same 16 keypoints with the same descriptors: every turn ties, so the turns stay 0.
+    const detect = async (img: { width: number; height: number }): Promise<Features> => {
+      sizes.push(`${img.width}x${img.height}`);
+      const count = 16, dim = 8;
+      const descriptors = new Float32Array(count * dim);
+      for (let k = 0; k < count; k++) {
+        // Unit vectors, each nearest to itself.
+        const c = 1 - 0.01 * k;
+        descriptors[k * dim + (k % dim)] = c;
+        descriptors[k * dim + ((k + 1) % dim)] = Math.sqrt(1 - c * c);
+      }
+      const keypoints = Float32Array.from({ length: 2 * count }, (_, i) => 10 + (i % 7));
+      return { width: img.width, height: img.height, keypoints, scores: new Float32Array(count).fill(1), descriptors, dim, kind: 'float' };
+    };
+    const progress: number[] = [];
+    const r = await searchUprightAngles(photos, photos.map(() => undefined), detect, { onProgress: (done, total) => progress.push(total) });
+    expect(sizes.length).toBe(1 + 3 * 12);
+    expect(new Set(progress)).toEqual(new Set([1 + 3 * 12]));
+    expect(r.pairs).toHaveLength(6);
+    expect(r.degrees).toEqual([0, 0, 0, 0]);
+  });
 });
+

@@ -75,12 +75,14 @@ export async function searchUprightAngles(
     const m = mask ? nearestMask(mask, img.width, img.height, w, h) : undefined;
     return { img: resizeImage(img, w, h), mask: m };
   });
-  const total = n * angles.length;
+  // A pair (a, b), a < b, matches a unturned against every turn of b, so the first photo is only
+  // ever needed unturned (angles[0] is 0): its other turns are not detected.
+  const total = 1 + (n - 1) * angles.length;
   let done = 0;
   const turned: Features[][] = [];
   for (let v = 0; v < n; v++) {
     const perAngle: Features[] = [];
-    for (const deg of angles) {
+    for (const deg of v === 0 ? angles.slice(0, 1) : angles) {
       opts.signal?.throwIfAborted();
       perAngle.push(await detectTurned(detect, small[v].img, deg, topK, small[v].mask));
       opts.onProgress?.(++done, total);
