@@ -148,15 +148,11 @@ export function incrementalSfm(views: readonly SfmView[], matches: readonly SfmM
   const exif = views.length > 0 && views.every((v) => v.focalPx && v.focalPx > 0);
   const side = Math.max(views[0]?.width ?? 1, views[0]?.height ?? 1);
   if (exif) return runSfm(views, matches, opt, true, views[0].focalPx!);
-  const placed = (r: SfmResult) => r.views.filter((v) => v.registered).length;
-  // More views placed wins, then the lower reprojection RMS.
-  const better = (a: SfmResult, b: SfmResult) =>
-    placed(a) !== placed(b) ? placed(a) > placed(b) : a.diagnostics.finalRmsPx < b.diagnostics.finalRmsPx;
   // Every start is tried, each rerun from its refined focal until that settles (a fixed-point
   // iteration: measured on DTU 3 views, 480 -> 580 -> 684 -> 665 px against 723 true). A wrong start
   // can still place every view (a two-view start absorbs the focal error), so the starts compete on
   // views placed, then on the final reprojection RMS, which only the right focal brings down
-  // with three views or more.
+  // with three views or more (betterFocalStart).
   // A start whose first run refines to a focal another start settled at (within 3%) would settle
   // there too: it is not rerun.
   let best: SfmResult | null = null;
@@ -164,10 +160,42 @@ export function incrementalSfm(views: readonly SfmView[], matches: readonly SfmM
   for (const factor of [opt.focalGuessFactor, ...opt.focalFallbackFactors]) {
     const run = settleFocal(views, matches, opt, factor * side, settled);
     settled.push(run.diagnostics.focalPx);
-    if (!best || better(run, best)) best = run;
+    if (!best || betterFocalStart(run, best)) best = run;
   }
   return best!;
 }
+
+/**
+ * Whether start a's run beats start b's: more views placed, then the lower reprojection RMS;
+ * but one view more does not win against an RMS lower by more than FOCAL_RMS_GUARD. Why: a wrong
+ * focal can place one view more than the right one (it bends the cameras to take it) at a higher
+ * RMS. Measured on cached DTU matches, one run per SfM seed (tmpdiag focal-start study, every
+ * start's settled run): DTU 9, seeds 2 and 3, the right start placed 8 views at 0.476 and 0.475 px
+ * (median pairwise rotation error 0.67 and 0.65 deg), a wrong one 9 at 0.623 and 0.598 px (focal
+ * +146% and +182%; 2.59 and 5.80 deg), and the 9 won. Only between runs of 4 views or more.
+ */
+export function betterFocalStart(a: Pick<SfmResult, 'views' | 'diagnostics'>, b: Pick<SfmResult, 'views' | 'diagnostics'>): boolean {
+  const pa = a.views.filter((v) => v.registered).length, pb = b.views.filter((v) => v.registered).length;
+  const ra = a.diagnostics.finalRmsPx, rb = b.diagnostics.finalRmsPx;
+  if (Math.abs(pa - pb) === 1 && Math.min(pa, pb) >= FOCAL_RMS_GUARD_MIN_VIEWS && Number.isFinite(ra) && Number.isFinite(rb)) {
+    if (pa > pb && ra > FOCAL_RMS_GUARD * rb) return false;
+    if (pb > pa && rb > FOCAL_RMS_GUARD * ra) return true;
+  }
+  return pa !== pb ? pa > pb : ra < rb;
+}
+
+/**
+ * See betterFocalStart. The right runs on the same DTU 6 matches (seeds 1-8) reach 0.38-0.44 px
+ * with 5 views and 0.40-0.43 with 6: one view more moves a right run's RMS by well under 20%. A
+ * guard, not a proof: a wrong 9-view DTU 9 run from another seed came within 1.14x of the right
+ * 8-view one and still wins.
+ */
+const FOCAL_RMS_GUARD = 1.2;
+/**
+ * The guard needs this many views in the smaller run: two or three views fit any focal about as
+ * well (a two-view run's RMS is low whatever its focal), so there the view placed counts.
+ */
+const FOCAL_RMS_GUARD_MIN_VIEWS = 4;
 
 function settleFocal(views: readonly SfmView[], matches: readonly SfmMatches[], opt: SfmOptions, guess: number, settledElsewhere: readonly number[]): SfmResult {
   const placed = (r: SfmResult) => r.views.filter((v) => v.registered).length;

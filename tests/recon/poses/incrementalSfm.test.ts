@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignCamerasToReference } from '../../../src/recon/poses/alignSimilarity.ts';
-import { incrementalSfm } from '../../../src/recon/poses/incrementalSfm.ts';
+import { betterFocalStart, incrementalSfm } from '../../../src/recon/poses/incrementalSfm.ts';
 import { absolutePoseErrors, pairwisePoseErrors } from '../../../src/recon/poses/poseErrors.ts';
 import { buildTracks } from '../../../src/recon/poses/tracks.ts';
 import { mulberry32, randomPoints, ringCameras } from './synthetic.ts';
@@ -86,6 +86,29 @@ describe('incremental SfM', () => {
     expect(pw.rotationDeg.max).toBeLessThan(0.5);
     expect(pw.translationDeg.max).toBeLessThan(1);
     expect(focalErr).toBeLessThan(0.02);
+  });
+});
+
+describe('choosing between focal starts', () => {
+  /** A stand-in run: `placed` of 9 views registered, at this final RMS. */
+  const run = (placed: number, rms: number) => ({
+    views: Array.from({ length: 9 }, (_, i) => (i < placed ? { registered: true as const, camera: null as never, observations: 1 } : { registered: false as const, reason: '' })),
+    diagnostics: { finalRmsPx: rms } as never,
+  });
+  it('more views placed wins, then the lower RMS; one view more loses to an RMS lower by over 20% (4 views and more)', () => {
+    expect(betterFocalStart(run(8, 0.4), run(8, 0.5))).toBe(true);
+    expect(betterFocalStart(run(8, 0.5), run(8, 0.4))).toBe(false);
+    // One view more at 10% more RMS: the view wins (adding a view raises a right run's RMS a little).
+    expect(betterFocalStart(run(9, 0.44), run(8, 0.4))).toBe(true);
+    // DTU 9's case: 9 views at 0.623 px (a wrong focal) against 8 at 0.476.
+    expect(betterFocalStart(run(9, 0.623), run(8, 0.476))).toBe(false);
+    expect(betterFocalStart(run(8, 0.476), run(9, 0.623))).toBe(true);
+    // Two views more win whatever the RMS; a run without an RMS loses on views only.
+    expect(betterFocalStart(run(9, 0.9), run(7, 0.4))).toBe(true);
+    expect(betterFocalStart(run(9, NaN), run(8, 0.4))).toBe(true);
+    // Under 4 views the RMS says little about the focal (two views fit any): the view placed wins.
+    expect(betterFocalStart(run(3, 0.6), run(2, 0.2))).toBe(true);
+    expect(betterFocalStart(run(4, 0.6), run(3, 0.2))).toBe(true);
   });
 });
 
