@@ -25,7 +25,9 @@
  * after photometric refinement. It needs the 'alike-masked' method in the same run. --refine-variants
  * gives one refined row per set of training flags, sets separated by ';', flags as name=value
  * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=guesses");
- * default one row at the trainer's defaults.
+ * default one row at the trainer's defaults. --seeds 1,2,3: the 'alike-masked' row once per SfM
+ * RANSAC seed (SfmOptions.seed, default 1), all from one matching, to show how much of a row is the
+ * seed's luck; 'refined' then has no cameras to refine.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -36,6 +38,8 @@ import { fsSource } from '../src/node/fsFileSource.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { estimateMasks } from '../src/recon/masks/index.ts';
 import { estimatePoses, pairwisePoseErrors, stats, type FeatureSource } from '../src/recon/poses/index.ts';
+import { matchPhotos, posesFromMatches } from '../src/recon/poses/estimatePoses.ts';
+import { masksWithMargin } from '../src/recon/masks/maskMargin.ts';
 import { resizeMask } from '../src/recon/prepareViews.ts';
 import { ALL_TRAIN_OPTIONS, parseTrainFlags, trainFlagNames } from '../scripts/lib/trainFlags.ts';
 import type { TrainOptions } from '../src/recon/train/trainOptions.ts';
@@ -60,9 +64,17 @@ function focalErrorPct(cams: readonly Camera[], truth: readonly Camera[]): numbe
   return stats(cams.map((c, i) => 100 * ((c.fx / c.width) / (truth[i].fx / truth[i].width) - 1))).median;
 }
 
+/** One table row: views placed (and how many by the object-centred start), pairwise errors, focal error, seconds. */
+function poseRow(scene: string, views: number, label: string, cams: readonly (Camera | null)[], truth: readonly Camera[], guessed: number, seconds: number): string {
+  const placed = cams.map((cam, i) => (cam ? i : -1)).filter((i) => i >= 0);
+  const placedCams = placed.map((i) => cams[i]!), placedTruth = placed.map((i) => truth[i]);
+  const err = placed.length >= 2 ? pairwisePoseErrors(placedCams, placedTruth) : null;
+  return `| ${scene} | ${views} | ${label} | ${placed.length - guessed}/${views}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placedCams, placedTruth), 1)} | ${seconds.toFixed(1)} |`;
+}
+
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits', 'refine-variants']);
-  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --refine-variants "flag=value ...;..." --out f.md]'); return 0; }
+  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits', 'refine-variants', 'seeds']);
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --refine-variants "flag=value ...;..." --seeds 1,2,3 --out f.md]'); return 0; }
   const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
   const only = args.values.only?.split(',');
   const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap').split(',') as Method[];
@@ -82,6 +94,9 @@ async function main(): Promise<number> {
   // --splits keeps only those view counts (e.g. 6,9), so one case can be rerun on its own.
   const splits = args.values.splits?.split(',');
   const wantSplit = (split: string) => !splits || splits.includes(split);
+  // --seeds: the 'alike-masked' rows once per SfM RANSAC seed, on one matching (how much of a
+  // row's figure is the seed's luck).
+  const seeds = args.values.seeds?.split(',').map((x) => Number(x)).filter((x) => Number.isInteger(x));
 
   const cases: Case[] = [];
   if (want('dtu')) {
@@ -127,6 +142,25 @@ async function main(): Promise<number> {
       let seconds: number;
       let note = '';
       let guessed = 0;
+      if (m === 'alike-masked' && seeds?.length) {
+        const t0 = performance.now();
+        const masks = (await estimateMasks(images, { method: 'auto' })).masks.map((x) => x.mask);
+        // As estimatePoses: the masks with their margin for matching and placement.
+        const o = { features: 'alike' as const, model: models.alike, maxKeypoints, masks: masksWithMargin(images, masks) };
+        const photoMatches = await matchPhotos(images, o);
+        const tMatch = (performance.now() - t0) / 1000;
+        for (const seed of seeds) {
+          const t1 = performance.now();
+          const r = await posesFromMatches(images, photoMatches, { ...o, sfm: { seed } });
+          const cs = r.views.map((v) => (v.registered ? v.camera : null));
+          const guesses = r.views.filter((v) => v.registered && v.source === 'object-centred').length;
+          const seedNote = `masks, features and matching ${tMatch.toFixed(1)} s once for every seed; this row's seconds are SfM and placement`;
+          const row = poseRow(c.scene, ids.length, `ALIKE-N + masks, object-centred start, SfM seed ${seed}`, cs, truth, guesses, (performance.now() - t1) / 1000);
+          rows.push(row);
+          console.log(`${row}   <!-- ${seedNote} -->`);
+        }
+        continue;
+      }
       if (m === 'colmap') {
         const r = await colmapPoses(images, ids);
         cams = r.cameras; seconds = r.seconds; note = r.note;
@@ -146,10 +180,8 @@ async function main(): Promise<number> {
         const why = r.views.map((v, i) => (v.registered ? (v.source === 'object-centred' ? `${ids[i]}: object-centred start` : null) : `${ids[i]}: ${v.reason}`)).filter(Boolean);
         note = [split, ...why].join('; ');
       }
-      const placed = cams.map((cam, i) => (cam ? i : -1)).filter((i) => i >= 0);
-      const placedCams = placed.map((i) => cams[i]!), placedTruth = placed.map((i) => truth[i]);
-      const err = placed.length >= 2 ? pairwisePoseErrors(placedCams, placedTruth) : null;
-      const row = `| ${c.scene} | ${ids.length} | ${m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'alike-masked-views' ? 'ALIKE-N + masks, object-centred start, no cluster matching' : m === 'xfeat' ? 'XFeat' : 'COLMAP'} | ${placed.length - guessed}/${ids.length}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placedCams, placedTruth), 1)} | ${seconds.toFixed(1)} |`;
+      const label = m === 'orb' ? 'ORB (no model)' : m === 'alike' ? 'ALIKE-N' : m === 'alike-masked' ? 'ALIKE-N + masks, object-centred start' : m === 'alike-masked-views' ? 'ALIKE-N + masks, object-centred start, no cluster matching' : m === 'xfeat' ? 'XFeat' : 'COLMAP';
+      const row = poseRow(c.scene, ids.length, label, cams, truth, guessed, seconds);
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
     }
