@@ -169,10 +169,12 @@ export function incrementalSfm(views: readonly SfmView[], matches: readonly SfmM
  * Whether start a's run beats start b's: more views placed, then the lower reprojection RMS;
  * but one view more does not win against an RMS lower by more than FOCAL_RMS_GUARD. Why: a wrong
  * focal can place one view more than the right one (it bends the cameras to take it) at a higher
- * RMS. Measured on cached DTU matches, one run per SfM seed (tmpdiag focal-start study, every
- * start's settled run): DTU 9, seeds 2 and 3, the right start placed 8 views at 0.476 and 0.475 px
- * (median pairwise rotation error 0.67 and 0.65 deg), a wrong one 9 at 0.623 and 0.598 px (focal
- * +146% and +182%; 2.59 and 5.80 deg), and the 9 won. Only between runs of 4 views or more.
+ * RMS. Measured on DTU 9's matches, each start's settled run, seeds 2 and 3: the right start
+ * placed 8 views at 0.476 and 0.475 px (median pairwise rotation error 0.67 and 0.65 deg), a wrong
+ * one 9 at 0.623 and 0.598 px (focal +146% and +182%; 2.59 and 5.80 deg), and the 9 won. With the
+ * guard, `npm run bench:poses -- --only dtu --splits 9 --methods alike-masked --seeds 1,2,3,4,5,6`
+ * gives 0.59-0.94 deg at every seed (2.59, 5.80 and 4.35 at seeds 2, 3, 6 without). Only between
+ * runs of 4 views or more.
  */
 export function betterFocalStart(a: Pick<SfmResult, 'views' | 'diagnostics'>, b: Pick<SfmResult, 'views' | 'diagnostics'>): boolean {
   const pa = a.views.filter((v) => v.registered).length, pb = b.views.filter((v) => v.registered).length;

@@ -105,8 +105,8 @@ export function nullVector(A: ArrayLike<number>, m: number, n: number): Float64A
  * tiny shift, a few solves), falling back to nullVector's SVD when the factorisation fails or the
  * iteration does not settle (two nearly equal smallest eigenvalues: a degenerate sample).
  * Why: RANSAC calls this hundreds of thousands of times per photo set (5000 hypotheses a pair, for
- * every pair and focal rerun) and the Jacobi SVD made 35% of the poses stage's time (profiled on
- * lego's 8 photos); forming A^T A squares the condition number, which a hypothesis can afford
+ * every pair and focal rerun) and the Jacobi SVD made 35% of the poses stage's time after matching
+ * (profiled on lego's 8 photos); forming A^T A squares the condition number, which a hypothesis can afford
  * (it is scored, and the best is refit on its inliers by nullVector), a least-squares fit cannot.
  */
 export function minimalSampleNullVector(A: ArrayLike<number>, m: number, n: number): Float64Array {
