@@ -297,17 +297,25 @@ function downsampleMask(v: ObjectView, maxSide: number): Sil {
  * higher (measured on the tests' scene: 5 views, median pairwise rotation error 20 degrees after
  * refining by IoU, 10-14 by coverage).
  */
+/** A view's projection as SilhouetteConsistency tabulates it: the key is the rows and focal it was made from. */
+interface Projection {
+  XY: Float64Array;
+  Z: Float64Array;
+  f: number;
+  key: number[];
+}
+
 export class SilhouetteConsistency {
   private readonly sils: Sil[];
   private readonly res: number;
   private readonly half: number;
   /**
    * The last evaluation, which the next one updates (see evaluate): per view the projection it was
-   * made with, which voxels were tested against its mask and which of those project inside it
+   * made with (its tables and the numbers that define them), which voxels were tested against its mask and which of those project inside it
    * (bitsets over voxel index i + res (j + res k)), and how many kept voxels' squares cover each
    * pixel; and the kept voxels (a bitset).
    */
-  private last: { rows: Float64Array[]; tested: Uint32Array[]; inside: Uint32Array[]; kept: Uint32Array; covers: Uint16Array[] } | null = null;
+  private last: { proj: (Projection | null)[]; tested: Uint32Array[]; inside: Uint32Array[]; kept: Uint32Array; covers: Uint16Array[] } | null = null;
 
   constructor(views: readonly ObjectView[], options: SilhouetteOptions = {}) {
     const maxSide = options.maxSide ?? 100;
@@ -340,14 +348,27 @@ export class SilhouetteConsistency {
     const vs = (2 * this.half) / res;
     const x0 = -this.half + vs / 2;
     const words = (res ** 3 + 31) >>> 5;
+    const prev = this.last;
+    const state = prev ?? {
+      proj: sils.map((): Projection | null => null),
+      tested: sils.map(() => new Uint32Array(words)),
+      inside: sils.map(() => new Uint32Array(words)),
+      kept: new Uint32Array(words),
+      covers: sils.map((s) => new Uint16Array(s.W * s.H)),
+    };
+    this.last = null; // until this call has finished updating it
     // Per view, the projection's homogeneous rows as sums of per-axis terms: row(x, y, z) = (X[i] + Y[j]) + Z[k].
-    const P = cameras.map((cam, v) => {
+    // A view whose rows are the last call's keeps that call's tables (and its inside bits).
+    const changed = cameras.map((cam, v) => {
       const c = resizeCamera(cam, sils[v].W, sils[v].H);
       const rows = [
         [c.fx * c.R[0] + c.cx * c.R[6], c.fx * c.R[1] + c.cx * c.R[7], c.fx * c.R[2] + c.cx * c.R[8], c.fx * c.t[0] + c.cx * c.t[2]],
         [c.fy * c.R[3] + c.cy * c.R[6], c.fy * c.R[4] + c.cy * c.R[7], c.fy * c.R[5] + c.cy * c.R[8], c.fy * c.t[1] + c.cy * c.t[2]],
         [c.R[6], c.R[7], c.R[8], c.t[2]],
       ];
+      const key = [...rows.flat(), c.fx];
+      const old = state.proj[v];
+      if (old && key.every((x, m) => x === old.key[m])) return false;
       const ax = (axis: number) => {
         const out = new Float64Array(res * 3);
         for (let i = 0; i < res; i++) for (let r = 0; r < 3; r++) out[i * 3 + r] = rows[r][axis] * (x0 + i * vs) + (axis === 0 ? rows[r][3] : 0);
@@ -359,24 +380,12 @@ export class SilhouetteConsistency {
       for (let j = 0; j < res; j++)
         for (let i = 0; i < res; i++)
           for (let r = 0; r < 3; r++) XY[(j * res + i) * 3 + r] = X[i * 3 + r] + Y[j * 3 + r];
-      return { XY, Z: ax(2), f: c.fx, key: Float64Array.from([...rows.flat(), c.fx]) };
-    });
-    const prev = this.last;
-    const state = prev ?? {
-      rows: P.map(() => new Float64Array(13)),
-      tested: P.map(() => new Uint32Array(words)),
-      inside: P.map(() => new Uint32Array(words)),
-      kept: new Uint32Array(words),
-      covers: sils.map((s) => new Uint16Array(s.W * s.H)),
-    };
-    this.last = null; // until this call has finished updating it
-    const changed = P.map((p, v) => !prev || p.key.some((x, m) => x !== state.rows[v][m]));
-    for (let v = 0; v < V; v++) {
-      if (!changed[v]) continue;
+      state.proj[v] = { XY, Z: ax(2), f: c.fx, key };
       state.tested[v].fill(0);
       state.inside[v].fill(0);
-      state.rows[v].set(P[v].key);
-    }
+      return true;
+    });
+    const P = state.proj as Projection[];
 
     // 1. The hull: voxels inside every view's mask (a voxel is inside when its centre projects into
     // the mask; out of frame counts as inside when the mask touches the image border). Views are
