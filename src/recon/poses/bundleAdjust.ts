@@ -142,10 +142,13 @@ export function bundleAdjust(camerasIn: readonly Camera[], pointsIn: readonly Ve
     for (let attempt = 0; attempt < 10 && !accepted; attempt++) {
       const step = solveDamped(U, gc, V, gp, W, active, nc, lambda);
       if (step) {
-        const candCams = cameras.map((c, i) => applyCameraStep(gauge[i], c, step.dc.subarray(offsets[i], offsets[i] + gaugeSize(gauge[i]))));
+        let candCams = cameras.map((c, i) => applyCameraStep(gauge[i], c, step.dc.subarray(offsets[i], offsets[i] + gaugeSize(gauge[i]))));
         if (focalIndex >= 0) {
+          // New objects: a held camera's step is the camera itself, and changing its focal in
+          // place would keep the change when this trial is rejected (its focal then drifted from
+          // the others': DTU 6 views ended at 721.8 and 750.9 px).
           const df = step.dc[focalIndex];
-          for (const c of candCams) { const ratio = c.fy / c.fx; c.fx += df; c.fy = c.fx * ratio; }
+          candCams = candCams.map((c) => ({ ...c, fx: c.fx + df, fy: (c.fx + df) * (c.fy / c.fx) }));
         }
         const candPts = points.map((p, j) => [p[0] + step.dp[3 * j], p[1] + step.dp[3 * j + 1], p[2] + step.dp[3 * j + 2]] as Vec3);
         const candErrs = errors(candCams, candPts, obs);
