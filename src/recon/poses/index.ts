@@ -13,7 +13,8 @@ export { ransacEssential, recoverPose, decomposeEssential, essentialEightPoint, 
 export { triangulateNormalized, triangulatePixels, reprojectionError, triangulationAngleDeg, type Pose } from './triangulate.ts';
 export { ransacPnp, pnpDlt, refinePose, type Intrinsics, type PnpResult } from './pnp.ts';
 export { bundleAdjust, type Observation, type BundleOptions, type BundleResult } from './bundleAdjust.ts';
-export { buildTracks, type TrackObservation, type MatchList } from './tracks.ts';
+export { buildTracks, buildTracksFirstWins, type TrackObservation, type MatchList } from './tracks.ts';
+export { rematchAndAdjust, epipolarMatches, fundamentalFromCameras, DEFAULT_REMATCH_OPTIONS, type RematchOptions, type RematchResult } from './epipolarRematch.ts';
 export { umeyama, applySimilarity, alignCamerasToReference, type Similarity } from './alignSimilarity.ts';
 export { pairwisePoseErrors, absolutePoseErrors, stats, type PairwisePoseErrors, type ErrorStats } from './poseErrors.ts';
 export {

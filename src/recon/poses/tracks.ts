@@ -49,3 +49,42 @@ export function buildTracks(keypointCounts: readonly number[], matches: readonly
   }
   return tracks;
 }
+
+/**
+ * Tracks as buildTracks makes them, except that a match that would put two keypoints of one view
+ * into a track is skipped rather than dropping the whole track: matches are taken in the order
+ * given, so the more trusted ones (listed first) win. For adding matches to tracks that already
+ * hold (the epipolar rematching: look-alike texture would otherwise tie tracks together and lose
+ * them all). At most 32 views (a bit mask per track).
+ */
+export function buildTracksFirstWins(keypointCounts: readonly number[], matches: readonly MatchList[]): TrackObservation[][] {
+  if (keypointCounts.length > 32) throw new RangeError(`buildTracksFirstWins takes at most 32 views (got ${keypointCounts.length})`);
+  const offsets: number[] = [];
+  const viewOf: number[] = [];
+  let total = 0;
+  keypointCounts.forEach((c, v) => { offsets.push(total); total += c; viewOf.push(v); });
+  const parent = new Int32Array(total).map((_, i) => i);
+  const views = new Uint32Array(total);
+  keypointCounts.forEach((c, v) => views.fill(1 << v >>> 0, offsets[v], offsets[v] + c));
+  const find = (i: number): number => {
+    while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; }
+    return i;
+  };
+  for (const m of matches)
+    for (let k = 0; k + 1 < m.pairs.length; k += 2) {
+      const ra = find(offsets[m.a] + m.pairs[k]), rb = find(offsets[m.b] + m.pairs[k + 1]);
+      if (ra === rb || (views[ra] & views[rb]) !== 0) continue;
+      parent[ra] = rb;
+      views[rb] |= views[ra];
+    }
+  const groups = new Map<number, TrackObservation[]>();
+  keypointCounts.forEach((count, view) => {
+    for (let kp = 0; kp < count; kp++) {
+      const root = find(offsets[view] + kp);
+      let g = groups.get(root);
+      if (!g) { g = []; groups.set(root, g); }
+      g.push({ view, keypoint: kp });
+    }
+  });
+  return [...groups.values()].filter((g) => g.length >= 2);
+}
