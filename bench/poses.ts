@@ -27,7 +27,8 @@
  * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=guesses");
  * default one row at the trainer's defaults. --seeds 1,2,3: the 'alike-masked' row once per SfM
  * RANSAC seed (SfmOptions.seed, default 1), all from one matching, to show how much of a row is the
- * seed's luck; 'refined' then has no cameras to refine.
+ * seed's luck, each with and without the last step's epipolar rematching (EstimatePosesOptions.rematch,
+ * src/recon/poses/epipolarRematch.ts); 'refined' then has no cameras to refine.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -149,13 +150,14 @@ async function main(): Promise<number> {
         const o = { features: 'alike' as const, model: models.alike, maxKeypoints, masks: masksWithMargin(images, masks) };
         const photoMatches = await matchPhotos(images, o);
         const tMatch = (performance.now() - t0) / 1000;
-        for (const seed of seeds) {
+        for (const seed of seeds) for (const rematch of [false, true]) {
           const t1 = performance.now();
-          const r = await posesFromMatches(images, photoMatches, { ...o, sfm: { seed } });
+          const r = await posesFromMatches(images, photoMatches, { ...o, sfm: { seed }, rematch });
           const cs = r.views.map((v) => (v.registered ? v.camera : null));
           const guesses = r.views.filter((v) => v.registered && v.source === 'object-centred').length;
           const seedNote = `masks, features and matching ${tMatch.toFixed(1)} s once for every seed; this row's seconds are SfM and placement`;
-          const row = poseRow(c.scene, ids.length, `ALIKE-N + masks, object-centred start, SfM seed ${seed}`, cs, truth, guesses, (performance.now() - t1) / 1000);
+          const label = `ALIKE-N + masks, object-centred start, SfM seed ${seed}${rematch ? '' : ', no epipolar rematching'}`;
+          const row = poseRow(c.scene, ids.length, label, cs, truth, guesses, (performance.now() - t1) / 1000);
           rows.push(row);
           console.log(`${row}   <!-- ${seedNote} -->`);
         }
