@@ -93,6 +93,7 @@ export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null
 const STEP_WORDS: Record<PosesProgress['stage'], string> = {
   features: 'Finding features', matching: 'Matching photos', sfm: 'Placing cameras',
   clusters: 'Matching the unplaced photos on tilted copies', silhouettes: 'Turning the photo clusters until the outlines agree',
+  rematch: 'Matching the placed photos again along their epipolar lines',
 };
 
 /** What the run is doing, in words, with a time estimate for the current step when it can say. */

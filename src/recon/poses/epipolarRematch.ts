@@ -35,6 +35,10 @@ export interface RematchOptions {
   optimiseFocal: boolean;
   /** Rematch-and-adjust rounds, each from the cameras the last one adjusted (tighter lines, more matches). */
   rounds: number;
+  /** Called after each pair matched: pairs done and in all, over all rounds. */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between pairs. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -132,8 +136,10 @@ export function rematchAndAdjust(
 ): RematchResult | null {
   const o = { ...DEFAULT_REMATCH_OPTIONS, ...options };
   let result: RematchResult | null = null;
+  const placedCount = cameras.filter(Boolean).length;
+  const pairs = (placedCount * (placedCount - 1)) / 2;
   for (let round = 0; round < o.rounds; round++) {
-    const next = rematchRound(features, result?.cameras ?? cameras, matches, o);
+    const next = rematchRound(features, result?.cameras ?? cameras, matches, o, (done) => o.onProgress?.(round * pairs + done, o.rounds * pairs));
     if (!next) break;
     result = result ? { ...next, rmsBefore: result.rmsBefore } : next;
   }
@@ -142,12 +148,14 @@ export function rematchAndAdjust(
 
 function rematchRound(
   features: readonly Features[], cameras: readonly (Camera | null)[], matches: readonly MatchList[], o: RematchOptions,
+  pairDone: (done: number) => void,
 ): RematchResult | null {
   const placed = cameras.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   if (placed.length < 2) return null;
   const isPlaced = new Set(placed);
   // The first matching's pairs first: where a new match disagrees with them, they win (buildTracksFirstWins).
   const lists: MatchList[] = matches.filter((m) => isPlaced.has(m.a) && isPlaced.has(m.b));
+  const firstLists = lists.length;
   const known = new Set(lists.flatMap((m) => {
     const keys: string[] = [];
     for (let k = 0; k + 1 < m.pairs.length; k += 2) keys.push(`${m.a}:${m.pairs[k]}-${m.b}:${m.pairs[k + 1]}`);
@@ -156,6 +164,7 @@ function rematchRound(
   let added = 0;
   for (let x = 0; x < placed.length; x++) {
     for (let y = x + 1; y < placed.length; y++) {
+      o.signal?.throwIfAborted();
       const a = placed[x], b = placed[y];
       const fresh = epipolarMatches(features[a], features[b], fundamentalFromCameras(cameras[a]!, cameras[b]!), o.bandPx, o.ratio);
       const pairs: number[] = [];
@@ -165,6 +174,7 @@ function rematchRound(
       }
       added += pairs.length / 2;
       lists.push({ a, b, pairs });
+      pairDone(lists.length - firstLists);
     }
   }
   const tracks = buildTracksFirstWins(features.map((f) => f.keypoints.length >> 1), lists);

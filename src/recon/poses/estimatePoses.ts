@@ -33,8 +33,12 @@ import type { Bounds } from '../hull/types.ts';
 export type FeatureSource = 'alike' | 'xfeat' | 'none';
 
 export interface PosesProgress {
-  /** 'clusters' and 'silhouettes': the views SfM left, matched again and placed as clusters (clusterSfm.ts, clusterPlacement.ts). */
-  stage: 'features' | 'matching' | 'sfm' | 'clusters' | 'silhouettes';
+  /**
+   * 'clusters' and 'silhouettes': the views SfM left, matched again and placed as clusters
+   * (clusterSfm.ts, clusterPlacement.ts); 'rematch': the placed views matched again along their
+   * epipolar lines (epipolarRematch.ts), pair by pair.
+   */
+  stage: 'features' | 'matching' | 'sfm' | 'clusters' | 'silhouettes' | 'rematch';
   done: number;
   total: number;
 }
@@ -330,7 +334,9 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
     if (matched.filter(Boolean).length < 2) return state;
     opts.signal?.throwIfAborted();
     const thresholdPx = opts.sfm?.reprojectionThresholdPx ?? DEFAULT_SFM_OPTIONS.reprojectionThresholdPx;
-    const rm = rematchAndAdjust(features, matched, matches, { optimiseFocal });
+    const rm = rematchAndAdjust(features, matched, matches, {
+      optimiseFocal, signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'rematch', done, total }),
+    });
     if (!rm || rm.rmsAfter > thresholdPx / 2) {
       log.push(`epipolar rematching: ${rm ? `RMS ${rm.rmsAfter.toFixed(2)} px after adjustment` : 'too few points agree with the cameras'}; cameras kept`);
       return state;

@@ -106,6 +106,20 @@ describe('epipolar rematching', () => {
     expect(mixed).toBeLessThan(0.02 * r!.points.length);
   });
 
+  it('reports its progress pair by pair over the rounds, and stops when aborted', () => {
+    const { features } = repeatedTextureScene(truth, pts, 2);
+    const matches: MatchList[] = [{ a: 0, b: 1, pairs: matchFeatures(features[0], features[1]) }];
+    const seen: [number, number][] = [];
+    expect(rematchAndAdjust(features, truth, matches, { rounds: 2, onProgress: (done, total) => seen.push([done, total]) })).not.toBeNull();
+    // 5 views: 10 pairs a round.
+    expect(seen.length).toBe(20);
+    expect(seen.every(([, total]) => total === 20)).toBe(true);
+    expect(seen.map(([done]) => done)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    const abort = new AbortController();
+    abort.abort();
+    expect(() => rematchAndAdjust(features, truth, matches, { signal: abort.signal })).toThrow();
+  });
+
   it('needs two placed cameras', () => {
     const { features } = repeatedTextureScene(truth, pts, 1);
     expect(rematchAndAdjust(features, [truth[0], null, null, null, null], [])).toBeNull();
