@@ -155,7 +155,7 @@ async function main(): Promise<number> {
           const r = await posesFromMatches(images, photoMatches, { ...o, sfm: { seed }, rematch });
           const cs = r.views.map((v) => (v.registered ? v.camera : null));
           const guesses = r.views.filter((v) => v.registered && v.source === 'object-centred').length;
-          const seedNote = `masks, features and matching ${tMatch.toFixed(1)} s once for every seed; this row's seconds are SfM and placement`;
+          const seedNote = `masks, features and matching ${tMatch.toFixed(1)} s once for every seed; this row's seconds are SfM, placement and (when on) the epipolar rematching`;
           const label = `ALIKE-N + masks, object-centred start, SfM seed ${seed}${rematch ? '' : ', no epipolar rematching'}`;
           const row = poseRow(c.scene, ids.length, label, cs, truth, guesses, (performance.now() - t1) / 1000);
           rows.push(row);

@@ -8,8 +8,8 @@
  * ratio test drops most true matches of a wide-baseline pair (another keypoint somewhere in the
  * photo looks almost as alike: tests/recon/poses/epipolarRematch.test.ts builds such a scene).
  * Once the cameras are known to a pixel or two, the only candidates are the keypoints near the
- * epipolar line, and the ratio test runs among those. DTU scan37's views then have 2-4 times the
- * points, spread over more of each photo, and the cameras fitted to them move less along the
+ * epipolar line, and the ratio test runs among those. The cameras are then fitted to more points,
+ * spread over more of each photo (the stage's log gives the counts), and move less along the
  * ambiguity of few points seen through a narrow field of view (a small turn traded for a sideways
  * move): `npm run bench:poses` (README) has the figures.
  */
@@ -37,16 +37,17 @@ export interface RematchOptions {
   rounds: number;
   /** Called after each pair matched: pairs done and in all, over all rounds. */
   onProgress?: (done: number, total: number) => void;
-  /** Checked between pairs. */
+  /** Checked between pairs (each pair yields to the event loop first, so a worker sees a Cancel message). */
   signal?: AbortSignal;
 }
 
 /**
  * A 2 px band and a 2 px threshold, three rounds: `npm run bench:poses -- --only dtu --methods
  * alike-masked --seeds 1,2,3,4,5,6` prints each seed's row with and without the rematching (DTU 6:
- * median rotation error 0.87-1.71 deg without, 0.71-0.86 with, at 5 of 6 seeds). A wider band finds
- * more matches but looser ones, that pull the cameras more than they pin them; one round gains
- * about half of what three do, and more rounds no more.
+ * median rotation error 0.87-1.71 deg without, 0.71-0.86 with, at 5 of 6 seeds). Chosen during
+ * development with diagnostics not kept in the repo: a wider band finds more matches but looser
+ * ones, that pull the cameras more than they pin them; one round gained less than three, five no
+ * more than three.
  */
 export const DEFAULT_REMATCH_OPTIONS: RematchOptions = {
   bandPx: 2,
@@ -65,6 +66,13 @@ export function fundamentalFromCameras(a: Camera, b: Camera): Mat3 {
   // K^-1 of a pinhole without skew: [1/fx 0 -cx/fx; 0 1/fy -cy/fy; 0 0 1].
   const kInv = (c: Camera): Mat3 => [1 / c.fx, 0, -c.cx / c.fx, 0, 1 / c.fy, -c.cy / c.fy, 0, 0, 1];
   return mat3Mul(mat3Transpose(kInv(b)), mat3Mul(E, kInv(a)));
+}
+
+/** Distance in pixels of keypoint j of b from the epipolar line of keypoint i of a. */
+export function epipolarDistance(F: ArrayLike<number>, ka: ArrayLike<number>, i: number, kb: ArrayLike<number>, j: number): number {
+  const u = ka[2 * i], v = ka[2 * i + 1];
+  const l0 = F[0] * u + F[1] * v + F[2], l1 = F[3] * u + F[4] * v + F[5], l2 = F[6] * u + F[7] * v + F[8];
+  return Math.abs(l0 * kb[2 * j] + l1 * kb[2 * j + 1] + l2) / Math.hypot(l0, l1);
 }
 
 /**
@@ -131,30 +139,40 @@ export interface RematchResult {
  * given cameras; `rounds` times, each from the last round's cameras. Null when fewer than two
  * cameras are given or too few points survive the first round.
  */
-export function rematchAndAdjust(
+export async function rematchAndAdjust(
   features: readonly Features[], cameras: readonly (Camera | null)[], matches: readonly MatchList[], options: Partial<RematchOptions> = {},
-): RematchResult | null {
+): Promise<RematchResult | null> {
   const o = { ...DEFAULT_REMATCH_OPTIONS, ...options };
   let result: RematchResult | null = null;
   const placedCount = cameras.filter(Boolean).length;
   const pairs = (placedCount * (placedCount - 1)) / 2;
   for (let round = 0; round < o.rounds; round++) {
-    const next = rematchRound(features, result?.cameras ?? cameras, matches, o, (done) => o.onProgress?.(round * pairs + done, o.rounds * pairs));
+    const next = await rematchRound(features, result?.cameras ?? cameras, matches, o, (done) => o.onProgress?.(round * pairs + done, o.rounds * pairs));
     if (!next) break;
     result = result ? { ...next, rmsBefore: result.rmsBefore } : next;
   }
   return result;
 }
 
-function rematchRound(
+async function rematchRound(
   features: readonly Features[], cameras: readonly (Camera | null)[], matches: readonly MatchList[], o: RematchOptions,
   pairDone: (done: number) => void,
-): RematchResult | null {
+): Promise<RematchResult | null> {
   const placed = cameras.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   if (placed.length < 2) return null;
   const isPlaced = new Set(placed);
-  // The first matching's pairs first: where a new match disagrees with them, they win (buildTracksFirstWins).
-  const lists: MatchList[] = matches.filter((m) => isPlaced.has(m.a) && isPlaced.has(m.b));
+  // The first matching's pairs that lie within the band come first: where a new match disagrees
+  // with them, they win (buildTracksFirstWins). Those off their line are the ratio test's mistakes
+  // (the first matching is not checked against geometry) and are left out.
+  const fundamental = (a: number, b: number) => fundamentalFromCameras(cameras[a]!, cameras[b]!);
+  const lists: MatchList[] = matches.filter((m) => isPlaced.has(m.a) && isPlaced.has(m.b)).map((m) => {
+    const F = fundamental(m.a, m.b);
+    const pairs: number[] = [];
+    for (let k = 0; k + 1 < m.pairs.length; k += 2) {
+      if (epipolarDistance(F, features[m.a].keypoints, m.pairs[k], features[m.b].keypoints, m.pairs[k + 1]) <= o.bandPx) pairs.push(m.pairs[k], m.pairs[k + 1]);
+    }
+    return { a: m.a, b: m.b, pairs };
+  });
   const firstLists = lists.length;
   const known = new Set(lists.flatMap((m) => {
     const keys: string[] = [];
@@ -164,9 +182,10 @@ function rematchRound(
   let added = 0;
   for (let x = 0; x < placed.length; x++) {
     for (let y = x + 1; y < placed.length; y++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
       o.signal?.throwIfAborted();
       const a = placed[x], b = placed[y];
-      const fresh = epipolarMatches(features[a], features[b], fundamentalFromCameras(cameras[a]!, cameras[b]!), o.bandPx, o.ratio);
+      const fresh = epipolarMatches(features[a], features[b], fundamental(a, b), o.bandPx, o.ratio);
       const pairs: number[] = [];
       for (let k = 0; k < fresh.length; k += 2) {
         if (known.has(`${a}:${fresh[k]}-${b}:${fresh[k + 1]}`)) continue;
@@ -199,13 +218,12 @@ function rematchRound(
   const points = tracks.map((t) => triangulateTrack(t, cameras)).filter((p): p is SfmPoint => p !== null);
   if (points.length < 15) return null;
 
-  const order = placed;
-  const index = new Map(order.map((v, i) => [v, i]));
+  const index = new Map(placed.map((v, i) => [v, i]));
   const observations = (pts: readonly SfmPoint[]): Observation[] => pts.flatMap((p, j) => p.track.map((t) => {
     const [u, v] = kp(t.view, t.keypoint);
     return { camera: index.get(t.view)!, point: j, u, v };
   }));
-  const first = bundleAdjust(order.map((v) => cameras[v]!), points.map((p) => p.X), observations(points), { optimiseFocal: o.optimiseFocal, huberPx: o.reprojectionThresholdPx / 2 });
+  const first = bundleAdjust(placed.map((v) => cameras[v]!), points.map((p) => p.X), observations(points), { optimiseFocal: o.optimiseFocal, huberPx: o.reprojectionThresholdPx / 2 });
   // Drop what the adjusted cameras disown, then adjust once more without it.
   let e = 0;
   const kept: SfmPoint[] = [];
@@ -216,7 +234,7 @@ function rematchRound(
   if (kept.length < 15) return null;
   const second = bundleAdjust(first.cameras, kept.map((p) => p.X), observations(kept), { optimiseFocal: o.optimiseFocal, huberPx: o.reprojectionThresholdPx / 2 });
   const out = cameras.map((c) => c);
-  order.forEach((v, i) => { out[v] = second.cameras[i]; });
+  placed.forEach((v, i) => { out[v] = second.cameras[i]; });
   return {
     cameras: out,
     points: kept.map((p, j) => ({ X: second.points[j], track: p.track })),

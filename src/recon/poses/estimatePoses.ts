@@ -19,7 +19,7 @@ import { placeWithObjectCentredStart, type PlaceOptions } from './objectCentred.
 import { clusterSfm } from './clusterSfm.ts';
 import { placeClusters, type PosedCluster } from './clusterPlacement.ts';
 import { photoWarnings, type PhotoWarning } from './photoWarnings.ts';
-import { DEFAULT_SFM_OPTIONS, incrementalSfm, type SfmMatches, type SfmOptions, type SfmPoint, type SfmResult } from './incrementalSfm.ts';
+import { DEFAULT_SFM_OPTIONS, incrementalSfm, type SfmMatches, type SfmOptions, type SfmResult } from './incrementalSfm.ts';
 import { dilateMask, nearestMask } from './features/keypoints.ts';
 import { loadLearnedDetector, type LearnedDetector } from './features/learned.ts';
 import { allPairs, matchFeatures } from './features/match.ts';
@@ -131,6 +131,9 @@ export interface EstimatePosesResult {
   warnings: PhotoWarning[];
   log: string[];
 }
+
+/** The epipolar rematching takes up to this many photos (its tracks keep a 32-bit view mask). */
+export const MAX_REMATCH_VIEWS = 32;
 
 /** Up to this many views every pair is matched; beyond, pairs up to WINDOW apart in input order. */
 export const ALL_PAIRS_UP_TO = 12;
@@ -324,44 +327,45 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
       }
     }
   }
+  opts.onProgress?.({ stage: 'sfm', done: 1, total: 1 });
   // 4. Epipolar rematching (./epipolarRematch.ts) of the views the matches placed (guided matching's
-  // too), last. Done right after SfM instead, it changed what the object-centred start and guided
-  // matching found: lego 8 placed one guess more, DTU 9 one fewer (its 9th view then 172 deg off).
-  const rematchOn = opts.rematch ?? true;
-  const optimiseFocal = sfm.diagnostics.focalSource !== 'exif';
-  const rematch = (state: { views: PoseOutcome[]; points: SfmPoint[]; focalPx: number }) => {
-    const matched = state.views.map((v) => (v.registered && v.source === 'sfm' ? v.camera : null));
-    if (matched.filter(Boolean).length < 2) return state;
-    opts.signal?.throwIfAborted();
-    const thresholdPx = opts.sfm?.reprojectionThresholdPx ?? DEFAULT_SFM_OPTIONS.reprojectionThresholdPx;
-    const rm = rematchAndAdjust(features, matched, matches, {
-      optimiseFocal, signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'rematch', done, total }),
-    });
-    if (!rm || rm.rmsAfter > thresholdPx / 2) {
-      log.push(`epipolar rematching: ${rm ? `RMS ${rm.rmsAfter.toFixed(2)} px after adjustment` : 'too few points agree with the cameras'}; cameras kept`);
-      return state;
-    }
-    // The object-centred start's guesses take the adjusted focal too.
-    const scale = optimiseFocal ? rm.focalPx / state.focalPx : 1;
-    const seen = new Array<number>(state.views.length).fill(0);
-    for (const p of rm.points) for (const o of p.track) seen[o.view]++;
-    log.push(`epipolar rematching: ${rm.added} more matches, ${rm.points.length} points (was ${state.points.length}), ` +
-      `bundle adjustment RMS ${rm.rmsBefore.toFixed(2)} -> ${rm.rmsAfter.toFixed(2)} px${optimiseFocal ? `, focal ${state.focalPx.toFixed(1)} -> ${rm.focalPx.toFixed(1)} px` : ''}`);
-    return {
-      views: state.views.map((v, i): PoseOutcome => {
-        if (!v.registered) return v;
-        const cam = rm.cameras[i];
-        if (v.source === 'sfm' && cam) return { ...v, camera: cam, observations: seen[i] };
-        return { ...v, camera: { ...v.camera, fx: v.camera.fx * scale, fy: v.camera.fy * scale } };
-      }),
-      points: rm.points,
-      focalPx: optimiseFocal ? rm.focalPx : state.focalPx,
-    };
-  };
+  // too), last: it only refines cameras the steps above found, and leaves what they found alone.
   let points = sfm.points;
   let focalPx = sfm.diagnostics.focalPx;
-  if (rematchOn) ({ views, points, focalPx } = rematch({ views, points, focalPx }));
-  opts.onProgress?.({ stage: 'sfm', done: 1, total: 1 });
+  let finalRmsPx = sfm.diagnostics.finalRmsPx;
+  const matched = views.map((v) => (v.registered && v.source === 'sfm' ? v.camera : null));
+  if ((opts.rematch ?? true) && matched.filter(Boolean).length >= 2) {
+    if (images.length > MAX_REMATCH_VIEWS) {
+      log.push(`epipolar rematching: skipped (${images.length} photos; it takes up to ${MAX_REMATCH_VIEWS})`);
+    } else {
+      const optimiseFocal = sfm.diagnostics.focalSource !== 'exif';
+      const rm = await rematchAndAdjust(features, matched, matches, {
+        optimiseFocal, signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'rematch', done, total }),
+      });
+      const seen = new Array<number>(views.length).fill(0);
+      for (const p of rm?.points ?? []) for (const o of p.track) seen[o.view]++;
+      // Each camera it moves must still see enough points to be pinned by them.
+      const minSeen = opts.sfm?.minPnpPoints ?? DEFAULT_SFM_OPTIONS.minPnpPoints;
+      const thin = matched.flatMap((c, i) => (c && seen[i] < minSeen ? [names[i]] : []));
+      if (!rm || thin.length) {
+        log.push(`epipolar rematching: ${rm ? `${thin.join(', ')} would see fewer than ${minSeen} points` : 'too few points agree with the cameras'}; cameras kept`);
+      } else {
+        // The object-centred start's guesses take the adjusted focal too.
+        const scale = optimiseFocal ? rm.focalPx / focalPx : 1;
+        log.push(`epipolar rematching: ${rm.added} more matches, ${rm.points.length} points (was ${points.length}), ` +
+          `bundle adjustment RMS ${rm.rmsBefore.toFixed(2)} -> ${rm.rmsAfter.toFixed(2)} px${optimiseFocal ? `, focal ${focalPx.toFixed(1)} -> ${rm.focalPx.toFixed(1)} px` : ''}`);
+        views = views.map((v, i): PoseOutcome => {
+          if (!v.registered) return v;
+          const cam = rm.cameras[i];
+          if (v.source === 'sfm' && cam) return { ...v, camera: cam, observations: seen[i] };
+          return { ...v, camera: { ...v.camera, fx: v.camera.fx * scale, fy: v.camera.fy * scale } };
+        });
+        points = rm.points;
+        finalRmsPx = rm.rmsAfter;
+        if (optimiseFocal) focalPx = rm.focalPx;
+      }
+    }
+  }
   const t3 = now();
 
   const count = points.length;
@@ -389,7 +393,7 @@ export async function posesFromMatches(images: readonly RGBAImage[], photoMatche
     pairs: sfm.diagnostics.pairs.map((p) => ({ a: p.a, b: p.b, matches: p.matches, inliers: p.inliers })),
     focalPx,
     focalSource: sfm.diagnostics.focalSource,
-    finalRmsPx: sfm.diagnostics.finalRmsPx,
+    finalRmsPx,
     warnings,
     log: [...log, ...sfm.diagnostics.log],
   };

@@ -60,9 +60,8 @@ export function buildTracks(keypointCounts: readonly number[], matches: readonly
 export function buildTracksFirstWins(keypointCounts: readonly number[], matches: readonly MatchList[]): TrackObservation[][] {
   if (keypointCounts.length > 32) throw new RangeError(`buildTracksFirstWins takes at most 32 views (got ${keypointCounts.length})`);
   const offsets: number[] = [];
-  const viewOf: number[] = [];
   let total = 0;
-  keypointCounts.forEach((c, v) => { offsets.push(total); total += c; viewOf.push(v); });
+  for (const c of keypointCounts) { offsets.push(total); total += c; }
   const parent = new Int32Array(total).map((_, i) => i);
   const views = new Uint32Array(total);
   keypointCounts.forEach((c, v) => views.fill(1 << v >>> 0, offsets[v], offsets[v] + c));
