@@ -44,7 +44,7 @@ export interface RematchOptions {
 /**
  * A 2 px band and a 2 px threshold, three rounds: `npm run bench:poses -- --only dtu --methods
  * alike-masked --seeds 1,2,3,4,5,6` prints each seed's row with and without the rematching (DTU 6:
- * median rotation error 0.87-1.71 deg without, 0.71-0.86 with, at 5 of 6 seeds). Chosen during
+ * median rotation error 0.87-1.71 deg without, 0.70-0.82 with, at 5 of 6 seeds). Chosen during
  * development with diagnostics not kept in the repo: a wider band finds more matches but looser
  * ones, that pull the cameras more than they pin them; one round gained less than three, five no
  * more than three.
