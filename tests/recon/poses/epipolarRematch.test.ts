@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Camera, Vec3 } from '../../../src/core/camera.ts';
 import { cameraCenter, mat3Mul, normalize, projectPoint, rotationFromAxisAngle, translationFromCenter } from '../../../src/core/camera.ts';
 import { epipolarMatches, fundamentalFromCameras, rematchAndAdjust } from '../../../src/recon/poses/epipolarRematch.ts';
+import { posesFromMatches, type PhotoMatches } from '../../../src/recon/poses/estimatePoses.ts';
 import { matchFeatures } from '../../../src/recon/poses/features/match.ts';
 import type { Features } from '../../../src/recon/poses/features/types.ts';
 import { pairwisePoseErrors } from '../../../src/recon/poses/poseErrors.ts';
@@ -80,6 +81,26 @@ describe('epipolar rematching', () => {
     expect(guided.wrong).toBeLessThan(0.03 * guided.right);
   });
 
+  it('matches binary descriptors (ORB\'s) by Hamming distance the same way', () => {
+    // 32-byte descriptors: each point random bits; odd points copy the even one before them with 1
+    // bit flipped (look-alikes); each keypoint flips 4 more of its point's bits.
+    const rng = mulberry32(17);
+    const bytes = 32;
+    const flip = (d: Uint8Array, n: number) => { const out = d.slice(); for (let k = 0; k < n; k++) { const bit = Math.floor(rng() * 8 * bytes); out[bit >> 3] ^= 1 << (bit & 7); } return out; };
+    const base: Uint8Array[] = [];
+    for (let j = 0; j < pts.length; j++) base.push(j % 2 ? flip(base[j - 1], 1) : Uint8Array.from({ length: bytes }, () => Math.floor(rng() * 256)));
+    const { features: floats, pointOf } = repeatedTextureScene(truth, pts, 7);
+    const features: Features[] = floats.map((f, v) => {
+      const descriptors = new Uint8Array(pointOf[v].length * bytes);
+      pointOf[v].forEach((j, k) => descriptors.set(flip(base[j], 4), k * bytes));
+      return { ...f, descriptors, dim: bytes, kind: 'binary' };
+    });
+    const plain = countRight(matchFeatures(features[0], features[1]), 0, 1, pointOf);
+    const guided = countRight(epipolarMatches(features[0], features[1], fundamentalFromCameras(truth[0], truth[1]), 2), 0, 1, pointOf);
+    expect(guided.right).toBeGreaterThan(1.5 * plain.right);
+    expect(guided.wrong).toBeLessThan(0.03 * guided.right);
+  });
+
   it('from cameras 0.3 degrees off and a focal 1% off, the adjusted cameras come within a tenth of a degree', async () => {
     const { features, pointOf } = repeatedTextureScene(truth, pts, 11);
     const rng = mulberry32(5);
@@ -127,5 +148,33 @@ describe('epipolar rematching', () => {
   it('needs two placed cameras', async () => {
     const { features } = repeatedTextureScene(truth, pts, 1);
     expect(await rematchAndAdjust(features, [truth[0], null, null, null, null], [])).toBeNull();
+  });
+});
+
+describe('epipolar rematching in the poses stage', () => {
+  it('is the stage\'s last step: every placed view sees more points, one focal for all, the stage\'s RMS its own', async () => {
+    const truth = ringCameras(5, 4, 100);
+    const pts = randomPoints(mulberry32(8), 400, 1);
+    const { features } = repeatedTextureScene(truth, pts, 13);
+    const matches: MatchList[] = [];
+    for (let a = 0; a < truth.length; a++) for (let b = a + 1; b < truth.length; b++) matches.push({ a, b, pairs: matchFeatures(features[a], features[b]) });
+    const images = truth.map((c) => ({ width: c.width, height: c.height, data: new Uint8ClampedArray(4 * c.width * c.height) }));
+    const photoMatches: PhotoMatches = { features, matches, turns: truth.map(() => 0), model: null, times: { featuresMs: 0, matchingMs: 0 }, log: [] };
+    const stages: string[] = [];
+    const run = (rematch: boolean) => posesFromMatches(images, photoMatches, { features: 'none', rematch, onProgress: (p) => stages.push(p.stage) });
+    const without = await run(false);
+    const withIt = await run(true);
+    const cams = (r: typeof withIt) => r.views.map((v) => (v.registered ? v.camera : null));
+    expect(cams(without).every(Boolean) && cams(withIt).every(Boolean)).toBe(true);
+    withIt.views.forEach((v, i) => {
+      const before = without.views[i];
+      expect(v.registered && before.registered && v.observations > before.observations).toBe(true);
+    });
+    for (const c of cams(withIt)) expect(c!.fx).toBe(withIt.focalPx);
+    expect(withIt.log.some((l) => l.startsWith('epipolar rematching: '))).toBe(true);
+    expect(withIt.finalRmsPx).not.toBe(without.finalRmsPx);
+    expect(pairwisePoseErrors(cams(withIt) as Camera[], truth).rotationDeg.max).toBeLessThan(0.2);
+    // Its progress comes last.
+    expect(stages[stages.length - 1]).toBe('rematch');
   });
 });
