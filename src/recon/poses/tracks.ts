@@ -18,36 +18,8 @@ export interface MatchList {
 
 /** Tracks (>= 2 views each, one keypoint per view) from matches between views with keypointCounts[v] keypoints. */
 export function buildTracks(keypointCounts: readonly number[], matches: readonly MatchList[]): TrackObservation[][] {
-  const offsets: number[] = [];
-  let total = 0;
-  for (const c of keypointCounts) { offsets.push(total); total += c; }
-  const parent = new Int32Array(total).map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; }
-    return i;
-  };
-  for (const m of matches)
-    for (let k = 0; k + 1 < m.pairs.length; k += 2) {
-      const ra = find(offsets[m.a] + m.pairs[k]), rb = find(offsets[m.b] + m.pairs[k + 1]);
-      if (ra !== rb) parent[ra] = rb;
-    }
-  const groups = new Map<number, TrackObservation[]>();
-  keypointCounts.forEach((count, view) => {
-    for (let kp = 0; kp < count; kp++) {
-      const node = offsets[view] + kp;
-      const root = find(node);
-      let g = groups.get(root);
-      if (!g) { g = []; groups.set(root, g); }
-      g.push({ view, keypoint: kp });
-    }
-  });
-  const tracks: TrackObservation[][] = [];
-  for (const g of groups.values()) {
-    if (g.length < 2) continue;
-    const views = new Set(g.map((o) => o.view));
-    if (views.size === g.length) tracks.push(g);
-  }
-  return tracks;
+  // Union everything, then drop the tracks that hold two keypoints of one view.
+  return tracksByUnion(keypointCounts, matches, false).filter((g) => new Set(g.map((o) => o.view)).size === g.length);
 }
 
 /**
@@ -59,12 +31,21 @@ export function buildTracks(keypointCounts: readonly number[], matches: readonly
  */
 export function buildTracksFirstWins(keypointCounts: readonly number[], matches: readonly MatchList[]): TrackObservation[][] {
   if (keypointCounts.length > 32) throw new RangeError(`buildTracksFirstWins takes at most 32 views (got ${keypointCounts.length})`);
+  return tracksByUnion(keypointCounts, matches, true);
+}
+
+/**
+ * Union-find over every keypoint of every view (node offsets[view] + keypoint), each match joining
+ * its two keypoints' sets; with `skipConflicts`, a match whose sets already hold a keypoint of the
+ * same view is skipped (a view bit mask per set). Returns the sets of two or more keypoints.
+ */
+function tracksByUnion(keypointCounts: readonly number[], matches: readonly MatchList[], skipConflicts: boolean): TrackObservation[][] {
   const offsets: number[] = [];
   let total = 0;
   for (const c of keypointCounts) { offsets.push(total); total += c; }
   const parent = new Int32Array(total).map((_, i) => i);
-  const views = new Uint32Array(total);
-  keypointCounts.forEach((c, v) => views.fill(1 << v >>> 0, offsets[v], offsets[v] + c));
+  const views = new Uint32Array(skipConflicts ? total : 0);
+  if (skipConflicts) keypointCounts.forEach((c, v) => views.fill(1 << v >>> 0, offsets[v], offsets[v] + c));
   const find = (i: number): number => {
     while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; }
     return i;
@@ -72,9 +53,12 @@ export function buildTracksFirstWins(keypointCounts: readonly number[], matches:
   for (const m of matches)
     for (let k = 0; k + 1 < m.pairs.length; k += 2) {
       const ra = find(offsets[m.a] + m.pairs[k]), rb = find(offsets[m.b] + m.pairs[k + 1]);
-      if (ra === rb || (views[ra] & views[rb]) !== 0) continue;
+      if (ra === rb) continue;
+      if (skipConflicts) {
+        if ((views[ra] & views[rb]) !== 0) continue;
+        views[rb] |= views[ra];
+      }
       parent[ra] = rb;
-      views[rb] |= views[ra];
     }
   const groups = new Map<number, TrackObservation[]>();
   keypointCounts.forEach((count, view) => {
