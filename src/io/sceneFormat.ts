@@ -9,7 +9,8 @@
  *   "views": [
  *     { "id": "r_26", "image": "images/r_26.png", "mask": "masks/r_26.png",
  *       "camera": { "width": 400, "height": 400, "fx": 555.5, "fy": 555.5, "cx": 200, "cy": 200,
- *                   "R": [9 numbers, row-major world-to-camera rotation], "t": [3 numbers] } }
+ *                   "R": [9 numbers, row-major world-to-camera rotation], "t": [3 numbers] },
+ *       "cameraGuess": true }                                  // optional: a rough camera to refine
  *   ],
  *   "splits": { "3": { "train": ["r_26", ...], "test": [...] }, "9": {...} },
  *   "bounds": { "min": [x, y, z], "max": [x, y, z] },        // optional object bounds (world)
@@ -53,6 +54,7 @@ const viewSchema = z.object({
   image: z.string().min(1, 'must name an image file'),
   mask: z.string().min(1).optional(),
   camera: cameraSchema.optional(),
+  cameraGuess: z.boolean().optional(),
 });
 
 const splitSchema = z.object({
@@ -77,6 +79,12 @@ export interface SceneView {
   image: string;
   mask?: string;
   camera?: Camera;
+  /**
+   * The camera is the poses stage's object-centred guess (placed from the mask's outline, the
+   * matches could not place it): training with camera refinement moves such views and holds the
+   * others (trainOptions refineCamerasOf). Written by scene:from-photos.
+   */
+  cameraGuess?: boolean;
 }
 export interface SceneManifest {
   version: 1;

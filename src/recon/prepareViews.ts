@@ -48,6 +48,7 @@ function toTrainView(v: LoadedView, size: { width: number; height: number } | un
     camera: resizeCamera(v.camera, W, H),
     rgba: resizeImage(photo, W, H),
     mask: v.maskData ? resizeMask(v.maskData, v.rgba.width, v.rgba.height, W, H) : undefined,
+    ...(v.cameraGuess ? { cameraGuess: true } : {}),
   };
 }
 

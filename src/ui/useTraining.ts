@@ -339,7 +339,7 @@ export function useTraining(
       for (let recoveries = 0; ; recoveries++) {
         const prepared = prepareViews(scene, split, plan, size);
         const background = prepared.background;
-        // Guessed cameras flagged: with refineCamerasOf 'guesses' only they move (the default moves all).
+        // Guessed cameras flagged: with refineCamerasOf 'guesses' (the default) only they move and the matched views hold the frame.
         const views = prepared.views.map((v) => (refineCameras && guessed.includes(v.id) ? { ...v, cameraGuess: true } : v));
         trainedIds = views.map((v) => v.id);
         const from = latest;

@@ -6,6 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { cameraCenter, lookAtCamera, type Camera } from '../../src/core/camera.ts';
 import { CameraRefiner, heldCameras } from '../../src/recon/train/cameraRefine.ts';
+import { loadScene } from '../../src/io/sceneFolder.ts';
+import { validateSceneManifest } from '../../src/io/sceneFormat.ts';
+import { fsSource } from '../../src/node/fsFileSource.ts';
+import { prepareSplit } from '../../src/recon/prepareViews.ts';
 
 const INTR = { fx: 100, fy: 100, cx: 32, cy: 24, width: 64, height: 48 };
 const ring = (n: number): Camera[] =>
@@ -22,6 +26,23 @@ describe('camera refinement gauge', () => {
     expect(heldCameras(v([true, true, true]), 'guesses')).toEqual([true, false, false]);
     expect(heldCameras(v([false, false, false]), 'guesses')).toEqual([true, false, false]);
     expect(heldCameras([{}, {}], 'guesses')).toEqual([true, false]);
+  });
+
+  it('a scene view marked cameraGuess (scene:from-photos writes it) reaches its training view, so the matched views are held', async () => {
+    const scene = await loadScene(fsSource('scenes/patterned-cube'));
+    const split = Object.keys(scene.manifest.splits)[0];
+    const train = scene.manifest.splits[split].train;
+    const guessed = new Set([train[1]]);
+    const marked = { ...scene, views: scene.views.map((v) => (guessed.has(v.id) ? { ...v, cameraGuess: true } : v)) };
+    const views = prepareSplit(marked, split, { width: 16, height: 12 }).train;
+    expect(views.map((v) => Boolean(v.cameraGuess))).toEqual(train.map((id) => guessed.has(id)));
+    expect(heldCameras(views, 'guesses')).toEqual(train.map((id) => !guessed.has(id)));
+    // Unmarked, every view is treated alike: the first holds the frame.
+    expect(heldCameras(prepareSplit(scene, split, { width: 16, height: 12 }).train, 'guesses')).toEqual(train.map((_, i) => i === 0));
+    // The field is checked like the rest of scene.json.
+    const manifest = JSON.parse(JSON.stringify(scene.manifest));
+    manifest.views[0].cameraGuess = 'yes';
+    expect(() => validateSceneManifest(manifest)).toThrow(/views\[0\]\.cameraGuess/);
   });
 
   it('held views never move; the others do', () => {

@@ -104,8 +104,8 @@ export interface TrainView {
   depth?: Float32Array;
   /**
    * The camera is a rough guess (the object-centred start's, placed from the outline because the
-   * matches could not place it); with refineCameras and refineCamerasOf 'guesses' (not the
-   * default), only such views move and the others hold the frame.
+   * matches could not place it); with refineCameras and refineCamerasOf 'guesses' (the default),
+   * only such views move and the others hold the frame.
    */
   cameraGuess?: boolean;
 }
