@@ -24,7 +24,7 @@
  * object box, --refine-iters steps at --refine-size, default 500 at 200x150 or 150x150): the row
  * after photometric refinement. It needs the 'alike-masked' method in the same run. --refine-variants
  * gives one refined row per set of training flags, sets separated by ';', flags as name=value
- * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=guesses");
+ * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=all");
  * default one row at the trainer's defaults. --seeds 1,2,3: the 'alike-masked' row once per SfM
  * RANSAC seed (SfmOptions.seed, default 1), all from one matching, to show how much of a row is the
  * seed's luck, each with and without the last step's epipolar rematching (EstimatePosesOptions.rematch,

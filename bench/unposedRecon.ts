@@ -74,8 +74,8 @@ export async function reconstructUnposed(
   // the trainer carves bounds from the masks.
   const bounds = poses.bounds ?? undefined;
   const result = await trainGaussians(device, views, { ...train, bounds, ...(refine ? { refineCameras: true } : {}) });
-  // The refined cameras are in the trainer's training size and in the same frame (the gauge holds
-  // the first camera and the cameras' spread), so they take the place of the estimated ones.
+  // The refined cameras are in the trainer's training size and in the same frame (the matched
+  // views are held and keep it), so they take the place of the estimated ones.
   const trained = refine && result.cameras ? result.cameras.map((c, i) => resizeCamera(c, photos[i].width, photos[i].height)) : (cams as Camera[]);
   const t3 = performance.now();
   let report;

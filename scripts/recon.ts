@@ -13,6 +13,7 @@ import { fsSource } from '../src/node/fsFileSource.ts';
 import { writePly } from '../src/io/ply.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
+import { guessedViewIds } from '../src/recon/prepareViews.ts';
 import { resolveTrainOptions, UNMASKED_START } from '../src/recon/train/trainOptions.ts';
 import { nodeGpu } from './lib/nodeGpu.ts';
 import { loadCliPrior } from './lib/priorModel.ts';
@@ -45,7 +46,12 @@ async function main(): Promise<number> {
   // Without masks the hull cannot be carved: unless --init says otherwise, start from stereo points.
   const split = scene.manifest.splits[args.values.views!];
   const unmasked = split && split.train.some((id) => !scene.views.find((v) => v.id === id)?.maskData);
-  const options = resolveTrainOptions({ ...(unmasked && flags.init === undefined ? { init: UNMASKED_START } : {}), ...flags, ...(prior ? { repairPrior: true } : {}) });
+  // Cameras the poses stage only guessed (scene.json's cameraGuess, from scene:from-photos): refined
+  // photometrically unless --refine-cameras says otherwise, as the app does.
+  const guessed = split ? guessedViewIds(scene, split.train) : [];
+  const refineGuesses = guessed.length > 0 && flags.refineCameras === undefined;
+  if (refineGuesses) console.error(`${guessed.join(', ')}: camera only guessed (cameraGuess in scene.json): refining the guessed cameras while training (--refine-cameras false to train on them as they are)`);
+  const options = resolveTrainOptions({ ...(unmasked && flags.init === undefined ? { init: UNMASKED_START } : {}), ...(refineGuesses ? { refineCameras: true } : {}), ...flags, ...(prior ? { repairPrior: true } : {}) });
   const { init, hullVoxels, shDegree } = options;
   const size = args.values.size ? parseSize(args.values.size) : undefined;
 

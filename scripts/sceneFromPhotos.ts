@@ -118,7 +118,7 @@ async function main(): Promise<number> {
   console.log(`keypoints per photo: ${r.features.keypoints.join(', ')}; ${focalText}; reprojection RMS ${r.finalRmsPx.toFixed(2)} px; ${r.points.count} points`);
   r.views.forEach((v, i) => console.log(!v.registered ? `  not placed  ${scene.views[i].image}: ${v.reason}`
     : v.source === 'sfm' ? `  placed      ${scene.views[i].image} (${v.observations} points)`
-    : `  guessed     ${scene.views[i].image} by the object-centred start from its mask (matches could not place it: ${v.sfmReason}); marked cameraGuess in scene.json: train with --refine-cameras to refine it photometrically`));
+    : `  guessed     ${scene.views[i].image} by the object-centred start from its mask (matches could not place it: ${v.sfmReason}); marked cameraGuess in scene.json: npm run recon refines it photometrically while it trains`));
   console.log(`${placed.length} of ${ids.length} views placed`);
   if (placed.length < 2) {
     console.error('error: fewer than 2 views placed: no scene written. Try more photos with more overlap, or another --features.');

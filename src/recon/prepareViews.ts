@@ -52,6 +52,12 @@ function toTrainView(v: LoadedView, size: { width: number; height: number } | un
   };
 }
 
+/** The views among `ids` whose camera is only a guess (scene.json's cameraGuess): training refines them. */
+export function guessedViewIds(scene: LoadedScene, ids: readonly string[]): string[] {
+  const guessed = new Set(scene.views.filter((v) => v.cameraGuess).map((v) => v.id));
+  return ids.filter((id) => guessed.has(id));
+}
+
 export function prepareSplit(scene: LoadedScene, splitName: string, size?: { width: number; height: number }): PreparedSplit {
   const split = scene.manifest.splits[splitName];
   if (!split) {

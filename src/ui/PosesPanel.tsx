@@ -58,7 +58,7 @@ export function PosesPanel({ poses: p, refinedIds = null }: { poses: Poses; refi
       {poses && poses.guessed.length > 0 && (
         <ul className="masks-warnings" data-testid="poses-guessed">
           {poses.guessed.map((u) => (
-            <li key={u.id} data-view-id={u.id} title="The object-centred start: the camera is put on a circle around the object, turned so that the object sits where its outline is, and adjusted until the outlines of all photos agree. A rough guess: Reconstruct refines it (and every other camera) photometrically while it trains.">
+            <li key={u.id} data-view-id={u.id} title="The object-centred start: the camera is put on a circle around the object, turned so that the object sits where its outline is, and adjusted until the outlines of all photos agree. A rough guess: Reconstruct refines it photometrically while it trains, while the cameras the matches placed stay fixed and hold the frame.">
               {refinedIds?.has(u.id)
                 ? `${u.image} was placed roughly, from its outline (the matches could not: ${u.reason}); training has refined its camera.`
                 : `${u.image} was placed roughly, from its outline (the matches could not: ${u.reason}); Reconstruct refines its camera while it trains.`}

@@ -75,7 +75,11 @@ export function unposedViews(scene: LoadedScene | null): string[] {
 export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null): LoadedScene | null {
   if (!scene || !poses || poses.cameras.size === 0) return scene;
   const cam = (id: string, c: Camera | undefined) => c ?? poses.cameras.get(id);
-  const views = scene.views.map((v) => (!v.camera && poses.cameras.has(v.id) ? { ...v, camera: poses.cameras.get(v.id) } : v));
+  // A camera the object-centred start guessed is marked (scene.json's cameraGuess), so that training
+  // refines it, also in a session resumed from this scene, where the poses stage does not run again.
+  const guessed = new Set(poses.guessed.map((g) => g.id));
+  const mark = (id: string) => (guessed.has(id) ? { cameraGuess: true } : {});
+  const views = scene.views.map((v) => (!v.camera && poses.cameras.has(v.id) ? { ...v, camera: poses.cameras.get(v.id), ...mark(v.id) } : v));
   const placed = views.filter((v) => v.camera).map((v) => v.id);
   const splits =
     Object.keys(scene.manifest.splits).length === 0 && placed.length >= 4
@@ -83,7 +87,7 @@ export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null
       : scene.manifest.splits;
   const manifest = {
     ...scene.manifest,
-    views: scene.manifest.views.map((v) => ({ ...v, camera: cam(v.id, v.camera) })),
+    views: scene.manifest.views.map((v) => ({ ...v, camera: cam(v.id, v.camera), ...(v.camera ? {} : mark(v.id)) })),
     bounds: scene.manifest.bounds ?? poses.bounds ?? undefined,
     splits,
   };

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { resizeCamera, type Camera } from '../core/camera.ts';
 import { describeError, isInputError } from '../core/errors.ts';
 import type { LoadedScene } from '../io/sceneFolder.ts';
-import { prepareSplit } from '../recon/prepareViews.ts';
+import { guessedViewIds, prepareSplit } from '../recon/prepareViews.ts';
 import type { TrainProgress, TrainView } from '../recon/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS, UNMASKED_START, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { isOutOfGpuMemory } from '../recon/train/outOfMemory.ts';
@@ -291,7 +291,8 @@ export function useTraining(
     // The run's settings hold the step count resolved (not "by views"), as sessions store them.
     const { stepsByViews: _byViews, ...fixed } = { ...chosen, iterations: settingsSteps(chosen, plan.trainIds.length) };
     let s: TrainSettings = { ...fixed, init: chosen.init === 'hull' && plan.hullProblem ? UNMASKED_START : chosen.init };
-    const guessed = refinementRef.current?.guessed ?? [];
+    // Guessed cameras: the poses stage's, and those the scene marks (scene:from-photos, a resumed session).
+    const guessed = [...(refinementRef.current?.guessed ?? []), ...guessedViewIds(scene, plan.trainIds)];
     const refineCameras = plan.trainIds.some((id) => guessed.includes(id));
     let trainedIds: string[] = [];
     let size = trainSize(plan, s.size);

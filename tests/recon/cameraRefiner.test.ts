@@ -9,7 +9,7 @@ import { CameraRefiner, heldCameras } from '../../src/recon/train/cameraRefine.t
 import { loadScene } from '../../src/io/sceneFolder.ts';
 import { validateSceneManifest } from '../../src/io/sceneFormat.ts';
 import { fsSource } from '../../src/node/fsFileSource.ts';
-import { prepareSplit } from '../../src/recon/prepareViews.ts';
+import { guessedViewIds, prepareSplit } from '../../src/recon/prepareViews.ts';
 
 const INTR = { fx: 100, fy: 100, cx: 32, cy: 24, width: 64, height: 48 };
 const ring = (n: number): Camera[] =>
@@ -34,6 +34,8 @@ describe('camera refinement gauge', () => {
     const train = scene.manifest.splits[split].train;
     const guessed = new Set([train[1]]);
     const marked = { ...scene, views: scene.views.map((v) => (guessed.has(v.id) ? { ...v, cameraGuess: true } : v)) };
+    expect(guessedViewIds(marked, train)).toEqual([train[1]]);
+    expect(guessedViewIds(scene, train)).toEqual([]);
     const views = prepareSplit(marked, split, { width: 16, height: 12 }).train;
     expect(views.map((v) => Boolean(v.cameraGuess))).toEqual(train.map((id) => guessed.has(id)));
     expect(heldCameras(views, 'guesses')).toEqual(train.map((id) => !guessed.has(id)));
@@ -41,6 +43,8 @@ describe('camera refinement gauge', () => {
     expect(heldCameras(prepareSplit(scene, split, { width: 16, height: 12 }).train, 'guesses')).toEqual(train.map((_, i) => i === 0));
     // The field is checked like the rest of scene.json.
     const manifest = JSON.parse(JSON.stringify(scene.manifest));
+    manifest.views[0].cameraGuess = true;
+    expect(validateSceneManifest(manifest).views[0].cameraGuess).toBe(true);
     manifest.views[0].cameraGuess = 'yes';
     expect(() => validateSceneManifest(manifest)).toThrow(/views\[0\]\.cameraGuess/);
   });

@@ -36,6 +36,13 @@ describe('poses in the app (usePoses helpers)', () => {
     expect(evaluationProblem(out, null)?.label).toBe('needs test views');
   });
 
+  it('marks the cameras the object-centred start guessed (cameraGuess), in the views and the manifest a session stores', () => {
+    const poses = { ...placed(['a', 'b', 'c']), guessed: [{ id: 'b', image: 'b.png', reason: 'too few matches' }] };
+    const out = withCameras(photos(['a', 'b', 'c']), poses)!;
+    expect(out.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
+    expect(out.manifest.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
+  });
+
   it('holds out the last placed photo in a split once 4 or more are placed', () => {
     const out = withCameras(photos(['a', 'b', 'c', 'd', 'e']), placed(['a', 'b', 'd', 'e'], ['c']))!;
     expect(out.manifest.splits).toEqual({ '3': { train: ['a', 'b', 'd'], test: ['e'] } });

@@ -118,7 +118,7 @@ export const TRAIN_OPTION_SPECS = {
   // Photometric camera refinement (src/recon/train/cameraRefine.ts).
   refineCameras: {
     kind: 'boolean', flag: 'refine-cameras', default: false,
-    doc: 'refine every view\'s camera pose with the splats (Adam on a rotation about its centre and a move of the centre); the first view and the mean distance of the other cameras from it stay fixed (the gauge); the result has the refined cameras',
+    doc: 'refine the views\' camera poses with the splats (Adam on a rotation about a pivot, see --camera-pivot, and a move of the centre); which views move and which stay fixed and hold the frame: --refine-cameras-of; the result has the refined cameras',
   },
   refineFocal: { kind: 'boolean', flag: 'refine-focal', default: false, doc: 'with --refine-cameras, refine one shared-ratio focal length per view too (fx and fy scaled together)' },
   cameraLr: { kind: 'number', flag: 'camera-lr', default: 1e-2, min: 0, max: 0.1, doc: 'camera rotation step (radians) when refinement starts; decays tenfold by the last step' },
@@ -129,8 +129,9 @@ export const TRAIN_OPTION_SPECS = {
   cameraPivot: {
     // 'auto': a guessed camera (TrainView.cameraGuess, the object-centred start's) is off in its
     // orbit round the object, a matched one in its own turn. bench:poses, lego 8 (5 guesses,
-    // refined row, 500 steps at 150x150): median pairwise rotation error 5.59 deg about the camera,
-    // 4.09 about the object, 4.05 auto; tests/recon/cameraRefine.test.ts (cameras turned about their centres,
+    // refined row, 500 steps at 150x150, every view moving: measured before refineCamerasOf's default
+    // became 'guesses'): median pairwise rotation error 5.59 deg about the camera, 4.09 about the
+    // object, 4.05 auto; tests/recon/cameraRefine.test.ts (cameras turned about their centres,
     // no guesses): 1.5 -> 0.70 deg about the camera, -> 2.65 about the object.
     kind: 'choice', flag: 'camera-pivot', default: 'auto', choices: ['auto', 'camera', 'object'],
     doc: 'what a camera-refinement rotation turns about: the object\'s centre (an orbit: the object stays in place in the image), the camera\'s centre, or auto (the object\'s for cameras that are the object-centred start\'s guesses, the camera\'s for the others)',
@@ -140,7 +141,7 @@ export const TRAIN_OPTION_SPECS = {
     // ";refine-cameras-of=all"` (3 views placed by the matches, 5 object-centred guesses 2-10 degrees
     // off; 500 steps at 150x150, pivot auto), median / max pairwise rotation error in degrees:
     // 2.34 / 10.24 before refinement, 1.67 / 3.99 refining all, 1.10 / 2.07 holding the matched
-    // views. Since the poses stage's epipolar rematching the matched views are the precise ones, and
+    // views. Since the poses stage's epipolar rematching, the matched views are the precise ones, and
     // moving them only lets the guesses pull them off. (Before it, with the
     // guesses about 6 degrees off, holding them gained nothing: 4.05 all, 4.27 guesses.)
     kind: 'choice', flag: 'refine-cameras-of', default: 'guesses', choices: ['all', 'guesses'],

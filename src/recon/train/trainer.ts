@@ -17,7 +17,8 @@
  *
  * With refineCameras, each step's backward also sums the rendered view's camera gradient, which
  * rides on the same read-back (32 more bytes) and moves that view's camera on the CPU
- * (cameraRefine.ts: Adam, gauge held by the first view and the cameras' mean distance from it);
+ * (cameraRefine.ts: Adam; the gauge held by the held views, heldCameras: the matched ones when
+ * some are guesses, else the first view and the cameras' mean distance from it);
  * the refined cameras come back in the result.
  *
  * With repairPrior (issue 15, repairStage.ts), pseudo views between and around the inputs are
@@ -208,8 +209,8 @@ export interface TrainResult {
   /** Recoverable problems seen (skipped steps, rolled-back clouds), for the report. */
   faults: string[];
   /**
-   * With refineCameras: every view's camera as refined (in the order of the views; the first view's
-   * is its own, it holds the gauge), also when the run stopped early. Absent without refinement.
+   * With refineCameras: every view's camera as refined (in the order of the views; a held view's,
+   * cameraRefine.ts heldCameras, is its own), also when the run stopped early. Absent without refinement.
    */
   cameras?: Camera[];
   /** With repairPrior: each repair round's step and cost (ms), in order. */

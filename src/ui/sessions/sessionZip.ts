@@ -89,7 +89,7 @@ export function sessionToZip(meta: SessionMeta, checkpoint: TrainCheckpoint | nu
       files[`checkpoint/v.${key}.f32`] = f32(checkpoint.moments.v[key]);
     }
   if (scene && sceneRef.kind === 'stored') {
-    const manifest = { ...scene.manifest, views: scene.views.map((v) => ({ id: v.id, image: `images/${v.id}.png`, ...(v.maskData ? { mask: `masks/${v.id}.png` } : {}), ...(v.camera ? { camera: v.camera } : {}) })) };
+    const manifest = { ...scene.manifest, views: scene.views.map((v) => ({ id: v.id, image: `images/${v.id}.png`, ...(v.maskData ? { mask: `masks/${v.id}.png` } : {}), ...(v.camera ? { camera: v.camera } : {}), ...(v.cameraGuess ? { cameraGuess: true } : {}) })) };
     files['scene/scene.json'] = enc.encode(serializeSceneManifest(manifest));
     for (const v of scene.views) {
       files[`scene/images/${v.id}.png`] = encodePng(v.rgba);
