@@ -137,7 +137,7 @@ async function main(): Promise<number> {
       const o = r.views[i];
       const mask = maskData ? `masks/${v.id}.png` : undefined;
       if (mask) files2.set(mask, encodeGreyPng(v.rgba.width, v.rgba.height, maskData![i].map((b) => (b ? 255 : 0))));
-      // A guessed camera is marked so that training with --refine-cameras moves it and holds the matched ones.
+      // A guessed camera is marked, so that npm run recon and the app refine it and hold the matched ones.
       return { id: v.id, image, ...(mask ? { mask } : {}), ...(o.registered ? { camera: o.camera, ...(o.source === 'object-centred' ? { cameraGuess: true } : {}) } : {}) };
     }),
     splits: { all: { train: placed, test: [] } },

@@ -142,8 +142,8 @@ export const TRAIN_OPTION_SPECS = {
     // off; 500 steps at 150x150, pivot auto), median / max pairwise rotation error in degrees:
     // 2.34 / 10.24 before refinement, 1.67 / 3.99 refining all, 1.10 / 2.07 holding the matched
     // views. Since the poses stage's epipolar rematching, the matched views are the precise ones, and
-    // moving them only lets the guesses pull them off. (Before it, with the
-    // guesses about 6 degrees off, holding them gained nothing: 4.05 all, 4.27 guesses.)
+    // moving them only lets the guesses pull them off. (Before it, with the guesses about 6 degrees
+    // off, holding them gained nothing: 4.05 all, 4.27 guesses.)
     kind: 'choice', flag: 'refine-cameras-of', default: 'guesses', choices: ['all', 'guesses'],
     doc: 'with --refine-cameras, which views move: guesses (when some views are the object-centred start\'s rough guesses and others were placed by the matches, only the guesses move and the matched views hold the frame and scale; otherwise as all) or all (every view but the first, which holds the frame)',
   },
