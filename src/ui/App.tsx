@@ -94,11 +94,11 @@ export function App() {
   const roles = useMemo(() => (viewScene ? viewRoles(viewScene.manifest, split) : new Map()), [viewScene, split]);
   const sessions = useSessions(shown, workScene, showError);
   // Photos placed only roughly (from their outlines) are refined by the training run that uses them.
-  const guessedIds = useMemo(() => poses.poses?.guessed.map((g) => g.id) ?? [], [poses.poses]);
+  // (withCameras marks them in workScene: scene.json's cameraGuess.)
   const posesRef = useLatest(poses.poses);
   const cameraRefinement = useMemo(
-    () => ({ guessed: guessedIds, onRefined: (cameras: Map<string, Camera>) => posesRef.current && setRefined({ from: posesRef.current, cameras }) }),
-    [guessedIds, posesRef],
+    () => ({ onRefined: (cameras: Map<string, Camera>) => posesRef.current && setRefined({ from: posesRef.current, cameras }) }),
+    [posesRef],
   );
   const training = useTraining(workScene, split, { showError, showInfo }, scene, sessions.persistence, cameraRefinement);
   // Resuming a kept session: open its scene, then start from its checkpoint once training can run.

@@ -213,8 +213,6 @@ function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan,
  * frustums use them.
  */
 export interface CameraRefinement {
-  /** Ids of the views whose cameras are guesses. */
-  guessed: readonly string[];
   /** After a run that refined them: every trained view's camera, in its photo's pixels, by view id. */
   onRefined: (cameras: Map<string, Camera>) => void;
 }
@@ -291,9 +289,8 @@ export function useTraining(
     // The run's settings hold the step count resolved (not "by views"), as sessions store them.
     const { stepsByViews: _byViews, ...fixed } = { ...chosen, iterations: settingsSteps(chosen, plan.trainIds.length) };
     let s: TrainSettings = { ...fixed, init: chosen.init === 'hull' && plan.hullProblem ? UNMASKED_START : chosen.init };
-    // Guessed cameras: the poses stage's, and those the scene marks (scene:from-photos, a resumed session).
-    const guessed = [...(refinementRef.current?.guessed ?? []), ...guessedViewIds(scene, plan.trainIds)];
-    const refineCameras = plan.trainIds.some((id) => guessed.includes(id));
+    // Guessed cameras, as the scene marks them (the poses stage's, via withCameras; scene:from-photos; a resumed session).
+    const refineCameras = guessedViewIds(scene, plan.trainIds).length > 0;
     let trainedIds: string[] = [];
     let size = trainSize(plan, s.size);
     const ac = new AbortController();
@@ -340,8 +337,8 @@ export function useTraining(
       for (let recoveries = 0; ; recoveries++) {
         const prepared = prepareViews(scene, split, plan, size);
         const background = prepared.background;
-        // Guessed cameras flagged: with refineCamerasOf 'guesses' (the default) only they move and the matched views hold the frame.
-        const views = prepared.views.map((v) => (refineCameras && guessed.includes(v.id) ? { ...v, cameraGuess: true } : v));
+        // The guessed views carry cameraGuess from the scene: with refineCamerasOf 'guesses' (the default) only they move.
+        const views = prepared.views;
         trainedIds = views.map((v) => v.id);
         const from = latest;
         let failure: string;
