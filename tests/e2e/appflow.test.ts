@@ -195,7 +195,11 @@ describe('photos without cameras or masks', () => {
     await page.click(`[data-testid="split-selector"] [role="radio"]:text-is("${placed - 1}")`);
     // Hull and Train run on the placed photos (bounds from the points, hull from the masks).
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 30_000 });
+    // The split in force before typing: it changes the default step count, and a field re-rendered
+    // mid-fill once took "3" as "13003" (the 5-view default 1300 with the 3 typed after it).
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="thumbnail"][data-role="test"]').length === 1);
     await page.fill('[data-testid="train-iterations"]', '3');
+    expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('3');
     await page.selectOption('[data-testid="train-size"]', 'half');
     await page.fill('[data-testid="train-splats"]', '500');
     await page.click('[data-testid="train-start"]');
