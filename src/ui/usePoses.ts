@@ -70,7 +70,8 @@ export function unposedViews(scene: LoadedScene | null): string[] {
 /**
  * The scene with the cameras found (views that had none), the points' bounds when it has none,
  * and, for a photo set without splits, one split that holds out the last photo placed for
- * evaluation (named by its number of training views, like "3" and "9"), when at least 4 are placed.
+ * evaluation (the last the matches placed, when any; named by its number of training views, like
+ * "3" and "9"), when at least 4 are placed.
  */
 export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null): LoadedScene | null {
   if (!scene || !poses || poses.cameras.size === 0) return scene;
@@ -81,9 +82,13 @@ export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null
   const mark = (id: string) => (guessed.has(id) ? { cameraGuess: true } : {});
   const views = scene.views.map((v) => (!v.camera && poses.cameras.has(v.id) ? { ...v, camera: poses.cameras.get(v.id), ...mark(v.id) } : v));
   const placed = views.filter((v) => v.camera).map((v) => v.id);
+  // The held-out photo is the last one the matches placed: a guessed camera held out would never be
+  // refined, and Evaluate would score the cloud from a rough camera.
+  const matched = placed.filter((id) => !guessed.has(id));
+  const test = matched.length ? matched[matched.length - 1] : placed[placed.length - 1];
   const splits =
     Object.keys(scene.manifest.splits).length === 0 && placed.length >= 4
-      ? { [String(placed.length - 1)]: { train: placed.slice(0, -1), test: placed.slice(-1) } }
+      ? { [String(placed.length - 1)]: { train: placed.filter((id) => id !== test), test: [test] } }
       : scene.manifest.splits;
   const manifest = {
     ...scene.manifest,

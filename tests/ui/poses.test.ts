@@ -43,6 +43,15 @@ describe('poses in the app (usePoses helpers)', () => {
     expect(out.manifest.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
   });
 
+  it('holds out the last photo the matches placed, not a guessed one (a held-out guess would never be refined)', () => {
+    const guess = (id: string) => ({ id, image: `${id}.png`, reason: 'too few matches' });
+    const some = withCameras(photos(['a', 'b', 'c', 'd', 'e']), { ...placed(['a', 'b', 'c', 'd', 'e']), guessed: [guess('e'), guess('c')] })!;
+    expect(some.manifest.splits).toEqual({ '4': { train: ['a', 'b', 'c', 'e'], test: ['d'] } });
+    // Every camera guessed: the last placed, as before.
+    const all = withCameras(photos(['a', 'b', 'c', 'd']), { ...placed(['a', 'b', 'c', 'd']), guessed: ['a', 'b', 'c', 'd'].map(guess) })!;
+    expect(all.manifest.splits).toEqual({ '3': { train: ['a', 'b', 'c'], test: ['d'] } });
+  });
+
   it('holds out the last placed photo in a split once 4 or more are placed', () => {
     const out = withCameras(photos(['a', 'b', 'c', 'd', 'e']), placed(['a', 'b', 'd', 'e'], ['c']))!;
     expect(out.manifest.splits).toEqual({ '3': { train: ['a', 'b', 'd'], test: ['e'] } });
