@@ -33,7 +33,7 @@ import { useShownCloud } from './useShownCloud.ts';
 import { useMasks, withMasks, type Masks } from './useMasks.ts';
 import { MasksPanel } from './MasksPanel.tsx';
 import { PosesPanel } from './PosesPanel.tsx';
-import { usePoses, withCameras, withRefinedCameras, type PlacedPoses, type Poses } from './usePoses.ts';
+import { usePoses, withCameras, withRefinedCameras, withRefinedGuesses, type PlacedPoses, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { ResumeBanner, SessionsList } from './sessions/SessionsPanel.tsx';
 import { loadSession, type SessionMeta } from './sessions/sessionStore.ts';
@@ -84,10 +84,14 @@ export function App() {
   const masksSettled = !masks.running && (masks.missing.length === 0 || masks.run?.status === 'done');
   const poses = usePoses(maskedScene, masksSettled, { showError, showInfo }, scene);
   // Cameras refined by a training run (guessed photos: see cameraRefinement below), for the poses
-  // they were refined from: placing the photos again drops them.
-  const [refined, setRefined] = useState<{ from: PlacedPoses; cameras: ReadonlyMap<string, Camera> } | null>(null);
+  // they were refined from (placing the photos again drops them), or for the scene opened when its
+  // guesses came with it (scene.json's cameraGuess: opening another scene drops them).
+  const [refined, setRefined] = useState<{ from: PlacedPoses | LoadedScene; cameras: ReadonlyMap<string, Camera> } | null>(null);
   const trainedPoses = useMemo(() => withRefinedCameras(poses.poses, refined), [poses.poses, refined]);
-  const workScene = useMemo(() => withCameras(maskedScene, trainedPoses), [maskedScene, trainedPoses]);
+  const workScene = useMemo(
+    () => withRefinedGuesses(withCameras(maskedScene, trainedPoses), refined && refined.from === scene ? refined.cameras : null),
+    [maskedScene, trainedPoses, refined, scene],
+  );
   // What the 3D view, the split and the thumbnails show: the scene with the cameras found. Without
   // the edited masks, so that moving the threshold does not re-frame the 3D view.
   const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
@@ -96,9 +100,15 @@ export function App() {
   // Photos placed only roughly (from their outlines) are refined by the training run that uses them.
   // (withCameras marks them in workScene: scene.json's cameraGuess.)
   const posesRef = useLatest(poses.poses);
+  const sceneRef = useLatest(scene);
   const cameraRefinement = useMemo(
-    () => ({ onRefined: (cameras: Map<string, Camera>) => posesRef.current && setRefined({ from: posesRef.current, cameras }) }),
-    [posesRef],
+    () => ({
+      onRefined: (cameras: Map<string, Camera>) => {
+        const from = posesRef.current ?? sceneRef.current;
+        if (from) setRefined({ from, cameras });
+      },
+    }),
+    [posesRef, sceneRef],
   );
   const training = useTraining(workScene, split, { showError, showInfo }, scene, sessions.persistence, cameraRefinement);
   // Resuming a kept session: open its scene, then start from its checkpoint once training can run.

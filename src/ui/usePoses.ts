@@ -54,12 +54,25 @@ export interface PosesRun {
  * refined from these very poses (`refined.from`); otherwise `poses` as they are.
  */
 export function withRefinedCameras(
-  poses: PlacedPoses | null, refined: { from: PlacedPoses; cameras: ReadonlyMap<string, Camera> } | null,
+  poses: PlacedPoses | null, refined: { from: unknown; cameras: ReadonlyMap<string, Camera> } | null,
 ): PlacedPoses | null {
   if (!poses || !refined || refined.from !== poses) return poses;
   const cameras = new Map(poses.cameras);
   for (const [id, cam] of refined.cameras) if (cameras.has(id)) cameras.set(id, cam);
   return { ...poses, cameras };
+}
+
+/**
+ * `scene` with the cameras a training run refined in place of its guessed ones (views marked
+ * cameraGuess: a `scene:from-photos` folder or a resumed session opened with its cameras, where the
+ * poses stage does not run); `refined` null leaves it as it is. The views keep their mark, so a
+ * later run refines them further from there. (Photos placed in this session go through
+ * withRefinedCameras instead.)
+ */
+export function withRefinedGuesses(scene: LoadedScene | null, refined: ReadonlyMap<string, Camera> | null): LoadedScene | null {
+  if (!scene || !refined || !scene.views.some((v) => v.cameraGuess && refined.has(v.id))) return scene;
+  const take = <V extends { id: string; camera?: Camera; cameraGuess?: boolean }>(v: V): V => (v.cameraGuess && v.camera && refined.has(v.id) ? { ...v, camera: refined.get(v.id) } : v);
+  return { manifest: { ...scene.manifest, views: scene.manifest.views.map(take) }, views: scene.views.map(take) };
 }
 
 /** Views of the scene without a camera of their own. */

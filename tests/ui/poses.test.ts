@@ -4,7 +4,7 @@ import { createImage } from '../../src/core/image.ts';
 import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
 import { evaluationProblem } from '../../src/ui/evaluate/useEvaluation.ts';
 import { planTraining } from '../../src/ui/useTraining.ts';
-import { posesProgressText, unposedViews, withCameras, type PlacedPoses, type PosesRun } from '../../src/ui/usePoses.ts';
+import { posesProgressText, unposedViews, withCameras, withRefinedGuesses, type PlacedPoses, type PosesRun } from '../../src/ui/usePoses.ts';
 
 const cam = (x: number) => lookAtCamera([x, -3, 1], [0, 0, 0], [0, 0, 1], { fx: 50, fy: 50, cx: 40, cy: 30, width: 80, height: 60 });
 const view = (id: string): LoadedView => ({ id, image: `${id}.png`, rgba: createImage(80, 60), maskData: new Uint8Array(80 * 60).fill(1) }) as LoadedView;
@@ -41,6 +41,19 @@ describe('poses in the app (usePoses helpers)', () => {
     const out = withCameras(photos(['a', 'b', 'c']), poses)!;
     expect(out.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
     expect(out.manifest.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
+  });
+
+  it('a scene opened with guessed cameras takes the refined ones for those views only, and keeps their mark', () => {
+    const opened = withCameras(photos(['a', 'b', 'c']), { ...placed(['a', 'b', 'c']), guessed: [{ id: 'b', image: 'b.png', reason: 'too few matches' }] })!;
+    expect(withRefinedGuesses(opened, null)).toBe(opened);
+    const refined = new Map([['a', cam(7)], ['b', cam(8)], ['c', cam(9)]]);
+    const out = withRefinedGuesses(opened, refined)!;
+    // Only the guess moves: a and c were placed by the matches and held while training.
+    expect(out.views.map((v) => v.camera)).toEqual([opened.views[0].camera, cam(8), opened.views[2].camera]);
+    expect(out.manifest.views.map((v) => v.camera)).toEqual([opened.manifest.views[0].camera, cam(8), opened.manifest.views[2].camera]);
+    expect(out.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
+    // Cameras for other views only: nothing to change.
+    expect(withRefinedGuesses(opened, new Map([['a', cam(7)]]))).toBe(opened);
   });
 
   it('holds out the last photo the matches placed, not a guessed one (a held-out guess would never be refined)', () => {
