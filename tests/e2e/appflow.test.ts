@@ -198,6 +198,11 @@ describe('photos without cameras or masks', () => {
     // The split in force before typing: it changes the default step count, and a field re-rendered
     // mid-fill once took "3" as "13003" (the 5-view default 1300 with the 3 typed after it).
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="thumbnail"][data-role="test"]').length === 1);
+    // The held-out photo is one the matches placed (a held-out guess would never be refined).
+    const heldOut = await page.locator('[data-testid="thumbnail"][data-role="test"]').getAttribute('data-view-id');
+    const guessedBefore = await page.locator('[data-testid="poses-guessed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-id')));
+    expect(guessedBefore.length).toBeLessThan(placed);
+    expect(guessedBefore).not.toContain(heldOut);
     await page.fill('[data-testid="train-iterations"]', '3');
     expect(await page.locator('[data-testid="train-iterations"]').inputValue()).toBe('3');
     await page.selectOption('[data-testid="train-size"]', 'half');
