@@ -33,7 +33,7 @@ import { useShownCloud } from './useShownCloud.ts';
 import { useMasks, withMasks, type Masks } from './useMasks.ts';
 import { MasksPanel } from './MasksPanel.tsx';
 import { PosesPanel } from './PosesPanel.tsx';
-import { usePoses, withCameras, withRefinedCameras, withRefinedGuesses, type PlacedPoses, type Poses } from './usePoses.ts';
+import { usePoses, withCameras, withRefinedGuesses, type PlacedPoses, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { ResumeBanner, SessionsList } from './sessions/SessionsPanel.tsx';
 import { loadSession, type SessionMeta } from './sessions/sessionStore.ts';
@@ -83,15 +83,12 @@ export function App() {
   const maskedScene = useMemo(() => withMasks(scene, masks.edited), [scene, masks.edited]);
   const masksSettled = !masks.running && (masks.missing.length === 0 || masks.run?.status === 'done');
   const poses = usePoses(maskedScene, masksSettled, { showError, showInfo }, scene);
-  // Cameras refined by a training run (guessed photos: see cameraRefinement below), for the poses
-  // they were refined from (placing the photos again drops them), or for the scene opened when its
-  // guesses came with it (scene.json's cameraGuess: opening another scene drops them).
-  const [refined, setRefined] = useState<{ from: PlacedPoses | LoadedScene; cameras: ReadonlyMap<string, Camera> } | null>(null);
-  const trainedPoses = useMemo(() => withRefinedCameras(poses.poses, refined), [poses.poses, refined]);
-  const workScene = useMemo(
-    () => withRefinedGuesses(withCameras(maskedScene, trainedPoses), refined && refined.from === scene ? refined.cameras : null),
-    [maskedScene, trainedPoses, refined, scene],
-  );
+  // Cameras refined by a training run (the guessed ones: see cameraRefinement below), for the scene
+  // and the poses they were refined from: placing the photos again or opening another scene drops them.
+  const [refined, setRefined] = useState<{ scene: LoadedScene; poses: PlacedPoses | null; cameras: ReadonlyMap<string, Camera> } | null>(null);
+  useEffect(() => setRefined(null), [scene]);
+  const refinedCameras = refined && refined.scene === scene && refined.poses === poses.poses ? refined.cameras : null;
+  const workScene = useMemo(() => withRefinedGuesses(withCameras(maskedScene, poses.poses), refinedCameras), [maskedScene, poses.poses, refinedCameras]);
   // What the 3D view, the split and the thumbnails show: the scene with the cameras found. Without
   // the edited masks, so that moving the threshold does not re-frame the 3D view.
   const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
@@ -104,8 +101,8 @@ export function App() {
   const cameraRefinement = useMemo(
     () => ({
       onRefined: (cameras: Map<string, Camera>) => {
-        const from = posesRef.current ?? sceneRef.current;
-        if (from) setRefined({ from, cameras });
+        const from = sceneRef.current;
+        if (from) setRefined({ scene: from, poses: posesRef.current, cameras });
       },
     }),
     [posesRef, sceneRef],
@@ -278,7 +275,7 @@ export function App() {
             bodies={{
               // Nothing to show for masks and cameras that came with the scene.
               masks: scene && masks.missing.length > 0 && <MasksPanel masks={masks} />,
-              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} refinedIds={refined && refined.from === poses.poses ? refined.cameras : null} />,
+              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} refinedIds={refinedCameras} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               compress: viewer.shown && (
                 <CompressPanel

@@ -50,24 +50,11 @@ export interface PosesRun {
 }
 
 /**
- * `poses` with the cameras a training run refined in place of the ones placed, when they were
- * refined from these very poses (`refined.from`); otherwise `poses` as they are.
- */
-export function withRefinedCameras(
-  poses: PlacedPoses | null, refined: { from: unknown; cameras: ReadonlyMap<string, Camera> } | null,
-): PlacedPoses | null {
-  if (!poses || !refined || refined.from !== poses) return poses;
-  const cameras = new Map(poses.cameras);
-  for (const [id, cam] of refined.cameras) if (cameras.has(id)) cameras.set(id, cam);
-  return { ...poses, cameras };
-}
-
-/**
  * `scene` with the cameras a training run refined in place of its guessed ones (views marked
- * cameraGuess: a `scene:from-photos` folder or a resumed session opened with its cameras, where the
- * poses stage does not run); `refined` null leaves it as it is. The views keep their mark, so a
- * later run refines them further from there. (Photos placed in this session go through
- * withRefinedCameras instead.)
+ * cameraGuess: those the poses stage guessed, which withCameras marks, and those a `scene:from-photos`
+ * folder or a resumed session came with); `refined` null leaves it as it is. The views keep their
+ * mark, so a later run refines them further from there. Cameras the matches placed are never
+ * replaced (training holds them).
  */
 export function withRefinedGuesses(scene: LoadedScene | null, refined: ReadonlyMap<string, Camera> | null): LoadedScene | null {
   if (!scene || !refined || !scene.views.some((v) => v.cameraGuess && refined.has(v.id))) return scene;
@@ -83,8 +70,8 @@ export function unposedViews(scene: LoadedScene | null): string[] {
 /**
  * The scene with the cameras found (views that had none), the points' bounds when it has none,
  * and, for a photo set without splits, one split that holds out the last photo placed for
- * evaluation (the last the matches placed, when any; named by its number of training views, like
- * "3" and "9"), when at least 4 are placed.
+ * evaluation (the last the matches placed, when two or more were; named by its number of training
+ * views, like "3" and "9"), when at least 4 are placed.
  */
 export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null): LoadedScene | null {
   if (!scene || !poses || poses.cameras.size === 0) return scene;
@@ -95,10 +82,12 @@ export function withCameras(scene: LoadedScene | null, poses: PlacedPoses | null
   const mark = (id: string) => (guessed.has(id) ? { cameraGuess: true } : {});
   const views = scene.views.map((v) => (!v.camera && poses.cameras.has(v.id) ? { ...v, camera: poses.cameras.get(v.id), ...mark(v.id) } : v));
   const placed = views.filter((v) => v.camera).map((v) => v.id);
-  // The held-out photo is the last one the matches placed: a guessed camera held out would never be
-  // refined, and Evaluate would score the cloud from a rough camera.
-  const matched = placed.filter((id) => !guessed.has(id));
-  const test = matched.length ? matched[matched.length - 1] : placed[placed.length - 1];
+  // The held-out photo is the last one the matches placed (the scene's guesses and the poses stage's
+  // are marked by now): a guessed camera held out would never be refined, and Evaluate would score
+  // the cloud from a rough camera. With fewer than two matched, the last placed: holding out the only
+  // matched camera would leave training guesses alone, and it would hold the first of them fixed.
+  const matched = views.filter((v) => v.camera && !v.cameraGuess).map((v) => v.id);
+  const test = matched.length >= 2 ? matched[matched.length - 1] : placed[placed.length - 1];
   const splits =
     Object.keys(scene.manifest.splits).length === 0 && placed.length >= 4
       ? { [String(placed.length - 1)]: { train: placed.filter((id) => id !== test), test: [test] } }

@@ -209,8 +209,8 @@ function prepareViews(scene: LoadedScene, split: string | null, plan: TrainPlan,
  * Cameras that are only guesses (the poses stage's object-centred start) are refined by the
  * trainer's photometric camera refinement (src/recon/train/cameraRefine.ts) whenever a run trains
  * on one of them: a guess is off by degrees, and a cloud fitted to a wrong camera is wrong between
- * the views. The refined cameras then replace the guesses (`onRefined`), so that evaluation and the
- * frustums use them.
+ * the views. The refined cameras then replace the guesses in the scene the later stages use
+ * (`onRefined`), so that a next run starts from them and a saved session keeps them.
  */
 export interface CameraRefinement {
   /** After a run that refined them: every trained view's camera, in its photo's pixels, by view id. */

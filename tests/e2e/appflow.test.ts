@@ -191,7 +191,7 @@ describe('photos without cameras or masks', () => {
     for (const r of reasons) expect(r).toMatch(/^cube_v\d+\.png was placed roughly, from its outline \(the matches could not: .+\); Reconstruct refines its camera while it trains\.$/);
     await page.screenshot({ path: resolve(SHOTS, 'appflow-poses.png') });
 
-    // A split holds out the last photo: train on the others and score it.
+    // A split holds out the last photo the matches placed: train on the others and score it.
     await page.click(`[data-testid="split-selector"] [role="radio"]:text-is("${placed - 1}")`);
     // Hull and Train run on the placed photos (bounds from the points, hull from the masks).
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-train"]')?.getAttribute('data-state') === 'ready', null, { timeout: 30_000 });
@@ -201,6 +201,7 @@ describe('photos without cameras or masks', () => {
     // The held-out photo is one the matches placed (a held-out guess would never be refined).
     const heldOut = await page.locator('[data-testid="thumbnail"][data-role="test"]').getAttribute('data-view-id');
     const guessedBefore = await page.locator('[data-testid="poses-guessed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-id')));
+    expect(guessedBefore.length).toBeGreaterThan(0);
     expect(guessedBefore.length).toBeLessThan(placed);
     expect(guessedBefore).not.toContain(heldOut);
     await page.fill('[data-testid="train-iterations"]', '3');

@@ -63,6 +63,14 @@ describe('poses in the app (usePoses helpers)', () => {
     // Every camera guessed: the last placed, as before.
     const all = withCameras(photos(['a', 'b', 'c', 'd']), { ...placed(['a', 'b', 'c', 'd']), guessed: ['a', 'b', 'c', 'd'].map(guess) })!;
     expect(all.manifest.splits).toEqual({ '3': { train: ['a', 'b', 'c'], test: ['d'] } });
+    // One matched: it stays in training (held out, it would leave only guesses to train on).
+    const one = withCameras(photos(['a', 'b', 'c', 'd']), { ...placed(['a', 'b', 'c', 'd']), guessed: ['a', 'c', 'd'].map(guess) })!;
+    expect(one.manifest.splits).toEqual({ '3': { train: ['a', 'b', 'c'], test: ['d'] } });
+    // Guesses the scene came with count as guesses too.
+    const opened = photos(['a', 'b', 'c', 'd', 'e']);
+    opened.views[4] = { ...opened.views[4], camera: cam(4), cameraGuess: true };
+    const mixed = withCameras(opened, { ...placed(['a', 'b', 'c', 'd']), guessed: [guess('d')] })!;
+    expect(mixed.manifest.splits).toEqual({ '4': { train: ['a', 'b', 'd', 'e'], test: ['c'] } });
   });
 
   it('holds out the last placed photo in a split once 4 or more are placed', () => {
