@@ -57,8 +57,9 @@ export interface PosesRun {
  * replaced (training holds them).
  */
 export function withRefinedGuesses(scene: LoadedScene | null, refined: ReadonlyMap<string, Camera> | null): LoadedScene | null {
-  if (!scene || !refined || !scene.views.some((v) => v.cameraGuess && refined.has(v.id))) return scene;
-  const take = <V extends { id: string; camera?: Camera; cameraGuess?: boolean }>(v: V): V => (v.cameraGuess && v.camera && refined.has(v.id) ? { ...v, camera: refined.get(v.id) } : v);
+  const moves = (v: { id: string; camera?: Camera; cameraGuess?: boolean }) => !!(v.cameraGuess && v.camera && refined?.has(v.id));
+  if (!scene || !refined || !scene.views.some(moves)) return scene;
+  const take = <V extends { id: string; camera?: Camera; cameraGuess?: boolean }>(v: V): V => (moves(v) ? { ...v, camera: refined.get(v.id) } : v);
   return { manifest: { ...scene.manifest, views: scene.manifest.views.map(take) }, views: scene.views.map(take) };
 }
 
