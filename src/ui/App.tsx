@@ -33,7 +33,7 @@ import { useShownCloud } from './useShownCloud.ts';
 import { useMasks, withMasks, type Masks } from './useMasks.ts';
 import { MasksPanel } from './MasksPanel.tsx';
 import { PosesPanel } from './PosesPanel.tsx';
-import { usePoses, withCameras, withRefinedGuesses, type PlacedPoses, type Poses } from './usePoses.ts';
+import { usePoses, withCameras, refinedGuesses, withRefinedGuesses, type PlacedPoses, type Poses } from './usePoses.ts';
 import { useTraining, type Training } from './useTraining.ts';
 import { ResumeBanner, SessionsList } from './sessions/SessionsPanel.tsx';
 import { loadSession, type SessionMeta } from './sessions/sessionStore.ts';
@@ -90,8 +90,10 @@ export function App() {
   const refinedCameras = refined && refined.scene === scene && refined.poses === poses.poses ? refined.cameras : null;
   const workScene = useMemo(() => withRefinedGuesses(withCameras(maskedScene, poses.poses), refinedCameras), [maskedScene, poses.poses, refinedCameras]);
   // What the 3D view, the split and the thumbnails show: the scene with the cameras found. Without
-  // the edited masks, so that moving the threshold does not re-frame the 3D view.
+  // the edited masks, so that moving the threshold does not re-frame the 3D view. (The frustums of
+  // refined cameras are drawn where training moved them: Viewport's refinedCameras.)
   const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
+  const refinedFrustums = useMemo(() => refinedGuesses(viewScene, refinedCameras), [viewScene, refinedCameras]);
   const roles = useMemo(() => (viewScene ? viewRoles(viewScene.manifest, split) : new Map()), [viewScene, split]);
   const sessions = useSessions(shown, workScene, showError);
   // Photos placed only roughly (from their outlines) are refined by the training run that uses them.
@@ -253,6 +255,7 @@ export function App() {
           {sessions.interrupted && <ResumeBanner session={sessions.interrupted} onResume={() => void resumeSession(sessions.interrupted!)} onDiscard={sessions.dismissInterrupted} />}
           <Viewport
             scene={viewScene}
+            refinedCameras={refinedFrustums}
             roles={roles}
             thumbnails={thumbnails}
             highlight={hover}

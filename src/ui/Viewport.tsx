@@ -31,6 +31,11 @@ import { ViewerControls, type BackendState } from './ViewerControls.tsx';
 
 interface Props {
   scene: LoadedScene | null;
+  /**
+   * Cameras a training run refined, by view id: their frustums are drawn where training moved
+   * them. The view stays framed on the scene's cameras, so that a run's end does not re-frame it.
+   */
+  refinedCameras?: ReadonlyMap<string, Camera> | null;
   roles: Map<string, ViewRole>;
   thumbnails: Map<string, HTMLCanvasElement>;
   highlight: string | null;
@@ -57,7 +62,7 @@ interface Props {
 
 const FOV = 45;
 
-export function Viewport({ scene, roles, thumbnails, highlight, note, preview, onClosePreview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError, onInteract }: Props) {
+export function Viewport({ scene, refinedCameras = null, roles, thumbnails, highlight, note, preview, onClosePreview, onViewCamera, flyTo = null, cloud = null, job = null, renderer = 'auto', onSplatError, onInteract }: Props) {
   const cams = useMemo(() => (scene?.views ?? []).filter((v) => v.camera), [scene]);
   const bounds = scene?.manifest.bounds;
   // Without cameras, a shown cloud is framed on its own bounds.
@@ -109,6 +114,7 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
     <div
       className="viewport"
       data-testid="viewport"
+      data-refined-frustums={cams.filter((v) => refinedCameras?.has(v.id)).map((v) => v.id).join(',')}
       data-flown-to={arrived?.id}
       data-camera-center={arrived?.center.map((x) => x.toFixed(5)).join(',')}
       onPointerDown={onInteract}
@@ -125,7 +131,7 @@ export function Viewport({ scene, roles, thumbnails, highlight, note, preview, o
           {showHelpers && cams.map((v) => (
             <CameraFrustum
               key={v.id}
-              camera={v.camera!}
+              camera={refinedCameras?.get(v.id) ?? v.camera!}
               depth={frame.frustumDepth}
               color={ROLE_COLORS[roles.get(v.id) ?? 'none']}
               thumbnail={thumbnails.get(v.id)}

@@ -50,16 +50,27 @@ export interface PosesRun {
 }
 
 /**
- * `scene` with the cameras a training run refined in place of its guessed ones (views marked
- * cameraGuess: those the poses stage guessed, which withCameras marks, and those a `scene:from-photos`
- * folder or a resumed session came with); `refined` null leaves it as it is. The views keep their
- * mark, so a later run refines them further from there. Cameras the matches placed are never
- * replaced (training holds them).
+ * The cameras a training run refined that replace guessed ones (views marked cameraGuess: those the
+ * poses stage guessed, which withCameras marks, and those a `scene:from-photos` folder or a resumed
+ * session came with), by view id. Cameras the matches placed are never replaced (training holds them).
+ */
+export function refinedGuesses(scene: LoadedScene | null, refined: ReadonlyMap<string, Camera> | null): Map<string, Camera> {
+  const out = new Map<string, Camera>();
+  for (const v of scene?.views ?? []) {
+    const c = refined?.get(v.id);
+    if (v.cameraGuess && v.camera && c) out.set(v.id, c);
+  }
+  return out;
+}
+
+/**
+ * `scene` with refinedGuesses in place of its guessed cameras; `refined` null leaves it as it is.
+ * The views keep their mark, so a later run refines them further from there.
  */
 export function withRefinedGuesses(scene: LoadedScene | null, refined: ReadonlyMap<string, Camera> | null): LoadedScene | null {
-  const moves = (v: { id: string; camera?: Camera; cameraGuess?: boolean }) => !!(v.cameraGuess && v.camera && refined?.has(v.id));
-  if (!scene || !refined || !scene.views.some(moves)) return scene;
-  const take = <V extends { id: string; camera?: Camera; cameraGuess?: boolean }>(v: V): V => (moves(v) ? { ...v, camera: refined.get(v.id) } : v);
+  const moved = refinedGuesses(scene, refined);
+  if (!scene || moved.size === 0) return scene;
+  const take = <V extends { id: string; camera?: Camera }>(v: V): V => (moved.has(v.id) ? { ...v, camera: moved.get(v.id) } : v);
   return { manifest: { ...scene.manifest, views: scene.manifest.views.map(take) }, views: scene.views.map(take) };
 }
 

@@ -217,11 +217,18 @@ describe('photos without cameras or masks', () => {
     expect(await stageLabel('hull')).toMatch(/^done · [\d,]+ voxels$/);
     // A guessed photo that was trained on now has the refined camera, and says so.
     const guessedIds = await page.locator('[data-testid="poses-guessed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-id')));
+    const trainedGuesses: string[] = [];
     for (const id of guessedIds) {
       const role = await page.locator(`[data-testid="thumbnail"][data-view-id="${id}"]`).getAttribute('data-role');
       const text = await page.locator(`[data-testid="poses-guessed"] li[data-view-id="${id}"]`).textContent();
-      if (role === 'train') expect(text).toMatch(/; training has refined its camera\.$/);
+      if (role === 'train') {
+        expect(text).toMatch(/; training has refined its camera\.$/);
+        trainedGuesses.push(id!);
+      }
     }
+    // The 3D view draws the frustums of exactly those photos where training moved them.
+    expect(trainedGuesses.length).toBeGreaterThan(0);
+    expect((await page.locator('[data-testid="viewport"]').getAttribute('data-refined-frustums'))?.split(',').filter(Boolean).sort()).toEqual(trainedGuesses.sort());
     await page.click('[data-testid="eval-start"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="stage-evaluate"]')?.getAttribute('data-state') === 'done', null, { timeout: 180_000 });
     const db = Number(/^done · ([\d.]+) dB$/.exec((await stageLabel('evaluate')) ?? '')?.[1]);

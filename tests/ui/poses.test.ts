@@ -4,7 +4,7 @@ import { createImage } from '../../src/core/image.ts';
 import type { LoadedScene, LoadedView } from '../../src/io/sceneFolder.ts';
 import { evaluationProblem } from '../../src/ui/evaluate/useEvaluation.ts';
 import { planTraining } from '../../src/ui/useTraining.ts';
-import { posesProgressText, unposedViews, withCameras, withRefinedGuesses, type PlacedPoses, type PosesRun } from '../../src/ui/usePoses.ts';
+import { posesProgressText, refinedGuesses, unposedViews, withCameras, withRefinedGuesses, type PlacedPoses, type PosesRun } from '../../src/ui/usePoses.ts';
 
 const cam = (x: number) => lookAtCamera([x, -3, 1], [0, 0, 0], [0, 0, 1], { fx: 50, fy: 50, cx: 40, cy: 30, width: 80, height: 60 });
 const view = (id: string): LoadedView => ({ id, image: `${id}.png`, rgba: createImage(80, 60), maskData: new Uint8Array(80 * 60).fill(1) }) as LoadedView;
@@ -52,6 +52,9 @@ describe('poses in the app (usePoses helpers)', () => {
     expect(out.views.map((v) => v.camera)).toEqual([opened.views[0].camera, cam(8), opened.views[2].camera]);
     expect(out.manifest.views.map((v) => v.camera)).toEqual([opened.manifest.views[0].camera, cam(8), opened.manifest.views[2].camera]);
     expect(out.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
+    // What the 3D view draws where training moved it: the same one camera.
+    expect([...refinedGuesses(opened, refined)]).toEqual([['b', cam(8)]]);
+    expect(refinedGuesses(opened, null).size).toBe(0);
     // Cameras for other views only: nothing to change.
     expect(withRefinedGuesses(opened, new Map([['a', cam(7)]]))).toBe(opened);
   });
