@@ -114,6 +114,9 @@ export function validateSceneManifest(json: unknown, file = SCENE_FILE): SceneMa
   m.views.forEach((v, i) => {
     if (ids.has(v.id)) throw new InputError(`duplicate view id "${v.id}"`, { file, field: `views[${i}].id` });
     ids.add(v.id);
+    // The mark says which camera is rough; on a view without one it would say nothing.
+    if (v.cameraGuess && !v.camera)
+      throw new InputError('marks a rough camera, but the view has none: give it a camera or remove cameraGuess', { file, field: `views[${i}].cameraGuess` });
   });
   for (const [name, split] of Object.entries(m.splits)) {
     for (const key of ['train', 'test'] as const)

@@ -47,6 +47,10 @@ describe('camera refinement gauge', () => {
     expect(validateSceneManifest(manifest).views[0].cameraGuess).toBe(true);
     manifest.views[0].cameraGuess = 'yes';
     expect(() => validateSceneManifest(manifest)).toThrow(/views\[0\]\.cameraGuess/);
+    // A mark on a view without a camera is refused, saying what to do.
+    manifest.views[0].cameraGuess = true;
+    delete manifest.views[0].camera;
+    expect(() => validateSceneManifest(manifest)).toThrow(/views\[0\]\.cameraGuess: marks a rough camera, but the view has none: give it a camera or remove cameraGuess/);
   });
 
   it('held views never move; the others do', () => {
