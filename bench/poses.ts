@@ -25,7 +25,10 @@
  * after photometric refinement. It needs the 'alike-masked' method in the same run. --refine-variants
  * gives one refined row per set of training flags, sets separated by ';', flags as name=value
  * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=all");
- * default one row at the trainer's defaults. --seeds 1,2,3: the 'alike-masked' row once per SfM
+ * default one row at the trainer's defaults. --refine-starts placed,truth: 'truth' adds the refined
+ * rows again, started from the true cameras in place of the guesses (moved into the matched views'
+ * frame by the similarity of their true and estimated cameras): how far refinement moves cameras
+ * that are right, the floor under what it can reach from a guess. --seeds 1,2,3: the 'alike-masked' row once per SfM
  * RANSAC seed (SfmOptions.seed, default 1), all from one matching, to show how much of a row is the
  * seed's luck, each with and without the last step's epipolar rematching (EstimatePosesOptions.rematch,
  * src/recon/poses/epipolarRematch.ts); 'refined' then has no cameras to refine.
@@ -50,6 +53,7 @@ import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
 import { DATASETS, ensureImported, flatten } from './benchScenes.ts';
 import { colmapInstalled, colmapPoses } from './colmapBaseline.ts';
+import { alignSceneToEstimate, mapCamerasToEstimate } from '../src/recon/evaluate/poseFree.ts';
 
 interface Case { scene: string; dir: string; split: string; background?: [number, number, number] }
 type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'alike-masked-views' | 'refined' | 'colmap';
@@ -73,9 +77,23 @@ function poseRow(scene: string, views: number, label: string, cams: readonly (Ca
   return `| ${scene} | ${views} | ${label} | ${placed.length - guessed}/${views}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placedCams, placedTruth), 1)} | ${seconds.toFixed(1)} |`;
 }
 
+type MaskedRun = { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guesses: boolean[] };
+
+/**
+ * The masked run with each guessed camera replaced by the true one, moved into the frame of the
+ * matched views (the similarity that takes their true cameras onto their estimated ones), with
+ * the estimated intrinsics. Null with fewer than two matched views.
+ */
+function truthStart(run: MaskedRun, truth: readonly Camera[]): MaskedRun | null {
+  const matched = run.guesses.map((g, i) => (g ? -1 : i)).filter((i) => i >= 0);
+  if (matched.length < 2) return null;
+  const known = mapCamerasToEstimate(alignSceneToEstimate(matched.map((i) => run.cams[i]), matched.map((i) => truth[i])), truth);
+  return { ...run, cams: run.cams.map((c, i) => (run.guesses[i] ? { ...c, R: known[i].R, t: known[i].t } : c)) };
+}
+
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits', 'refine-variants', 'seeds']);
-  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --refine-variants "flag=value ...;..." --seeds 1,2,3 --out f.md]'); return 0; }
+  const args = parseArgs(process.argv.slice(2), ['models-dir', 'only', 'methods', 'out', 'keypoints', 'refine-iters', 'refine-size', 'splits', 'refine-variants', 'refine-starts', 'seeds']);
+  if (args.help) { console.log('usage: npm run bench:poses [-- --models-dir DIR --only dtu,lego,pebbles,patterned-cube,stool --methods alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap --splits 3,6,9,8 --keypoints N --refine-iters N --refine-size WxH --refine-variants "flag=value ...;..." --refine-starts placed,truth --seeds 1,2,3 --out f.md]'); return 0; }
   const modelsDir = resolve(args.values['models-dir'] ?? '../shared/models');
   const only = args.values.only?.split(',');
   const methods = (args.values.methods ?? 'alike,xfeat,orb,alike-masked,alike-masked-views,refined,colmap').split(',') as Method[];
@@ -89,6 +107,9 @@ async function main(): Promise<number> {
     const parsed = parseArgs(argv, trainFlagNames(ALL_TRAIN_OPTIONS));
     return { label, options: parseTrainFlags(parsed, ALL_TRAIN_OPTIONS) as Partial<TrainOptions> };
   });
+  // --refine-starts truth: the refined row again from the true cameras in place of the guesses
+  // (moved into the matched views' frame): how far the refinement moves cameras that are right.
+  const refineStarts = (args.values['refine-starts'] ?? 'placed').split(',').filter((x): x is 'placed' | 'truth' => x === 'placed' || x === 'truth');
   const gpu = methods.includes('refined') && methods.includes('alike-masked') ? await nodeGpu() : null;
   const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
   const want = (name: string) => !only || only.some((o) => name.startsWith(o));
@@ -133,7 +154,7 @@ async function main(): Promise<number> {
     const views = ids.map((id) => scene.views.find((v) => v.id === id)!);
     const images = views.map((v) => (c.background ? flatten(v.rgba, c.background) : v.rgba));
     const truth = views.map((v) => v.camera!);
-    let maskedRun: { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guesses: boolean[] } | null = null;
+    let maskedRun: MaskedRun | null = null;
     for (const m of methods) {
       if (m === 'refined') continue;
       if ((m === 'alike' || m === 'xfeat') && !models[m]) continue;
@@ -187,10 +208,14 @@ async function main(): Promise<number> {
       rows.push(row);
       console.log(row + (note ? `   <!-- ${note} -->` : ''));
     }
-    if (gpu && maskedRun) for (const variant of refineVariants) {
+    if (gpu && maskedRun) for (const start of refineStarts) for (const variant of refineVariants) {
       // The masked run's cameras refined photometrically, together with a cloud trained on them.
       const t0 = performance.now();
-      const run = maskedRun;
+      const run = start === 'truth' ? truthStart(maskedRun, truth) : maskedRun;
+      if (!run) {
+        console.error(`${c.scene} ${c.split}: a start from the true cameras needs two or more matched views: skipped`);
+        continue;
+      }
       const guessedCount = run.guesses.filter(Boolean).length;
       const size = refineSize ?? (images[0].width === images[0].height ? { width: 150, height: 150 } : { width: 200, height: 150 });
       const train = views.map((v, i) => ({
@@ -203,7 +228,7 @@ async function main(): Promise<number> {
       const r = await trainGaussians(gpu.device, train, { iterations: refineIters, ...variant.options, refineCameras: true, bounds: run.bounds ?? undefined, progressEvery: 100 });
       const cams = r.cameras ?? train.map((v) => v.camera);
       const err = pairwisePoseErrors(cams, truth);
-      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}${variant.label ? `, ${variant.label}` : ''}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${fmt(focalErrorPct(cams, truth), 1)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
+      const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${refineIters} steps at ${size.width}x${size.height}${variant.label ? `, ${variant.label}` : ''}${start === 'truth' ? ', started from the true cameras' : ''}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${fmt(focalErrorPct(cams, truth), 1)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
       rows.push(row);
       console.log(row + (r.stopped ? `   <!-- stopped: ${r.stopped} -->` : ''));
     }
