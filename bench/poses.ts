@@ -26,9 +26,9 @@
  * gives one refined row per set of training flags, sets separated by ';', flags as name=value
  * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=all");
  * default one row at the trainer's defaults. --refine-starts placed,truth: 'truth' adds the refined
- * rows again, started from the true cameras in place of the guesses (moved into the matched views'
- * frame by the similarity of their true and estimated cameras): how far refinement moves cameras
- * that are right, the floor under what it can reach from a guess. --refine-passes N: N training
+ * rows again, started from the true poses in place of the guesses (moved into the matched views'
+ * frame by the similarity of their true and estimated cameras; the estimated focal kept): how far
+ * refinement moves cameras that are right, the floor under what it can reach from a guess. --refine-passes N: N training
  * runs one after the other, each a new cloud from the cameras the last refined (as Reconstruct run
  * again in the app), a row after each. --seeds 1,2,3: the 'alike-masked' row once per SfM
  * RANSAC seed (SfmOptions.seed, default 1), all from one matching, to show how much of a row is the
@@ -83,14 +83,20 @@ type MaskedRun = { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, 
 
 /**
  * The masked run with each guessed camera replaced by the true one, moved into the frame of the
- * matched views (the similarity that takes their true cameras onto their estimated ones), with
- * the estimated intrinsics. Null with fewer than two matched views.
+ * matched views (the similarity that takes their true cameras onto their estimated ones): true
+ * poses with the estimated intrinsics. A string saying why not where there is nothing to replace
+ * (no guesses) or the matched views cannot fix the frame (fewer than two, or no similarity fits).
  */
-function truthStart(run: MaskedRun, truth: readonly Camera[]): MaskedRun | null {
+function truthStart(run: MaskedRun, truth: readonly Camera[]): MaskedRun | string {
   const matched = run.guesses.map((g, i) => (g ? -1 : i)).filter((i) => i >= 0);
-  if (matched.length < 2) return null;
-  const known = mapCamerasToEstimate(alignSceneToEstimate(matched.map((i) => run.cams[i]), matched.map((i) => truth[i])), truth);
-  return { ...run, cams: run.cams.map((c, i) => (run.guesses[i] ? { ...c, R: known[i].R, t: known[i].t } : c)) };
+  if (matched.length === run.guesses.length) return 'no guessed cameras to replace';
+  if (matched.length < 2) return 'fewer than two matched views to fix the frame';
+  try {
+    const known = mapCamerasToEstimate(alignSceneToEstimate(matched.map((i) => run.cams[i]), matched.map((i) => truth[i])), truth);
+    return { ...run, cams: run.cams.map((c, i) => (run.guesses[i] ? { ...c, R: known[i].R, t: known[i].t } : c)) };
+  } catch (e) {
+    return `no similarity fits the matched views (${(e as Error).message})`;
+  }
 }
 
 async function main(): Promise<number> {
@@ -112,7 +118,10 @@ async function main(): Promise<number> {
   });
   // --refine-starts truth: the refined row again from the true cameras in place of the guesses
   // (moved into the matched views' frame): how far the refinement moves cameras that are right.
-  const refineStarts = (args.values['refine-starts'] ?? 'placed').split(',').filter((x): x is 'placed' | 'truth' => x === 'placed' || x === 'truth');
+  const refineStarts = (args.values['refine-starts'] ?? 'placed').split(',').map((x) => {
+    if (x !== 'placed' && x !== 'truth') throw new Error(`--refine-starts: "${x}" is neither placed nor truth`);
+    return x;
+  });
   const gpu = methods.includes('refined') && methods.includes('alike-masked') ? await nodeGpu() : null;
   const maxKeypoints = args.int('keypoints', 2048, 64, 20000);
   const want = (name: string) => !only || only.some((o) => name.startsWith(o));
@@ -215,8 +224,8 @@ async function main(): Promise<number> {
       // The masked run's cameras refined photometrically, together with a cloud trained on them.
       const t0 = performance.now();
       const run = start === 'truth' ? truthStart(maskedRun, truth) : maskedRun;
-      if (!run) {
-        console.error(`${c.scene} ${c.split}: a start from the true cameras needs two or more matched views: skipped`);
+      if (typeof run === 'string') {
+        console.error(`${c.scene} ${c.split}: no start from the true cameras: ${run}`);
         continue;
       }
       const guessedCount = run.guesses.filter(Boolean).length;
@@ -236,7 +245,7 @@ async function main(): Promise<number> {
         cams.forEach((cam, i) => { train[i].camera = cam; });
         const err = pairwisePoseErrors(cams, truth);
         const how = [`${refineIters} steps at ${size.width}x${size.height}`, variant.label, start === 'truth' ? 'started from the true cameras' : '', refinePasses > 1 ? `training run ${pass} of ${refinePasses}` : ''].filter(Boolean).join(', ');
-        const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${how}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${fmt(focalErrorPct(cams, truth), 1)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement) |`;
+        const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${how}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${fmt(focalErrorPct(cams, truth), 1)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement${pass > 1 ? `, runs 1-${pass}` : ''}) |`;
         rows.push(row);
         console.log(row + (r.stopped ? `   <!-- stopped: ${r.stopped} -->` : ''));
         if (r.stopped) break;

@@ -10,7 +10,7 @@
  *     { "id": "r_26", "image": "images/r_26.png", "mask": "masks/r_26.png",
  *       "camera": { "width": 400, "height": 400, "fx": 555.5, "fy": 555.5, "cx": 200, "cy": 200,
  *                   "R": [9 numbers, row-major world-to-camera rotation], "t": [3 numbers] },
- *       "cameraGuess": true }                                  // optional: a rough camera to refine
+ *       "cameraGuess": true }                                  // optional: the camera is a rough one to refine (only on a view with a camera)
  *   ],
  *   "splits": { "3": { "train": ["r_26", ...], "test": [...] }, "9": {...} },
  *   "bounds": { "min": [x, y, z], "max": [x, y, z] },        // optional object bounds (world)

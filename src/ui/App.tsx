@@ -93,7 +93,7 @@ export function App() {
   // the edited masks, so that moving the threshold does not re-frame the 3D view. (The frustums of
   // refined cameras are drawn where training moved them: Viewport's refinedCameras.)
   const viewScene = useMemo(() => withCameras(scene, poses.poses), [scene, poses.poses]);
-  const refinedFrustums = useMemo(() => refinedGuesses(viewScene, refinedCameras), [viewScene, refinedCameras]);
+  const refinedGuessCameras = useMemo(() => refinedGuesses(viewScene, refinedCameras), [viewScene, refinedCameras]);
   const roles = useMemo(() => (viewScene ? viewRoles(viewScene.manifest, split) : new Map()), [viewScene, split]);
   const sessions = useSessions(shown, workScene, showError);
   // Photos placed only roughly (from their outlines) are refined by the training run that uses them.
@@ -255,7 +255,7 @@ export function App() {
           {sessions.interrupted && <ResumeBanner session={sessions.interrupted} onResume={() => void resumeSession(sessions.interrupted!)} onDiscard={sessions.dismissInterrupted} />}
           <Viewport
             scene={viewScene}
-            refinedCameras={refinedFrustums}
+            refinedCameras={refinedGuessCameras}
             roles={roles}
             thumbnails={thumbnails}
             highlight={hover}
@@ -278,7 +278,7 @@ export function App() {
             bodies={{
               // Nothing to show for masks and cameras that came with the scene.
               masks: scene && masks.missing.length > 0 && <MasksPanel masks={masks} />,
-              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} refinedIds={refinedCameras} />,
+              poses: scene && poses.missing.length > 0 && <PosesPanel poses={poses} refinedIds={refinedGuessCameras} />,
               train: <TrainPanel training={training} sceneName={shown?.scene.manifest.name ?? 'scene'} />,
               compress: viewer.shown && (
                 <CompressPanel

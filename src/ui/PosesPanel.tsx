@@ -11,7 +11,7 @@ import { StageRunButton } from './StageRunButton.tsx';
 import { useNow } from './useNow.ts';
 import { posesProgressText, type Poses } from './usePoses.ts';
 
-/** `refinedIds`: the photos whose cameras a training run has refined (App's refinedCameras). */
+/** `refinedIds`: the photos whose cameras a training run has refined (App's refinedGuessCameras: the guesses training moved). */
 export function PosesPanel({ poses: p, refinedIds = null }: { poses: Poses; refinedIds?: ReadonlyMap<string, unknown> | null }) {
   const { missing, run, running, poses, start, cancel, features, setFeatures, models, needsModel } = p;
   const now = useNow(running);
