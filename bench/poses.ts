@@ -28,9 +28,9 @@
  * default one row at the trainer's defaults. --refine-starts placed,truth: 'truth' adds the refined
  * rows again, started from the true poses in place of the guesses (moved into the matched views'
  * frame by the similarity of their true and estimated cameras; the estimated focal kept): how far
- * refinement moves cameras that are right, the floor under what it can reach from a guess. --refine-passes N: N training
- * runs one after the other, each a new cloud from the cameras the last refined (as Reconstruct run
- * again in the app), a row after each. --seeds 1,2,3: the 'alike-masked' row once per SfM
+ * refinement moves cameras that are right, the floor under what it can reach from a guess.
+ * --refine-passes N: N training runs one after the other, each a new cloud from the cameras the
+ * last refined (as Reconstruct run again in the app), a row after each. --seeds 1,2,3: the 'alike-masked' row once per SfM
  * RANSAC seed (SfmOptions.seed, default 1), all from one matching, to show how much of a row is the
  * seed's luck, each with and without the last step's epipolar rematching (EstimatePosesOptions.rematch,
  * src/recon/poses/epipolarRematch.ts); 'refined' then has no cameras to refine.
@@ -116,7 +116,7 @@ async function main(): Promise<number> {
     const parsed = parseArgs(argv, trainFlagNames(ALL_TRAIN_OPTIONS));
     return { label, options: parseTrainFlags(parsed, ALL_TRAIN_OPTIONS) as Partial<TrainOptions> };
   });
-  // --refine-starts truth: the refined row again from the true cameras in place of the guesses
+  // --refine-starts truth: the refined rows again from the true poses in place of the guesses
   // (moved into the matched views' frame): how far the refinement moves cameras that are right.
   const refineStarts = (args.values['refine-starts'] ?? 'placed').split(',').map((x) => {
     if (x !== 'placed' && x !== 'truth') throw new Error(`--refine-starts: "${x}" is neither placed nor truth`);
