@@ -596,10 +596,10 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       zeroVisibleRun = 0;
       const count = cloud.count;
       const bufs = rasterizer.buffers;
+      const refineView = !ps && refiner?.refines(vi, step) ? vi : -1;
       const out = ps
         ? loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, ps.target, bg, { ssimWeight: o.ssimWeight, maskWeight: 0, viewWeight: ps.weight })
-        : loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: o.ssimWeight, maskWeight: viewMask ? o.maskWeight : 0 });
-      const refineView = !ps && refiner?.refines(vi, step) ? vi : -1;
+        : loss.run(null, bufs.rgbFromPixel, bufs.alphaFromPixel, targets[vi], bg, { ssimWeight: refineView >= 0 ? o.cameraSsimWeight : o.ssimWeight, maskWeight: viewMask ? o.maskWeight : 0 });
       const depthTarget = !ps && depthLoss ? depthTargets[vi] : null;
       const depthOut = depthTarget ? depthLoss!.run(null, bufs.depthFromPixel!, depthTarget, o.depthWeight, depthPatchShift(o.seed, step, o.depthPatch, width, height)) : null;
       rasterizer.backward(out.dLdRgb, viewMask ? out.dLdAlpha : null, refineView >= 0 ? { buffer: cameraGrads!, view: refineView } : null, depthOut?.dLdDepth ?? null);
