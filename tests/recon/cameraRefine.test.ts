@@ -75,18 +75,18 @@ describe('trainGaussians with refineCameras', () => {
 
   it('weighs D-SSIM by cameraSsimWeight on the steps that move a camera, by ssimWeight on the others', async () => {
     // Without masks a step's loss is (1 - w) L1 + w (1 - SSIM): which w it used shows in its terms.
-    // 18 steps: every view twice (one shuffled pass each); view 0 holds the frame, so its steps are the others.
+    // 18 steps: every view twice (one shuffled pass each). View 0 holds the frame: its 2 steps move no camera.
     const views = split.train.map((v) => ({ ...v, mask: undefined }));
     const weightOf = (p: { loss: number; l1: number; ssim: number }) => (p.loss - p.l1) / (1 - p.ssim - p.l1);
     const run = async (cameraSsimWeight: number) => (await trainGaussians(device, views, {
       iterations: 18, densify: false, bounds: scene.manifest.bounds, seed: 3, initialCloud: trained, progressEvery: 1,
       refineCameras: true, cameraStart: 0, ssimWeight: 0.2, cameraSsimWeight,
     })).history.map(weightOf);
-    const split0 = await run(0);
-    expect(split0).toHaveLength(18);
+    const weights = await run(0);
+    expect(weights).toHaveLength(18);
     const near = (w: number, x: number) => Math.abs(w - x) < 1e-3;
-    expect(split0.filter((w) => near(w, 0))).toHaveLength(16);
-    expect(split0.filter((w) => near(w, 0.2))).toHaveLength(2);
+    expect(weights.filter((w) => near(w, 0))).toHaveLength(16);
+    expect(weights.filter((w) => near(w, 0.2))).toHaveLength(2);
     expect((await run(0.2)).every((w) => near(w, 0.2))).toBe(true);
   }, 120_000);
 });

@@ -24,6 +24,8 @@
  *   after each step. Or the views `held` says (the trainer holds the matched views when the others
  *   are the object-centred start's guesses, trainOptions refineCamerasOf): with two or more held
  *   the frame and scale are theirs and only the others move.
+ * - Loss: a step that moves its view's camera weighs D-SSIM by cameraSsimWeight (default 0: plain
+ *   L1 aligns better; trainOptions.ts has the figures), the trainer's other steps by ssimWeight.
  */
 import {
   applyCameraIncrementAboutPoint,

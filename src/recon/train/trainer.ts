@@ -2,7 +2,7 @@
  * The training stage: posed views (with masks when known) -> an optimised GaussianCloud.
  *
  * One step = forward -> loss (L1 + D-SSIM + alpha-vs-mask, with a random background colour when
- * masks exist) -> backward -> regulariser gradients -> densify statistics -> Adam, with one
+ * masks exist; a step that refines its camera weighs D-SSIM by cameraSsimWeight, cameraRefine.ts) -> backward -> regulariser gradients -> densify statistics -> Adam, with one
  * GPU-to-CPU read: the forward's 16 bytes of counts, which also carry the previous step's loss
  * terms and Adam status (48 bytes piggybacked), so every skipped step is reported and progress
  * arrives one step late at no extra stall. Densification, pruning (opacity, size, outside the
