@@ -56,6 +56,7 @@ import { runCli } from '../scripts/lib/runCli.ts';
 import { DATASETS, ensureImported, flatten } from './benchScenes.ts';
 import { colmapInstalled, colmapPoses } from './colmapBaseline.ts';
 import { alignSceneToEstimate, mapCamerasToEstimate } from '../src/recon/evaluate/poseFree.ts';
+import type { Bounds } from '../src/recon/hull/types.ts';
 
 interface Case { scene: string; dir: string; split: string; background?: [number, number, number] }
 type Method = 'alike' | 'xfeat' | 'orb' | 'alike-masked' | 'alike-masked-views' | 'refined' | 'colmap';
@@ -79,7 +80,7 @@ function poseRow(scene: string, views: number, label: string, cams: readonly (Ca
   return `| ${scene} | ${views} | ${label} | ${placed.length - guessed}/${views}${guessed ? ` (+${guessed} object-centred)` : ''} | ${fmt(err?.rotationDeg.median ?? NaN)} | ${fmt(err?.rotationDeg.max ?? NaN)} | ${fmt(err?.translationDeg.median ?? NaN)} | ${fmt(focalErrorPct(placedCams, placedTruth), 1)} | ${seconds.toFixed(1)} |`;
 }
 
-type MaskedRun = { cams: Camera[]; masks: Uint8Array[]; bounds: { min: [number, number, number]; max: [number, number, number] } | null; guesses: boolean[] };
+type MaskedRun = { cams: Camera[]; masks: Uint8Array[]; bounds: Bounds | null; guesses: boolean[] };
 
 /**
  * The masked run with each guessed camera replaced by the true one, moved into the frame of the
