@@ -22,7 +22,8 @@
  * 'alike-masked' cameras (not a rerun) refined photometrically by the trainer (refineCameras,
  * src/recon/train/cameraRefine.ts; hull start from the estimated masks and the poses stage's
  * object box, --refine-iters steps at --refine-size, default 500 at 200x150 or 150x150): the row
- * after photometric refinement. It needs the 'alike-masked' method in the same run. --refine-variants
+ * after photometric refinement (with the trainer's camera pre-pass, cameraPrepassSteps, when it
+ * runs: the row says so). It needs the 'alike-masked' method in the same run. --refine-variants
  * gives one refined row per set of training flags, sets separated by ';', flags as name=value
  * separated by spaces (e.g. "camera-pivot=object;camera-pivot=object refine-cameras-of=all");
  * default one row at the trainer's defaults. --refine-starts placed,truth: 'truth' adds the refined
@@ -245,7 +246,9 @@ async function main(): Promise<number> {
         const cams = r.cameras ?? train.map((v) => v.camera);
         cams.forEach((cam, i) => { train[i].camera = cam; });
         const err = pairwisePoseErrors(cams, truth);
-        const how = [`${refineIters} steps at ${size.width}x${size.height}`, variant.label, start === 'truth' ? 'started from the true cameras' : '', refinePasses > 1 ? `training run ${pass} of ${refinePasses}` : ''].filter(Boolean).join(', ');
+        // The trainer's camera pre-pass (on by default for guessed views) ran first: say so.
+        const pre = r.cameraPrepass ? `after a camera pre-pass of ${r.cameraPrepass.steps} steps at ${r.cameraPrepass.width}x${r.cameraPrepass.height}, ` : '';
+        const how = [`${pre}${refineIters} steps at ${size.width}x${size.height}`, variant.label, start === 'truth' ? 'started from the true cameras' : '', refinePasses > 1 ? `training run ${pass} of ${refinePasses}` : ''].filter(Boolean).join(', ');
         const row = `| ${c.scene} | ${ids.length} | ALIKE-N + masks, object-centred start, then photometric refinement (${how}) | ${ids.length - guessedCount}/${ids.length}${guessedCount ? ` (+${guessedCount} object-centred)` : ''} | ${fmt(err.rotationDeg.median)} | ${fmt(err.rotationDeg.max)} | ${fmt(err.translationDeg.median)} | ${fmt(focalErrorPct(cams, truth), 1)} | ${((performance.now() - t0) / 1000).toFixed(1)} (refinement${pass > 1 ? `, runs 1-${pass}` : ''}) |`;
         rows.push(row);
         console.log(row + (r.stopped ? `   <!-- stopped: ${r.stopped} -->` : ''));

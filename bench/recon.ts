@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       const known = byKey.get(`${c.scene}/${c.split}/hull`);
       const f = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(2));
       const gap = known !== undefined && u.psnrRefined !== null ? f(u.psnrRefined - known) : '-';
-      const row = `| ${c.scene} | ${u.views} | ${alike ? 'ALIKE-N' : 'ORB'} | ${u.placed}/${u.views}${u.guessed ? ` (${u.guessed} object-centred${u.refined ? ', cameras refined in training' : ''})` : ''} | ${f(known)} | ${f(u.psnrAligned)} | ${f(u.psnrRefined)} | ${gap} | ${u.splats} | ${u.seconds.masks.toFixed(0)} / ${u.seconds.poses.toFixed(0)} / ${u.seconds.train.toFixed(0)} / ${u.seconds.eval.toFixed(0)} |`;
+      const row = `| ${c.scene} | ${u.views} | ${alike ? 'ALIKE-N' : 'ORB'} | ${u.placed}/${u.views}${u.guessed ? ` (${u.guessed} object-centred${u.refined ? `, cameras refined in training${u.prepass ? ' after a camera pre-pass' : ''}` : ''})` : ''} | ${f(known)} | ${f(u.psnrAligned)} | ${f(u.psnrRefined)} | ${gap} | ${u.splats} | ${u.seconds.masks.toFixed(0)} / ${u.seconds.poses.toFixed(0)} / ${u.seconds.train.toFixed(0)} / ${u.seconds.eval.toFixed(0)} |`;
       unposedRows.push(row);
       console.error(row + (u.failure ? `   <!-- ${u.failure} -->` : ''));
       if (u.failure) unposedNotes.push(`${c.scene} ${c.split} views: ${u.failure}`);

@@ -18,6 +18,8 @@ export interface UnposedResult {
   placed: number;
   /** Whether the trainer refined the cameras (guessed views with GuessedViews 'refine'). */
   refined: boolean;
+  /** Whether the trainer began with its camera pre-pass (cameraPrepassSteps; trainer cameraPrepass.ts). */
+  prepass?: boolean;
   views: number;
   /** Views the object-centred start guessed (SfM could not place them). */
   guessed: number;
@@ -94,6 +96,7 @@ export async function reconstructUnposed(
   const pick = (m: { psnrMasked: number | null; psnr: number }) => (metric === 'masked' ? m.psnrMasked ?? NaN : m.psnr);
   return {
     ...base,
+    prepass: Boolean(result.cameraPrepass),
     psnrAligned: pick(report.poseFree!.before.mean),
     psnrRefined: pick(report.mean),
     splats: result.cloud.count,

@@ -33,7 +33,8 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = finite.refine((v) => v > 0, 'must be greater than 0');
 const vec3 = z.array(finite).length(3, 'expected 3 numbers');
 
-const cameraSchema = z.object({
+/** A camera as scene.json writes it (also what kept sessions store of refined cameras). */
+export const cameraSchema = z.object({
   width: z.number().int('must be a whole number of pixels').positive('must be greater than 0'),
   height: z.number().int('must be a whole number of pixels').positive('must be greater than 0'),
   fx: positive,

@@ -8,7 +8,7 @@ import { useNumberDraft } from './numberDraft.ts';
 import { ImageCanvas } from './evaluate/ImageCanvas.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import { Term } from './Term.tsx';
-import { formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
+import { cameraPrepassMs, formatDuration, msPerStepAt, runMs, timeLeftMs } from './trainEstimate.ts';
 import { qualityOf, stepCostOf } from '../recon/train/qualityPresets.ts';
 import { TRAIN_OPTION_SPECS, UNMASKED_START, type IntSpec, type TrainOptions } from '../recon/train/trainOptions.ts';
 import { FIRST_RUN_BUDGET_MS, settingsSteps, trainSize, type RunStatus, type Training, type TrainSize } from './useTraining.ts';
@@ -56,11 +56,15 @@ export function TrainPanel({ training, sceneName }: Props) {
   // level's time is that times its measured cost per step.
   const steps = settingsSteps(settings, plan.trainIds.length);
   const plainMs = training.speed && chosen ? runMs(training.speed, chosen.width * chosen.height, steps) : null;
-  const estimateMs = plainMs !== null ? plainMs * stepCostOf(settings.levers) : null;
+  // Guessed cameras: the run begins with the camera pre-pass, a short run of its own at a small size.
+  const prepassMs = training.speed && chosen && plan.guessedIds.length > 0 ? cameraPrepassMs(training.speed, chosen, steps) : 0;
+  const estimateMs = plainMs !== null ? plainMs * stepCostOf(settings.levers) + prepassMs : null;
   const leftMs = running && run ? timeLeftMs(run.history, run.settings.iterations) : null;
   const hullOk = !plan.hullProblem;
   const init = settings.init === 'hull' && !hullOk ? UNMASKED_START : settings.init;
   const last = run?.history.at(-1);
+  // In the camera pre-pass (guessed cameras), its own steps are shown; the run proper's count from 0 after it.
+  const prepass = running && last?.phase === 'cameras' ? last : null;
   const iterations = run?.settings.iterations ?? steps;
   const step = run?.result ? run.result.stepsDone : (last?.step ?? 0);
   const elapsed = run ? ((run.endedAt ?? now) - run.startedAt) / 1000 : 0;
@@ -208,9 +212,9 @@ export function TrainPanel({ training, sceneName }: Props) {
       {run && (
         <div className="train-run" data-testid="train-run" data-status={run.status} data-resumed-from={run.resumedFrom ?? ''} data-checkpoint-step={run.checkpointStep ?? ''} data-recovered={run.recovered}>
           <div className="train-progress">
-            <progress max={iterations} value={step} data-testid="train-progress" />
+            <progress max={prepass ? prepass.iterations : iterations} value={prepass ? prepass.step : step} data-testid="train-progress" />
             <span data-testid="train-step" data-step={step}>
-              step {step} / {iterations}
+              {prepass ? `camera pre-pass: step ${prepass.step} / ${prepass.iterations}` : `step ${step} / ${iterations}`}
             </span>
             {run.checkpointStep !== null && (
               <span className="train-left" data-testid="train-checkpoint" title="The run is kept in this browser up to this step: after a reload it can go on from there">
@@ -220,7 +224,7 @@ export function TrainPanel({ training, sceneName }: Props) {
             )}
             {running && (
               <span className="train-left" data-testid="train-time-left" data-ms={leftMs === null ? '' : Math.round(leftMs)}>
-                {leftMs !== null ? `about ${formatDuration(leftMs)} left` : 'timing…'}
+                {leftMs !== null ? `about ${formatDuration(leftMs)} left${prepass ? ' of the pre-pass' : ''}` : 'timing…'}
               </span>
             )}
           </div>
@@ -237,7 +241,9 @@ export function TrainPanel({ training, sceneName }: Props) {
                   ? `cancelled at step ${step}`
                   : run.status === 'failed'
                     ? run.message
-                    : `${run.width}×${run.height}, ${run.views} views`}
+                    : prepass
+                      ? `refining the ${plan.guessedIds.length === 1 ? 'guessed camera' : `${plan.guessedIds.length} guessed cameras`} first, in a short run at a small size whose splats are then discarded`
+                      : `${run.width}×${run.height}, ${run.views} views`}
             </span>
           </div>
           <dl className="facts train-facts">
@@ -253,7 +259,7 @@ export function TrainPanel({ training, sceneName }: Props) {
             )}
           </dl>
           {training.repairPreview && <RepairPair p={training.repairPreview} />}
-          {/* The input views' steps only: a pseudo view's loss is against a repaired image, not a photo. */}
+          {/* The input views' steps only: a pseudo view's loss is against a repaired image, not a photo (and the camera pre-pass trains another cloud). */}
           <div className="train-plots" data-testid="train-plot">
             <Sparkline
               title="Loss (lower is better)"
@@ -280,8 +286,8 @@ export function TrainPanel({ training, sceneName }: Props) {
 }
 
 /** Progress of steps that trained on an input photo (not on a repair prior's pseudo view). */
-function inputSteps<T extends { pseudoView?: number }>(history: T[]): T[] {
-  return history.filter((p) => p.pseudoView === undefined);
+function inputSteps<T extends { pseudoView?: number; phase: string }>(history: T[]): T[] {
+  return history.filter((p) => p.pseudoView === undefined && p.phase !== 'cameras');
 }
 
 /** The repair prior at work: one novel view of the last round, rendered and repaired. */

@@ -6,11 +6,13 @@
  * is offered). Estimates are about the start splats: training adds splats as it goes, so later
  * steps can be slower, and the panel says so.
  */
+import { prepassSize, prepassSteps } from '../recon/train/cameraPrepass.ts';
 import type { TrainProgress } from '../recon/train/trainer.ts';
+import { DEFAULT_TRAIN_OPTIONS } from '../recon/train/trainOptions.ts';
 
-/** Milliseconds per training step from the last `window` progress reports of the training phase; null with fewer than two. */
-export function recentMsPerStep(history: readonly TrainProgress[], window = 10): number | null {
-  const train = history.filter((p) => p.phase === 'train' && p.step > 0);
+/** Milliseconds per training step from the last `window` progress reports of a phase (the run proper's by default); null with fewer than two. */
+export function recentMsPerStep(history: readonly TrainProgress[], window = 10, phase: TrainProgress['phase'] = 'train'): number | null {
+  const train = history.filter((p) => p.phase === phase && p.step > 0);
   if (train.length < 2) return null;
   const a = train[Math.max(0, train.length - window)];
   const b = train[train.length - 1];
@@ -18,12 +20,17 @@ export function recentMsPerStep(history: readonly TrainProgress[], window = 10):
   return steps > 0 ? Math.max(0, (b.elapsedMs - a.elapsedMs) / steps) : null;
 }
 
-/** Time left of a run (ms) at the recent speed; null before two timed reports. */
+/**
+ * Time left of a run (ms) at the recent speed; null before two timed reports. In the camera
+ * pre-pass (phase 'cameras'), the pre-pass's time left (the run proper's speed is not known yet).
+ */
 export function timeLeftMs(history: readonly TrainProgress[], iterations: number): number | null {
-  const rate = recentMsPerStep(history);
   const last = history.at(-1);
-  if (rate === null || !last) return null;
-  return Math.max(0, iterations - last.step) * rate;
+  if (!last) return null;
+  const prepass = last.phase === 'cameras';
+  const rate = recentMsPerStep(history, 10, prepass ? 'cameras' : 'train');
+  if (rate === null) return null;
+  return Math.max(0, (prepass ? last.iterations : iterations) - last.step) * rate;
 }
 
 /** A few timed steps at one training size: its pixels, its steady ms per step, and the time before the first step. */
@@ -74,6 +81,12 @@ export function msPerStepAt(model: SpeedModel, pixels: number): number {
 /** How long a run of `steps` at `pixels` would take, start included (ms). */
 export function runMs(model: SpeedModel, pixels: number, steps: number): number {
   return model.startupMs + steps * msPerStepAt(model, pixels);
+}
+
+/** The camera pre-pass's time before a run of `runSteps` (src/recon/train/cameraPrepass.ts): a run of its own, of its steps at its size. */
+export function cameraPrepassMs(model: SpeedModel, size: { width: number; height: number }, runSteps: number, steps = DEFAULT_TRAIN_OPTIONS.cameraPrepassSteps, maxSide = DEFAULT_TRAIN_OPTIONS.cameraPrepassSize): number {
+  const small = prepassSize(size.width, size.height, maxSide);
+  return runMs(model, small.width * small.height, prepassSteps(steps, runSteps));
 }
 
 export interface SizeChoice<S extends string> {

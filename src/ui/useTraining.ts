@@ -67,6 +67,8 @@ export interface TrainPlan {
   /** Why the visual-hull start cannot be used, or null. */
   hullProblem: string | null;
   trainIds: string[];
+  /** Of trainIds, the views whose cameras the poses stage only guessed (refined in training, after the camera pre-pass). */
+  guessedIds: string[];
   /** Size of the first training view (full size). */
   width: number;
   height: number;
@@ -74,7 +76,7 @@ export interface TrainPlan {
 
 /** What a run would train on: the split's train views (every posed view without splits). */
 export function planTraining(scene: LoadedScene | null, split: string | null): TrainPlan {
-  const none = { hullProblem: null, trainIds: [], width: 0, height: 0 };
+  const none = { hullProblem: null, trainIds: [], guessedIds: [], width: 0, height: 0 };
   if (!scene) return { problem: 'Open a scene first.', ...none };
   const s = split ? scene.manifest.splits[split] : undefined;
   const ids = s ? s.train : scene.views.filter((v) => v.camera).map((v) => v.id);
@@ -88,7 +90,8 @@ export function planTraining(scene: LoadedScene | null, split: string | null): T
   const unmasked = views.filter((v) => !v.maskData).map((v) => v.id);
   const hullProblem = unmasked.length > 0 ? `The visual-hull start needs a mask for every training view (${unmasked.join(', ')} ha${unmasked.length === 1 ? 's' : 've'} none).` : null;
   const problem = hullProblem && !scene.manifest.bounds ? 'Training needs masks or object bounds in scene.json to know where the object is.' : null;
-  return { problem, hullProblem, trainIds: views.map((v) => v.id), width: views[0].rgba.width, height: views[0].rgba.height };
+  const trainIds = views.map((v) => v.id);
+  return { problem, hullProblem, trainIds, guessedIds: guessedViewIds(scene, trainIds), width: views[0].rgba.width, height: views[0].rgba.height };
 }
 
 export function trainSize(plan: TrainPlan, size: TrainSize): { width: number; height: number } {
@@ -290,7 +293,7 @@ export function useTraining(
     const { stepsByViews: _byViews, ...fixed } = { ...chosen, iterations: settingsSteps(chosen, plan.trainIds.length) };
     let s: TrainSettings = { ...fixed, init: chosen.init === 'hull' && plan.hullProblem ? UNMASKED_START : chosen.init };
     // Guessed cameras, as the scene marks them (the poses stage's, via withCameras; scene:from-photos; a resumed session).
-    const refineCameras = guessedViewIds(scene, plan.trainIds).length > 0;
+    const refineCameras = plan.guessedIds.length > 0;
     let trainedIds: string[] = [];
     let size = trainSize(plan, s.size);
     const ac = new AbortController();

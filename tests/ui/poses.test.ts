@@ -41,6 +41,8 @@ describe('poses in the app (usePoses helpers)', () => {
     const out = withCameras(photos(['a', 'b', 'c']), poses)!;
     expect(out.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
     expect(out.manifest.views.map((v) => Boolean(v.cameraGuess))).toEqual([false, true, false]);
+    // Training plans the camera pre-pass for them (its time is in the estimate).
+    expect(planTraining(out, null).guessedIds).toEqual(['b']);
   });
 
   it('a scene opened with guessed cameras takes the refined ones for those views only, and keeps their mark', () => {

@@ -35,6 +35,25 @@ describe('session zip', () => {
     });
   });
 
+  it('keeps a run\'s camera refinement (start and refined cameras, optimiser state) with its checkpoint', async () => {
+    const s = sampleSession();
+    const cams = s.scene.views.map((v) => v.camera!);
+    const cameraRefine = {
+      start: cams,
+      cameras: cams.map((c) => ({ ...c, t: [c.t[0] + 0.25, c.t[1], c.t[2]] as typeof c.t })),
+      m1: cams.map((_, i) => [0.5 * i, 1, 2, 3, 4, 5, 6]),
+      m2: cams.map(() => [1e-6, 0, 0, 2e-6, 0, 0, 3e-6]),
+      updates: cams.map((_, i) => 10 + i),
+    };
+    const back = await sessionFromZip(sessionToZip(s.meta, { ...s.checkpoint, cameraRefine }, s.scene), 'x.session.zip');
+    expect(back.checkpoint!.cameraRefine).toEqual(JSON.parse(JSON.stringify(cameraRefine)));
+    // A camera that is not one (a bad rotation) is refused with the field named.
+    const bad = { ...cameraRefine, cameras: [{ ...cams[0], R: [2, 0, 0, 0, 1, 0, 0, 0, 1] }, ...cameraRefine.cameras.slice(1)] };
+    const err = await errorOf(sessionFromZip(sessionToZip(s.meta, { ...s.checkpoint, cameraRefine: bad } as typeof s.checkpoint, s.scene), 'x.session.zip'));
+    expect(isInputError(err)).toBe(true);
+    expect(String((err as Error).message)).toMatch(/rotation/);
+  });
+
   it('keeps every start the trainer offers (a session trained from the stereo start reads back)', async () => {
     const s = sampleSession();
     for (const init of ['hull', 'random', 'stereo'] as const) {

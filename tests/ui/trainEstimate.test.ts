@@ -1,7 +1,7 @@
 /** Training time estimates from timed steps (src/ui/trainEstimate.ts). */
 import { describe, expect, it } from 'vitest';
 import type { TrainProgress } from '../../src/recon/train/trainer.ts';
-import { fitBudget, fitSpeed, formatDuration, msPerStepAt, recentMsPerStep, runMs, timedSteps, timeLeftMs } from '../../src/ui/trainEstimate.ts';
+import { cameraPrepassMs, fitBudget, fitSpeed, formatDuration, msPerStepAt, recentMsPerStep, runMs, timedSteps, timeLeftMs } from '../../src/ui/trainEstimate.ts';
 
 /** Reports of a run that starts after `startup` ms and then takes `ms` per step (every step reported). */
 function history(steps: number, startup: number, ms: (step: number) => number): TrainProgress[] {
@@ -25,6 +25,19 @@ describe('training time', () => {
     expect(timeLeftMs(history(1, 5000, () => 100), 100)).toBeNull();
   });
 
+  it('in the camera pre-pass, the pre-pass\'s time left at its own speed; then the run proper\'s', () => {
+    // A 50-step pre-pass at 20 ms a step, reported as phase 'cameras' with its own iterations.
+    const pre = history(30, 1000, () => 20).map((p): TrainProgress => (p.phase === 'train' ? { ...p, iterations: 50, phase: 'cameras' } : p));
+    expect(timeLeftMs(pre, 100)).toBeCloseTo(20 * 20, 6);
+    expect(recentMsPerStep(pre)).toBeNull();
+    // The run proper begins (100 ms a step): its reports alone set the speed.
+    const end = pre.at(-1)!.elapsedMs;
+    const main = history(10, 0, () => 100).slice(1).map((p) => ({ ...p, elapsedMs: end + p.elapsedMs }));
+    expect(timeLeftMs([...pre, ...main], 100)).toBeCloseTo(90 * 100, 6);
+    // The speed model of a finished run ignores the pre-pass's steps (another size).
+    expect(timedSteps([...pre, ...main], 1000)!.msPerStep).toBeCloseTo(100, 9);
+  });
+
   it('fits time per step against pixels from timed steps at two sizes, and the start', () => {
     const small = timedSteps(history(5, 3000, () => 20 + 0.001 * 10_000), 10_000)!;
     const big = timedSteps(history(5, 4000, () => 20 + 0.001 * 160_000), 160_000)!;
@@ -36,6 +49,10 @@ describe('training time', () => {
     expect(model.startupMs).toBeCloseTo(4000, 6);
     expect(msPerStepAt(model, 40_000)).toBeCloseTo(60, 6);
     expect(runMs(model, 40_000, 1000)).toBeCloseTo(4000 + 60_000, 3);
+    // The camera pre-pass: 500 steps with the long side at 150 px (400x300 -> 150x113), a start of its own.
+    expect(cameraPrepassMs(model, { width: 400, height: 300 }, 1300, 500, 150)).toBeCloseTo(4000 + 500 * (20 + 0.001 * 150 * 113), 3);
+    // Never longer than the run itself.
+    expect(cameraPrepassMs(model, { width: 400, height: 300 }, 100, 500, 150)).toBeCloseTo(4000 + 100 * (20 + 0.001 * 150 * 113), 3);
     // One size only: proportional to the pixels.
     expect(fitSpeed([small])!.perPixel).toBeCloseTo(30 / 10_000, 12);
   });

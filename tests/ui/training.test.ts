@@ -57,7 +57,7 @@ describe('shownStages', () => {
 });
 
 describe('oomFallback (what a run out of GPU memory tries next)', () => {
-  const plan = { problem: null, hullProblem: null, trainIds: ['a'], width: 400, height: 300 };
+  const plan = { problem: null, hullProblem: null, trainIds: ['a'], guessedIds: [], width: 400, height: 300 };
 
   it('goes down one training size, and says from what to what', () => {
     expect(oomFallback(plan, { ...DEFAULT_TRAIN_SETTINGS, size: 'full' })).toEqual({

@@ -35,6 +35,7 @@ import {
   type Camera,
   type Vec3,
 } from '../../core/camera.ts';
+import { InputError } from '../../core/errors.ts';
 
 export interface CameraRefineSettings {
   /** Rotation step at startStep (radians). */
@@ -66,6 +67,21 @@ export function heldCameras(views: readonly { cameraGuess?: boolean }[], of: 'al
   if (of === 'guesses' && guesses.some(Boolean) && !guesses.every(Boolean)) return guesses.map((g) => !g);
   return views.map((_, i) => i === 0);
 }
+
+/**
+ * What a checkpoint keeps of a run's camera refinement (checkpoint.ts), so that a resumed run goes
+ * on as the run left alone would: the cameras the run started from (which may not be the scene's:
+ * the camera pre-pass's, cameraPrepass.ts), the current ones, and the optimiser's state.
+ */
+export interface CameraRefineState {
+  start: Camera[];
+  cameras: Camera[];
+  m1: number[][];
+  m2: number[][];
+  updates: number[];
+}
+
+const copyCamera = (c: Camera): Camera => ({ ...c, R: [...c.R] as Camera['R'], t: [...c.t] as Vec3 });
 
 const B1 = 0.9, B2 = 0.999, EPS = 1e-15;
 const DIMS = 7;
@@ -113,7 +129,25 @@ export class CameraRefiner {
 
   /** Every view's current camera (copies), in the order given. */
   cameras(): Camera[] {
-    return this.cams.map((c) => ({ ...c, R: [...c.R] as Camera['R'], t: [...c.t] as Vec3 }));
+    return this.cams.map(copyCamera);
+  }
+
+  /** The state a checkpoint keeps (copies); `start`: the cameras this refiner was made with. */
+  state(start: readonly Camera[]): CameraRefineState {
+    return { start: start.map(copyCamera), cameras: this.cameras(), m1: this.m1.map((m) => [...m]), m2: this.m2.map((m) => [...m]), updates: [...this.updates] };
+  }
+
+  /** Goes on from a checkpoint's state (of a refiner made with the same start cameras and settings). */
+  restore(state: CameraRefineState): void {
+    const n = this.cams.length;
+    if (state.cameras.length !== n || state.m1.length !== n || state.m2.length !== n || state.updates.length !== n)
+      throw new InputError(`the checkpoint's camera refinement has ${state.cameras.length} views, the run ${n}: resume with the views the run was started with`);
+    for (let i = 0; i < n; i++) {
+      this.cams[i] = copyCamera(state.cameras[i]);
+      this.m1[i].set(state.m1[i]);
+      this.m2[i].set(state.m2[i]);
+      this.updates[i] = state.updates[i];
+    }
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * A checkpoint of a training run: everything the loop needs to go on from step `step` as if it
  * had never stopped, in plain typed arrays (IndexedDB and postMessage copy them as they are):
- * the cloud, Adam's two moments and its step count (bias correction), and the progress so far.
+ * the cloud, Adam's two moments and its step count (bias correction), the progress so far, and
+ * with camera refinement the cameras and their optimiser's state.
  * The random stream (view order, background colours) is not stored: it is replayed from the seed
  * (replayTrainRng), which costs a few draws per step and nothing on the GPU. The densification
  * statistics gathered since the last densify step are not stored either: after a resume the next
@@ -10,6 +11,7 @@
 import type { GaussianCloud } from '../../core/gaussianCloud.ts';
 import type { Rng } from '../../core/random.ts';
 import type { AdamMoments } from '../../gpu/optim/adamCore.ts';
+import type { CameraRefineState } from './cameraRefine.ts';
 import type { TrainProgress } from './trainer.ts';
 
 export const CHECKPOINT_VERSION = 1;
@@ -26,6 +28,8 @@ export interface TrainCheckpoint {
   adamSteps: number;
   /** Progress reports up to `step`. */
   history: TrainProgress[];
+  /** With refineCameras: the refinement's cameras and optimiser state (the resumed run trains from its start cameras). */
+  cameraRefine?: CameraRefineState;
 }
 
 /** Share of training time checkpoints may take (the issue's 2%). */
@@ -68,5 +72,5 @@ export function replayTrainRng(
 export function checkpointBytes(c: TrainCheckpoint): number {
   const arrays = (a: { means: Float32Array; logScales: Float32Array; quats: Float32Array; opacityLogits: Float32Array; sh: Float32Array }) =>
     a.means.byteLength + a.logScales.byteLength + a.quats.byteLength + a.opacityLogits.byteLength + a.sh.byteLength;
-  return arrays(c.cloud) + arrays(c.moments.m) + arrays(c.moments.v) + 200 * c.history.length;
+  return arrays(c.cloud) + arrays(c.moments.m) + arrays(c.moments.v) + 200 * c.history.length + 400 * (c.cameraRefine?.cameras.length ?? 0);
 }

@@ -162,6 +162,15 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'camera-start', default: 0.2, min: 0, max: 1,
     doc: 'fraction of the steps trained before the cameras start moving (the splats settle first)',
   },
+  cameraPrepassSteps: {
+    // Measured: FIGURES TO COME.
+    kind: 'int', flag: 'camera-prepass-steps', default: 500, min: 0, max: 30_000,
+    doc: 'with --refine-cameras and views whose cameras are the object-centred start\'s guesses: first refine the cameras in a short run of this many steps (at most the run\'s own) at --camera-prepass-size, whose cloud is thrown away, then train from a fresh start with the refined cameras (0: off)',
+  },
+  cameraPrepassSize: {
+    kind: 'int', flag: 'camera-prepass-size', default: 150, min: 16, max: 4096,
+    doc: 'long side in pixels of the views the camera pre-pass trains on (never larger than the run\'s own)',
+  },
   // The learned repair prior (issue 15; src/recon/prior/README.md): pseudo views between and
   // around the inputs, rendered, repaired by an ONNX model and trained on as weighted pseudo
   // ground truth. Needs a repair function (the app's prior worker, or --prior <model.onnx>).

@@ -78,6 +78,7 @@ import { CameraRefiner, heldCameras } from './cameraRefine.ts';
 import { densifyAndPrune } from './densify.ts';
 import { gatherSplats } from './densifyGather.ts';
 import { viewBounds } from './viewBounds.ts';
+import { trainAfterCameraPrepass, wantsCameraPrepass } from './cameraPrepass.ts';
 import { coTrainGaussians } from './coTrain.ts';
 import { createRng } from '../../core/random.ts';
 import { resetOpacity } from './densifyOpacityReset.ts';
@@ -180,7 +181,8 @@ export interface TrainProgress {
   psnr: number;
   splats: number;
   elapsedMs: number;
-  phase: 'init' | 'train';
+  /** 'cameras': a step of the camera pre-pass (cameraPrepass.ts), before the run proper; its step and iterations are the pre-pass's. */
+  phase: 'init' | 'cameras' | 'train';
   /** Set when the step trained on a repair-prior pseudo view: its index (repairStage.ts); the terms are that view's (unweighted). */
   pseudoView?: number;
   /**
@@ -213,6 +215,11 @@ export interface TrainResult {
    * cameraRefine.ts heldCameras, is its own), also when the run stopped early. Absent without refinement.
    */
   cameras?: Camera[];
+  /**
+   * Set when the run began with the camera pre-pass (cameraPrepass.ts): its steps, view size and
+   * time (wallMs includes it). `history` and the other fields are the run proper's.
+   */
+  cameraPrepass?: { steps: number; width: number; height: number; wallMs: number };
   /** With repairPrior: each repair round's step and cost (ms), in order. */
   priorRounds?: { step: number; repairMs: number; waitMs: number }[];
   /** With warpWeight > 0: each remake of the warp targets, with the shares of their pixels warped from a photo and set to the background. */
@@ -261,10 +268,17 @@ function extentOf(bounds: Bounds, cameras: Camera[]): number {
   return 1.1 * Math.max(...cs.map((c) => Math.hypot(c[0] - mean[0], c[1] - mean[1], c[2] - mean[2])));
 }
 
-export async function trainGaussians(device: GPUDevice, views: readonly TrainView[], options: TrainRunOptions = {}): Promise<TrainResult> {
-  checkViews(views);
+export async function trainGaussians(device: GPUDevice, givenViews: readonly TrainView[], options: TrainRunOptions = {}): Promise<TrainResult> {
+  checkViews(givenViews);
+  // A checkpoint of a run that refined cameras: that run's start cameras (the camera pre-pass's,
+  // say, not the scene's), so that the resumed run carves and refines as the run left alone did.
+  const resumedCameras = options.resume?.cameraRefine?.start;
+  if (resumedCameras && (resumedCameras.length !== givenViews.length || resumedCameras.some((c, i) => c.width !== givenViews[i].camera.width || c.height !== givenViews[i].camera.height)))
+    throw new InputError(`the checkpoint is of a run on ${resumedCameras.length} views of ${resumedCameras[0]?.width}x${resumedCameras[0]?.height}, not ${givenViews.length} of ${givenViews[0].camera.width}x${givenViews[0].camera.height}: resume with the views the run was started with`);
+  const views = resumedCameras ? givenViews.map((v, i) => ({ ...v, camera: resumedCameras[i] })) : givenViews;
   // No step count asked for: the default for this many views (stepCount.ts).
   const o = { ...options, ...resolveTrainOptions({ ...options, iterations: options.iterations ?? defaultSteps(views.length) }) };
+  if (wantsCameraPrepass(views, options)) return trainAfterCameraPrepass(device, views, { ...options, iterations: o.iterations }, trainGaussians);
   if (o.coReg && !o.coPartner) return coTrainGaussians(device, views, options, trainGaussians);
   if (o.repairPrior && !o.repair) throw new InputError('the repair prior is on but no repair model was given: pick the model file (or --prior <model.onnx>), or turn the prior off');
   const t0 = performance.now();
@@ -350,6 +364,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
       held: heldCameras(views, o.refineCamerasOf),
     })
     : null;
+  if (refiner && resume?.cameraRefine) refiner.restore(resume.cameraRefine);
   const cameraGrads = refiner ? storageBuffer(device, 'cameraGradFromView', 4 * CAMERA_GRAD_STRIDE * views.length) : null;
   const readback = createRangeReadback(device, 'train read-back (loss terms + adam status + camera gradient + depth terms + pseudo view loss terms)', 48 + 4 * CAMERA_GRAD_STRIDE + DEPTH_TERMS_BYTES + 32);
   // A co-reg pseudo view's loss terms, copied aside before the input view's loss overwrites them.
@@ -663,7 +678,7 @@ export async function trainGaussians(device: GPUDevice, views: readonly TrainVie
         const current = await rasterizer.readCloud();
         if (isCloudFinite(current)) {
           const moments = await adam.readMoments(current.count);
-          await o.onCheckpoint({ version: CHECKPOINT_VERSION, step, iterations: o.iterations, seed: o.seed, cloud: current, moments, adamSteps: adam.stepCount, history: [...history] });
+          await o.onCheckpoint({ version: CHECKPOINT_VERSION, step, iterations: o.iterations, seed: o.seed, cloud: current, moments, adamSteps: adam.stepCount, history: [...history], ...(refiner ? { cameraRefine: refiner.state(views.map((v) => v.camera)) } : {}) });
         } else faults.push(`step ${step}: non-finite parameters, no checkpoint written`);
         const cost = performance.now() - c0;
         nextCheckpoint = step + (typeof o.checkpointEvery === 'number' ? o.checkpointEvery : checkpointGap(stepMs, cost));

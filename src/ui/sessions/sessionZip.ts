@@ -16,8 +16,9 @@ import { CLOUD_ARRAY_KEYS, cloudArrayLengths, type CloudArrays } from '../../cor
 import { encodeGreyPng, encodePng } from '../../core/image.ts';
 import { memorySource } from '../../io/fileSource.ts';
 import { loadScene, type LoadedScene } from '../../io/sceneFolder.ts';
-import { serializeSceneManifest } from '../../io/sceneFormat.ts';
+import { cameraSchema, serializeSceneManifest } from '../../io/sceneFormat.ts';
 import { unzipChecked } from '../../io/unzip.ts';
+import type { CameraRefineState } from '../../recon/train/cameraRefine.ts';
 import { CHECKPOINT_VERSION, type TrainCheckpoint } from '../../recon/train/checkpoint.ts';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../recon/train/qualityPresets.ts';
 import type { SessionMeta } from './sessionStore.ts';
@@ -26,7 +27,7 @@ const FORMAT = 'sparse-splat-session';
 
 const progress = z.object({
   step: z.number().int().min(0), iterations: z.number().int().min(0), loss: z.number(), l1: z.number(), ssim: z.number(),
-  psnr: z.number().nullable(), splats: z.number().int().min(0), elapsedMs: z.number(), phase: z.enum(['init', 'train']),
+  psnr: z.number().nullable(), splats: z.number().int().min(0), elapsedMs: z.number(), phase: z.enum(['init', 'cameras', 'train']),
 });
 
 const sessionFile = z.object({
@@ -66,6 +67,16 @@ const sessionFile = z.object({
       shDegree: z.number().int().min(0).max(3),
       antialiased: z.boolean().optional(),
       history: z.array(progress).max(1e6),
+      // Runs that refined cameras (checkpoint.ts cameraRefine); sessions written before lack it.
+      cameraRefine: z
+        .object({
+          start: z.array(cameraSchema).max(1000),
+          cameras: z.array(cameraSchema).max(1000),
+          m1: z.array(z.array(z.number()).length(7)).max(1000),
+          m2: z.array(z.array(z.number()).length(7)).max(1000),
+          updates: z.array(z.number().int().min(0)).max(1000),
+        })
+        .optional(),
     })
     .nullable(),
 });
@@ -79,6 +90,7 @@ export function sessionToZip(meta: SessionMeta, checkpoint: TrainCheckpoint | nu
   const ck = checkpoint && {
     version: checkpoint.version, step: checkpoint.step, iterations: checkpoint.iterations, seed: checkpoint.seed, adamSteps: checkpoint.adamSteps,
     count: checkpoint.cloud.count, shDegree: checkpoint.cloud.shDegree, antialiased: checkpoint.cloud.antialiased, history: checkpoint.history,
+    ...(checkpoint.cameraRefine ? { cameraRefine: checkpoint.cameraRefine } : {}),
   };
   // JSON has no Infinity: a PSNR of a perfect fit is written as null.
   files['session.json'] = enc.encode(JSON.stringify({ format: FORMAT, version: 1, meta: { name, scene: sceneRef, split, settings, status }, checkpoint: ck }, (_k, v) => (v === Infinity ? null : v), 1));
@@ -134,7 +146,10 @@ export async function sessionFromZip(bytes: Uint8Array, file: string): Promise<I
     };
     const cloud = { count: ck.count, shDegree: ck.shDegree, ...(ck.antialiased ? { antialiased: true } : {}), ...read('cloud') };
     const history = ck.history.map((p) => ({ ...p, psnr: p.psnr ?? Infinity }));
-    checkpoint = { version: CHECKPOINT_VERSION, step: ck.step, iterations: ck.iterations, seed: ck.seed, adamSteps: ck.adamSteps, cloud, moments: { m: read('m'), v: read('v') }, history };
+    checkpoint = {
+      version: CHECKPOINT_VERSION, step: ck.step, iterations: ck.iterations, seed: ck.seed, adamSteps: ck.adamSteps, cloud, moments: { m: read('m'), v: read('v') }, history,
+      ...(ck.cameraRefine ? { cameraRefine: ck.cameraRefine as CameraRefineState } : {}),
+    };
   }
   let scene: LoadedScene | null = null;
   if (meta.scene.kind === 'stored') {
