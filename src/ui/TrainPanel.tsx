@@ -251,6 +251,14 @@ export function TrainPanel({ training, sceneName }: Props) {
             <dd data-testid="train-splat-count">{splats !== undefined ? splats.toLocaleString('en') : '–'}</dd>
             <dt>Elapsed</dt>
             <dd data-testid="train-elapsed">{elapsed.toFixed(1)} s</dd>
+            {run.result?.cameraPrepass && (
+              <>
+                <dt>Camera pre-pass</dt>
+                <dd data-testid="train-camera-prepass" title="The guessed cameras were refined first in a short run at a small size, whose splats were then discarded">
+                  {run.result.cameraPrepass.steps} steps at {run.result.cameraPrepass.width}×{run.result.cameraPrepass.height}, {(run.result.cameraPrepass.wallMs / 1000).toFixed(1)} s
+                </dd>
+              </>
+            )}
             {last && (
               <>
                 <dt>Speed</dt>

@@ -215,6 +215,8 @@ describe('photos without cameras or masks', () => {
       .catch(async (e: Error) => { throw new Error(`${e.message}; train run ${await page.locator('[data-testid="train-run"]').getAttribute('data-status').catch(() => 'absent')}, stages: hull "${await stageLabel('hull')}", train "${await stageLabel('train')}"`); });
     expect(await page.locator('[data-testid="train-run"]').getAttribute('data-status'), `train: ${await stageLabel('train')}`).toBe('finished');
     expect(await stageLabel('hull')).toMatch(/^done · [\d,]+ voxels$/);
+    // The guessed cameras were refined first in a pre-pass as long as the run (3 steps), at the run's size or smaller.
+    expect(await page.locator('[data-testid="train-camera-prepass"]').textContent()).toMatch(/^3 steps at \d+×\d+, [\d.]+ s$/);
     // A guessed photo that was trained on now has the refined camera, and says so.
     const guessedIds = await page.locator('[data-testid="poses-guessed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-view-id')));
     const trainedGuesses: string[] = [];
