@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   // photometrically unless --refine-cameras says otherwise, as the app does.
   const guessed = split ? guessedViewIds(scene, split.train) : [];
   const refineGuesses = guessed.length > 0 && flags.refineCameras === undefined;
-  if (refineGuesses) console.error(`${guessed.join(', ')}: camera only guessed (cameraGuess in scene.json): refining the guessed cameras while training (--refine-cameras false to train on them as they are)`);
+  if (refineGuesses) console.error(`${guessed.join(', ')}: camera only guessed (cameraGuess in scene.json): refining the guessed cameras while training, after a short camera pre-pass (--camera-prepass-steps 0 to skip it; --refine-cameras false to train on them as they are)`);
   const options = resolveTrainOptions({ ...(unmasked && flags.init === undefined ? { init: UNMASKED_START } : {}), ...(refineGuesses ? { refineCameras: true } : {}), ...flags, ...(prior ? { repairPrior: true } : {}) });
   const { init, hullVoxels, shDegree } = options;
   const size = args.values.size ? parseSize(args.values.size) : undefined;
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
     size: size ?? { width: res.renders[0]?.width, height: res.renders[0]?.height },
     trainViews: res.trainIds, testViews: res.testIds,
     splats: t.cloud.count, initialSplats: t.initialSplats, initSeconds: t.initMs / 1000, densifySeconds: t.densifyMs / 1000, wallSeconds: t.wallMs / 1000,
-    stopped: t.stopped, faults: t.faults, ...(t.priorRounds ? { priorRounds: t.priorRounds } : {}),
+    stopped: t.stopped, faults: t.faults, ...(t.priorRounds ? { priorRounds: t.priorRounds } : {}), ...(t.cameraPrepass ? { cameraPrepass: t.cameraPrepass } : {}),
     mean: res.mean, perView: res.scores,
     history: t.history.map((h) => ({ step: h.step, loss: h.loss, psnr: h.psnr, splats: h.splats })),
   };

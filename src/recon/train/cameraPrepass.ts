@@ -4,17 +4,17 @@
  * short, small training run refines those cameras first; its cloud is thrown away and the real
  * run starts from a fresh start with the refined cameras (and refines them further).
  *
- * Why a fresh cloud: in one run the splats trained before and while the guesses move absorb the
- * guesses' error (a blur, a ghost of the object where the wrong camera put it), and that cloud
- * then holds the cameras near where they started; a longer single run does not help (lego 8,
- * 1000 steps: 1.21 deg against 1.10 for 500), a second run on a clean cloud does (the figures:
- * trainOptions.ts cameraPrepassSteps).
+ * Why a fresh cloud (a reading of the figures, not a proof): in one run the splats trained while
+ * the guesses are still off absorb their error (a blur, a ghost of the object where a wrong camera
+ * put it), and that cloud holds the cameras near where they started; a second run from a clean
+ * start with the refined cameras takes them further (the figures: trainOptions.ts
+ * cameraPrepassSteps).
  *
  * The pre-pass trains cameraPrepassSteps steps (at most as many as the run proper) on the views
- * at most `cameraPrepassSize` pixels on their long side (cameras,
- * photos and masks resized together), without the levers that need more than the views (repair
+ * at most `cameraPrepassSize` pixels on their long side (cameras, photos and masks resized
+ * together), without the levers that need more than the views (repair
  * prior, co-regularisation, the depth loss) and without checkpoints. Its progress reports come
- * with phase 'cameras'. A resumed run or one from a given cloud has no pre-pass: its cameras are
+ * (and snapshots) with phase 'cameras'. A resumed run or one from a given cloud has no pre-pass: its cameras are
  * the ones it is given.
  */
 import { resizeCamera } from '../../core/camera.ts';
@@ -55,7 +55,7 @@ export async function trainAfterCameraPrepass(device: GPUDevice, views: readonly
     ...(v.mask ? { mask: resizeMask(v.mask, W, H, size.width, size.height) } : {}),
     ...(v.cameraGuess ? { cameraGuess: true } : {}),
   }));
-  const { onProgress, onCheckpoint: _checkpoint, checkpointEvery: _every, onRepairRound: _round, repair: _repair, ...rest } = options;
+  const { onProgress, onSnapshot, onCheckpoint: _checkpoint, checkpointEvery: _every, onRepairRound: _round, repair: _repair, ...rest } = options;
   const pre = await train(device, small, {
     ...rest,
     iterations: prepassSteps(o.cameraPrepassSteps, o.iterations),
@@ -64,6 +64,7 @@ export async function trainAfterCameraPrepass(device: GPUDevice, views: readonly
     coReg: false,
     depthWeight: 0,
     ...(onProgress ? { onProgress: (p) => onProgress({ ...p, phase: 'cameras' }) } : {}),
+    ...(onSnapshot ? { onSnapshot: (p, readCloud) => onSnapshot({ ...p, phase: 'cameras' }, readCloud) } : {}),
   });
   const prepass = { steps: pre.stepsDone, ...size, wallMs: pre.wallMs };
   const refined = (pre.cameras ?? small.map((v) => v.camera)).map((c) => resizeCamera(c, W, H));
