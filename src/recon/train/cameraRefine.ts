@@ -84,7 +84,8 @@ export interface CameraRefineState {
 const copyCamera = (c: Camera): Camera => ({ ...c, R: [...c.R] as Camera['R'], t: [...c.t] as Vec3 });
 
 const B1 = 0.9, B2 = 0.999, EPS = 1e-15;
-const DIMS = 7;
+/** Numbers a view's optimiser keeps per moment: rotation (3), centre (3), log focal (1). */
+export const CAMERA_REFINE_DIMS = 7;
 
 export class CameraRefiner {
   private readonly cams: Camera[];
@@ -102,8 +103,8 @@ export class CameraRefiner {
 
   constructor(cameras: readonly Camera[], private readonly s: CameraRefineSettings) {
     this.cams = cameras.map((c) => ({ ...c }));
-    this.m1 = cameras.map(() => new Float64Array(DIMS));
-    this.m2 = cameras.map(() => new Float64Array(DIMS));
+    this.m1 = cameras.map(() => new Float64Array(CAMERA_REFINE_DIMS));
+    this.m2 = cameras.map(() => new Float64Array(CAMERA_REFINE_DIMS));
     this.updates = cameras.map(() => 0);
     this.distance = cameras.map((c) => {
       const p = cameraCenter(c);
@@ -140,8 +141,9 @@ export class CameraRefiner {
   /** Goes on from a checkpoint's state (of a refiner made with the same start cameras and settings). */
   restore(state: CameraRefineState): void {
     const n = this.cams.length;
-    if (state.cameras.length !== n || state.m1.length !== n || state.m2.length !== n || state.updates.length !== n)
-      throw new InputError(`the checkpoint's camera refinement has ${state.cameras.length} views, the run ${n}: resume with the views the run was started with`);
+    const moments = [...state.m1, ...state.m2];
+    if (state.cameras.length !== n || state.m1.length !== n || state.m2.length !== n || state.updates.length !== n || moments.some((m) => m.length !== CAMERA_REFINE_DIMS))
+      throw new InputError(`the checkpoint's camera refinement does not fit this run (${state.cameras.length} views, the run ${n}; ${CAMERA_REFINE_DIMS} numbers a view expected): resume with the views the run was started with`);
     for (let i = 0; i < n; i++) {
       this.cams[i] = copyCamera(state.cameras[i]);
       this.m1[i].set(state.m1[i]);
@@ -171,7 +173,7 @@ export class CameraRefiner {
     const rates = [this.s.lr, this.s.lrTranslation * this.distance[i], this.s.lrTranslation].map((r) => r * decay);
     const k = ++this.updates[i];
     const m1 = this.m1[i], m2 = this.m2[i];
-    const d = new Float64Array(DIMS);
+    const d = new Float64Array(CAMERA_REFINE_DIMS);
     // Adam with one second moment per group (rotation, translation, focal): the group's mean
     // square. Per-coordinate Adam would step every direction by about the rate, so a direction the
     // photos barely determine (its gradient mostly noise) would random-walk as fast as a

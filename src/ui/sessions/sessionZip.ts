@@ -18,7 +18,7 @@ import { memorySource } from '../../io/fileSource.ts';
 import { loadScene, type LoadedScene } from '../../io/sceneFolder.ts';
 import { cameraSchema, serializeSceneManifest } from '../../io/sceneFormat.ts';
 import { unzipChecked } from '../../io/unzip.ts';
-import type { CameraRefineState } from '../../recon/train/cameraRefine.ts';
+import { CAMERA_REFINE_DIMS, type CameraRefineState } from '../../recon/train/cameraRefine.ts';
 import { CHECKPOINT_VERSION, type TrainCheckpoint } from '../../recon/train/checkpoint.ts';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../../recon/train/qualityPresets.ts';
 import type { SessionMeta } from './sessionStore.ts';
@@ -72,8 +72,8 @@ const sessionFile = z.object({
         .object({
           start: z.array(cameraSchema).max(1000),
           cameras: z.array(cameraSchema).max(1000),
-          m1: z.array(z.array(z.number()).length(7)).max(1000),
-          m2: z.array(z.array(z.number()).length(7)).max(1000),
+          m1: z.array(z.array(z.number()).length(CAMERA_REFINE_DIMS)).max(1000),
+          m2: z.array(z.array(z.number()).length(CAMERA_REFINE_DIMS)).max(1000),
           updates: z.array(z.number().int().min(0)).max(1000),
         })
         .optional(),
