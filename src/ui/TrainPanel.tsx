@@ -238,7 +238,7 @@ export function TrainPanel({ training, sceneName }: Props) {
                     ? 'finding stereo points and compiling GPU kernels…'
                     : 'placing random splats and compiling GPU kernels…'
                 : run.status === 'cancelled'
-                  ? `cancelled at step ${step}`
+                  ? run.result?.cameraPrepass?.stopped ? `cancelled in the camera pre-pass, at its step ${run.result.cameraPrepass.steps}` : `cancelled at step ${step}`
                   : run.status === 'failed'
                     ? run.message
                     : prepass

@@ -431,7 +431,9 @@ export function useTraining(
       if (status === 'finished') notifyRef.current.showInfo(`Trained ${splats.toLocaleString('en')} splats in ${res.stepsDone} steps (${secs} s). The Cloud panel's Save buttons keep them.`);
       else if (status === 'cancelled')
         notifyRef.current.showInfo(
-          res.cloud ? `Training cancelled after step ${res.stepsDone}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
+          res.cameraPrepass?.stopped
+            ? `Training cancelled in the camera pre-pass (step ${res.cameraPrepass.steps}); the guessed cameras keep what it refined.`
+            : res.cloud ? `Training cancelled after step ${res.stepsDone}; the cloud of that step (${splats.toLocaleString('en')} splats) can be saved.` : 'Training cancelled before the first step.',
         );
       else
         notifyRef.current.showError(

@@ -86,7 +86,7 @@ describe('trainAfterCameraPrepass', () => {
       expect(main.views[i].camera).toEqual(expected);
     }
     expect(seen.map((p) => p.phase)).toEqual(['cameras', 'train']);
-    expect(r.cameraPrepass).toEqual({ steps: 40, width: 40, height: 30, wallMs: 100 });
+    expect(r.cameraPrepass).toEqual({ steps: 40, width: 40, height: 30, wallMs: 100, stopped: false });
     expect(r.wallMs).toBe(300);
   });
 
@@ -95,12 +95,17 @@ describe('trainAfterCameraPrepass', () => {
     let calls = 0;
     const train = async (_d: GPUDevice, vs: readonly TrainView[]): Promise<TrainResult> => {
       calls++;
-      return { cameras: vs.map((v) => v.camera), stopped: 'cancelled', wallMs: 5, stepsDone: 3 } as TrainResult;
+      const history: TrainProgress[] = [1, 2, 3].map((step) => ({ step, iterations: 500, loss: 0, l1: 0, ssim: 0, psnr: 0, splats: 1, elapsedMs: step, phase: 'train' }));
+      return { cameras: vs.map((v) => v.camera), stopped: 'cancelled', wallMs: 5, stepsDone: 3, history } as TrainResult;
     };
     const r = await trainAfterCameraPrepass({} as GPUDevice, views, { refineCameras: true, cameraPrepassSize: 40 }, train);
     expect(calls).toBe(1);
     expect(r.stopped).toBe('cancelled');
     expect(r.cameras!.map((c) => [c.width, c.height])).toEqual([[80, 60], [80, 60]]);
+    // The run proper did no step; the steps done and the history are the pre-pass's, said so.
+    expect(r.stepsDone).toBe(0);
+    expect(r.cameraPrepass).toEqual({ steps: 3, width: 40, height: 30, wallMs: 5, stopped: true });
+    expect(r.history.map((p) => p.phase)).toEqual(['cameras', 'cameras', 'cameras']);
   });
 });
 

@@ -66,11 +66,11 @@ export async function trainAfterCameraPrepass(device: GPUDevice, views: readonly
     ...(onProgress ? { onProgress: (p) => onProgress({ ...p, phase: 'cameras' }) } : {}),
     ...(onSnapshot ? { onSnapshot: (p, readCloud) => onSnapshot({ ...p, phase: 'cameras' }, readCloud) } : {}),
   });
-  const prepass = { steps: pre.stepsDone, ...size, wallMs: pre.wallMs };
+  const prepass = { steps: pre.stepsDone, ...size, wallMs: pre.wallMs, stopped: pre.stopped !== null };
   const refined = (pre.cameras ?? small.map((v) => v.camera)).map((c) => resizeCamera(c, W, H));
   // Cancelled or failed in the pre-pass: its cloud is the last good one (clouds do not depend on
-  // the view size), with its cameras at the views' size.
-  if (pre.stopped) return { ...pre, cameras: refined, cameraPrepass: prepass };
+  // the view size), with its cameras at the views' size; the run proper did no step.
+  if (pre.stopped) return { ...pre, stepsDone: 0, history: pre.history.map((p) => ({ ...p, phase: 'cameras' })), cameras: refined, cameraPrepass: prepass };
   const main = await train(device, views.map((v, i) => ({ ...v, camera: refined[i] })), { ...options, cameraPrepassSteps: 0 });
   return { ...main, wallMs: main.wallMs + pre.wallMs, cameraPrepass: prepass };
 }

@@ -217,9 +217,11 @@ export interface TrainResult {
   cameras?: Camera[];
   /**
    * Set when the run began with the camera pre-pass (cameraPrepass.ts): its steps, view size and
-   * time (wallMs includes it). `history` and the other fields are the run proper's.
+   * time (wallMs includes it), and whether the run ended in it (cancelled or failed: then
+   * stepsDone is 0, `history` the pre-pass's and the cloud its last good one). Otherwise
+   * `history` and the other fields are the run proper's.
    */
-  cameraPrepass?: { steps: number; width: number; height: number; wallMs: number };
+  cameraPrepass?: { steps: number; width: number; height: number; wallMs: number; stopped: boolean };
   /** With repairPrior: each repair round's step and cost (ms), in order. */
   priorRounds?: { step: number; repairMs: number; waitMs: number }[];
   /** With warpWeight > 0: each remake of the warp targets, with the shares of their pixels warped from a photo and set to the background. */
