@@ -5,7 +5,7 @@
  * small run on the software GPU checks the trainer's own use of it (phases, result, cancel).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resizeCamera, type Camera } from '../../src/core/camera.ts';
+import { resizeCamera, rotationAngleBetween, type Camera } from '../../src/core/camera.ts';
 import { createImage } from '../../src/core/image.ts';
 import { loadScene, type LoadedScene } from '../../src/io/sceneFolder.ts';
 import { fsSource } from '../../src/node/fsFileSource.ts';
@@ -25,11 +25,7 @@ function view(id: string, W: number, H: number, guess: boolean): TrainView {
 }
 
 /** Angle between two cameras' rotations, degrees. */
-function rotationDeg(a: Camera, b: Camera): number {
-  let tr = 0;
-  for (let i = 0; i < 3; i++) for (let k = 0; k < 3; k++) tr += a.R[3 * i + k] * b.R[3 * i + k];
-  return (Math.acos(Math.min(1, Math.max(-1, (tr - 1) / 2))) * 180) / Math.PI;
-}
+const rotationDeg = (a: Camera, b: Camera): number => (rotationAngleBetween(a.R, b.R) * 180) / Math.PI;
 
 describe('wantsCameraPrepass', () => {
   const views = [view('a', 40, 30, false), view('b', 40, 30, true)];
@@ -117,12 +113,18 @@ describe('trainGaussians with guessed cameras and the pre-pass (software GPU)', 
     scene = await loadScene(fsSource('scenes/patterned-cube'));
   }, 120_000);
 
-  it('reports the pre-pass\'s steps as phase "cameras", then trains the run proper', async () => {
+  /** The patterned cube's 9 views at 64x48, the last 3 turned by `deg` and 1% moved and marked as guesses. */
+  function guessedCube(deg: number, seed: number) {
     const split = prepareSplit(scene, '9', { width: 64, height: 48 });
-    const b = scene.manifest.bounds!;
-    const centre = [0, 1, 2].map((k) => (b.min[k] + b.max[k]) / 2) as [number, number, number];
-    const cams = perturbCameras(split.train.map((v) => v.camera), centre, [2, 2], 0.01, 5);
-    const views = split.train.map((v, i) => (i >= 6 ? { ...v, camera: cams[i], cameraGuess: true } : v));
+    const bounds = scene.manifest.bounds!;
+    const centre = [0, 1, 2].map((k) => (bounds.min[k] + bounds.max[k]) / 2) as [number, number, number];
+    const cams = perturbCameras(split.train.map((v) => v.camera), centre, [deg, deg], 0.01, seed);
+    const views: TrainView[] = split.train.map((v, i) => (i >= 6 ? { ...v, camera: cams[i], cameraGuess: true } : v));
+    return { views, bounds };
+  }
+
+  it('reports the pre-pass\'s steps as phase "cameras", then trains the run proper', async () => {
+    const { views, bounds: b } = guessedCube(2, 5);
     const seen: TrainProgress[] = [];
     const r = await trainGaussians(device, views, {
       iterations: 20, initSplats: 800, densify: false, bounds: b, seed: 4, refineCameras: true, cameraStart: 0,
@@ -144,11 +146,7 @@ describe('trainGaussians with guessed cameras and the pre-pass (software GPU)', 
   }, 180_000);
 
   it('a run resumed from a checkpoint goes on from the pre-pass\'s and the refinement\'s cameras, not the guesses', async () => {
-    const split = prepareSplit(scene, '9', { width: 64, height: 48 });
-    const b = scene.manifest.bounds!;
-    const centre = [0, 1, 2].map((k) => (b.min[k] + b.max[k]) / 2) as [number, number, number];
-    const cams = perturbCameras(split.train.map((v) => v.camera), centre, [3, 3], 0.01, 6);
-    const views = split.train.map((v, i) => (i >= 6 ? { ...v, camera: cams[i], cameraGuess: true } : v));
+    const { views, bounds: b } = guessedCube(3, 6);
     const opts = { iterations: 30, initSplats: 800, densify: false, bounds: b, seed: 5, refineCameras: true, cameraStart: 0, cameraPrepassSteps: 20, cameraPrepassSize: 32 };
     let saved: TrainCheckpoint | null = null;
     const whole = await trainGaussians(device, views, { ...opts, checkpointEvery: 15, onCheckpoint: (c) => void (saved = structuredClone(c)) });
