@@ -1,0 +1,66 @@
+/**
+ * npm run bench:coders -- <cloud.ply|.spz|.splat> [more clouds...]
+ *
+ * Would another lossless stage pay for itself? Encodes each cloud as a stream (the default
+ * encoder; no cameras, so splats are ordered by cross-section, which moves bytes by well under 1%), inflates every chunk back to its raw bytes, and stores those raw bytes again with
+ * DEFLATE (fflate level 9, what the format uses), Brotli (quality 11, Node's zlib) and, when the
+ * `zstd` command is installed (Debian's zstd), zstd -19 --ultra -22: each chunk on its own, as
+ * the format needs (chunks decode independently). Prints one table: bytes per chunk kind and in
+ * all, and each coder's total against DEFLATE's. A measurement only: the format stays DEFLATE.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { deflateSync, inflateSync } from 'fflate';
+import { readSplatFile } from '../../src/io/splatFile.ts';
+import { encodeStream, parseStreamHeader } from '../../src/stream/index.ts';
+
+function zstdAvailable(): boolean {
+  try {
+    execFileSync('zstd', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const coders: Record<string, (raw: Uint8Array) => number> = {
+  'DEFLATE 9': (raw) => deflateSync(raw, { level: 9 }).length,
+  'Brotli 11': (raw) => brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }).length,
+};
+if (zstdAvailable()) coders['zstd 22'] = (raw) => execFileSync('zstd', ['-q', '-c', '--ultra', '-22', '--no-check'], { input: raw, maxBuffer: 1 << 28 }).length;
+
+const kindName = ['codebook', 'base', 'refine'];
+
+async function main(): Promise<void> {
+  const files = process.argv.slice(2);
+  if (files.length === 0) throw new Error('usage: npm run bench:coders -- <cloud.ply|.spz|.splat> [...]');
+  const names = Object.keys(coders);
+  console.log(`| cloud | splats | SH | chunk kind | raw bytes | ${names.join(' | ')} |`);
+  console.log(`|---|---|---|---|---|${names.map(() => '---|').join('')}`);
+  for (const file of files) {
+    const cloud = readSplatFile(new Uint8Array(await readFile(file)), file);
+    const bytes = encodeStream(cloud);
+    const header = parseStreamHeader(bytes);
+    const totals = new Map<string, number[]>();
+    for (const c of header.chunks) {
+      const raw = inflateSync(bytes.subarray(c.offset, c.offset + c.byteLength));
+      for (const key of [kindName[c.kind], 'all chunks']) {
+        const row = totals.get(key) ?? [0, ...names.map(() => 0)];
+        row[0] += raw.length;
+        names.forEach((n, k) => (row[k + 1] += coders[n](raw)));
+        totals.set(key, row);
+      }
+    }
+    for (const [kind, row] of totals) {
+      const cells = row.slice(1).map((b, k) => (k === 0 ? `${b}` : `${b} (${((b / row[1] - 1) * 100).toFixed(1)}%)`));
+      console.log(`| ${file.split('/').pop()} | ${header.splatCount} | ${header.shDegree} | ${kind} | ${row[0]} | ${cells.join(' | ')} |`);
+    }
+    console.log(`| ${file.split('/').pop()} | | | header + table | ${header.headerBytes} | ${names.map(() => header.headerBytes).join(' | ')} |`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
