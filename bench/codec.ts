@@ -2,7 +2,7 @@
  * npm run bench:codec [-- --scenes pebbles,stool --sh 3,1 --iters 300 --size WxH --stages N --entries 128
  *                        --datasets all|none --dataset-iters 500 --dataset-sh 3 --scene-dirs dir,dir
  *                        --finetune 100 --finetune-round 25 --finetune-sh 3 --min-opacity 6/255[,4/255,...]
- *                        --peers all|none --explain-sog]
+ *                        --position-error-fraction 0.05[,0.1] --peers all|none --explain-sog --explain-stream]
  *
  * The progressive stream (src/stream) against the uncompressed cloud and its peers, in one run:
  * each generated scene (scenes/) is trained for a few hundred steps at each SH degree asked for
@@ -35,6 +35,11 @@
  * --min-opacity sets the encoder's opacity cut (default 6/255, src/stream/encode.ts MIN_OPACITY);
  * a list (6/255,4/255) encodes every stream row with the first and adds the plain stream's layer
  * rows for each other cut, so cuts compare in one run.
+ * --position-error-fraction sets the encoder's position grid (default 0.05: the grid's half step is
+ * that fraction of the thin splats' smallest axis, src/stream/encode.ts POSITION_ERROR_FRACTION);
+ * a list adds the plain stream's layer rows for each other fraction, as --min-opacity does.
+ * --explain-stream adds the same swap table for the stream (bench/codec/explainStream.ts): which
+ * attribute group's quantisation moves held-out PSNR.
  * --explain-sog adds a second table: each attribute group of the SOG-decoded cloud swapped alone
  * into the original cloud, and the reverse, then SOG's opacity quantiser and the stream's opacity
  * cut alone (bench/codec/explainSog.ts), with their dPSNR.
@@ -54,7 +59,7 @@ import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { renderCloudViews } from '../src/recon/renderViews.ts';
 import { resolveTrainOptions } from '../src/recon/train/trainOptions.ts';
 import { ChunkKind, decodeStream, encodeStream, parseStreamHeader } from '../src/stream/index.ts';
-import { MIN_OPACITY } from '../src/stream/encode.ts';
+import { MIN_OPACITY, POSITION_ERROR_FRACTION } from '../src/stream/encode.ts';
 import { InputError } from '../src/core/errors.ts';
 import { parseOpacity, opacityText } from '../scripts/lib/opacityArg.ts';
 import { DATASETS, ensureImported } from './benchScenes.ts';
@@ -62,6 +67,7 @@ import { parseArgs, parseSize } from '../scripts/lib/args.ts';
 import { nodeGpu } from '../scripts/lib/nodeGpu.ts';
 import { runCli } from '../scripts/lib/runCli.ts';
 import { explainSog, type ExplainRow } from './codec/explainSog.ts';
+import { explainStream } from './codec/explainStream.ts';
 import { plainFinetune, quantisationAwareFinetune } from './codec/finetune.ts';
 import { PEER_CODECS } from './codec/peers.ts';
 
@@ -129,9 +135,10 @@ async function main(): Promise<number> {
   // --explain-sog takes no value (parseArgs wants one for every flag).
   const argv = process.argv.slice(2);
   const explain = argv.includes('--explain-sog');
-  const args = parseArgs(argv.filter((a) => a !== '--explain-sog'), ['scenes', 'scene-dirs', 'datasets', 'sh', 'dataset-sh', 'iters', 'dataset-iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'min-opacity', 'peers']);
+  const explainOwn = argv.includes('--explain-stream');
+  const args = parseArgs(argv.filter((a) => a !== '--explain-sog' && a !== '--explain-stream'), ['position-error-fraction', 'scenes', 'scene-dirs', 'datasets', 'sh', 'dataset-sh', 'iters', 'dataset-iters', 'size', 'split', 'stages', 'entries', 'finetune', 'finetune-round', 'finetune-sh', 'min-opacity', 'peers']);
   if (args.help) {
-    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages N (default 6, 4 at SH 0)] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255[,4/255,...]] [--peers all|none] [--explain-sog]');
+    console.log('usage: npm run bench:codec -- [--scenes a,b|none] [--datasets all|none] [--scene-dirs dir,dir] [--sh 3,1] [--dataset-sh 3] [--iters 300] [--dataset-iters 500] [--size WxH (default: half the photos)] [--split 9] [--stages N (default 6, 4 at SH 0)] [--entries 128] [--finetune 100] [--finetune-round 25] [--finetune-sh 3] [--min-opacity 6/255[,4/255,...]] [--position-error-fraction 0.05[,0.1,...]] [--peers all|none] [--explain-sog] [--explain-stream]');
     return 0;
   }
   const shs = (args.values.sh ?? '3').split(',').map(Number);
@@ -159,6 +166,13 @@ async function main(): Promise<number> {
   // Unset: the encoder's default for each cloud's SH degree (defaultStages).
   const stages = args.values.stages === undefined ? undefined : args.int('stages', 4, 1, 8);
   const entries = args.int('entries', 128, 1, 256);
+  // A list, as --min-opacity: the first for every stream row, each other one adds the plain stream's rows.
+  const positionFractions = (args.values['position-error-fraction'] ?? String(POSITION_ERROR_FRACTION)).split(',').map((t) => {
+    const f = Number(t);
+    if (!(f >= 1e-4 && f <= 10)) throw new InputError(`--position-error-fraction takes numbers from 0.0001 to 10, got "${t}"`);
+    return f;
+  });
+  const positionErrorFraction = positionFractions[0];
   const finetuneSteps = args.int('finetune', 100, 0, 5000);
   // Fine-tuning costs minutes a cloud on a software GPU: by default only where the targets are (SH 3).
   const finetuneShs = (args.values['finetune-sh'] ?? '3').split(',').map(Number);
@@ -168,6 +182,7 @@ async function main(): Promise<number> {
   console.error(`GPU: ${gpu.description} (${gpu.driver})`);
   const rows: Row[] = [];
   const explained: { scene: string; sh: number; rows: ExplainRow[] }[] = [];
+  const explainedStream: { scene: string; sh: number; rows: ExplainRow[] }[] = [];
 
   const sizes = new Set<string>();
   const sceneIterations = new Set<number>();
@@ -198,9 +213,9 @@ async function main(): Promise<number> {
 
       const cameras = prepared.train.map((v) => v.camera);
       /** Encodes `source` and adds a row per prefix: the first chunk (optional), then each layer. */
-      const streamRows = async (source: GaussianCloud, tag: string, firstChunk: boolean, extraEnc = 0, cut = minOpacity) => {
+      const streamRows = async (source: GaussianCloud, tag: string, firstChunk: boolean, extraEnc = 0, cut = minOpacity, fraction = positionErrorFraction) => {
         const t0 = performance.now();
-        const stream = encodeStream(source, { stages, codebookEntries: entries, cameras, minOpacity: cut });
+        const stream = encodeStream(source, { stages, codebookEntries: entries, cameras, minOpacity: cut, positionErrorFraction: fraction });
         const enc = seconds(t0) + extraEnc;
         const header = parseStreamHeader(stream);
         const end = (i: number) => header.chunks[i].offset + header.chunks[i].byteLength;
@@ -220,6 +235,7 @@ async function main(): Promise<number> {
       };
       await streamRows(cloud, 'stream', true);
       for (const cut of minOpacities.slice(1)) await streamRows(cloud, `stream, cut ${opacityText(cut)}`, false, 0, cut);
+      for (const fraction of positionFractions.slice(1)) await streamRows(cloud, `stream, positions to ${fraction} of the thin splats`, false, 0, minOpacity, fraction);
       if (finetuneSteps > 0 && finetuneShs.includes(sh)) {
         const bounds = scene.manifest.bounds;
         let t0 = performance.now();
@@ -240,28 +256,34 @@ async function main(): Promise<number> {
         const decoded = await peer.decode(bytes);
         await add(peer.name, decoded, bytes.length, e, seconds(t0));
       }
-      if (explain) {
-        const psnrOf = async (c: GaussianCloud) => (await scoreCloud(gpu.device, prepared, metric, c)).psnr;
-        explained.push({ scene: label, sh, rows: await explainSog(cloud, psnrOf) });
-      }
+      const psnrOf = async (c: GaussianCloud) => (await scoreCloud(gpu.device, prepared, metric, c)).psnr;
+      if (explain) explained.push({ scene: label, sh, rows: await explainSog(cloud, psnrOf) });
+      if (explainOwn) explainedStream.push({ scene: label, sh, rows: await explainStream(cloud, psnrOf, { stages, codebookEntries: entries, cameras, minOpacity, positionErrorFraction }) });
       console.error(`  ${name} SH ${sh} done`);
     }
   }
 
   const f = (x: number | null, d = 2) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log(`bench:codec  split ${split} (else the scene's densest), ${[...sceneIterations].join(' or ')} training steps (hull start) at ${[...sizes].join(', ')}, stream: ${stages ?? 'default (6, 4 at SH 0)'} colour stages x ${entries} entries, splats under ${opacityText(minOpacity)} opacity left out${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views (masked: DTU convention; full: the whole image)`);
+  console.log(`bench:codec  split ${split} (else the scene's densest), ${[...sceneIterations].join(' or ')} training steps (hull start) at ${[...sizes].join(', ')}, stream: ${stages ?? 'default (6, 4 at SH 0)'} colour stages x ${entries} entries, splats under ${opacityText(minOpacity)} opacity left out, positions to ${positionErrorFraction} of the thin splats${finetuneSteps ? `, fine-tuning ${finetuneSteps} steps (re-quantised every ${finetuneRound}) at SH ${finetuneShs.join(',')}` : ''}; PSNR on the split's test views (masked: DTU convention; full: the whole image)`);
   console.log('| scene | SH | codec | splats | bytes | B/splat | x smaller than PLY | PSNR | dPSNR | vs PLY render | enc s | dec s |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.scene} | ${r.sh} | ${r.codec} | ${r.splats} | ${r.bytes} | ${(r.bytes / r.splats).toFixed(2)} | ${(r.plyBytes / r.bytes).toFixed(1)} | ${f(r.psnr)} | ${r.codec === 'PLY (uncompressed)' ? '0' : (r.psnr - r.basePsnr >= 0 ? '+' : '') + f(r.psnr - r.basePsnr)} | ${f(r.vsPly)} | ${f(r.enc)} | ${f(r.dec)} |`);
   }
+  const sgn = (x: number, d = 3) => (x >= 0 ? '+' : '') + x.toFixed(d);
   if (explained.length) {
     console.log('');
     console.log('explain SOG: dPSNR of the original cloud with only this attribute group from the SOG-decoded cloud (or only this change), and of the SOG-decoded cloud with all but this group (this one from the original)');
     console.log('| scene | SH | group or change | dPSNR, only this | dPSNR, all but this from SOG |');
     console.log('|---|---|---|---|---|');
-    const sgn = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
     for (const e of explained) for (const r of e.rows) console.log(`| ${e.scene} | ${e.sh} | ${r.group} | ${sgn(r.only)} | ${r.allBut === null ? '-' : sgn(r.allBut)} |`);
+  }
+  if (explainedStream.length) {
+    console.log('');
+    console.log('explain stream: dPSNR of the original cloud with only this attribute group from the decoded stream, and of the decoded stream with all but this group (this one from the original); splats under the opacity cut left out of both');
+    console.log('| scene | SH | group or change | dPSNR, only this | dPSNR, all but this from the stream |');
+    console.log('|---|---|---|---|---|');
+    for (const e of explainedStream) for (const r of e.rows) console.log(`| ${e.scene} | ${e.sh} | ${r.group} | ${sgn(r.only, 4)} | ${r.allBut === null ? '-' : sgn(r.allBut, 4)} |`);
   }
   return 0;
 }

@@ -7,6 +7,9 @@
  * `zstd` command is installed (Debian's zstd), zstd -19 --ultra -22: each chunk on its own, as
  * the format needs (chunks decode independently). Prints one table: bytes per chunk kind and in
  * all, and each coder's total against DEFLATE's. A measurement only: the format stays DEFLATE.
+ * Then where the bytes go: each part of the base chunks (positions, each byte plane, the wide
+ * rotation bytes), the codebooks and each stage's refine chunks, DEFLATE'd part by part (so the
+ * parts add up to a little more than the chunks), in bytes per splat.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -31,11 +34,26 @@ const coders: Record<string, (raw: Uint8Array) => number> = {
 if (zstdAvailable()) coders['zstd 22'] = (raw) => execFileSync('zstd', ['-q', '-c', '--ultra', '-22', '--no-check'], { input: raw, maxBuffer: 1 << 28 }).length;
 
 const kindName = ['codebook', 'base', 'refine'];
+const PLANE_NAMES = ['rotation head', 'rotation 1', 'rotation 2', 'rotation 3', 'log-scale x', 'log-scale y', 'log-scale z', 'opacity', 'colour index, stage 0'];
+
+/** A base chunk's parts (src/stream/README.md, "Base chunk"): n varints, 9 planes of n bytes, the rest. */
+function baseParts(raw: Uint8Array, n: number): [string, Uint8Array][] {
+  let end = 0;
+  for (let k = 0; k < n; k++) {
+    while (raw[end] & 0x80) end++;
+    end++;
+  }
+  const parts: [string, Uint8Array][] = [['positions (Morton deltas)', raw.subarray(0, end)]];
+  PLANE_NAMES.forEach((name, p) => parts.push([name, raw.subarray(end + p * n, end + (p + 1) * n)]));
+  parts.push(['wide rotation bytes', raw.subarray(end + PLANE_NAMES.length * n)]);
+  return parts;
+}
 
 async function main(): Promise<void> {
   const files = process.argv.slice(2);
   if (files.length === 0) throw new Error('usage: npm run bench:coders -- <cloud.ply|.spz|.splat> [...]');
   const names = Object.keys(coders);
+  const partTables: string[] = [];
   console.log(`| cloud | splats | SH | chunk kind | raw bytes | ${names.join(' | ')} |`);
   console.log(`|---|---|---|---|---|${names.map(() => '---|').join('')}`);
   for (const file of files) {
@@ -43,8 +61,12 @@ async function main(): Promise<void> {
     const bytes = encodeStream(cloud);
     const header = parseStreamHeader(bytes);
     const totals = new Map<string, number[]>();
+    const parts = new Map<string, number>();
+    const addPart = (name: string, raw: Uint8Array) => parts.set(name, (parts.get(name) ?? 0) + deflateSync(raw, { level: 9 }).length);
     for (const c of header.chunks) {
       const raw = inflateSync(bytes.subarray(c.offset, c.offset + c.byteLength));
+      if (c.kind === 1) for (const [name, part] of baseParts(raw, c.splatCount)) addPart(name, part);
+      else addPart(c.kind === 0 ? 'codebooks' : `colour index, stage ${c.stage}`, raw);
       for (const key of [kindName[c.kind], 'all chunks']) {
         const row = totals.get(key) ?? [0, ...names.map(() => 0)];
         row[0] += raw.length;
@@ -57,7 +79,11 @@ async function main(): Promise<void> {
       console.log(`| ${file.split('/').pop()} | ${header.splatCount} | ${header.shDegree} | ${kind} | ${row[0]} | ${cells.join(' | ')} |`);
     }
     console.log(`| ${file.split('/').pop()} | | | header + table | ${header.headerBytes} | ${names.map(() => header.headerBytes).join(' | ')} |`);
+    partTables.push(`${file.split('/').pop()} (${header.splatCount} splats, SH ${header.shDegree}, ${header.positionBits}-bit positions): ` + [...parts].map(([name, b]) => `${name} ${(b / header.splatCount).toFixed(2)}`).join(', '));
   }
+  console.log('');
+  console.log('where the bytes go (DEFLATE 9, bytes per splat):');
+  for (const line of partTables) console.log(line);
 }
 
 main().catch((e) => {
