@@ -132,7 +132,7 @@ async function trainedCloud(device: GPUDevice, scene: LoadedScene, name: string,
 }
 
 async function main(): Promise<number> {
-  // --explain-sog takes no value (parseArgs wants one for every flag).
+  // --explain-sog and --explain-stream take no value (parseArgs wants one for every flag).
   const argv = process.argv.slice(2);
   const explain = argv.includes('--explain-sog');
   const explainOwn = argv.includes('--explain-stream');
@@ -245,7 +245,7 @@ async function main(): Promise<number> {
         // Spending the same steps without the quantiser, then compressing: what QA must beat.
         await streamRows(control, `stream of the control`, false);
         t0 = performance.now();
-        const tuned = await quantisationAwareFinetune(gpu.device, prepared.train, cloud, { steps: finetuneSteps, stepsPerRound: finetuneRound, bounds, background, encode: { stages, codebookEntries: entries, minOpacity } });
+        const tuned = await quantisationAwareFinetune(gpu.device, prepared.train, cloud, { steps: finetuneSteps, stepsPerRound: finetuneRound, bounds, background, encode: { stages, codebookEntries: entries, minOpacity, positionErrorFraction } });
         await streamRows(tuned, `stream, QA fine-tuned ${finetuneSteps} steps`, false, seconds(t0));
       }
       for (const peer of peers) {
