@@ -19,7 +19,8 @@ const USAGE = `usage:
   npm run stream -- decode <stream.gsrq> <out.ply> [--stages N]
     --stages          encode: colour VQ stages (1..8; default 6, 4 at SH degree 0); decode: use only the first N
     --entries         codebook entries per stage (1..256)
-    --position-error  largest position error wanted, in scene units (default: 16-bit grid)
+    --position-error  largest position error wanted, in scene units (default: 1/20 of the smallest axis of
+                      the thin splats, at most a 16-bit grid)
     --min-opacity     splats fainter than this are left out: a number 0..1 or k/255 (default 6/255; 0 keeps all)`;
 
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MB` : `${(n / 1024).toFixed(1)} KB`);
@@ -56,10 +57,13 @@ async function main(): Promise<number> {
     await writeFile(output, stream);
     const plyBytes = writePly(cloud).length;
     console.log(`read    ${input}: ${cloud.count} splats, SH degree ${cloud.shDegree}, ${kb(bytes.length)}`);
-    const kept = parseStreamHeader(stream).splatCount;
+    const header = parseStreamHeader(stream);
+    const kept = header.splatCount;
     // Splats fainter than minOpacity are not stored (src/stream/encode.ts, MIN_OPACITY says why).
     const dropped = cloud.count - kept;
     console.log(`wrote   ${output}: ${kb(stream.length)} (${(stream.length / Math.max(1, cloud.count)).toFixed(2)} bytes/splat, ${(plyBytes / stream.length).toFixed(1)}x smaller than its PLY of ${kb(plyBytes)})${dropped ? `; ${dropped} faint splats (opacity < ${opacityText(minOpacity)}) left out` : ''}`);
+    const cell = Math.max(...[0, 1, 2].map((a) => (header.boundsMax[a] - header.boundsMin[a]) / ((1 << header.positionBits) - 1)));
+    console.log(`grid    positions on a ${header.positionBits}-bit grid (error at most ${(cell / 2).toPrecision(3)} scene units), ${header.stageCount} colour stages`);
     console.log(`encode  ${seconds.toFixed(2)} s`);
     return 0;
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPly, writePly } from '../../src/io/ply.ts';
-import { decodeStream } from '../../src/stream/index.ts';
+import { decodeStream, parseStreamHeader } from '../../src/stream/index.ts';
 import { randomCloud } from '../io/splatTestKit.ts';
 
 const run = promisify(execFile);
@@ -42,6 +42,8 @@ describe('npm run stream', () => {
     expect(enc.stdout).toMatch(`700 splats, SH degree 1`);
     expect(enc.stdout).toMatch(`(${(stream.length / 700).toFixed(2)} bytes/splat`);
     expect(enc.stdout).toMatch(/encode\s+\d+\.\d\d s/);
+    expect(enc.stdout).toMatch(`positions on a ${parseStreamHeader(stream).positionBits}-bit grid`);
+    expect(enc.stdout).toMatch('2 colour stages');
 
     const dec = await streamCli('decode', join(dir, 'cloud.gsrq'), join(dir, 'back.ply'));
     expect(dec.code).toBe(0);
@@ -65,6 +67,26 @@ describe('npm run stream', () => {
     const bad = await streamCli('encode', join(dir, 'cloud.ply'), join(dir, 'bad.gsrq'), '--min-opacity', '2');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch('--min-opacity must be a number from 0 to 1');
+  });
+
+  it('keeps positions within --position-error and says on what grid', async () => {
+    const enc = await streamCli('encode', join(dir, 'cloud.ply'), join(dir, 'fine.gsrq'), '--stages', '1', '--entries', '16', '--position-error', '0.002');
+    expect(enc.code).toBe(0);
+    const printed = Number(/error at most ([\d.e-]+) scene units/.exec(enc.stdout)?.[1]);
+    expect(printed).toBeLessThanOrEqual(0.002);
+    const bytes = new Uint8Array(await readFile(join(dir, 'fine.gsrq')));
+    const { positionBits } = parseStreamHeader(bytes);
+    expect(enc.stdout).toMatch(`positions on a ${positionBits}-bit grid`);
+    const { cloud: out } = decodeStream(bytes);
+    // Every decoded splat is within the error of some input splat (the stream reorders them).
+    for (let j = 0; j < out.count; j += 37) {
+      let best = Infinity;
+      for (let i = 0; i < cloud.count; i++) best = Math.min(best, Math.max(...[0, 1, 2].map((a) => Math.abs(out.means[3 * j + a] - cloud.means[3 * i + a]))));
+      expect(best).toBeLessThanOrEqual(0.002 * 1.0001);
+    }
+    const bad = await streamCli('encode', join(dir, 'cloud.ply'), join(dir, 'bad.gsrq'), '--position-error', '-1');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch('--position-error must be a positive number');
   });
 
   it('decodes a truncated stream to what arrived, with a warning per lost chunk', async () => {
