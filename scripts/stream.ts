@@ -10,6 +10,7 @@ import { parseOpacity, opacityText } from './lib/opacityArg.ts';
 import { writePly } from '../src/io/ply.ts';
 import { readSplatFile } from '../src/io/splatFile.ts';
 import { MIN_OPACITY } from '../src/stream/encode.ts';
+import { positionStep } from '../src/stream/quantize.ts';
 import { decodeStream, encodeStream, parseStreamHeader, StreamFormatError } from '../src/stream/index.ts';
 import { parseArgs } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
     // Splats fainter than minOpacity are not stored (src/stream/encode.ts, MIN_OPACITY says why).
     const dropped = cloud.count - kept;
     console.log(`wrote   ${output}: ${kb(stream.length)} (${(stream.length / Math.max(1, cloud.count)).toFixed(2)} bytes/splat, ${(plyBytes / stream.length).toFixed(1)}x smaller than its PLY of ${kb(plyBytes)})${dropped ? `; ${dropped} faint splats (opacity < ${opacityText(minOpacity)}) left out` : ''}`);
-    const cell = Math.max(...[0, 1, 2].map((a) => (header.boundsMax[a] - header.boundsMin[a]) / ((1 << header.positionBits) - 1)));
+    const cell = Math.max(...[0, 1, 2].map((a) => positionStep(header.boundsMin[a], header.boundsMax[a], header.positionBits)));
     console.log(`grid    positions on a ${header.positionBits}-bit grid (error at most ${(cell / 2).toPrecision(3)} scene units), ${header.stageCount} colour stages`);
     console.log(`encode  ${seconds.toFixed(2)} s`);
     return 0;
