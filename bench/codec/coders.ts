@@ -16,7 +16,9 @@ import { readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { deflateSync, inflateSync } from 'fflate';
 import { readSplatFile } from '../../src/io/splatFile.ts';
+import { BASE_FIXED_BYTES_PER_SPLAT, ChunkKind } from '../../src/stream/format.ts';
 import { encodeStream, parseStreamHeader } from '../../src/stream/index.ts';
+import { readVarintPrefix } from '../../src/stream/quantize.ts';
 
 function zstdAvailable(): boolean {
   try {
@@ -34,18 +36,16 @@ const coders: Record<string, (raw: Uint8Array) => number> = {
 if (zstdAvailable()) coders['zstd 22'] = (raw) => execFileSync('zstd', ['-q', '-c', '--ultra', '-22', '--no-check'], { input: raw, maxBuffer: 1 << 28 }).length;
 
 const kindName = ['codebook', 'base', 'refine'];
+// One name per byte plane, in format.ts BasePlane's order (BASE_FIXED_BYTES_PER_SPLAT of them).
 const PLANE_NAMES = ['rotation head', 'rotation 1', 'rotation 2', 'rotation 3', 'log-scale x', 'log-scale y', 'log-scale z', 'opacity', 'colour index, stage 0'];
 
-/** A base chunk's parts (src/stream/README.md, "Base chunk"): n varints, 9 planes of n bytes, the rest. */
+/** A base chunk's parts (src/stream/README.md, "Base chunk"): n varints, the byte planes of n bytes, the rest. */
 function baseParts(raw: Uint8Array, n: number): [string, Uint8Array][] {
-  let end = 0;
-  for (let k = 0; k < n; k++) {
-    while (raw[end] & 0x80) end++;
-    end++;
-  }
+  const end = readVarintPrefix(raw, n, new Float64Array(n));
+  if (end < 0) throw new Error('a base chunk whose position codes do not read');
   const parts: [string, Uint8Array][] = [['positions (Morton deltas)', raw.subarray(0, end)]];
   PLANE_NAMES.forEach((name, p) => parts.push([name, raw.subarray(end + p * n, end + (p + 1) * n)]));
-  parts.push(['wide rotation bytes', raw.subarray(end + PLANE_NAMES.length * n)]);
+  parts.push(['wide rotation bytes', raw.subarray(end + BASE_FIXED_BYTES_PER_SPLAT * n)]);
   return parts;
 }
 
@@ -65,8 +65,8 @@ async function main(): Promise<void> {
     const addPart = (name: string, raw: Uint8Array) => parts.set(name, (parts.get(name) ?? 0) + deflateSync(raw, { level: 9 }).length);
     for (const c of header.chunks) {
       const raw = inflateSync(bytes.subarray(c.offset, c.offset + c.byteLength));
-      if (c.kind === 1) for (const [name, part] of baseParts(raw, c.splatCount)) addPart(name, part);
-      else addPart(c.kind === 0 ? 'codebooks' : `colour index, stage ${c.stage}`, raw);
+      if (c.kind === ChunkKind.base) for (const [name, part] of baseParts(raw, c.splatCount)) addPart(name, part);
+      else addPart(c.kind === ChunkKind.codebook ? 'codebooks' : `colour index, stage ${c.stage}`, raw);
       for (const key of [kindName[c.kind], 'all chunks']) {
         const row = totals.get(key) ?? [0, ...names.map(() => 0)];
         row[0] += raw.length;
