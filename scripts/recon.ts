@@ -14,9 +14,9 @@ import { writePly } from '../src/io/ply.ts';
 import { loadScene } from '../src/io/sceneFolder.ts';
 import { reconstructScene } from '../src/recon/reconstructScene.ts';
 import { guessedViewIds } from '../src/recon/prepareViews.ts';
-import { resolveTrainOptions, UNMASKED_START } from '../src/recon/train/trainOptions.ts';
 import { nodeGpu } from './lib/nodeGpu.ts';
 import { loadCliPrior } from './lib/priorModel.ts';
+import { reconTrainOptions } from './lib/reconOptions.ts';
 import { parseArgs, parseSize } from './lib/args.ts';
 import { runCli } from './lib/runCli.ts';
 import { ALL_TRAIN_OPTIONS, parseTrainFlags, trainFlagNames, trainFlagsUsage } from './lib/trainFlags.ts';
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
   const guessed = split ? guessedViewIds(scene, split.train) : [];
   const refineGuesses = guessed.length > 0 && flags.refineCameras === undefined;
   if (refineGuesses) console.error(`${guessed.join(', ')}: camera only guessed (cameraGuess in scene.json): refining the guessed cameras while training, after a short camera pre-pass (--camera-prepass-steps 0 to skip it; --refine-cameras false to train on them as they are)`);
-  const options = resolveTrainOptions({ ...(unmasked && flags.init === undefined ? { init: UNMASKED_START } : {}), ...(refineGuesses ? { refineCameras: true } : {}), ...flags, ...(prior ? { repairPrior: true } : {}) });
+  const options = reconTrainOptions(flags, { unmasked: !!unmasked, refineGuesses, prior: !!prior });
   const { init, hullVoxels, shDegree } = options;
   const size = args.values.size ? parseSize(args.values.size) : undefined;
 

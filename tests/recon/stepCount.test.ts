@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSteps, STEPS_BY_VIEWS } from '../../src/recon/train/stepCount.ts';
 import { DEFAULT_TRAIN_OPTIONS, TRAIN_OPTION_SPECS } from '../../src/recon/train/trainOptions.ts';
-import { trainFlagsUsage } from '../../scripts/lib/trainFlags.ts';
+import { ALL_TRAIN_OPTIONS, parseTrainFlags, trainFlagNames, trainFlagsUsage } from '../../scripts/lib/trainFlags.ts';
+import { parseArgs } from '../../scripts/lib/args.ts';
+import { reconTrainOptions } from '../../scripts/lib/reconOptions.ts';
 
 describe('defaultSteps', () => {
   it('gives the measured steps at the measured view counts, interpolates between and holds outside', () => {
@@ -34,5 +36,25 @@ describe('defaultSteps', () => {
     for (const p of STEPS_BY_VIEWS) expect(usage).toContain(`${p.views} views ${p.steps}`);
     // A script's own default (a benchmark's) is shown instead.
     expect(trainFlagsUsage(['iterations'], { iterations: 2000 })).toContain('default 2000');
+  });
+});
+
+describe('npm run recon\'s training options', () => {
+  const options = (argv: string[], ctx = { unmasked: false, refineGuesses: false, prior: false }) =>
+    reconTrainOptions(parseTrainFlags(parseArgs(argv, trainFlagNames(ALL_TRAIN_OPTIONS)), ALL_TRAIN_OPTIONS), ctx);
+
+  it('leaves the step count to the trainer\'s steps by views without --iters, and keeps a given one', () => {
+    // The trainer runs `iterations ?? defaultSteps(views)`: a filled-in 1000 trained 8 views 1000 steps.
+    expect(options([]).iterations).toBeUndefined();
+    expect(options(['--iters', '50']).iterations).toBe(50);
+    // Every other option is resolved to its default.
+    expect(options([]).photoConsistencyWeight).toBe(DEFAULT_TRAIN_OPTIONS.photoConsistencyWeight);
+  });
+
+  it('starts unmasked views from stereo points and refines guessed cameras unless the flags say otherwise', () => {
+    const ctx = { unmasked: true, refineGuesses: true, prior: true };
+    expect(options([], ctx)).toMatchObject({ init: 'stereo', refineCameras: true, repairPrior: true });
+    expect(options(['--init', 'random'], ctx).init).toBe('random');
+    expect(options([]).init).toBe(DEFAULT_TRAIN_OPTIONS.init);
   });
 });
