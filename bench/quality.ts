@@ -2,7 +2,8 @@
  * npm run bench:quality [-- --iters N --sh D --mask-weight W --ssim-weight W --downscale K --only name,name --splits 3,9 --rows levers|ablation
  *                          --methods name,name --final-prune P --lpips-model f --prior model.onnx
  *                          [--prior-manifest m.json] --models-dir DIR --depth-weight W --depth-smooth W
- *                          --depth-smooth-every N --warp W --warp-every N --photo-consistency W --out file.md]
+ *                          --depth-smooth-every N --warp W --warp-every N --photo-consistency W
+ *                          --photo-consistency-blur F --densify-grad G --out file.md]
  *
  * Reconstruction quality the way the sparse-view papers report it: for every generated scene
  * (scenes/index.json, 3 and 9 views) and, when ../shared/datasets exists, DTU scan37 (3, 9),
@@ -64,7 +65,7 @@ import type { TrainProgress, TrainView } from '../src/recon/train/trainer.ts';
 import type { LoadedScene } from '../src/io/sceneFolder.ts';
 
 /** Training flags the bench takes: the steps, the SH degree, the mask and D-SSIM weights, the final prune (for the rows that do not set it), the depth smoothness's pseudo-view spacing (only its row turns it on), the repair prior's schedule (only its row turns the prior on), the depth loss's patch size (only the depth row has depth maps) and co-regularisation's schedule and threshold (only its row turns it on). */
-const BENCH_FLAGS = ['iterations', 'shDegree', 'maskWeight', 'ssimWeight', 'depthSmoothEvery', 'warpViews', 'warpStart', 'warpEvery', 'warpPseudoEvery', 'photoConsistencyStart', 'photoConsistencyEvery', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
+const BENCH_FLAGS = ['iterations', 'shDegree', 'maskWeight', 'ssimWeight', 'depthSmoothEvery', 'warpViews', 'warpStart', 'warpEvery', 'warpPseudoEvery', 'photoConsistencyStart', 'photoConsistencyEvery', 'photoConsistencyBlur', 'densifyGrad', 'finalPrune', 'priorWeight', 'priorStrength', 'priorSteps', 'priorStart', 'priorEvery', 'priorViews', 'depthPatch', 'coRegWeight', 'coRegStart', 'coRegEvery', 'coRegPseudoEvery', 'coPruneEvery', 'coPruneThreshold'] as const;
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), [...trainFlagNames([...BENCH_FLAGS, 'depthWeight', 'depthSmoothWeight', 'warpWeight', 'photoConsistencyWeight']), 'stereo-depth-weight', 'downscale', 'only', 'splits', 'rows', 'methods', 'lpips-model', 'prior', 'prior-manifest', 'models-dir', 'out']);

@@ -62,4 +62,17 @@ describe('densification without masks, 600 steps', () => {
     expect(worstDrop(psnrNow), msg).toBeLessThan(4);
     expect(psnrNow.at(-1)!, msg).toBeGreaterThan(psnrOld.at(-1)!);
   }, 600_000); // a hang guard: 61 s of CPU alone, ~300 s beside the other software-GPU files on 2 cores, 420 s overran with benches beside it
+
+  it('--densify-grad sets the gradient threshold: an unreachable one grows nothing, a low one grows the cloud', async () => {
+    const common = {
+      init: 'random' as const, initSplats: 300, iterations: 120, progressEvery: 20, seed: 3,
+      bounds: scene.manifest.bounds, background: [1, 1, 1] as const, dropout: 0, finalPrune: 0, photoConsistencyWeight: 0,
+      densifySchedule: 'short-run' as const, floaterEvery: 0,
+    };
+    const none = await trainGaussians(device, views, { ...common, densifyGrad: 1 });
+    const low = await trainGaussians(device, views, { ...common, densifyGrad: 1e-5 });
+    const msg = `splats ${none.initialSplats} -> ${none.cloud.count} at 1, ${low.cloud.count} at 1e-5`;
+    expect(none.cloud.count, msg).toBeLessThanOrEqual(none.initialSplats);
+    expect(low.cloud.count, msg).toBeGreaterThan(1.3 * low.initialSplats);
+  }, 300_000);
 });

@@ -20,23 +20,50 @@ const VIEWS = 16;
 /** Steps between remakes of the inputs' renders (their occlusion). */
 const REFRESH_EVERY = 100;
 
-/** The photo's RGB as floats, blurred by [1 2 1] / 4 both ways (edges clamped): a wider basin for the gradient. */
-export function blurredRgb(img: RGBAImage): Float32Array {
+/**
+ * The photo's RGB as floats, blurred both ways by `passes` passes of [1 2 1] / 4 (edges clamped):
+ * a wider basin for the gradient. The passes are applied as their one binomial kernel, C(2n, k) /
+ * 4^n (variance n / 2 px^2), cut at 4 sigma, so a wide blur on a large photo stays cheap.
+ */
+export function blurredRgb(img: RGBAImage, passes = 1): Float32Array {
   const { width: w, height: h, data } = img;
+  const kernel = binomialKernel(Math.max(1, Math.round(passes)));
+  const r = (kernel.length - 1) / 2;
   const tmp = new Float32Array(3 * w * h), out = new Float32Array(3 * w * h);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       for (let c = 0; c < 3; c++) {
-        const at = (xx: number) => data[4 * (y * w + Math.min(w - 1, Math.max(0, xx))) + c] / 255;
-        tmp[3 * (y * w + x) + c] = (at(x - 1) + 2 * at(x) + at(x + 1)) / 4;
+        let v = 0;
+        for (let k = -r; k <= r; k++) v += kernel[k + r] * data[4 * (y * w + Math.min(w - 1, Math.max(0, x + k))) + c];
+        tmp[3 * (y * w + x) + c] = v / 255;
       }
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       for (let c = 0; c < 3; c++) {
-        const at = (yy: number) => tmp[3 * (Math.min(h - 1, Math.max(0, yy)) * w + x) + c];
-        out[3 * (y * w + x) + c] = (at(y - 1) + 2 * at(y) + at(y + 1)) / 4;
+        let v = 0;
+        for (let k = -r; k <= r; k++) v += kernel[k + r] * tmp[3 * (Math.min(h - 1, Math.max(0, y + k)) * w + x) + c];
+        out[3 * (y * w + x) + c] = v;
       }
   return out;
+}
+
+/** n passes of [1 2 1] / 4 as one kernel: C(2n, n + k) / 4^n for |k| <= min(n, 4 sigma), summing to 1. */
+function binomialKernel(n: number): Float64Array {
+  const r = Math.min(n, Math.ceil(4 * Math.sqrt(n / 2)));
+  // In logs: C(2n, n + k) overflows doubles past n ~ 500.
+  const logFactorial = new Float64Array(2 * n + 1);
+  for (let i = 1; i <= 2 * n; i++) logFactorial[i] = logFactorial[i - 1] + Math.log(i);
+  const kernel = new Float64Array(2 * r + 1);
+  for (let k = -r; k <= r; k++) kernel[k + r] = Math.exp(logFactorial[2 * n] - logFactorial[n + k] - logFactorial[n - k] - 2 * n * Math.LN2);
+  const sum = kernel.reduce((s, v) => s + v, 0);
+  return kernel.map((v) => v / sum);
+}
+
+/** [1 2 1] passes whose blur has sigma `fraction` of the long side (variance n / 2 px^2); 0: one pass. */
+export function blurPasses(fraction: number, width: number, height: number): number {
+  if (!(fraction > 0)) return 1;
+  const sigma = fraction * Math.max(width, height);
+  return Math.max(1, Math.round(2 * sigma * sigma));
 }
 
 export interface PhotoConsistencyStageInput {
@@ -44,7 +71,7 @@ export interface PhotoConsistencyStageInput {
   views: readonly { camera: Camera; rgba: RGBAImage; mask?: Uint8Array | null }[];
   centre: Vec3;
   background: [number, number, number];
-  options: Pick<TrainOptions, 'iterations' | 'photoConsistencyWeight' | 'photoConsistencyStart' | 'photoConsistencyEvery'>;
+  options: Pick<TrainOptions, 'iterations' | 'photoConsistencyWeight' | 'photoConsistencyStart' | 'photoConsistencyEvery' | 'photoConsistencyBlur'>;
 }
 
 export function createPhotoConsistencyStage(input: PhotoConsistencyStageInput) {
@@ -53,7 +80,8 @@ export function createPhotoConsistencyStage(input: PhotoConsistencyStageInput) {
   const { width, height } = cameras[0];
   const pseudo = views.length < 2 ? [] : sampleNovelViews(cameras, input.centre, { count: VIEWS, outsideShare: 0 });
   const pairs = pseudo.map((p) => inputsByAngle(p.camera, cameras, input.centre).slice(0, 2) as [number, number]);
-  const gpu: GpuPhotoConsistency = createPhotoConsistency(input.device, { width, height }, views.map((v) => ({ rgb: blurredRgb(v.rgba), mask: v.mask ?? null })));
+  const passes = blurPasses(o.photoConsistencyBlur, width, height);
+  const gpu: GpuPhotoConsistency = createPhotoConsistency(input.device, { width, height }, views.map((v) => ({ rgb: blurredRgb(v.rgba, passes), mask: v.mask ?? null })));
   const start = Math.max(1, Math.round(o.photoConsistencyStart * o.iterations));
   let refreshed = -Infinity;
   let current: Camera[] = cameras;

@@ -109,6 +109,10 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'final-prune', default: 0.0235, min: 0, max: 0.5,
     doc: 'when the run ends, leave out splats less opaque than this (0.0235, about 6/255: faint splats are haze and floaters on new views; 0: off)',
   },
+  densifyGrad: {
+    kind: 'number', flag: 'densify-grad', default: 0.0002, min: 0, max: 1,
+    doc: 'mean view-space gradient of a splat\'s projected centre (3DGS NDC units) above which densification clones or splits it (3DGS 0.0002; lower grows more splats)',
+  },
   densify: { kind: 'boolean', flag: 'densify', default: true, doc: 'densify, prune and reset opacities on the schedule (src/recon/train/schedule.ts)' },
   hullPrune: { kind: 'boolean', flag: 'hull-prune', default: true, doc: 'prune splats outside the visual hull at densification steps (needs masks)' },
   floaterEvery: {
@@ -267,6 +271,10 @@ export const TRAIN_OPTION_SPECS = {
   photoConsistencyWeight: {
     kind: 'number', flag: 'photo-consistency', default: 1, min: 0, max: 100,
     doc: 'weight of the photo-consistency of pseudo views between the inputs: the two nearest photos should show the same colour at each point of the rendered surface (a loss on depth and coverage, not colour); each such view adds a forward and a backward to its step (0: off)',
+  },
+  photoConsistencyBlur: {
+    kind: 'number', flag: 'photo-consistency-blur', default: 0, min: 0, max: 0.1,
+    doc: 'with --photo-consistency, the width (Gaussian sigma) of the photos\' blur as a fraction of their long side, so the term\'s basin is the same at any image size (0: one [1 2 1] pass at any size, about 0.7 px)',
   },
   photoConsistencyStart: { kind: 'number', flag: 'photo-consistency-start', default: 0.3, min: 0, max: 1, doc: 'with --photo-consistency, fraction of the steps trained before it starts (the cloud must show the object first)' },
   photoConsistencyEvery: { kind: 'int', flag: 'photo-consistency-every', default: 2, min: 1, max: 1000, doc: 'with --photo-consistency, every this many steps a step adds a pseudo view\'s photo-consistency to its input view' },

@@ -649,7 +649,7 @@ export async function trainGaussians(device: GPUDevice, givenViews: readonly Tra
           const floaters = o.floaterEvery > 0 && (step % o.floaterEvery === 0 || step === lastDensify) ? {} : null;
           const res = densifyAndPrune(
             { cloud: current, moments, gradAccum: stats.gradAccum, gradCount: stats.gradCount },
-            { sceneExtent: extent, hull: o.hullPrune && hull ? { hull, dilate: 2 } : null, floaters, maxSplats: o.maxSplats, seed: o.seed + step },
+            { sceneExtent: extent, gradThreshold: o.densifyGrad, hull: o.hullPrune && hull ? { hull, dilate: 2 } : null, floaters, maxSplats: o.maxSplats, seed: o.seed + step },
           );
           current = res.cloud;
           moments = res.moments;
