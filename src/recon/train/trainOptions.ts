@@ -109,6 +109,8 @@ export const TRAIN_OPTION_SPECS = {
     kind: 'number', flag: 'final-prune', default: 0.0235, min: 0, max: 0.5,
     doc: 'when the run ends, leave out splats less opaque than this (0.0235, about 6/255: faint splats are haze and floaters on new views; 0: off)',
   },
+  // 3DGS's 0.0002 stays: 0.0001 grows a third more splats for lego-8 22.47 -> 22.57 dB (1/2 size) and
+  // DTU-3 17.91 -> 17.81 (full size; bench:quality's defaults row, README "Densification threshold").
   densifyGrad: {
     kind: 'number', flag: 'densify-grad', default: 0.0002, min: 0, max: 1,
     doc: 'mean view-space gradient of a splat\'s projected centre (3DGS NDC units) above which densification clones or splits it (3DGS 0.0002; lower grows more splats)',
@@ -273,7 +275,7 @@ export const TRAIN_OPTION_SPECS = {
     doc: 'weight of the photo-consistency of pseudo views between the inputs: the two nearest photos should show the same colour at each point of the rendered surface (a loss on depth and coverage, not colour); each such view adds a forward and a backward to its step (0: off)',
   },
   // Off by default: scaling the blur with the image (0.007, the quarter-size basin) gave DTU-3 18.00
-  // -> 18.27 dB at 1/2 size but 17.91 -> 17.80 at full size (bench:quality, the defaults row).
+  // -> 18.27 dB at 1/2 size but 17.91 (stop 34's defaults) -> 17.80 at full size (bench:quality's defaults row).
   photoConsistencyBlur: {
     kind: 'number', flag: 'photo-consistency-blur', default: 0, min: 0, max: 0.1,
     doc: 'with --photo-consistency, the width (Gaussian sigma) of the photos\' blur as a fraction of their long side, so the term\'s basin is the same at any image size (0: one [1 2 1] pass at any size, about 0.7 px)',
